@@ -1,0 +1,126 @@
+"""The `branchlink` command: set-up, serving, simulation and staff tools."""
+
+import logging
+import secrets
+import string
+import sys
+from pathlib import Path
+
+import click
+
+from bot.cli_base import Cli, pass_cli
+from bot.cli_tools import branches, customers, managers, simulate, spool
+from crm_core import db
+
+
+@click.group()
+@click.option("--config", "config_path", envvar="BRANCHLINK_CONFIG",
+              type=click.Path(dir_okay=False), help="TOML settings file ($BRANCHLINK_CONFIG).")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None) -> None:
+    """BranchLink: WeChat engagement for bank branch networks."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    ctx.obj = Cli(config_path)
+
+
+@main.command("init-config")
+@click.option("--path", default="instance/branchlink.toml", type=click.Path(dir_okay=False))
+def init_config(path: str) -> None:
+    """Write a local demo configuration with fresh random secrets (kept if it exists)."""
+    target = Path(path)
+    if target.exists():
+        click.echo(f"{target} exists; keeping it")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(_demo_config(target.parent.resolve()), encoding="utf-8")
+    target.chmod(0o600)
+    click.echo(f"wrote {target} with fresh random secrets")
+
+
+def _random(length: int, alphabet: str = string.ascii_letters + string.digits) -> str:
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def _demo_config(folder: Path) -> str:
+    return f"""# Local demo configuration written by `branchlink init-config`. Not for production.
+[wechat]
+app_id = "wx{_random(16, string.hexdigits.lower()[:16])}"
+token = "{_random(32)}"
+encoding_aes_key = "{_random(43)}"
+app_secret = "{_random(32)}"
+api_base_url = "http://127.0.0.1:8081"
+
+[database]
+url = "sqlite:///{folder / 'branchlink.db'}"
+
+[webhook]
+spool_dir = "{folder / 'spool'}"
+"""
+
+
+@main.group("db")
+def db_group() -> None:
+    """Database maintenance."""
+
+
+@db_group.command("upgrade")
+@pass_cli
+def db_upgrade(cli: Cli) -> None:
+    """Migrate the database to the latest schema (SQLite or PostgreSQL)."""
+    db.upgrade(cli.settings.database.url)
+    click.echo("database is up to date")
+
+
+@main.group()
+def demo() -> None:
+    """Demo data for trying BranchLink without a bank."""
+
+
+@demo.command("seed")
+@pass_cli
+def demo_seed(cli: Cli) -> None:
+    """Add demo branches and managers (idempotent)."""
+    from bot.demo import seed
+
+    with cli.runtime.uow() as uow:
+        seed(uow)
+        uow.commit()
+    click.echo("demo branches and managers are in place; try:")
+    click.echo("  branchlink simulate --openid demo-customer-1 subscribe --scene b:SH001")
+    click.echo("  branchlink simulate --openid demo-customer-1 text 我的客户经理")
+    click.echo("  branchlink customers show demo-customer-1")
+
+
+@main.command()
+@click.option("--bind", help="HOST:PORT (default: [server] bind).")
+@click.option("--workers", type=int, help="Web worker processes (default: [server] workers).")
+@pass_cli
+def serve(cli: Cli, bind: str | None, workers: int | None) -> None:
+    """Serve the webhook with gunicorn (and the background worker when embedded)."""
+    from bot.serving import GunicornServer, start_worker_process
+
+    settings = cli.settings
+    worker = start_worker_process(cli.config_path) if settings.server.embedded_worker else None
+    try:
+        GunicornServer(settings, bind, workers).run()
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=10)
+
+
+@main.command()
+@pass_cli
+def worker(cli: Cli) -> None:
+    """Run the background jobs (spool replay)."""
+    from bot.worker import build_scheduler, replay_spool
+
+    replay_spool(cli.runtime)
+    build_scheduler(cli.runtime).start()
+
+
+for command in (customers, managers, branches, simulate, spool):
+    main.add_command(command)
+
+if __name__ == "__main__":
+    sys.exit(main())

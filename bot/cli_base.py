@@ -1,0 +1,31 @@
+"""State shared by the `branchlink` subcommands: settings and runtime, loaded lazily."""
+
+from functools import cached_property
+
+import click
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.runtime import Runtime, build_runtime
+
+
+class Cli:
+    """Lazily loaded settings and runtime shared by the subcommands."""
+
+    def __init__(self, config_path: str | None) -> None:
+        self.config_path = config_path
+
+    @cached_property
+    def settings(self) -> Settings:
+        """Load the settings, turning a bad configuration into a clear error."""
+        try:
+            return load_settings(self.config_path)
+        except ConfigError as error:
+            raise click.ClickException(f"configuration: {error}") from error
+
+    @cached_property
+    def runtime(self) -> Runtime:
+        """Build the runtime once."""
+        return build_runtime(self.settings)
+
+
+pass_cli = click.make_pass_decorator(Cli)

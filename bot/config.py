@@ -1,0 +1,188 @@
+"""Typed, frozen settings loaded from a TOML file and the environment.
+
+Every key may be overridden by an environment variable named BRANCHLINK_<TABLE>_<KEY>
+(for example BRANCHLINK_WECHAT_TOKEN), which is how secrets reach production. An unknown
+table or key, a missing required key or a bad value stops start-up with a message naming it.
+"""
+
+import os
+import re
+import tomllib
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Union, get_args, get_origin, get_type_hints
+
+ENV_PREFIX = "BRANCHLINK_"
+CONFIG_ENV = "BRANCHLINK_CONFIG"
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message names the key."""
+
+
+def _check(pattern: str, hint: str) -> Callable[[Any], str | None]:
+    regex = re.compile(pattern)
+    return lambda value: None if value is None or regex.fullmatch(value) else hint
+
+
+def _positive(value: Any) -> str | None:
+    return None if value > 0 else "must be greater than 0"
+
+
+def _database_url(value: Any) -> str | None:
+    ok = value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:"))
+    return None if ok else "must be a sqlite:/// or postgresql+psycopg:// URL"
+
+
+def _meta(check: Callable[[Any], str | None] | None = None) -> Any:
+    return {"check": check}
+
+
+AES_KEY = _check(r"[A-Za-z0-9]{43}", "must be exactly 43 letters and digits (EncodingAESKey)")
+APP_ID = _check(r"wx[0-9A-Za-z]{16}", "must look like wx followed by 16 letters or digits")
+TOKEN = _check(r"[A-Za-z0-9]{3,32}", "must be 3..32 letters or digits")
+
+
+@dataclass(frozen=True)
+class WeChatSettings:
+    """The official account and how it talks to us."""
+
+    app_id: str = field(metadata=_meta(APP_ID))
+    token: str = field(repr=False, metadata=_meta(TOKEN))
+    encoding_aes_key: str | None = field(default=None, repr=False, metadata=_meta(AES_KEY))
+    previous_encoding_aes_key: str | None = field(default=None, repr=False,
+                                                  metadata=_meta(AES_KEY))
+    accept_previous_key: bool = True
+    app_secret: str | None = field(default=None, repr=False, metadata=_meta())
+    api_base_url: str = "https://api.weixin.qq.com"
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    """Limits on what the webhook accepts."""
+
+    timestamp_window_seconds: int = field(default=300, metadata=_meta(_positive))
+    max_body_bytes: int = field(default=65536, metadata=_meta(_positive))
+    spool_dir: str = "instance/spool"
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    """Where the CRM core keeps its data."""
+
+    url: str = field(default="sqlite:///instance/branchlink.db", metadata=_meta(_database_url))
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """How `branchlink serve` runs."""
+
+    bind: str = field(default="127.0.0.1:8000",
+                      metadata=_meta(_check(r"[^\s:]+:\d{1,5}", "must be HOST:PORT")))
+    workers: int = field(default=2, metadata=_meta(_positive))
+    threads: int = field(default=4, metadata=_meta(_positive))
+    embedded_worker: bool = True
+    spool_replay_seconds: int = field(default=30, metadata=_meta(_positive))
+
+
+@dataclass(frozen=True)
+class OnboardingSettings:
+    """How new customers are linked to managers."""
+
+    default_branch: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything BranchLink is configured with."""
+
+    wechat: WeChatSettings
+    webhook: WebhookSettings = field(default_factory=WebhookSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
+    onboarding: OnboardingSettings = field(default_factory=OnboardingSettings)
+
+
+def load_settings(path: str | os.PathLike[str] | None = None,
+                  environ: Mapping[str, str] | None = None) -> Settings:
+    """Load settings from `path` (or $BRANCHLINK_CONFIG) overlaid with the environment."""
+    environ = os.environ if environ is None else environ
+    path = path or environ.get(CONFIG_ENV)
+    data = _read_toml(Path(path)) if path else {}
+    return settings_from_dict(data, environ)
+
+
+def settings_from_dict(data: Mapping[str, Any], environ: Mapping[str, str]) -> Settings:
+    """Build settings from parsed TOML tables plus environment overrides."""
+    tables = get_type_hints(Settings)
+    for name in data:
+        if name not in tables:
+            raise ConfigError(f"[{name}]: unknown table (known: {', '.join(tables)})")
+    values = {name: _build(name, cls, data.get(name, {}), environ) for name, cls in tables.items()}
+    return Settings(**values)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as error:
+        raise ConfigError(f"config file {path} not found") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"config file {path}: {error}") from error
+
+
+def _build(table: str, cls: type, data: Any, environ: Mapping[str, str]) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"[{table}]: must be a table")
+    known = {f.name: f for f in fields(cls)}
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"[{table}] {key}: unknown key")
+    hints = get_type_hints(cls)
+    values = {}
+    for key, spec in known.items():
+        env_name = f"{ENV_PREFIX}{table}_{key}".upper()
+        raw = environ.get(env_name, data.get(key, _MISSING))
+        if raw is _MISSING or (raw == "" and _required(spec)):
+            if _required(spec):
+                raise ConfigError(f"[{table}] {key}: required (or set {env_name})")
+            continue
+        values[key] = _coerce(table, key, hints[key], raw, spec.metadata.get("check"))
+    return cls(**values)
+
+
+_MISSING = object()
+
+
+def _required(spec: Any) -> bool:
+    return bool(spec.default is MISSING and spec.default_factory is MISSING)
+
+
+def _coerce(table: str, key: str, hint: Any, raw: Any, check: Any) -> Any:
+    optional = get_origin(hint) in (Union, types.UnionType) and type(None) in get_args(hint)
+    base = next(a for a in get_args(hint) if a is not type(None)) if optional else hint
+    if optional and raw in ("", None):
+        return None
+    try:
+        value = _convert(base, raw)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"[{table}] {key}: {error}") from error
+    problem = check(value) if check else None
+    if problem:
+        raise ConfigError(f"[{table}] {key}: {problem}")
+    return value
+
+
+def _convert(base: type, raw: Any) -> Any:
+    if isinstance(raw, str) and base is bool:
+        if raw.lower() not in ("true", "false", "1", "0"):
+            raise ValueError(f"expected true or false, got {raw!r}")
+        return raw.lower() in ("true", "1")
+    if isinstance(raw, str) and base is int:
+        return int(raw)
+    if type(raw) is not base:
+        raise TypeError(f"expected {base.__name__}, got {type(raw).__name__} {raw!r}")
+    return raw

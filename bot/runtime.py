@@ -1,0 +1,51 @@
+"""The composition root's parts, built once per process from the settings."""
+
+from dataclasses import dataclass
+from functools import partial
+
+from sqlalchemy import Engine
+
+from bot.config import Settings
+from bot.inbound import Inbound
+from bot.spool import Spool
+from bot.wechat.crypto import MessageCipher
+from bot.wechat.gate import CallbackGate
+from crm_core.db import make_engine, make_session_factory
+from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """Everything a process needs to serve: database, gate and inbound pipeline."""
+
+    settings: Settings
+    engine: Engine
+    gate: CallbackGate
+    inbound: Inbound
+
+    def uow(self) -> UnitOfWork:
+        """Open a new unit of work."""
+        return self.inbound.uow_factory()
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """Wire the database, the callback gate and the pipeline for `settings`."""
+    engine = make_engine(settings.database.url)
+    sessions = make_session_factory(engine)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        gate=CallbackGate(settings.wechat.token, build_cipher(settings),
+                          settings.webhook.timestamp_window_seconds),
+        inbound=Inbound(partial(SqlUnitOfWork, sessions), Spool(settings.webhook.spool_dir),
+                        settings.onboarding.default_branch),
+    )
+
+
+def build_cipher(settings: Settings) -> MessageCipher | None:
+    """Return the message cipher with the current key first, then the previous one."""
+    wechat = settings.wechat
+    keys = [wechat.encoding_aes_key] if wechat.encoding_aes_key else []
+    if wechat.previous_encoding_aes_key and wechat.accept_previous_key:
+        keys.append(wechat.previous_encoding_aes_key)
+    return MessageCipher(wechat.app_id, keys) if keys else None

@@ -1,0 +1,45 @@
+"""A disk spool for verified messages the database could not take: delayed, never dropped."""
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+PENDING, FAILED = "pending", "failed"
+
+
+class Spool:
+    """Verified plaintext callbacks waiting to be processed again (one file per delivery)."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def put(self, key: str, xml: str, folder: str = PENDING) -> Path:
+        """Store a message atomically under its delivery key (a retry overwrites its twin)."""
+        target_dir = self.root / folder
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = target_dir / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".xml")
+        fd, tmp = tempfile.mkstemp(dir=target_dir, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(xml)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+        return target
+
+    def waiting(self, folder: str = PENDING) -> list[Path]:
+        """Return spooled messages, oldest first."""
+        folder_path = self.root / folder
+        if not folder_path.is_dir():
+            return []
+        return sorted(folder_path.glob("*.xml"), key=lambda path: path.stat().st_mtime)
+
+    def replay(self, process: Callable[[str], object], folder: str = PENDING) -> int:
+        """Process each spooled message and remove it; an exception stops the replay."""
+        done = 0
+        for path in self.waiting(folder):
+            process(path.read_text(encoding="utf-8"))
+            path.unlink(missing_ok=True)
+            done += 1
+        return done

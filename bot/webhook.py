@@ -1,0 +1,43 @@
+"""The WeChat callback endpoint: verify -> parse -> dedupe -> dispatch -> render."""
+
+from flask import Blueprint, Response, current_app, request
+
+from bot.runtime import Runtime
+from bot.wechat.gate import Refused
+from bot.wechat.messages import MalformedMessage, parse_message
+
+bp = Blueprint("wechat", __name__)
+
+
+def _runtime() -> Runtime:
+    runtime: Runtime = current_app.extensions["branchlink"]
+    return runtime
+
+
+@bp.get("/wechat")
+def verify() -> Response:
+    """Answer the platform's URL verification."""
+    try:
+        return Response(_runtime().gate.echo(request.args), mimetype="text/plain")
+    except Refused as error:
+        return _refuse(403, str(error))
+
+
+@bp.post("/wechat")
+def receive() -> Response:
+    """Take one callback and answer it within the platform's deadline."""
+    runtime = _runtime()
+    try:
+        opened = runtime.gate.open(request.args, request.get_data(cache=False))
+        msg = parse_message(opened.plaintext)
+    except Refused as error:
+        return _refuse(403, str(error))
+    except (MalformedMessage, UnicodeDecodeError) as error:
+        return _refuse(400, str(error))
+    reply = runtime.inbound.receive(msg, opened.plaintext)
+    return Response(runtime.gate.seal(reply, opened), mimetype="application/xml")
+
+
+def _refuse(status: int, reason: str) -> Response:
+    current_app.logger.warning("callback refused (%s): %s", status, reason)
+    return Response(reason, status=status, mimetype="text/plain")

@@ -1,0 +1,50 @@
+"""Passive replies: typed frozen values, rendered to the platform's XML at the edge."""
+
+from dataclasses import dataclass
+
+from wechatpy import replies as wx
+
+from bot.wechat.messages import Message
+
+NO_REPLY = "success"  # What the platform wants when nothing is to be said.
+
+
+@dataclass(frozen=True)
+class TextReply:
+    """A plain text answer."""
+
+    content: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One card of a news reply."""
+
+    title: str
+    description: str
+    url: str
+    image: str = ""
+
+
+@dataclass(frozen=True)
+class NewsReply:
+    """A news (card) answer; the platform shows at most 8 cards (1 for service messages)."""
+
+    articles: tuple[Article, ...]
+
+
+Reply = TextReply | NewsReply
+
+
+def render_reply(reply: Reply | None, message: Message, at: int) -> str:
+    """Render a reply to `message` as XML, or `success` when there is nothing to say."""
+    if reply is None:
+        return NO_REPLY
+    common = {"source": message.recipient, "target": message.sender, "time": at}
+    if isinstance(reply, TextReply):
+        return str(wx.TextReply(content=reply.content, **common).render())
+    news = wx.ArticlesReply(**common)
+    for article in reply.articles[:8]:
+        news.add_article({"title": article.title, "description": article.description,
+                          "url": article.url, "image": article.image})
+    return str(news.render())

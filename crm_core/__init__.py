@@ -1,0 +1,1 @@
+"""BranchLink's shared CRM core: customers, managers, links and interactions for every channel."""

@@ -1,0 +1,34 @@
+"""Declarative base, naming convention and time helpers shared by every model."""
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import BigInteger, Enum, Integer, MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a real BIGINT.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    """Base of every CRM table."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def utcnow() -> datetime:
+    """Return the current time as naive UTC, the form every timestamp is stored in."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def str_enum(cls: type[enum.StrEnum]) -> Enum:
+    """Store a StrEnum by value as VARCHAR + CHECK, portable across SQLite and PostgreSQL."""
+    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])

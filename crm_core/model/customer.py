@@ -1,0 +1,89 @@
+"""Customers and their link to a customer manager, with history."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm_core.model.base import Base, str_enum, utcnow
+from crm_core.model.org import Branch, Manager
+
+
+class FollowState(enum.StrEnum):
+    """Whether the customer follows the official account."""
+
+    FOLLOWING = "following"
+    UNFOLLOWED = "unfollowed"
+    UNKNOWN = "unknown"
+
+
+class LinkReason(enum.StrEnum):
+    """Why a customer–manager link started or ended."""
+
+    FIRST_TOUCH = "first_touch"
+    MANAGER_LEFT = "manager_left"
+    TRANSFER = "transfer"
+
+
+class Customer(Base):
+    """A person known to the bank through a channel (today: a WeChat openid)."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    openid: Mapped[str] = mapped_column(String(64), unique=True)
+    unionid: Mapped[str | None] = mapped_column(String(64), index=True)
+    follow_state: Mapped[FollowState] = mapped_column(
+        str_enum(FollowState), default=FollowState.UNKNOWN
+    )
+    followed_at: Mapped[datetime | None]
+    unfollowed_at: Mapped[datetime | None]
+    first_touch_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_touch_source: Mapped[str] = mapped_column(String(64))
+    last_touch_at: Mapped[datetime] = mapped_column(default=utcnow)
+    home_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
+
+    home_branch: Mapped[Branch | None] = relationship()
+    links: Mapped[list["ManagerLink"]] = relationship(
+        back_populates="customer", order_by="ManagerLink.started_at"
+    )
+
+    def touch(self, at: datetime) -> None:
+        """Note that the customer was in contact at `at`."""
+        self.last_touch_at = max(self.last_touch_at, at)
+
+    @property
+    def current_link(self) -> "ManagerLink | None":
+        """Return the link in force, if any."""
+        return next((link for link in self.links if link.ended_at is None), None)
+
+
+class ManagerLink(Base):
+    """A period during which a manager owned a customer; ended links are history."""
+
+    __tablename__ = "manager_links"
+    __table_args__ = (
+        # At most one link in force per customer, enforced by the database itself.
+        Index(
+            "uq_manager_links_current", "customer_id", unique=True,
+            sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("managers.id"), index=True)
+    source: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[LinkReason] = mapped_column(str_enum(LinkReason))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[LinkReason | None] = mapped_column(str_enum(LinkReason))
+
+    customer: Mapped[Customer] = relationship(back_populates="links")
+    manager: Mapped[Manager] = relationship()
+
+    def end(self, at: datetime, reason: LinkReason) -> None:
+        """Close this link, keeping it as history."""
+        self.ended_at = at
+        self.end_reason = reason

@@ -1,0 +1,164 @@
+"""Repositories: the only code that turns CRM questions into SQL."""
+
+from typing import Protocol
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from crm_core.model import (
+    Branch,
+    Customer,
+    InboundDelivery,
+    Interaction,
+    Manager,
+    ManagerLink,
+    ManagerState,
+    Touch,
+)
+
+
+class DuplicateError(Exception):
+    """A unique row (such as a delivery's dedupe key) already exists."""
+
+
+class BranchRepository(Protocol):
+    """Branches by code, and their round-robin ticket."""
+
+    def by_code(self, code: str) -> Branch | None: ...
+    def add(self, branch: Branch) -> None: ...
+    def next_ticket(self, branch: Branch) -> int: ...
+
+
+class ManagerRepository(Protocol):
+    """Managers by code and by branch."""
+
+    def by_code(self, code: str) -> Manager | None: ...
+    def add(self, manager: Manager) -> None: ...
+    def taking_customers(self, branch: Branch) -> list[Manager]: ...
+
+
+class CustomerRepository(Protocol):
+    """Customers by channel identity."""
+
+    def by_openid(self, openid: str) -> Customer | None: ...
+    def add(self, customer: Customer) -> None: ...
+
+
+class ActivityRepository(Protocol):
+    """Interactions and touches."""
+
+    def add(self, item: Interaction | Touch | ManagerLink) -> None: ...
+    def interactions_of(self, customer: Customer, limit: int) -> list[Interaction]: ...
+    def touches_of(self, customer: Customer) -> list[Touch]: ...
+
+
+class DeliveryRepository(Protocol):
+    """Processed inbound deliveries, for dedupe."""
+
+    def get(self, channel: str, key: str) -> InboundDelivery | None: ...
+    def claim(self, delivery: InboundDelivery) -> None: ...
+
+
+class SqlBranches:
+    """Branches in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_code(self, code: str) -> Branch | None:
+        """Return the branch with this code."""
+        return self.session.scalar(select(Branch).where(Branch.code == code))
+
+    def add(self, branch: Branch) -> None:
+        """Add a branch."""
+        self.session.add(branch)
+
+    def next_ticket(self, branch: Branch) -> int:
+        """Bump and return the branch's ticket atomically (row-locked until commit)."""
+        stmt = (update(Branch).where(Branch.id == branch.id)
+                .values(rr_counter=Branch.rr_counter + 1).returning(Branch.rr_counter))
+        ticket = self.session.execute(stmt, execution_options={"synchronize_session": False})
+        return int(ticket.scalar_one())
+
+
+class SqlManagers:
+    """Managers in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_code(self, code: str) -> Manager | None:
+        """Return the manager with this code."""
+        return self.session.scalar(select(Manager).where(Manager.code == code))
+
+    def add(self, manager: Manager) -> None:
+        """Add a manager."""
+        self.session.add(manager)
+
+    def taking_customers(self, branch: Branch) -> list[Manager]:
+        """Return the branch's active managers in id order."""
+        stmt = (select(Manager).where(Manager.branch_id == branch.id,
+                                      Manager.state == ManagerState.ACTIVE).order_by(Manager.id))
+        return list(self.session.scalars(stmt))
+
+
+class SqlCustomers:
+    """Customers in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_openid(self, openid: str) -> Customer | None:
+        """Return the customer with this openid, links loaded."""
+        stmt = (select(Customer).where(Customer.openid == openid)
+                .options(selectinload(Customer.links).selectinload(ManagerLink.manager)))
+        return self.session.scalar(stmt)
+
+    def add(self, customer: Customer) -> None:
+        """Add a customer."""
+        self.session.add(customer)
+
+
+class SqlActivity:
+    """Interactions and touches in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, item: Interaction | Touch | ManagerLink) -> None:
+        """Add an interaction, touch or link."""
+        self.session.add(item)
+
+    def interactions_of(self, customer: Customer, limit: int) -> list[Interaction]:
+        """Return the customer's latest interactions, newest first."""
+        stmt = (select(Interaction).where(Interaction.customer_id == customer.id)
+                .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(limit))
+        return list(self.session.scalars(stmt))
+
+    def touches_of(self, customer: Customer) -> list[Touch]:
+        """Return the customer's touches, oldest first."""
+        stmt = (select(Touch).where(Touch.customer_id == customer.id)
+                .order_by(Touch.occurred_at, Touch.id))
+        return list(self.session.scalars(stmt))
+
+
+class SqlDeliveries:
+    """Processed deliveries in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, channel: str, key: str) -> InboundDelivery | None:
+        """Return the delivery already processed under this key."""
+        stmt = select(InboundDelivery).where(InboundDelivery.channel == channel,
+                                             InboundDelivery.key == key)
+        return self.session.scalar(stmt)
+
+    def claim(self, delivery: InboundDelivery) -> None:
+        """Insert the dedupe row now, so a concurrent twin fails before any side effect."""
+        self.session.add(delivery)
+        try:
+            self.session.flush([delivery])
+        except IntegrityError as error:
+            raise DuplicateError(str(error.orig)) from error

@@ -1,0 +1,41 @@
+"""Setting up the organisation: branches and their managers."""
+
+from crm_core.model import Branch, Manager, ManagerRole, ManagerState
+from crm_core.unit_of_work import UnitOfWork
+
+
+class UnknownRecord(LookupError):
+    """A branch or manager code that does not exist."""
+
+
+def add_branch(uow: UnitOfWork, code: str, name: str) -> bool:
+    """Add a branch, or rename it if the code exists; return True if it was new."""
+    branch = uow.branches.by_code(code)
+    if branch is not None:
+        branch.name = name
+        return False
+    uow.branches.add(Branch(code=code, name=name, rr_counter=0))
+    return True
+
+
+def add_manager(uow: UnitOfWork, code: str, name: str, branch_code: str, *,
+                title: str = "客户经理", role: ManagerRole = ManagerRole.RETAIL) -> bool:
+    """Add a manager to a branch, or update them if the code exists; return True if new."""
+    branch = uow.branches.by_code(branch_code)
+    if branch is None:
+        raise UnknownRecord(f"no branch with code {branch_code!r}")
+    manager = uow.managers.by_code(code)
+    if manager is None:
+        uow.managers.add(Manager(code=code, name=name, title=title, role=role, branch=branch,
+                                 state=ManagerState.ACTIVE))
+        return True
+    manager.name, manager.title, manager.role, manager.branch = name, title, role, branch
+    return False
+
+
+def set_manager_state(uow: UnitOfWork, code: str, state: ManagerState) -> None:
+    """Mark a manager active, on leave or gone."""
+    manager = uow.managers.by_code(code)
+    if manager is None:
+        raise UnknownRecord(f"no manager with code {code!r}")
+    manager.state = state

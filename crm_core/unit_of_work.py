@@ -1,0 +1,80 @@
+"""Unit of work: one transaction per incoming message, rolled back unless committed."""
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm_core import repositories as repos
+from crm_core.repositories import DuplicateError
+
+__all__ = ["DuplicateError", "SqlUnitOfWork", "UnitOfWork"]
+
+
+class UnitOfWork:
+    """Base of every unit of work: repositories plus commit/rollback."""
+
+    branches: repos.BranchRepository
+    managers: repos.ManagerRepository
+    customers: repos.CustomerRepository
+    activity: repos.ActivityRepository
+    deliveries: repos.DeliveryRepository
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        """Make the work durable."""
+        raise NotImplementedError
+
+    def flush(self) -> None:
+        """Send pending changes so new rows get their ids."""
+        raise NotImplementedError
+
+    def rollback(self) -> None:
+        """Undo whatever was not committed."""
+        raise NotImplementedError
+
+
+class SqlUnitOfWork(UnitOfWork):
+    """A unit of work over one SQLAlchemy session."""
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self.session_factory = session_factory
+
+    def __enter__(self) -> Self:
+        self.session = self.session_factory()
+        self.branches = repos.SqlBranches(self.session)
+        self.managers = repos.SqlManagers(self.session)
+        self.customers = repos.SqlCustomers(self.session)
+        self.activity = repos.SqlActivity(self.session)
+        self.deliveries = repos.SqlDeliveries(self.session)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        """Commit, turning a unique violation into DuplicateError."""
+        try:
+            self.session.commit()
+        except IntegrityError as error:
+            raise DuplicateError(str(error.orig)) from error
+
+    def flush(self) -> None:
+        """Flush the session, turning a unique violation into DuplicateError."""
+        try:
+            self.session.flush()
+        except IntegrityError as error:
+            raise DuplicateError(str(error.orig)) from error
+
+    def rollback(self) -> None:
+        """Roll back the session."""
+        self.session.rollback()

@@ -1,0 +1,26 @@
+"""Builders for organisations and callback XML used across the tests."""
+
+from bot.wechat.simulator import event_xml, text_xml
+from crm_core import services
+from crm_core.model import ManagerState
+from crm_core.unit_of_work import UnitOfWork
+
+__all__ = ["event_xml", "org", "subscribe_xml", "text_xml"]
+
+
+def org(uow: UnitOfWork, branches: dict[str, list[str]],
+        states: dict[str, ManagerState] | None = None) -> None:
+    """Create branches with managers: {"SH001": ["SH001-01", ...]}, then set states."""
+    for branch, managers in branches.items():
+        services.add_branch(uow, branch, f"{branch}支行")
+        uow.flush()
+        for code in managers:
+            services.add_manager(uow, code, f"经理{code}", branch)
+    uow.flush()
+    for code, state in (states or {}).items():
+        services.set_manager_state(uow, code, state)
+
+
+def subscribe_xml(openid: str, scene: str | None = None, at: int | None = None) -> str:
+    """A follow, through a parametric QR code when `scene` is given."""
+    return event_xml(openid, "subscribe", f"qrscene_{scene}" if scene else None, at=at)

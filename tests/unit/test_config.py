@@ -1,0 +1,76 @@
+"""Settings: every mistake stops start-up with a message naming the key."""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings, settings_from_dict
+
+GOOD = {"wechat": {"app_id": "wx2c2769f8efd9abc2", "token": "spamtest"}}
+
+
+def test_minimal_config_gets_documented_defaults() -> None:
+    settings = settings_from_dict(GOOD, {})
+    assert settings.webhook.timestamp_window_seconds == 300
+    assert settings.database.url.startswith("sqlite:///")
+    assert settings.wechat.encoding_aes_key is None
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({**GOOD, "wechat": {"app_id": "wx2c2769f8efd9abc2"}}, "[wechat] token: required"),
+    ({"wechat": {**GOOD["wechat"], "encoding_aes_key": "short"}},
+     "[wechat] encoding_aes_key: must be exactly 43"),
+    ({"wechat": {**GOOD["wechat"], "tokn": "x"}}, "[wechat] tokn: unknown key"),
+    ({**GOOD, "webhok": {}}, "[webhok]: unknown table"),
+    ({**GOOD, "webhook": {"max_body_bytes": "big"}}, "[webhook] max_body_bytes: invalid literal for int"),
+    ({**GOOD, "webhook": {"timestamp_window_seconds": 0}},
+     "[webhook] timestamp_window_seconds: must be greater than 0"),
+    ({**GOOD, "database": {"url": "mysql://x"}}, "[database] url: must be a sqlite"),
+    ({**GOOD, "server": {"embedded_worker": "yes"}}, "[server] embedded_worker: expected true or false"),
+    ({"wechat": {**GOOD["wechat"], "app_id": "app"}}, "[wechat] app_id: must look like wx"),
+])
+def test_bad_configuration_names_the_key(data: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        settings_from_dict(data, {})
+    assert message in str(error.value)
+
+
+def test_environment_overrides_every_key_including_secrets() -> None:
+    env = {"BRANCHLINK_WECHAT_TOKEN": "fromenv", "BRANCHLINK_SERVER_WORKERS": "5",
+           "BRANCHLINK_SERVER_EMBEDDED_WORKER": "false"}
+    settings = settings_from_dict(GOOD, env)
+    assert (settings.wechat.token, settings.server.workers) == ("fromenv", 5)
+    assert settings.server.embedded_worker is False
+
+
+def test_bad_environment_value_names_the_key() -> None:
+    with pytest.raises(ConfigError, match=r"\[server\] workers"):
+        settings_from_dict(GOOD, {"BRANCHLINK_SERVER_WORKERS": "many"})
+
+
+def test_secrets_never_appear_in_the_settings_repr() -> None:
+    settings = settings_from_dict({"wechat": {**GOOD["wechat"], "app_secret": "s3cr3tvalue"}}, {})
+    assert "spamtest" not in repr(settings) and "s3cr3tvalue" not in repr(settings)
+
+
+def test_example_config_documents_every_key_and_ships_no_secret() -> None:
+    example = tomllib.loads((Path(__file__).parents[2] / "config.example.toml").read_text())
+    with pytest.raises(ConfigError, match="token: required"):
+        settings_from_dict(example, {})
+    env = {"BRANCHLINK_WECHAT_TOKEN": "tok123",
+           "BRANCHLINK_WECHAT_ENCODING_AES_KEY": "a" * 43, "BRANCHLINK_WECHAT_APP_SECRET": "x"}
+    settings = settings_from_dict(example, env)
+    for table, values in settings.__dict__.items():
+        assert set(values.__dict__) == set(example[table]), f"[{table}] keys differ"
+
+
+def test_config_file_path_from_the_environment(tmp_path: Path) -> None:
+    path = tmp_path / "b.toml"
+    path.write_text('[wechat]\napp_id = "wx2c2769f8efd9abc2"\ntoken = "abc"\n')
+    assert load_settings(environ={"BRANCHLINK_CONFIG": str(path)}).wechat.token == "abc"
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "missing.toml", environ={})
+    path.write_text("[wechat\n")
+    with pytest.raises(ConfigError, match="b.toml"):
+        load_settings(path, environ={})
