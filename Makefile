@@ -5,7 +5,9 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 CONFIG  ?= instance/branchlink.toml
 
-.PHONY: run test lint unit sysdeps bench clean
+PG_URL  ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-pg lint sysdeps bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -27,13 +29,18 @@ run: sysdeps $(STAMP)
 test: sysdeps $(STAMP) lint
 	$(BIN)/pytest
 
+## test-pg: the same suite against PostgreSQL (PG_URL, default the local `test` database)
+test-pg: sysdeps $(STAMP)
+	BRANCHLINK_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
 lint: $(STAMP)
-	$(BIN)/ruff check bot crm_core qr tests
+	$(BIN)/ruff check bot crm_core qr tests benchmarks
 	$(BIN)/mypy bot crm_core qr
 	$(BIN)/lint-imports
 
 ## bench: throughput/latency benchmarks, printed side by side with their floor
-bench: sysdeps $(STAMP)
+bench: $(STAMP)
+	@bash scripts/sysdeps.sh wrk
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -10,6 +10,7 @@ import click
 
 from bot.cli_base import Cli, pass_cli
 from bot.cli_tools import branches, customers, managers, simulate, spool
+from bot.sandbox.cli import sandbox_command
 from crm_core import db
 
 
@@ -55,6 +56,9 @@ url = "sqlite:///{folder / 'branchlink.db'}"
 
 [webhook]
 spool_dir = "{folder / 'spool'}"
+
+[sandbox]
+enabled = true
 """
 
 
@@ -85,10 +89,16 @@ def demo_seed(cli: Cli) -> None:
     with cli.runtime.uow() as uow:
         seed(uow)
         uow.commit()
-    click.echo("demo branches and managers are in place; try:")
-    click.echo("  branchlink simulate --openid demo-customer-1 subscribe --scene b:SH001")
-    click.echo("  branchlink simulate --openid demo-customer-1 text 我的客户经理")
-    click.echo("  branchlink customers show demo-customer-1")
+    click.echo(DEMO_HINT)
+
+
+DEMO_HINT = """demo branches SH001, SH002, BJ001 and their managers are in place.
+Once the server runs, in another terminal (BRANCHLINK_CONFIG=instance/branchlink.toml):
+  .venv/bin/branchlink simulate --openid demo-1 subscribe --scene b:SH001   # follow a branch code
+  .venv/bin/branchlink simulate --openid demo-1 text 我的客户经理
+  .venv/bin/branchlink simulate --openid demo-2 subscribe --scene m:SH002-01 # a manager's code
+  .venv/bin/branchlink customers show demo-1
+The WeChat sandbox's inboxes: http://127.0.0.1:8081/_sandbox/"""
 
 
 @main.command()
@@ -97,16 +107,15 @@ def demo_seed(cli: Cli) -> None:
 @pass_cli
 def serve(cli: Cli, bind: str | None, workers: int | None) -> None:
     """Serve the webhook with gunicorn (and the background worker when embedded)."""
-    from bot.serving import GunicornServer, start_worker_process
+    from bot.serving import GunicornServer, start_companions
 
-    settings = cli.settings
-    worker = start_worker_process(cli.config_path) if settings.server.embedded_worker else None
+    companions = start_companions(cli.settings, cli.config_path)
     try:
-        GunicornServer(settings, bind, workers).run()
+        GunicornServer(cli.settings, bind, workers).run()
     finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=10)
+        for companion in companions:
+            companion.terminate()
+            companion.wait(timeout=10)
 
 
 @main.command()
@@ -119,7 +128,7 @@ def worker(cli: Cli) -> None:
     build_scheduler(cli.runtime).start()
 
 
-for command in (customers, managers, branches, simulate, spool):
+for command in (customers, managers, branches, simulate, spool, sandbox_command):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -95,6 +95,15 @@ class OnboardingSettings:
 
 
 @dataclass(frozen=True)
+class SandboxSettings:
+    """The loopback WeChat API stand-in that `branchlink serve` can start for local trials."""
+
+    enabled: bool = False
+    bind: str = field(default="127.0.0.1:8081",
+                      metadata=_meta(_check(r"[^\s:]+:\d{1,5}", "must be HOST:PORT")))
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything BranchLink is configured with."""
 
@@ -103,6 +112,7 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     onboarding: OnboardingSettings = field(default_factory=OnboardingSettings)
+    sandbox: SandboxSettings = field(default_factory=SandboxSettings)
 
 
 def load_settings(path: str | os.PathLike[str] | None = None,

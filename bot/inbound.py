@@ -13,7 +13,7 @@ from bot.spool import FAILED, Spool
 from bot.wechat.messages import Message, parse_message
 from bot.wechat.replies import TextReply, render_reply
 from crm_core.model import utcnow
-from crm_core.services import begin_delivery, finish_delivery
+from crm_core.services import claim_delivery, stored_reply
 from crm_core.unit_of_work import DuplicateError, UnitOfWork
 
 CHANNEL = "wechat"
@@ -51,7 +51,9 @@ class Inbound:
         try:
             return self._process_once(msg)
         except DuplicateError:
-            return self._process_once(msg)  # The twin committed first: read its reply.
+            with self.uow_factory() as uow:
+                reply = stored_reply(uow, CHANNEL, msg.dedupe_key)
+            return reply if reply is not None else render_reply(None, msg, 0)
 
     def replay(self, xml: str) -> str:
         """Process a spooled message (raises on outage so the spool keeps it)."""
@@ -60,14 +62,11 @@ class Inbound:
     def _process_once(self, msg: Message) -> str:
         now = utcnow()
         with self.uow_factory() as uow:
-            delivery = begin_delivery(uow, CHANNEL, msg.dedupe_key, now)
-            if not delivery.claimed:
-                return delivery.reply or render_reply(None, msg, 0)
+            delivery = claim_delivery(uow, CHANNEL, msg.dedupe_key, now)
             reply = dispatch(msg, HandlerContext(uow, now, self.default_branch))
-            rendered = render_reply(reply, msg, int(time.time()))
-            finish_delivery(uow, CHANNEL, msg.dedupe_key, rendered)
+            delivery.reply = render_reply(reply, msg, int(time.time()))
             uow.commit()
-            return rendered
+            return delivery.reply
 
     @staticmethod
     def _holding_reply(msg: Message, text: str) -> str:

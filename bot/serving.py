@@ -39,9 +39,18 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         return create_app(self.settings)
 
 
-def start_worker_process(config_path: str | None) -> subprocess.Popen[bytes]:
-    """Start `branchlink worker` beside the web server (the embedded scheduler)."""
-    args = [sys.executable, "-m", "bot.cli"]
-    if config_path:
-        args += ["--config", config_path]
-    return subprocess.Popen([*args, "worker"])  # noqa: S603 - our own interpreter and module
+def start_companions(settings: Settings, config_path: str | None) -> list[subprocess.Popen[bytes]]:
+    """Start what runs beside the web server: the worker and, for trials, the sandbox."""
+    base = [sys.executable, "-m", "bot.cli"] + (["--config", config_path] if config_path else [])
+    commands = []
+    if settings.sandbox.enabled:
+        host, port = settings.sandbox.bind.rsplit(":", 1)
+        commands.append([*base, "sandbox", "--host", host, "--port", port,
+                         "--app-id", settings.wechat.app_id,
+                         "--app-secret", settings.wechat.app_secret or "",
+                         "--webhook-url", f"http://{settings.server.bind}/wechat",
+                         "--webhook-token", settings.wechat.token])
+    if settings.server.embedded_worker:
+        commands.append([*base, "worker"])
+    # Our own interpreter and module, with arguments from our own settings.
+    return [subprocess.Popen(command) for command in commands]  # noqa: S603

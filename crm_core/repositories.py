@@ -4,7 +4,7 @@ from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from crm_core.model import (
     Branch,
@@ -104,20 +104,28 @@ class SqlManagers:
 
 
 class SqlCustomers:
-    """Customers in SQL."""
+    """Customers in SQL, remembered by openid for the rest of the unit of work."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.seen: dict[str, Customer] = {}
 
     def by_openid(self, openid: str) -> Customer | None:
-        """Return the customer with this openid, links loaded."""
+        """Return the customer with this openid, with links, managers and branches, in one query."""
+        if openid in self.seen:
+            return self.seen[openid]
         stmt = (select(Customer).where(Customer.openid == openid)
-                .options(selectinload(Customer.links).selectinload(ManagerLink.manager)))
-        return self.session.scalar(stmt)
+                .options(joinedload(Customer.links).joinedload(ManagerLink.manager)
+                         .joinedload(Manager.branch)))
+        customer = self.session.scalars(stmt).unique().one_or_none()
+        if customer is not None:
+            self.seen[openid] = customer
+        return customer
 
     def add(self, customer: Customer) -> None:
         """Add a customer."""
         self.session.add(customer)
+        self.seen[customer.openid] = customer
 
 
 class SqlActivity:

@@ -2,8 +2,16 @@
 
 from itertools import count
 
-from crm_core.model import Branch, Customer, InboundDelivery, Interaction, Manager, ManagerLink
-from crm_core.model import ManagerState, Touch
+from crm_core.model import (
+    Branch,
+    Customer,
+    InboundDelivery,
+    Interaction,
+    Manager,
+    ManagerLink,
+    ManagerState,
+    Touch,
+)
 from crm_core.unit_of_work import DuplicateError, UnitOfWork
 
 _ids = count(1)

@@ -1,8 +1,7 @@
 """Inbound callback XML parsed once, at the edge, into one typed frozen message."""
 
 from dataclasses import dataclass
-from typing import Any
-from typing import NoReturn
+from typing import Any, NoReturn
 from xml.parsers import expat
 from xml.parsers.expat import ExpatError
 
@@ -62,7 +61,7 @@ class _ExpatWithoutDoctype:
     """expat for xmltodict that refuses any DOCTYPE: no DTD belongs in the protocol."""
 
     @staticmethod
-    def ParserCreate(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - expat's name
+    def ParserCreate(*args: Any, **kwargs: Any) -> Any:
         parser = expat.ParserCreate(*args, **kwargs)
         parser.StartDoctypeDeclHandler = _refuse_doctype
         return parser

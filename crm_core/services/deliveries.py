@@ -1,36 +1,23 @@
 """Idempotent inbound deliveries: a retried delivery is processed once and answered alike."""
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from crm_core.model import InboundDelivery
 from crm_core.unit_of_work import UnitOfWork
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """The dedupe state of one delivery: new (reply None, claimed) or seen (its stored reply)."""
+def claim_delivery(uow: UnitOfWork, channel: str, key: str, at: datetime) -> InboundDelivery:
+    """Write the dedupe row before any side effect.
 
-    claimed: bool
-    reply: str | None
-
-
-def begin_delivery(uow: UnitOfWork, channel: str, key: str, at: datetime) -> Delivery:
-    """Claim `key` before any side effect, or return the reply the first delivery got.
-
-    A concurrent twin that claims the same key in the meantime makes this raise
-    DuplicateError (on flush or commit): roll back and call again to read its reply.
+    Raises DuplicateError when the key was processed (or is being processed) already: roll
+    back and read the stored reply with `stored_reply`.
     """
-    seen = uow.deliveries.get(channel, key)
-    if seen is not None:
-        return Delivery(claimed=False, reply=seen.reply)
-    uow.deliveries.claim(InboundDelivery(channel=channel, key=key, received_at=at))
-    return Delivery(claimed=True, reply=None)
+    delivery = InboundDelivery(channel=channel, key=key, received_at=at)
+    uow.deliveries.claim(delivery)
+    return delivery
 
 
-def finish_delivery(uow: UnitOfWork, channel: str, key: str, reply: str) -> None:
-    """Store the reply a claimed delivery got, so retries get the very same answer."""
+def stored_reply(uow: UnitOfWork, channel: str, key: str) -> str | None:
+    """Return the reply the first delivery of `key` got (None if it is still in flight)."""
     delivery = uow.deliveries.get(channel, key)
-    if delivery is None:
-        raise LookupError(f"delivery {channel}:{key} was never claimed")
-    delivery.reply = reply
+    return delivery.reply if delivery else None

@@ -1,0 +1,17 @@
+"""Run every benchmark: `python -m benchmarks [name ...]`."""
+
+import sys
+
+from benchmarks import webhook
+
+BENCHMARKS = {"webhook": webhook.main}
+
+
+def main(names: list[str]) -> None:
+    """Run the named benchmarks (all by default)."""
+    for name in names or list(BENCHMARKS):
+        BENCHMARKS[name]()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,152 @@
+"""Webhook throughput and latency under gunicorn: the full pipeline against its floor.
+
+Bounded load from wrk (Debian package `wrk`) on loopback: every request carries a fresh
+MsgId or openid, so nothing is deduplicated away. Prints req/s, p50 and p99 per scenario.
+"""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import requests
+
+from bot.wechat.crypto import sign
+
+TOKEN, APP_ID = "benchtoken", "wx0123456789abcdef"
+DURATION, CONNECTIONS, WORKERS, THREADS = "10s", 8, 2, 4
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_BENCH = "postgresql+psycopg://postgres@127.0.0.1:5432/branchlink_bench"
+LUA = """
+local n = 0
+local prefix = tostring(math.random(1, 1e9))
+request = function()
+  n = n + 1
+  local body = string.format([==[%s]==], prefix .. n, prefix .. n)
+  return wrk.format("POST", "%s", {["Content-Type"] = "text/xml"}, body)
+end
+"""
+SCENARIOS = {
+    "text": "<xml><ToUserName><![CDATA[gh_b]]></ToUserName><FromUserName><![CDATA[bench-%s]]>"
+            "</FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]>"
+            "</MsgType><Content><![CDATA[我的客户经理]]></Content><MsgId>%s</MsgId></xml>",
+    "subscribe+scene": "<xml><ToUserName><![CDATA[gh_b]]></ToUserName><FromUserName><![CDATA["
+                       "new-%s]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType>"
+                       "<![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event>"
+                       "<EventKey><![CDATA[qrscene_b:SH001]]></EventKey><!-- %s --></xml>",
+}
+
+
+def main() -> None:
+    """Load each scenario on the floor, then on the full pipeline over each database."""
+    if not shutil.which("wrk"):
+        sys.exit("benchmark needs wrk: apt-get install wrk (make bench installs it)")
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        databases = {"sqlite": f"sqlite:///{folder}/bench.db"}
+        if _fresh_postgres():
+            databases["postgresql"] = PG_BENCH
+        print(f"webhook benchmark: wrk -t1 -c{CONNECTIONS} -d{DURATION}, gunicorn {WORKERS} "
+              f"workers x {THREADS} threads, {os.cpu_count()} cores")
+        print(f"{'scenario':<18}{'target':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}")
+        with _serving([sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "--threads",
+                       str(THREADS), "-k", "gthread", "-b", "127.0.0.1:18002",
+                       "benchmarks.floor:app"], "http://127.0.0.1:18002/wechat",
+                      {"FLOOR_TOKEN": TOKEN}):
+            floors = {scenario: _load(folder, 18002, xml) for scenario, xml in SCENARIOS.items()}
+        results = {db: _run_full(folder, db, url) for db, url in databases.items()}
+        for scenario, floor in floors.items():
+            _row(scenario, "floor", floor, floor)
+            for db, figures in results.items():
+                _row(scenario, f"full ({db})", figures[scenario], floor)
+
+
+def _run_full(folder: Path, db: str, url: str) -> dict[str, tuple[float, float, float]]:
+    config = _config(folder, db, url)
+    _branchlink(config, "db", "upgrade")
+    _branchlink(config, "demo", "seed")
+    with _serving([sys.executable, "-m", "bot.cli", "--config", str(config), "serve",
+                   "--bind", "127.0.0.1:18001"], "http://127.0.0.1:18001/healthz"):
+        return {scenario: _load(folder, 18001, xml) for scenario, xml in SCENARIOS.items()}
+
+
+@contextmanager
+def _serving(args: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[None]:
+    server = subprocess.Popen(args, start_new_session=True, env={**os.environ, **(env or {})},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait(url)
+        yield
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+def _row(scenario: str, target: str, figures: tuple[float, float, float],
+         floor: tuple[float, float, float]) -> None:
+    rate, p50, p99 = figures
+    print(f"{scenario:<18}{target:<18}{rate:>9.0f}{p50:>9.2f}{p99:>9.2f}{rate / floor[0]:>8.2f}")
+
+
+def _fresh_postgres() -> bool:
+    try:
+        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as connection:
+            connection.execute("DROP DATABASE IF EXISTS branchlink_bench")
+            connection.execute("CREATE DATABASE branchlink_bench")
+    except psycopg.OperationalError as error:
+        print(f"PostgreSQL not reachable, measuring SQLite only: {error}")
+        return False
+    return True
+
+
+def _load(folder: Path, port: int, template: str) -> tuple[float, float, float]:
+    ts, nonce = str(int(time.time())), "4242"
+    path = f"/wechat?timestamp={ts}&nonce={nonce}&signature={sign(TOKEN, ts, nonce)}"
+    script = folder / f"load{port}.lua"
+    script.write_text(LUA % (template, path))
+    out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency",
+                          "-s", str(script), f"http://127.0.0.1:{port}"],
+                         capture_output=True, text=True, check=True, timeout=120).stdout
+    if "Non-2xx" in out:
+        sys.exit(f"errors under load on port {port}:\n{out}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    return rate, _percentile(out, "50%"), _percentile(out, "99%")
+
+
+def _percentile(out: str, label: str) -> float:
+    value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def _config(folder: Path, db: str, url: str) -> Path:
+    path = folder / f"{db}.toml"
+    path.write_text(f'[wechat]\napp_id = "{APP_ID}"\ntoken = "{TOKEN}"\n'
+                    f'[database]\nurl = "{url}"\n'
+                    f'[webhook]\nspool_dir = "{folder}/spool"\n'
+                    f"timestamp_window_seconds = 3600\n"
+                    f"[server]\nworkers = {WORKERS}\nthreads = {THREADS}\n"
+                    f"embedded_worker = false\n")
+    return path
+
+
+def _branchlink(config: Path, *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "bot.cli", "--config", str(config), *args],
+                   check=True, capture_output=True)
+
+
+def _wait(url: str) -> None:
+    for _ in range(100):
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    sys.exit(f"{url} did not come up")

@@ -1,0 +1,175 @@
+"""The one client of the WeChat Official Account API that BranchLink uses.
+
+Build it explicitly from values; nothing happens at import time. Every request (the token fetch
+included) goes to `api_base_url` with explicit (connect, read) timeouts, the access token comes from
+a `TokenStore` shared by all processes, and every failure is raised as one of the typed errors in
+`bot.wechat.errors` so the outbox can decide: retry, stop, or never resend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import requests
+from wechatpy.client.api import WeChatMessage, WeChatQRCode, WeChatTag, WeChatUser
+
+from bot.wechat.access_token import AccessTokenSource
+from bot.wechat.errors import PermanentError
+from bot.wechat.token_store import TokenStore
+from bot.wechat.transport import Transport, fetch_stable_token
+
+#: The platform's ceiling for temporary QR codes (30 days), used when no expiry is given.
+MAX_TEMPORARY_QR_SECONDS = 2_592_000
+_MASS_SEND_ALREADY_SUBMITTED = 45065  # same clientmsgid: the body names the existing job
+
+
+@dataclass(frozen=True)
+class NewsArticle:
+    """One link card for a customer-service news message."""
+
+    title: str
+    description: str
+    url: str
+    picurl: str = ""
+
+
+@dataclass(frozen=True)
+class QrTicket:
+    """A parametric QR code: `url` is what the image encodes; permanent codes never expire."""
+
+    ticket: str
+    url: str
+    expire_seconds: int | None
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A user tag of the account."""
+
+    id: int
+    name: str
+    count: int = 0
+
+
+class WeChatApi:
+    """Typed, bounded, timeout-guarded calls to the WeChat API for one account."""
+
+    def __init__(
+        self,
+        *,
+        app_id: str,
+        app_secret: str,
+        api_base_url: str,
+        connect_timeout: float,
+        read_timeout: float,
+        max_token_refreshes: int,
+        token_store: TokenStore,
+    ) -> None:
+        self._session = requests.Session()
+        base = api_base_url.rstrip("/")
+        timeout = (connect_timeout, read_timeout)
+        # One refresh may take two fetches (plain, then forced); the lock must outlive both.
+        lock_ttl = 2 * (connect_timeout + read_timeout) + 1
+
+        def fetch(force_refresh: bool) -> tuple[str, int]:
+            credentials = (app_id, app_secret)
+            return fetch_stable_token(self._session, base, timeout, credentials, force_refresh)
+
+        tokens = AccessTokenSource(token_store, fetch, lock_ttl, lock_wait_seconds=lock_ttl + 1)
+        self._sends = Transport(self._session, base, timeout, tokens, max_token_refreshes, True)
+        self._reads = Transport(self._session, base, timeout, tokens, max_token_refreshes, False)
+        self._messages = WeChatMessage(self._sends)
+        self._users = WeChatUser(self._reads)
+        self._tags = WeChatTag(self._reads)
+        self._qrcodes = WeChatQRCode(self._reads)
+
+    def send_template(
+        self,
+        openid: str,
+        template_id: str,
+        data: Mapping[str, str],
+        url: str | None = None,
+        client_msg_id: str | None = None,
+    ) -> int:
+        """Send a template message; return its msgid (the TEMPLATESENDJOBFINISH event's MsgID)."""
+        # Built here: wechatpy 1.8.18's send_template has no client_msg_id, the platform's
+        # ten-minute guard against sending one notice twice.
+        payload: dict[str, Any] = {
+            "touser": openid,
+            "template_id": template_id,
+            "data": {key: {"value": value} for key, value in data.items()},
+        }
+        if url:
+            payload["url"] = url
+        if client_msg_id:
+            payload["client_msg_id"] = client_msg_id
+        return int(self._sends.post("message/template/send", data=payload)["msgid"])
+
+    def send_custom_text(self, openid: str, text: str) -> None:
+        """Send a customer-service text (only inside the user's interaction window)."""
+        self._messages.send_text(openid, text)
+
+    def send_custom_news(self, openid: str, article: NewsArticle) -> None:
+        """Send a customer-service news card with one article."""
+        fields = {"title": article.title, "description": article.description,
+                  "url": article.url, "picurl": article.picurl}
+        self._messages.send_articles(openid, [fields])
+
+    def create_qrcode(
+        self, scene_str: str, permanent: bool, expire_seconds: int | None = None
+    ) -> QrTicket:
+        """Create a string-scene QR code; temporary ones default to the 30-day maximum."""
+        scene = {"scene": {"scene_str": scene_str}}
+        if permanent:
+            request: dict[str, Any] = {"action_name": "QR_LIMIT_STR_SCENE", "action_info": scene}
+        else:
+            request = {"action_name": "QR_STR_SCENE", "action_info": scene,
+                       "expire_seconds": expire_seconds or MAX_TEMPORARY_QR_SECONDS}
+        result = self._qrcodes.create(request)
+        expires = result.get("expire_seconds")
+        return QrTicket(result["ticket"], result["url"], None if expires is None else int(expires))
+
+    def user_info(self, openid: str) -> dict[str, Any]:
+        """Return the platform's user record (`subscribe` 0 means not following)."""
+        return dict(self._users.get(openid))
+
+    def create_tag(self, name: str) -> Tag:
+        """Create a tag (at most 100 per account, 30 characters per name)."""
+        tag = self._tags.create(name)
+        return Tag(int(tag["id"]), str(tag["name"]))
+
+    def list_tags(self) -> list[Tag]:
+        """Return every tag of the account with its member count."""
+        return [Tag(int(t["id"]), str(t["name"]), int(t.get("count", 0))) for t in self._tags.get()]
+
+    def tag_users(self, tag_id: int, openids: Sequence[str]) -> None:
+        """Put up to 50 users under a tag."""
+        self._tags.tag_user(tag_id, list(openids))
+
+    def mass_send_text(self, openids: Sequence[str], text: str, client_msg_id: str) -> int:
+        """Submit a mass text to an openid list; return the job's msg_id (same id on a resend)."""
+        try:
+            result = self._messages.send_mass_text(list(openids), text, client_msg_id=client_msg_id)
+        except PermanentError as error:
+            if error.errcode == _MASS_SEND_ALREADY_SUBMITTED and "msg_id" in error.body:
+                return int(error.body["msg_id"])  # our earlier attempt did go out
+            raise
+        return int(result["msg_id"])
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self._session.close()
+
+    def __enter__(self) -> WeChatApi:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
