@@ -22,7 +22,7 @@ import requests
 from bot.wechat.crypto import sign
 
 TOKEN, APP_ID = "benchtoken", "wx0123456789abcdef"
-DURATION, CONNECTIONS, WORKERS, THREADS = "10s", 8, 2, 4
+DURATION, WARMUP, CONNECTIONS, WORKERS, THREADS = "10s", "2s", 8, 2, 4
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH = "postgresql+psycopg://postgres@127.0.0.1:5432/branchlink_bench"
 LUA = """
@@ -112,13 +112,18 @@ def _load(folder: Path, port: int, template: str) -> tuple[float, float, float]:
     path = f"/wechat?timestamp={ts}&nonce={nonce}&signature={sign(TOKEN, ts, nonce)}"
     script = folder / f"load{port}.lua"
     script.write_text(LUA % (template, path))
-    out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency",
-                          "-s", str(script), f"http://127.0.0.1:{port}"],
-                         capture_output=True, text=True, check=True, timeout=120).stdout
+    _wrk(script, port, WARMUP)
+    out = _wrk(script, port, DURATION)
     if "Non-2xx" in out:
         sys.exit(f"errors under load on port {port}:\n{out}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     return rate, _percentile(out, "50%"), _percentile(out, "99%")
+
+
+def _wrk(script: Path, port: int, duration: str) -> str:
+    return subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{duration}", "--latency",
+                           "-s", str(script), f"http://127.0.0.1:{port}"],
+                          capture_output=True, text=True, check=True, timeout=120).stdout
 
 
 def _percentile(out: str, label: str) -> float:

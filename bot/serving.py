@@ -1,5 +1,6 @@
 """Production serving: gunicorn in front of the app, and the background worker beside it."""
 
+import os
 import subprocess
 import sys
 from typing import Any
@@ -47,10 +48,11 @@ def start_companions(settings: Settings, config_path: str | None) -> list[subpro
         host, port = settings.sandbox.bind.rsplit(":", 1)
         commands.append([*base, "sandbox", "--host", host, "--port", port,
                          "--app-id", settings.wechat.app_id,
-                         "--app-secret", settings.wechat.app_secret or "",
-                         "--webhook-url", f"http://{settings.server.bind}/wechat",
-                         "--webhook-token", settings.wechat.token])
+                         "--webhook-url", f"http://{settings.server.bind}/wechat"])
     if settings.server.embedded_worker:
         commands.append([*base, "worker"])
+    # Secrets go through the environment, never the command line (visible in `ps`).
+    env = {**os.environ, "BRANCHLINK_SANDBOX_APP_SECRET": settings.wechat.app_secret or "",
+           "BRANCHLINK_SANDBOX_WEBHOOK_TOKEN": settings.wechat.token}
     # Our own interpreter and module, with arguments from our own settings.
-    return [subprocess.Popen(command) for command in commands]  # noqa: S603
+    return [subprocess.Popen(command, env=env) for command in commands]  # noqa: S603

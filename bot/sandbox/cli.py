@@ -22,7 +22,8 @@ from bot.sandbox.config import SandboxConfig
               help="Known template id (repeatable); if none, every id is accepted.")
 @click.option("--follower", "followers", multiple=True, help="Openid following from the start.")
 @click.option("--webhook-url", default=None, help="Push TEMPLATESENDJOBFINISH here after sends.")
-@click.option("--webhook-token", default=None, help="Token used to sign the pushed events.")
+@click.option("--webhook-token", default=None, envvar="BRANCHLINK_SANDBOX_WEBHOOK_TOKEN",
+              help="Token used to sign the pushed events (env BRANCHLINK_SANDBOX_WEBHOOK_TOKEN).")
 def sandbox_command(
     host: str,
     port: int,
