@@ -57,6 +57,18 @@ class WeChatSettings:
     accept_previous_key: bool = True
     app_secret: str | None = field(default=None, repr=False, metadata=_meta())
     api_base_url: str = "https://api.weixin.qq.com"
+    connect_timeout: float = field(default=3.0, metadata=_meta(_positive))
+    read_timeout: float = field(default=5.0, metadata=_meta(_positive))
+    max_token_refreshes: int = field(default=1, metadata=_meta(_positive))
+
+
+@dataclass(frozen=True)
+class TokenStoreSettings:
+    """Where all processes share the platform access token."""
+
+    backend: str = field(default="database", metadata=_meta(
+        _check(r"database|redis", "must be database or redis")))
+    redis_url: str = field(default="redis://127.0.0.1:6379/0", repr=False)
 
 
 @dataclass(frozen=True)
@@ -113,6 +125,7 @@ class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     onboarding: OnboardingSettings = field(default_factory=OnboardingSettings)
     sandbox: SandboxSettings = field(default_factory=SandboxSettings)
+    token_store: TokenStoreSettings = field(default_factory=TokenStoreSettings)
 
 
 def load_settings(path: str | os.PathLike[str] | None = None,
@@ -191,8 +204,10 @@ def _convert(base: type, raw: Any) -> Any:
         if raw.lower() not in ("true", "false", "1", "0"):
             raise ValueError(f"expected true or false, got {raw!r}")
         return raw.lower() in ("true", "1")
-    if isinstance(raw, str) and base is int:
-        return int(raw)
+    if isinstance(raw, str) and base in (int, float):
+        return base(raw)
+    if base is float and type(raw) is int:
+        return float(raw)
     if type(raw) is not base:
         raise TypeError(f"expected {base.__name__}, got {type(raw).__name__} {raw!r}")
     return raw

@@ -7,7 +7,9 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.inbound import Inbound
+from bot.platform import build_api
 from bot.spool import Spool
+from bot.wechat.api import WeChatApi
 from bot.wechat.crypto import MessageCipher
 from bot.wechat.gate import CallbackGate
 from crm_core.db import make_engine, make_session_factory
@@ -26,6 +28,10 @@ class Runtime:
     def uow(self) -> UnitOfWork:
         """Open a new unit of work."""
         return self.inbound.uow_factory()
+
+    def api(self) -> WeChatApi:
+        """Build a WeChat API client (never on the webhook's request path)."""
+        return build_api(self.settings, self.inbound.uow_factory)
 
 
 def build_runtime(settings: Settings) -> Runtime:

@@ -1,8 +1,10 @@
 """Repositories: the only code that turns CRM questions into SQL."""
 
+from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import Update, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -14,6 +16,7 @@ from crm_core.model import (
     Manager,
     ManagerLink,
     ManagerState,
+    SharedValue,
     Touch,
 )
 
@@ -58,6 +61,16 @@ class DeliveryRepository(Protocol):
 
     def get(self, channel: str, key: str) -> InboundDelivery | None: ...
     def claim(self, delivery: InboundDelivery) -> None: ...
+
+
+class SharedValueRepository(Protocol):
+    """Named values with an owner lease, shared by all processes."""
+
+    def get(self, key: str) -> SharedValue | None: ...
+    def take_lease(self, key: str, owner: str, until: datetime, now: datetime) -> bool: ...
+    def set_if_owner(self, key: str, owner: str, value: str, expires_at: datetime,
+                     now: datetime) -> bool: ...
+    def release(self, key: str, owner: str) -> None: ...
 
 
 class SqlBranches:
@@ -170,3 +183,48 @@ class SqlDeliveries:
             self.session.flush([delivery])
         except IntegrityError as error:
             raise DuplicateError(str(error.orig)) from error
+
+
+class SqlSharedValues:
+    """Shared values in SQL; every change is one atomic conditional UPDATE."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, key: str) -> SharedValue | None:
+        """Return the value row, read fresh from the database."""
+        return self.session.get(SharedValue, key, populate_existing=True)
+
+    def take_lease(self, key: str, owner: str, until: datetime, now: datetime) -> bool:
+        """Take (or renew) the lease on `key` unless another live owner holds it."""
+        self._ensure(key)
+        free = or_(SharedValue.lease_owner.is_(None), SharedValue.lease_until < now,
+                   SharedValue.lease_owner == owner)
+        stmt = (update(SharedValue).where(SharedValue.key == key, free)
+                .values(lease_owner=owner, lease_until=until))
+        return self._changed(stmt)
+
+    def set_if_owner(self, key: str, owner: str, value: str, expires_at: datetime,
+                     now: datetime) -> bool:
+        """Store the value only while `owner` holds a live lease."""
+        stmt = (update(SharedValue)
+                .where(SharedValue.key == key, SharedValue.lease_owner == owner,
+                       SharedValue.lease_until >= now)
+                .values(value=value, expires_at=expires_at))
+        return self._changed(stmt)
+
+    def release(self, key: str, owner: str) -> None:
+        """Give the lease up if `owner` holds it."""
+        stmt = (update(SharedValue).where(SharedValue.key == key, SharedValue.lease_owner == owner)
+                .values(lease_owner=None, lease_until=None))
+        self._changed(stmt)
+
+    def _ensure(self, key: str) -> None:
+        dialect = postgresql if self.session.bind and \
+            self.session.bind.dialect.name == "postgresql" else sqlite
+        self.session.execute(dialect.insert(SharedValue).values(key=key)
+                             .on_conflict_do_nothing(index_elements=["key"]))
+
+    def _changed(self, stmt: Update) -> bool:
+        result = self.session.execute(stmt, execution_options={"synchronize_session": False})
+        return bool(getattr(result, "rowcount", 0) == 1)

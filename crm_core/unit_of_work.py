@@ -20,6 +20,7 @@ class UnitOfWork:
     customers: repos.CustomerRepository
     activity: repos.ActivityRepository
     deliveries: repos.DeliveryRepository
+    shared: repos.SharedValueRepository
 
     def __enter__(self) -> Self:
         return self
@@ -54,6 +55,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.customers = repos.SqlCustomers(self.session)
         self.activity = repos.SqlActivity(self.session)
         self.deliveries = repos.SqlDeliveries(self.session)
+        self.shared = repos.SqlSharedValues(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

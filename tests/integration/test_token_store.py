@@ -6,11 +6,15 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
+from functools import partial
 
 import pytest
 import redis
 
+from bot.platform import DatabaseTokenStore
 from bot.wechat.token_store import InMemoryTokenStore, RedisTokenStore, TokenStore
+from crm_core.db import make_engine, make_session_factory
+from crm_core.unit_of_work import SqlUnitOfWork
 from tests.sandbox_support import STABLE_TOKEN, api_for, fake_openid, running_sandbox
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -41,10 +45,15 @@ def redis_prefix(redis_client: redis.Redis) -> Iterator[str]:
         redis_client.delete(*keys)
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", "redis", "database"])
 def token_store(request: pytest.FixtureRequest) -> TokenStore:
     if request.param == "memory":
         return InMemoryTokenStore()
+    if request.param == "database":
+        engine = make_engine(request.getfixturevalue("database_url"))
+        request.addfinalizer(engine.dispose)
+        factory = partial(SqlUnitOfWork, make_session_factory(engine))
+        return DatabaseTokenStore(factory, "wx5a4db0c000000001")
     client = request.getfixturevalue("redis_client")
     return RedisTokenStore(client, request.getfixturevalue("redis_prefix"))
 

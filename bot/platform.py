@@ -1,0 +1,67 @@
+"""The WeChat API client wired to our settings and a token store shared by all processes."""
+
+import uuid
+from collections.abc import Callable
+
+import redis
+
+from bot.config import Settings
+from bot.wechat.api import WeChatApi
+from bot.wechat.token_store import RedisTokenStore, TokenStore
+from crm_core import services
+from crm_core.model import utcnow
+from crm_core.unit_of_work import UnitOfWork
+
+
+class DatabaseTokenStore:
+    """A TokenStore in the CRM database: the `shared_values` row of the account's token."""
+
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], app_id: str) -> None:
+        self.uow_factory = uow_factory
+        self.key = f"wechat:access_token:{app_id}"
+
+    def get_token(self) -> str | None:
+        """Return the current token, or None if absent or expired."""
+        with self.uow_factory() as uow:
+            return services.read_shared(uow, self.key, utcnow())
+
+    def try_lock(self, ttl_seconds: float) -> str | None:
+        """Become the refresher for `ttl_seconds`; return an owner id, or None if taken."""
+        owner = uuid.uuid4().hex
+        with self.uow_factory() as uow:
+            taken = services.take_lease(uow, self.key, owner, ttl_seconds, utcnow())
+            uow.commit()
+        return owner if taken else None
+
+    def save_token(self, token: str, ttl_seconds: float, owner: str) -> bool:
+        """Store the token if `owner` still holds the lock; return whether it was stored."""
+        with self.uow_factory() as uow:
+            stored = services.write_shared(uow, self.key, owner, token, ttl_seconds, utcnow())
+            uow.commit()
+        return stored
+
+    def unlock(self, owner: str) -> None:
+        """Release the lock if `owner` still holds it."""
+        with self.uow_factory() as uow:
+            services.release_lease(uow, self.key, owner)
+            uow.commit()
+
+
+def build_token_store(settings: Settings, uow_factory: Callable[[], UnitOfWork]) -> TokenStore:
+    """Return the configured shared token store (database by default, or Redis)."""
+    if settings.token_store.backend == "redis":
+        client = redis.Redis.from_url(settings.token_store.redis_url)
+        return RedisTokenStore(client, f"branchlink:{settings.wechat.app_id}")
+    return DatabaseTokenStore(uow_factory, settings.wechat.app_id)
+
+
+def build_api(settings: Settings, uow_factory: Callable[[], UnitOfWork]) -> WeChatApi:
+    """Return the WeChat API client for the configured account."""
+    wechat = settings.wechat
+    if not wechat.app_secret:
+        raise ValueError("[wechat] app_secret is required to call the platform API")
+    return WeChatApi(app_id=wechat.app_id, app_secret=wechat.app_secret,
+                     api_base_url=wechat.api_base_url, connect_timeout=wechat.connect_timeout,
+                     read_timeout=wechat.read_timeout,
+                     max_token_refreshes=wechat.max_token_refreshes,
+                     token_store=build_token_store(settings, uow_factory))

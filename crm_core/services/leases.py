@@ -1,0 +1,29 @@
+"""Values shared by every process, each with a lease so one process at a time may change it."""
+
+from datetime import datetime, timedelta
+
+from crm_core.unit_of_work import UnitOfWork
+
+
+def read_shared(uow: UnitOfWork, key: str, now: datetime) -> str | None:
+    """Return the shared value under `key`, or None when absent or expired."""
+    row = uow.shared.get(key)
+    if row is None or row.value is None or (row.expires_at and row.expires_at <= now):
+        return None
+    return row.value
+
+
+def take_lease(uow: UnitOfWork, key: str, owner: str, seconds: float, now: datetime) -> bool:
+    """Take or renew the lease on `key` for `seconds`; False if another live owner has it."""
+    return uow.shared.take_lease(key, owner, now + timedelta(seconds=seconds), now)
+
+
+def write_shared(uow: UnitOfWork, key: str, owner: str, value: str, seconds: float,
+                 now: datetime) -> bool:
+    """Store a value valid for `seconds`, only while `owner` still holds the lease."""
+    return uow.shared.set_if_owner(key, owner, value, now + timedelta(seconds=seconds), now)
+
+
+def release_lease(uow: UnitOfWork, key: str, owner: str) -> None:
+    """Give up the lease if `owner` holds it."""
+    uow.shared.release(key, owner)
