@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from bot.cli_base import Cli, pass_cli
+from bot.cli_codes import codes, posters
+from bot.cli_leads import leads, outbox
 from bot.cli_tools import branches, customers, managers, simulate, spool
 from bot.sandbox.cli import sandbox_command
 from crm_core import db
@@ -59,6 +61,13 @@ spool_dir = "{folder / 'spool'}"
 
 [sandbox]
 enabled = true
+
+[notifications]
+new_customer_template = "DEMO_NEW_CUSTOMER"
+new_lead_template = "DEMO_NEW_LEAD"
+lead_reminder_template = "DEMO_LEAD_REMINDER"
+lead_escalation_template = "DEMO_LEAD_ESCALATION"
+daily_digest_template = "DEMO_DAILY_DIGEST"
 """
 
 
@@ -96,9 +105,12 @@ DEMO_HINT = """demo branches SH001, SH002, BJ001 and their managers are in place
 Once the server runs, in another terminal (BRANCHLINK_CONFIG=instance/branchlink.toml):
   .venv/bin/branchlink simulate --openid demo-1 subscribe --scene b:SH001   # follow a branch code
   .venv/bin/branchlink simulate --openid demo-1 text 我的客户经理
+  .venv/bin/branchlink simulate --openid demo-1 text 联系客户经理            # a lead
   .venv/bin/branchlink simulate --openid demo-2 subscribe --scene m:SH002-01 # a manager's code
   .venv/bin/branchlink customers show demo-1
-The WeChat sandbox's inboxes: http://127.0.0.1:8081/_sandbox/"""
+  .venv/bin/branchlink outbox list
+Each demo manager is bound to a WeChat openid o-demo-manager-<code>000…; watch their
+notices arrive in the WeChat sandbox: http://127.0.0.1:8081/_sandbox/"""
 
 
 @main.command()
@@ -125,10 +137,11 @@ def worker(cli: Cli) -> None:
     from bot.worker import build_scheduler, replay_spool
 
     replay_spool(cli.runtime)
-    build_scheduler(cli.runtime).start()
+    build_scheduler(cli.runtime, cli.config_path).start()
 
 
-for command in (customers, managers, branches, simulate, spool, sandbox_command):
+for command in (customers, managers, branches, simulate, spool, sandbox_command, leads, outbox,
+                codes, posters):
     main.add_command(command)
 
 if __name__ == "__main__":

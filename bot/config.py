@@ -116,6 +116,67 @@ class SandboxSettings:
 
 
 @dataclass(frozen=True)
+class LeadSettings:
+    """Service levels for following up leads."""
+
+    contact_sla_minutes: int = field(default=120, metadata=_meta(_positive))
+    escalate_after_minutes: int = field(default=240, metadata=_meta(_positive))
+    digest_time: str = field(default="08:30", metadata=_meta(
+        _check(r"([01]\d|2[0-3]):[0-5]\d", "must be HH:MM (24-hour)")))
+    timezone: str = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class BindingSettings:
+    """How managers bind their WeChat account."""
+
+    code_ttl_minutes: int = field(default=30, metadata=_meta(_positive))
+    max_failures: int = field(default=5, metadata=_meta(_positive))
+    failure_window_minutes: int = field(default=60, metadata=_meta(_positive))
+
+
+@dataclass(frozen=True)
+class OutboxSettings:
+    """How the workers deliver notices."""
+
+    poll_seconds: float = field(default=0.5, metadata=_meta(_positive))
+    batch_size: int = field(default=50, metadata=_meta(_positive))
+    max_attempts: int = field(default=8, metadata=_meta(_positive))
+    backoff_base_seconds: float = field(default=5.0, metadata=_meta(_positive))
+    backoff_max_seconds: float = field(default=900.0, metadata=_meta(_positive))
+    claim_seconds: float = field(default=60.0, metadata=_meta(_positive))
+
+
+_FIELDS = _check(r"[a-z_]+\d*(,[a-z_]+\d*)*", "must be comma-separated template keywords")
+
+
+@dataclass(frozen=True)
+class NotificationSettings:
+    """Template message ids and their keyword lists, one pair per kind of notice."""
+
+    new_customer_template: str = ""
+    new_customer_fields: str = field(default="thing1,thing2,time3", metadata=_meta(_FIELDS))
+    new_lead_template: str = ""
+    new_lead_fields: str = field(default="thing1,thing2,time3", metadata=_meta(_FIELDS))
+    lead_reminder_template: str = ""
+    lead_reminder_fields: str = field(default="thing1,thing2,time3", metadata=_meta(_FIELDS))
+    lead_escalation_template: str = ""
+    lead_escalation_fields: str = field(default="thing1,thing2,time3", metadata=_meta(_FIELDS))
+    daily_digest_template: str = ""
+    daily_digest_fields: str = field(default="thing1,thing2,time3", metadata=_meta(_FIELDS))
+
+
+@dataclass(frozen=True)
+class PosterSettings:
+    """What `branchlink posters` prints around each code (empty: the defaults in bot/texts.py)."""
+
+    slogan: str | None = None
+    campaign_line: str | None = None
+    footer: str | None = None
+    font_path: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything BranchLink is configured with."""
 
@@ -126,6 +187,11 @@ class Settings:
     onboarding: OnboardingSettings = field(default_factory=OnboardingSettings)
     sandbox: SandboxSettings = field(default_factory=SandboxSettings)
     token_store: TokenStoreSettings = field(default_factory=TokenStoreSettings)
+    leads: LeadSettings = field(default_factory=LeadSettings)
+    binding: BindingSettings = field(default_factory=BindingSettings)
+    outbox: OutboxSettings = field(default_factory=OutboxSettings)
+    notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    posters: PosterSettings = field(default_factory=PosterSettings)
 
 
 def load_settings(path: str | os.PathLike[str] | None = None,

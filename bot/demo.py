@@ -1,7 +1,9 @@
 """Demo branches and managers, so a newcomer can try BranchLink without a bank."""
 
+from datetime import timedelta
+
 from crm_core import services
-from crm_core.model import ManagerRole, ManagerState
+from crm_core.model import ManagerRole, ManagerState, utcnow
 from crm_core.unit_of_work import UnitOfWork
 
 BRANCHES = (("SH001", "上海分行营业部"), ("SH002", "上海浦东支行"), ("BJ001", "北京分行营业部"))
@@ -14,6 +16,12 @@ MANAGERS = (
     ("BJ001-01", "赵磊", "BJ001", "客户经理", ManagerRole.RETAIL),
 )
 ON_LEAVE = ("SH001-03",)
+HEADS = ("SH001-01", "SH002-01", "BJ001-01")
+
+
+def demo_manager_openid(code: str) -> str:
+    """The WeChat openid each demo manager is bound to (28 characters, like real ones)."""
+    return f"o-demo-manager-{code}".ljust(28, "0")
 
 
 def seed(uow: UnitOfWork) -> None:
@@ -26,3 +34,9 @@ def seed(uow: UnitOfWork) -> None:
     uow.flush()
     for code in ON_LEAVE:
         services.set_manager_state(uow, code, ManagerState.ON_LEAVE)
+    for code in HEADS:
+        services.set_branch_head(uow, code, True)
+    for code, *_ in MANAGERS:
+        secret = services.issue_bind_code(uow, code, utcnow(), timedelta(minutes=1), "demo")
+        services.bind_manager(uow, demo_manager_openid(code), secret, utcnow(),
+                              max_failures=5, window=timedelta(hours=1))

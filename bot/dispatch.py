@@ -6,42 +6,70 @@ from types import MappingProxyType
 
 from bot import texts
 from bot.context import HandlerContext
-from bot.handlers import click, fallback, location, scan, subscribe, text, unsubscribe, view
+from bot.handlers import (
+    bind,
+    click,
+    contact,
+    fallback,
+    job_finish,
+    location,
+    scan,
+    subscribe,
+    text,
+    unsubscribe,
+    view,
+)
 from bot.wechat.messages import Message
 from bot.wechat.replies import NewsReply, Reply, TextReply
 from crm_core.model import Direction
 from crm_core.services import record_interaction
 
 log = logging.getLogger(__name__)
+PLATFORM_EVENTS = frozenset({"event:templatesendjobfinish", "event:masssendjobfinish"})
 
 Handler = Callable[[Message, HandlerContext], Reply | None]
+# (kind, command): the command is a text's first word or a menu key; None matches any.
+Route = tuple[str, str | None]
 
 
-def handler_table(*entries: tuple[str, Handler]) -> Mapping[str, Handler]:
-    """Build a read-only handler table, refusing a kind registered twice."""
-    table: dict[str, Handler] = {}
-    for kind, handler in entries:
-        if kind in table:
-            raise ValueError(f"two handlers registered for {kind!r}")
-        table[kind] = handler
+def handler_table(*entries: tuple[Route, Handler]) -> Mapping[Route, Handler]:
+    """Build a read-only handler table, refusing a route registered twice."""
+    table: dict[Route, Handler] = {}
+    for route, handler in entries:
+        if route in table:
+            raise ValueError(f"two handlers registered for {route!r}")
+        table[route] = handler
     return MappingProxyType(table)
 
 
 HANDLERS = handler_table(
-    ("event:subscribe", subscribe.handle),
-    ("event:scan", scan.handle),
-    ("event:unsubscribe", unsubscribe.handle),
-    ("text", text.handle),
-    ("event:click", click.handle),
-    ("event:view", view.handle),
-    ("event:location", location.handle),
-    ("location", location.handle),
+    (("event:subscribe", None), subscribe.handle),
+    (("event:scan", None), scan.handle),
+    (("event:unsubscribe", None), unsubscribe.handle),
+    (("text", texts.BIND_COMMAND), bind.handle),
+    (("text", texts.UNBIND_COMMAND), bind.handle_unbind),
+    *((("text", word), contact.handle) for word in texts.CONTACT_KEYWORDS),
+    (("text", None), text.handle),
+    (("event:click", texts.MENU_APPOINTMENT), contact.handle),
+    (("event:click", None), click.handle),
+    (("event:view", None), view.handle),
+    (("event:location", None), location.handle),
+    (("location", None), location.handle),
+    (("event:templatesendjobfinish", None), job_finish.handle),
 )
 
 
+def route(msg: Message) -> Handler:
+    """Return the handler for a message: its exact command first, then its kind, else fallback."""
+    return (HANDLERS.get((msg.kind, msg.command)) or HANDLERS.get((msg.kind, None))
+            or fallback.handle)
+
+
 def dispatch(msg: Message, ctx: HandlerContext) -> Reply | None:
-    """Run the message's handler (or the fallback) and record both sides of the exchange."""
-    reply = HANDLERS.get(msg.kind, fallback.handle)(msg, ctx)
+    """Run the message's handler and record both sides of the exchange."""
+    reply = route(msg)(msg, ctx)
+    if msg.kind in PLATFORM_EVENTS:
+        return reply  # the platform's own reports, not the customer's actions
     record_interaction(ctx.uow, msg.sender, Direction.IN, msg.kind, summarize(msg), ctx.now)
     if reply is not None:
         record_interaction(ctx.uow, msg.sender, Direction.OUT, "reply",
@@ -53,7 +81,10 @@ def summarize(msg: Message) -> str:
     """Describe a message for the interaction timeline."""
     template = texts.SUMMARY.get(msg.kind, texts.SUMMARY_OTHER)
     scene = f"（{msg.scene}）" if msg.scene else ""
-    return template.format(content=msg.content or "", label=msg.label or "", scene=scene,
+    content = msg.content or ""
+    if msg.command == texts.BIND_COMMAND:
+        content = f"{texts.BIND_COMMAND} ********"  # a one-time code is a credential
+    return template.format(content=content, label=msg.label or "", scene=scene,
                            event_key=msg.event_key or "", kind=msg.kind)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot import texts
-from bot.context import HandlerContext
+from bot.context import HandlerContext, Policy
 from bot.dispatch import dispatch, report
 from bot.spool import FAILED, Spool
 from bot.wechat.messages import Message, parse_message
@@ -28,10 +28,10 @@ class Inbound:
     """The path every verified message takes after the gate."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], spool: Spool,
-                 default_branch: str | None = None) -> None:
+                 policy: Policy | None = None) -> None:
         self.uow_factory = uow_factory
         self.spool = spool
-        self.default_branch = default_branch
+        self.policy = policy or Policy()
 
     def receive(self, msg: Message, xml: str) -> str:
         """Process a message and return the reply; never lose it, whatever fails."""
@@ -63,7 +63,7 @@ class Inbound:
         now = utcnow()
         with self.uow_factory() as uow:
             delivery = claim_delivery(uow, CHANNEL, msg.dedupe_key, now)
-            reply = dispatch(msg, HandlerContext(uow, now, self.default_branch))
+            reply = dispatch(msg, HandlerContext(uow, now, self.policy))
             delivery.reply = render_reply(reply, msg, int(time.time()))
             uow.commit()
             return delivery.reply

@@ -6,6 +6,7 @@ from functools import partial
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from bot.context import Policy
 from bot.inbound import Inbound
 from bot.platform import build_api
 from bot.spool import Spool
@@ -44,7 +45,8 @@ def build_runtime(settings: Settings) -> Runtime:
         gate=CallbackGate(settings.wechat.token, build_cipher(settings),
                           settings.webhook.timestamp_window_seconds),
         inbound=Inbound(partial(SqlUnitOfWork, sessions), Spool(settings.webhook.spool_dir),
-                        settings.onboarding.default_branch),
+                        Policy(settings.onboarding.default_branch,
+                               settings.leads.contact_sla_minutes, settings.binding)),
     )
 
 

@@ -47,7 +47,7 @@ def start_companions(settings: Settings, config_path: str | None) -> list[subpro
     if settings.sandbox.enabled:
         host, port = settings.sandbox.bind.rsplit(":", 1)
         commands.append([*base, "sandbox", "--host", host, "--port", port,
-                         "--app-id", settings.wechat.app_id,
+                         "--app-id", settings.wechat.app_id, "--everyone-follows",
                          "--webhook-url", f"http://{settings.server.bind}/wechat"])
     if settings.server.embedded_worker:
         commands.append([*base, "worker"])

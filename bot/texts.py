@@ -4,6 +4,10 @@ from crm_core.services import ManagerCard
 
 MY_MANAGER_KEYWORDS = ("我的客户经理", "客户经理", "我的经理")
 MENU_MY_MANAGER = "MY_MANAGER"
+CONTACT_KEYWORDS = ("联系客户经理", "联系经理", "预约")
+MENU_APPOINTMENT = "APPOINTMENT"
+BIND_COMMAND = "绑定"
+UNBIND_COMMAND = "解除绑定"
 
 WELCOME = "欢迎关注！"
 WELCOME_BACK = "欢迎回来！"
@@ -17,6 +21,24 @@ LOCATION_RECEIVED = "已收到您的位置。"
 UNSUPPORTED = "暂不支持此类消息，您可以直接发送文字留言。"
 SPOOLED = "您的消息已收到，我们会尽快处理。"
 SORRY = "抱歉，系统繁忙，您的消息已记录，我们会尽快处理。"
+
+LEAD_CONFIRMED = "已收到您的预约，{who}会尽快与您联系（一般在{hours}小时内）。"
+LEAD_CONFIRMED_AGAIN = "您的预约我们已经收到，{who}会尽快与您联系，请耐心等待。"
+LEAD_NO_MANAGER = "已收到您的预约，我们会尽快安排客户经理与您联系。"
+BIND_OK = "绑定成功！您好，{name}（{branch}），新客户和预约提醒将发送到这个微信。"
+BIND_USAGE = "请发送「绑定 八位绑定码」，绑定码由管理员通过系统生成。"
+BIND_WRONG = "绑定码无效或已过期，请向管理员重新获取。"
+BIND_THROTTLED = "尝试次数过多，请一小时后再试。"
+BIND_TAKEN = "这个微信已绑定客户经理{name}，如需更换请先发送「解除绑定」。"
+UNBIND_OK = "已解除绑定，您将不再收到客户提醒。"
+UNBIND_NONE = "这个微信没有绑定客户经理。"
+
+# Template message values (each at most 20 characters, no line breaks or emoji).
+NOTICE_SOURCE = {"direct": "直接关注", "contact_request": "联系客户经理",
+                 "menu_appointment": "菜单预约", "product_interest": "产品咨询"}
+NOTICE_DIGEST = "待跟进{open}条"
+NOTICE_OVERDUE = "已超时{overdue}条"
+NOTICE_ESCALATION = "{manager}未跟进"
 
 SUMMARY = {
     "text": "文字：{content}",
@@ -47,3 +69,9 @@ def welcome(card: ManagerCard | None, returning: bool) -> str:
 def my_manager(card: ManagerCard | None) -> str:
     """Answer "我的客户经理"."""
     return manager_line(card) if card else NO_MANAGER
+
+
+# Posters (`branchlink posters`): defaults for the [posters] texts.
+POSTER_SLOGAN = "扫码关注，专属客户经理一对一服务"
+POSTER_CAMPAIGN_LINE = "活动期间扫码关注，享专属服务礼遇"
+POSTER_FOOTER = "本海报仅用于客户关注公众号，不构成任何产品推荐或收益承诺"

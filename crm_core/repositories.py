@@ -1,23 +1,34 @@
 """Repositories: the only code that turns CRM questions into SQL."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Update, or_, select, update
+from sqlalchemy import Update, and_, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from crm_core.model import (
+    OPEN_STATUSES,
+    AuditEvent,
+    BindCode,
     Branch,
+    CodeKind,
     Customer,
     InboundDelivery,
     Interaction,
+    Lead,
+    LeadStatus,
     Manager,
     ManagerLink,
     ManagerState,
+    Notice,
+    NoticeStatus,
+    QrCode,
     SharedValue,
     Touch,
+    TouchFact,
 )
 
 
@@ -34,11 +45,15 @@ class BranchRepository(Protocol):
 
 
 class ManagerRepository(Protocol):
-    """Managers by code and by branch."""
+    """Managers by code, by branch and by their bound WeChat account."""
 
     def by_code(self, code: str) -> Manager | None: ...
+    def get(self, manager_id: int) -> Manager | None: ...
     def add(self, manager: Manager) -> None: ...
     def taking_customers(self, branch: Branch) -> list[Manager]: ...
+    def bound_to(self, openid: str) -> Manager | None: ...
+    def heads_of(self, branch_id: int) -> list[Manager]: ...
+    def all_bound(self) -> list[Manager]: ...
 
 
 class CustomerRepository(Protocol):
@@ -71,6 +86,39 @@ class SharedValueRepository(Protocol):
     def set_if_owner(self, key: str, owner: str, value: str, expires_at: datetime,
                      now: datetime) -> bool: ...
     def release(self, key: str, owner: str) -> None: ...
+
+
+class LeadRepository(Protocol):
+    """Leads."""
+
+    def add(self, lead: Lead) -> None: ...
+    def get(self, lead_id: int) -> Lead | None: ...
+    def open_for(self, customer: Customer, source: str, product: str | None) -> Lead | None: ...
+    def overdue(self, now: datetime) -> list[Lead]: ...
+    def listing(self, manager: Manager | None, status: LeadStatus | None,
+                limit: int) -> list[Lead]: ...
+    def open_counts(self, now: datetime) -> dict[int, tuple[int, int]]: ...
+
+
+class NoticeRepository(Protocol):
+    """The outbox of notices."""
+
+    def add(self, notice: Notice) -> None: ...
+    def by_key(self, key: str) -> Notice | None: ...
+    def get(self, notice_id: int) -> Notice | None: ...
+    def by_msgid(self, msgid: int) -> Notice | None: ...
+    def due(self, now: datetime, limit: int) -> list[Notice]: ...
+    def stale_claims(self, now: datetime) -> list[Notice]: ...
+    def held_for(self, manager: Manager) -> list[Notice]: ...
+    def listing(self, status: NoticeStatus | None, limit: int) -> list[Notice]: ...
+
+
+class AuditRepository(Protocol):
+    """The audit trail and one-time bind codes."""
+
+    def add(self, item: AuditEvent | BindCode) -> None: ...
+    def count(self, action: str, subject: str, since: datetime) -> int: ...
+    def bind_code(self, code_hash: str) -> BindCode | None: ...
 
 
 class SqlBranches:
@@ -113,6 +161,24 @@ class SqlManagers:
         """Return the branch's active managers in id order."""
         stmt = (select(Manager).where(Manager.branch_id == branch.id,
                                       Manager.state == ManagerState.ACTIVE).order_by(Manager.id))
+        return list(self.session.scalars(stmt))
+
+    def get(self, manager_id: int) -> Manager | None:
+        """Return a manager by id."""
+        return self.session.get(Manager, manager_id)
+
+    def bound_to(self, openid: str) -> Manager | None:
+        """Return the manager whose WeChat account this is."""
+        return self.session.scalar(select(Manager).where(Manager.openid == openid))
+
+    def heads_of(self, branch_id: int) -> list[Manager]:
+        """Return the heads of a branch."""
+        stmt = select(Manager).where(Manager.branch_id == branch_id, Manager.is_branch_head)
+        return list(self.session.scalars(stmt.order_by(Manager.id)))
+
+    def all_bound(self) -> list[Manager]:
+        """Return every manager with a bound WeChat account."""
+        stmt = select(Manager).where(Manager.openid.is_not(None)).order_by(Manager.id)
         return list(self.session.scalars(stmt))
 
 
@@ -228,3 +294,186 @@ class SqlSharedValues:
     def _changed(self, stmt: Update) -> bool:
         result = self.session.execute(stmt, execution_options={"synchronize_session": False})
         return bool(getattr(result, "rowcount", 0) == 1)
+
+
+class SqlLeads:
+    """Leads in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, lead: Lead) -> None:
+        """Add a lead."""
+        self.session.add(lead)
+
+    def get(self, lead_id: int) -> Lead | None:
+        """Return a lead by id."""
+        return self.session.get(Lead, lead_id)
+
+    def open_for(self, customer: Customer, source: str, product: str | None) -> Lead | None:
+        """Return the customer's open lead of this source and product, if any."""
+        stmt = select(Lead).where(Lead.customer_id == customer.id, Lead.source == source,
+                                  Lead.product_code.is_(None) if product is None
+                                  else Lead.product_code == product,
+                                  Lead.status.in_(OPEN_STATUSES))
+        return self.session.scalars(stmt.limit(1)).first()
+
+    def overdue(self, now: datetime) -> list[Lead]:
+        """Return new leads past their due time that still need a reminder or escalation."""
+        stmt = select(Lead).where(Lead.status == LeadStatus.NEW, Lead.due_at <= now,
+                                  Lead.escalated_at.is_(None))
+        return list(self.session.scalars(stmt.order_by(Lead.due_at)))
+
+    def listing(self, manager: Manager | None, status: LeadStatus | None,
+                limit: int) -> list[Lead]:
+        """Return leads, newest first, optionally of one manager and status."""
+        stmt = select(Lead)
+        if manager is not None:
+            stmt = stmt.where(Lead.manager_id == manager.id)
+        if status is not None:
+            stmt = stmt.where(Lead.status == status)
+        return list(self.session.scalars(stmt.order_by(Lead.id.desc()).limit(limit)))
+
+    def open_counts(self, now: datetime) -> dict[int, tuple[int, int]]:
+        """Return {manager id: (open leads, new leads past due)}."""
+        overdue = func.sum(case((and_(Lead.status == LeadStatus.NEW, Lead.due_at <= now), 1),
+                                else_=0))
+        stmt = (select(Lead.manager_id, func.count(), overdue)
+                .where(Lead.status.in_(OPEN_STATUSES), Lead.manager_id.is_not(None))
+                .group_by(Lead.manager_id))
+        return {int(m): (int(n), int(late or 0)) for m, n, late in self.session.execute(stmt)}
+
+
+class SqlNotices:
+    """The outbox in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, notice: Notice) -> None:
+        """Add a notice."""
+        self.session.add(notice)
+
+    def by_key(self, key: str) -> Notice | None:
+        """Return the notice with this idempotency key."""
+        return self.session.scalar(select(Notice).where(Notice.key == key))
+
+    def get(self, notice_id: int) -> Notice | None:
+        """Return a notice by id."""
+        return self.session.get(Notice, notice_id)
+
+    def by_msgid(self, msgid: int) -> Notice | None:
+        """Return the notice the platform gave this msgid."""
+        return self.session.scalar(select(Notice).where(Notice.wechat_msgid == msgid))
+
+    def due(self, now: datetime, limit: int) -> list[Notice]:
+        """Lock and return due notices; rows other workers hold are skipped (PostgreSQL)."""
+        stmt = (select(Notice).where(Notice.status == NoticeStatus.PENDING,
+                                     Notice.next_attempt_at <= now)
+                .order_by(Notice.id).limit(limit).with_for_update(skip_locked=True))
+        return list(self.session.scalars(stmt))
+
+    def stale_claims(self, now: datetime) -> list[Notice]:
+        """Return notices whose worker vanished while sending them."""
+        stmt = select(Notice).where(Notice.status == NoticeStatus.SENDING,
+                                    Notice.claimed_until < now)
+        return list(self.session.scalars(stmt.with_for_update(skip_locked=True)))
+
+    def held_for(self, manager: Manager) -> list[Notice]:
+        """Return the notices waiting for this manager to bind WeChat."""
+        stmt = select(Notice).where(Notice.manager_id == manager.id,
+                                    Notice.status == NoticeStatus.HELD)
+        return list(self.session.scalars(stmt))
+
+    def listing(self, status: NoticeStatus | None, limit: int) -> list[Notice]:
+        """Return notices, newest first, optionally of one status."""
+        stmt = select(Notice).order_by(Notice.id.desc()).limit(limit)
+        if status is not None:
+            stmt = stmt.where(Notice.status == status)
+        return list(self.session.scalars(stmt))
+
+
+class SqlAudit:
+    """The audit trail and bind codes in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, item: AuditEvent | BindCode) -> None:
+        """Append an audit event or a bind code."""
+        self.session.add(item)
+
+    def count(self, action: str, subject: str, since: datetime) -> int:
+        """Count events of one action on one subject since a time."""
+        stmt = (select(func.count()).select_from(AuditEvent)
+                .where(AuditEvent.action == action, AuditEvent.subject == subject,
+                       AuditEvent.at >= since))
+        return int(self.session.scalar(stmt) or 0)
+
+    def bind_code(self, code_hash: str) -> BindCode | None:
+        """Return the bind code with this hash."""
+        return self.session.scalar(select(BindCode).where(BindCode.code_hash == code_hash))
+
+
+class CodeRepository(Protocol):
+    """Issued QR codes, what to print them for, and the touches they brought."""
+
+    def latest(self, scene: str) -> QrCode | None: ...
+    def add(self, code: QrCode) -> None: ...
+    def count_permanent(self) -> int: ...
+    def listing(self, branch_id: int | None) -> list[QrCode]: ...
+    def print_targets(self, branch_codes: Sequence[str] | None) -> list[Branch]: ...
+    def touch_facts(self, start: datetime | None, end: datetime | None,
+                    branch_id: int | None) -> list[TouchFact]: ...
+
+
+class SqlCodes:
+    """The QR code registry in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def latest(self, scene: str) -> QrCode | None:
+        """Return the newest code issued for `scene`."""
+        stmt = (select(QrCode).where(QrCode.scene == scene)
+                .order_by(QrCode.created_at.desc(), QrCode.id.desc()).limit(1))
+        return self.session.scalar(stmt)
+
+    def add(self, code: QrCode) -> None:
+        """Add an issued code."""
+        self.session.add(code)
+
+    def count_permanent(self) -> int:
+        """Count the permanent codes ever issued (the platform never takes one back)."""
+        stmt = select(func.count()).select_from(QrCode).where(QrCode.kind == CodeKind.PERMANENT)
+        return int(self.session.scalar(stmt) or 0)
+
+    def listing(self, branch_id: int | None) -> list[QrCode]:
+        """Return every code (of one branch if given), by scene then newest first."""
+        stmt = select(QrCode).order_by(QrCode.scene, QrCode.created_at.desc(), QrCode.id.desc())
+        if branch_id is not None:
+            stmt = stmt.where(QrCode.branch_id == branch_id)
+        return list(self.session.scalars(stmt))
+
+    def print_targets(self, branch_codes: Sequence[str] | None) -> list[Branch]:
+        """Return the branches (all, or those named) with their managers loaded, by code."""
+        stmt = select(Branch).options(selectinload(Branch.managers)).order_by(Branch.code)
+        if branch_codes is not None:
+            stmt = stmt.where(Branch.code.in_(branch_codes))
+        return list(self.session.scalars(stmt))
+
+    def touch_facts(self, start: datetime | None, end: datetime | None,
+                    branch_id: int | None) -> list[TouchFact]:
+        """Return touches in [start, end) with branch and manager codes, oldest first."""
+        stmt = (select(Touch.kind, Touch.scene, Branch.code, Manager.code, Touch.campaign,
+                       Touch.occurred_at)
+                .outerjoin(Branch, Branch.id == Touch.branch_id)
+                .outerjoin(Manager, Manager.id == Touch.manager_id)
+                .order_by(Touch.occurred_at, Touch.id))
+        if start is not None:
+            stmt = stmt.where(Touch.occurred_at >= start)
+        if end is not None:
+            stmt = stmt.where(Touch.occurred_at < end)
+        if branch_id is not None:
+            stmt = stmt.where(Touch.branch_id == branch_id)
+        return [TouchFact(*row) for row in self.session.execute(stmt)]

@@ -21,6 +21,10 @@ class UnitOfWork:
     activity: repos.ActivityRepository
     deliveries: repos.DeliveryRepository
     shared: repos.SharedValueRepository
+    leads: repos.LeadRepository
+    notices: repos.NoticeRepository
+    audit: repos.AuditRepository
+    codes: repos.CodeRepository
 
     def __enter__(self) -> Self:
         return self
@@ -56,6 +60,10 @@ class SqlUnitOfWork(UnitOfWork):
         self.activity = repos.SqlActivity(self.session)
         self.deliveries = repos.SqlDeliveries(self.session)
         self.shared = repos.SqlSharedValues(self.session)
+        self.leads = repos.SqlLeads(self.session)
+        self.notices = repos.SqlNotices(self.session)
+        self.audit = repos.SqlAudit(self.session)
+        self.codes = repos.SqlCodes(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

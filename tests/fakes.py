@@ -1,16 +1,22 @@
 """In-memory fakes of the CRM repositories and unit of work (no database, same contract)."""
 
+from collections.abc import Sequence
+from datetime import datetime
 from itertools import count
 
 from crm_core.model import (
     Branch,
+    CodeKind,
     Customer,
     InboundDelivery,
     Interaction,
     Manager,
     ManagerLink,
     ManagerState,
+    Notice,
+    QrCode,
     Touch,
+    TouchFact,
 )
 from crm_core.unit_of_work import DuplicateError, UnitOfWork
 
@@ -98,6 +104,61 @@ class FakeDeliveries:
         self.items[(delivery.channel, delivery.key)] = delivery
 
 
+class FakeCodes:
+    """The QR code registry in memory; touches and names come from the sibling fakes."""
+
+    def __init__(self, activity: FakeActivity, branches: FakeBranches,
+                 managers: FakeManagers) -> None:
+        self.items: list[QrCode] = []
+        self.activity, self.branches, self.managers = activity, branches, managers
+
+    def latest(self, scene: str) -> QrCode | None:
+        mine = [c for c in self.items if c.scene == scene]
+        return max(mine, key=lambda c: (c.created_at, c.id), default=None)
+
+    def add(self, code: QrCode) -> None:
+        self.items.append(_with_id(code))
+
+    def count_permanent(self) -> int:
+        return sum(c.kind is CodeKind.PERMANENT for c in self.items)
+
+    def listing(self, branch_id: int | None) -> list[QrCode]:
+        mine = [c for c in self.items if branch_id is None or c.branch_id == branch_id]
+        newest = sorted(mine, key=lambda c: (c.created_at, c.id), reverse=True)
+        return sorted(newest, key=lambda c: c.scene)
+
+    def print_targets(self, branch_codes: Sequence[str] | None) -> list[Branch]:
+        return sorted((b for b in self.branches.items
+                       if branch_codes is None or b.code in branch_codes), key=lambda b: b.code)
+
+    def touch_facts(self, start: datetime | None, end: datetime | None,
+                    branch_id: int | None) -> list[TouchFact]:
+        return [self._fact(t) for t in self.activity.of_type(Touch)
+                if (start is None or t.occurred_at >= start)
+                and (end is None or t.occurred_at < end)
+                and (branch_id is None or t.branch_id == branch_id)]
+
+    def _fact(self, touch: Touch) -> TouchFact:
+        branch = next((b.code for b in self.branches.items if b.id == touch.branch_id), None)
+        manager = next((m.code for m in self.managers.items if m.id == touch.manager_id), None)
+        return TouchFact(touch.kind, touch.scene, branch, manager, touch.campaign,
+                         touch.occurred_at)
+
+
+class FakeNotices:
+    def __init__(self) -> None:
+        self.items: list[Notice] = []
+
+    def add(self, notice: Notice) -> None:
+        self.items.append(_with_id(notice))
+
+    def by_key(self, key: str) -> Notice | None:
+        return next((n for n in self.items if n.key == key), None)
+
+    def held_for(self, manager: Manager) -> list[Notice]:
+        return [n for n in self.items if n.manager is manager and n.status == "held"]
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Records commits; 'rollback' is a no-op because the fakes keep no transaction."""
 
@@ -107,6 +168,8 @@ class FakeUnitOfWork(UnitOfWork):
         self.customers = FakeCustomers()
         self.activity = FakeActivity()
         self.deliveries = FakeDeliveries()
+        self.notices = FakeNotices()
+        self.codes = FakeCodes(self.activity, self.branches, self.managers)
         self.commits = 0
 
     def commit(self) -> None:

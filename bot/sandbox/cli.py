@@ -21,6 +21,8 @@ from bot.sandbox.config import SandboxConfig
 @click.option("--template", "templates", multiple=True,
               help="Known template id (repeatable); if none, every id is accepted.")
 @click.option("--follower", "followers", multiple=True, help="Openid following from the start.")
+@click.option("--everyone-follows", is_flag=True,
+              help="Treat every openid as a follower (for demos driven by `simulate`).")
 @click.option("--webhook-url", default=None, help="Push TEMPLATESENDJOBFINISH here after sends.")
 @click.option("--webhook-token", default=None, envvar="BRANCHLINK_SANDBOX_WEBHOOK_TOKEN",
               help="Token used to sign the pushed events (env BRANCHLINK_SANDBOX_WEBHOOK_TOKEN).")
@@ -32,13 +34,14 @@ def sandbox_command(
     token_grace_seconds: float,
     templates: tuple[str, ...],
     followers: tuple[str, ...],
+    everyone_follows: bool,
     webhook_url: str | None,
     webhook_token: str | None,
 ) -> None:
     """Serve a loopback stand-in of the WeChat API; watch inboxes at /_sandbox/."""
     config = SandboxConfig(
         app_id=app_id, app_secret=app_secret, token_grace_seconds=token_grace_seconds,
-        templates=templates, followers=followers,
+        templates=templates, followers=followers, everyone_follows=everyone_follows,
         webhook_url=webhook_url, webhook_token=webhook_token,
     )
     click.echo(f"WeChat sandbox on http://{host}:{port} (inboxes: /_sandbox/)")

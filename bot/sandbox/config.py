@@ -16,6 +16,7 @@ class SandboxConfig:
     token_grace_seconds: float = 300.0  # a replaced token keeps working this long
     templates: tuple[str, ...] = ()  # empty: every template_id is accepted
     followers: tuple[str, ...] = ()  # openids following from the start (no reply window)
+    everyone_follows: bool = False  # demo: every openid counts as a follower on first sight
     permanent_qr_limit: int = 100_000
     mass_monthly_limit: int = 4  # mass messages one user receives per month
     webhook_url: str | None = None  # set both to push TEMPLATESENDJOBFINISH after each send

@@ -50,7 +50,11 @@ class SandboxState:
 
     def user(self, openid: str) -> User:
         """Return the user of `openid`, creating a non-follower on first sight."""
-        return self.users.setdefault(openid, User(openid))
+        if openid not in self.users:
+            self.users[openid] = User(openid)
+            if self.config.everyone_follows:
+                self.users[openid].follow(self.now())
+        return self.users[openid]
 
     def next_msgid(self) -> int:
         """Return a new message/job id."""

@@ -38,6 +38,20 @@ class Message:
         return f"event:{self.event}" if self.event else self.msg_type
 
     @property
+    def command(self) -> str | None:
+        """Return the first word of a text, or the key of a menu click: what routes it."""
+        if self.msg_type == "text" and self.content:
+            words = self.content.split(maxsplit=1)
+            return words[0] if words else None
+        return self.event_key if self.event == "click" else None
+
+    @property
+    def argument(self) -> str:
+        """Return what follows the command word in a text."""
+        words = (self.content or "").split(maxsplit=1)
+        return words[1].strip() if len(words) == 2 else ""
+
+    @property
     def dedupe_key(self) -> str:
         """Return what identifies a delivery across the platform's retries."""
         if self.msg_id and not self.event:

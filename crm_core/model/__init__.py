@@ -1,15 +1,55 @@
 """The CRM domain: plain mapped classes and pure rules; imports nothing outward."""
 
 from crm_core.model.activity import Direction, InboundDelivery, Interaction, Touch, TouchKind
+from crm_core.model.audit import AuditEvent, BindCode
 from crm_core.model.base import Base, utcnow
+from crm_core.model.codes import (
+    MAX_TEMPORARY_DAYS,
+    PERMANENT_CODE_CAP,
+    CodeKind,
+    QrCode,
+    TouchFact,
+)
 from crm_core.model.customer import Customer, FollowState, LinkReason, ManagerLink
+from crm_core.model.leads import OPEN_STATUSES, Lead, LeadStatus
+from crm_core.model.notices import Notice, NoticeKind, NoticeStatus
 from crm_core.model.org import Branch, Manager, ManagerRole, ManagerState, pick_round_robin
 from crm_core.model.scene import Scene, SceneError, format_scene, parse_scene
 from crm_core.model.system import SharedValue
 
 __all__ = [
-    "Base", "Branch", "Customer", "Direction", "FollowState", "InboundDelivery", "Interaction",
-    "LinkReason", "Manager", "ManagerLink", "ManagerRole", "ManagerState", "Scene", "SceneError",
-    "SharedValue", "Touch", "TouchKind", "format_scene", "parse_scene", "pick_round_robin",
+    "MAX_TEMPORARY_DAYS",
+    "OPEN_STATUSES",
+    "PERMANENT_CODE_CAP",
+    "AuditEvent",
+    "Base",
+    "BindCode",
+    "Branch",
+    "CodeKind",
+    "Customer",
+    "Direction",
+    "FollowState",
+    "InboundDelivery",
+    "Interaction",
+    "Lead",
+    "LeadStatus",
+    "LinkReason",
+    "Manager",
+    "ManagerLink",
+    "ManagerRole",
+    "ManagerState",
+    "Notice",
+    "NoticeKind",
+    "NoticeStatus",
+    "QrCode",
+    "Scene",
+    "SceneError",
+    "SharedValue",
+    "Touch",
+    "TouchFact",
+    "TouchKind",
+    "format_scene",
+    "parse_scene",
+    "pick_round_robin",
     "utcnow",
 ]

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm_core.model.base import Base, str_enum, utcnow
@@ -55,6 +55,10 @@ class Manager(Base):
         str_enum(ManagerState), default=ManagerState.ACTIVE
     )
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
+    is_branch_head: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The manager's own WeChat account, bound with a one-time code; notices go there.
+    openid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    bound_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     branch: Mapped[Branch] = relationship(back_populates="managers")

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import Column, Float, LargeBinary, String, Table, Text, Unicode
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_core.model.base import Base
@@ -18,3 +18,14 @@ class SharedValue(Base):
     expires_at: Mapped[datetime | None]
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None]
+
+
+# The table APScheduler's SQLAlchemy job store uses, declared here so that Alembic creates and
+# migrates it like every other table (APScheduler then finds it in place).
+scheduler_jobs = Table(
+    "apscheduler_jobs",
+    Base.metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)

@@ -15,3 +15,8 @@ def ensure_customer(uow: UnitOfWork, openid: str, at: datetime, source: str) -> 
         uow.customers.add(customer)
         uow.flush()
     return customer
+
+
+def customer_label(openid: str) -> str:
+    """Name a customer for staff without showing the whole openid."""
+    return f"客户…{openid[-6:]}"

@@ -18,6 +18,7 @@ from crm_core.model import (
     Manager,
     ManagerLink,
     ManagerState,
+    NoticeKind,
     Scene,
     SceneError,
     Touch,
@@ -25,7 +26,8 @@ from crm_core.model import (
     parse_scene,
     pick_round_robin,
 )
-from crm_core.services.customers import ensure_customer
+from crm_core.services.customers import customer_label, ensure_customer
+from crm_core.services.notices import enqueue_notice
 from crm_core.unit_of_work import UnitOfWork
 
 
@@ -133,12 +135,20 @@ def _link(uow: UnitOfWork, customer: Customer, manager: Manager | None, branch: 
     link = ManagerLink(customer=customer, manager=target, source=source, reason=reason,
                        started_at=at)
     uow.activity.add(link)
+    uow.flush()
+    enqueue_notice(uow, f"link:{link.id}:new", NoticeKind.NEW_CUSTOMER, target, {
+        "customer": customer_label(customer.openid), "source": source,
+        "branch": target.branch.name, "at": at.isoformat()}, at)
     return True
 
 
 def _target(uow: UnitOfWork, manager: Manager | None, branch: Branch | None) -> Manager | None:
     if manager is not None and manager.state is not ManagerState.LEFT:
         return manager
-    if branch is None:
-        return None
-    return pick_round_robin(uow.managers.taking_customers(branch), uow.branches.next_ticket(branch))
+    return assign_in_branch(uow, branch) if branch else None
+
+
+def assign_in_branch(uow: UnitOfWork, branch: Branch) -> Manager | None:
+    """Return the active manager of `branch` whose turn it is (None if nobody is active)."""
+    candidates = uow.managers.taking_customers(branch)
+    return pick_round_robin(candidates, uow.branches.next_ticket(branch)) if candidates else None

@@ -39,3 +39,11 @@ def set_manager_state(uow: UnitOfWork, code: str, state: ManagerState) -> None:
     if manager is None:
         raise UnknownRecord(f"no manager with code {code!r}")
     manager.state = state
+
+
+def set_branch_head(uow: UnitOfWork, code: str, head: bool) -> None:
+    """Make a manager a head of their branch, or not."""
+    manager = uow.managers.by_code(code)
+    if manager is None:
+        raise UnknownRecord(f"no manager with code {code!r}")
+    manager.is_branch_head = head

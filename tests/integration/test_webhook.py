@@ -160,7 +160,8 @@ def test_bad_bodies_get_a_precise_status_and_store_nothing(app, client, body: by
 def test_unhandled_kind_is_answered_success_and_recorded(app, client,
                                                          platform: Platform,
                                                          data_dir: Path) -> None:
-    xml = (data_dir / "template_send_job_finish_event.xml").read_text()
+    xml = (data_dir / "unknown_message.xml").read_text().replace("1348831860",
+                                                                 str(int(time.time())))
     response = post(client, platform, xml)
     assert response.text == "success"
     assert count(app, Interaction) == 1

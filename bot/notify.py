@@ -1,0 +1,63 @@
+"""Turning a notice into a template message: template id, keywords and 20-character values."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.config import NotificationSettings
+from crm_core.model import NoticeKind
+
+FIELD_LIMIT = 20
+# Line breaks and characters outside the Basic Multilingual Plane (emoji) are dropped by the
+# platform since 2023-05; we remove them ourselves so what is stored is what was sent.
+_UNSENDABLE = re.compile(r"[\r\n\t]|[\U00010000-\U0010FFFF]")
+
+
+@dataclass(frozen=True)
+class TemplateMessage:
+    """A template id and its keyword values."""
+
+    template_id: str
+    data: dict[str, str]
+
+
+class MissingTemplate(LookupError):
+    """No template id is configured for this kind of notice."""
+
+
+def clean(value: object) -> str:
+    """Make a value sendable: no line breaks or emoji, at most 20 characters."""
+    return _UNSENDABLE.sub(" ", str(value)).strip()[:FIELD_LIMIT]
+
+
+def render_notice(kind: NoticeKind, payload: dict[str, Any], settings: NotificationSettings,
+                  zone: ZoneInfo) -> TemplateMessage:
+    """Fill the configured template of `kind` with the notice's values, in keyword order."""
+    template_id = getattr(settings, f"{kind.value}_template")
+    if not template_id:
+        raise MissingTemplate(f"[notifications] {kind.value}_template is not configured")
+    keywords = getattr(settings, f"{kind.value}_fields").split(",")
+    values = _values(kind, payload, zone)
+    return TemplateMessage(template_id, {k: clean(v) for k, v in zip(keywords, values,
+                                                                     strict=False)})
+
+
+def _values(kind: NoticeKind, payload: dict[str, Any], zone: ZoneInfo) -> list[str]:
+    if kind is NoticeKind.DAILY_DIGEST:
+        return [texts.NOTICE_DIGEST.format(open=payload["open_leads"]),
+                texts.NOTICE_OVERDUE.format(overdue=payload["overdue_leads"]), payload["date"]]
+    source = texts.NOTICE_SOURCE.get(payload.get("source", ""), payload.get("source", ""))
+    if kind is NoticeKind.NEW_CUSTOMER:
+        return [payload["customer"], source, _local(payload["at"], zone)]
+    if kind is NoticeKind.LEAD_ESCALATION:
+        who = texts.NOTICE_ESCALATION.format(manager=payload.get("manager") or "—")
+        return [payload["customer"], who, _local(payload["due_at"], zone)]
+    return [payload["customer"], source, _local(payload["due_at"], zone)]
+
+
+def _local(iso_utc: str, zone: ZoneInfo) -> str:
+    at = datetime.fromisoformat(iso_utc).replace(tzinfo=ZoneInfo("UTC"))
+    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,61 @@
+"""Leads: a customer asked for contact; a manager must follow up by the due time."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm_core.model.base import Base, str_enum, utcnow
+from crm_core.model.customer import Customer
+from crm_core.model.org import Branch, Manager
+
+
+class LeadStatus(enum.StrEnum):
+    """Where a lead stands."""
+
+    NEW = "new"
+    CONTACTED = "contacted"
+    CONVERTED = "converted"
+    LOST = "lost"
+
+
+OPEN_STATUSES = (LeadStatus.NEW, LeadStatus.CONTACTED)
+
+
+class Lead(Base):
+    """A customer's request to be contacted, owned by a manager until closed."""
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        Index("ix_leads_manager_status", "manager_id", "status"),
+        Index("ix_leads_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("managers.id"))
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
+    source: Mapped[str] = mapped_column(String(32))
+    product_code: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[LeadStatus] = mapped_column(str_enum(LeadStatus), default=LeadStatus.NEW)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    due_at: Mapped[datetime]
+    contacted_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+    customer: Mapped[Customer] = relationship()
+    manager: Mapped[Manager | None] = relationship()
+    branch: Mapped[Branch | None] = relationship()
+
+    def move_to(self, status: LeadStatus, at: datetime) -> None:
+        """Change status, stamping when it was contacted or closed."""
+        self.status = status
+        if status is LeadStatus.CONTACTED and self.contacted_at is None:
+            self.contacted_at = at
+        if status in (LeadStatus.CONVERTED, LeadStatus.LOST):
+            self.contacted_at = self.contacted_at or at
+            self.closed_at = at

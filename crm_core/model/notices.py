@@ -1,0 +1,60 @@
+"""Notices to staff: an outbox written in the same transaction as the event that caused it."""
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm_core.model.base import Base, BigId, str_enum, utcnow
+from crm_core.model.org import Manager
+
+
+class NoticeKind(enum.StrEnum):
+    """What a notice tells the manager."""
+
+    NEW_CUSTOMER = "new_customer"
+    NEW_LEAD = "new_lead"
+    LEAD_REMINDER = "lead_reminder"
+    LEAD_ESCALATION = "lead_escalation"
+    DAILY_DIGEST = "daily_digest"
+
+
+class NoticeStatus(enum.StrEnum):
+    """Delivery state of a notice."""
+
+    PENDING = "pending"      # due at next_attempt_at
+    HELD = "held"            # the manager has not bound a WeChat account yet
+    SENDING = "sending"      # claimed by a worker until claimed_until
+    SENT = "sent"            # the platform accepted it (msgid known)
+    DELIVERED = "delivered"  # TEMPLATESENDJOBFINISH said success
+    FAILED = "failed"        # a permanent error, or the platform could not deliver
+    UNKNOWN = "unknown"      # the send may or may not have gone out: never resent blindly
+    DEAD = "dead"            # gave up after the maximum attempts
+
+
+class Notice(Base):
+    """One notice to one manager, delivered exactly once by the outbox workers."""
+
+    __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_status_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    kind: Mapped[NoticeKind] = mapped_column(str_enum(NoticeKind))
+    manager_id: Mapped[int] = mapped_column(ForeignKey("managers.id"), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[NoticeStatus] = mapped_column(str_enum(NoticeStatus))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+    error_code: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(String(200))
+    wechat_msgid: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    manager: Mapped[Manager] = relationship()

@@ -1,0 +1,104 @@
+"""Leads: open one for the right manager, follow it up, remind and escalate when it is late."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from crm_core.model import Customer, Lead, LeadStatus, Manager, ManagerState, NoticeKind
+from crm_core.services.customers import customer_label, ensure_customer
+from crm_core.services.notices import enqueue_notice
+from crm_core.services.onboarding import ManagerCard, assign_in_branch
+from crm_core.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class LeadOutcome:
+    """The lead a request landed in."""
+
+    lead_id: int
+    manager: ManagerCard | None
+    duplicate: bool
+
+
+def open_lead(uow: UnitOfWork, openid: str, source: str, now: datetime, sla: timedelta,
+              product_code: str | None = None) -> LeadOutcome:
+    """Open a lead for the customer's manager (or the branch's round robin) and notify them.
+
+    A customer asking twice for the same thing while a lead is open gets that lead again.
+    """
+    customer = ensure_customer(uow, openid, now, source=source)
+    existing = uow.leads.open_for(customer, source, product_code)
+    if existing is not None:
+        return LeadOutcome(existing.id, _card(existing.manager), duplicate=True)
+    manager = _handler_for(uow, customer)
+    lead = Lead(customer=customer, manager=manager, source=source, product_code=product_code,
+                branch=manager.branch if manager else customer.home_branch,
+                status=LeadStatus.NEW, created_at=now, due_at=now + sla)
+    uow.leads.add(lead)
+    uow.flush()
+    if manager is not None:
+        enqueue_notice(uow, f"lead:{lead.id}:new", NoticeKind.NEW_LEAD, manager, {
+            "lead_id": lead.id, "customer": customer_label(openid), "source": source,
+            "product": product_code, "due_at": lead.due_at.isoformat()}, now)
+    return LeadOutcome(lead.id, _card(manager), duplicate=False)
+
+
+def update_lead(uow: UnitOfWork, lead_id: int, status: LeadStatus, now: datetime,
+                note: str | None = None) -> Lead:
+    """Move a lead on (contacted, converted, lost), optionally with a note."""
+    lead = uow.leads.get(lead_id)
+    if lead is None:
+        raise LookupError(f"no lead {lead_id}")
+    lead.move_to(status, now)
+    if note:
+        lead.note = f"{lead.note}\n{note}" if lead.note else note
+    return lead
+
+
+def chase_overdue_leads(uow: UnitOfWork, now: datetime, escalate_after: timedelta) -> int:
+    """Remind managers of new leads past due; later, tell the branch heads. Returns notices."""
+    queued = 0
+    for lead in uow.leads.overdue(now):
+        if lead.manager is not None and lead.reminded_at is None:
+            queued += _notify(uow, lead, "reminder", NoticeKind.LEAD_REMINDER, [lead.manager], now)
+            lead.reminded_at = now
+        if lead.branch_id is not None and now >= lead.due_at + escalate_after:
+            heads = uow.managers.heads_of(lead.branch_id)
+            queued += _notify(uow, lead, "escalation", NoticeKind.LEAD_ESCALATION, heads, now)
+            lead.escalated_at = now
+    return queued
+
+
+def queue_digests(uow: UnitOfWork, day: date, now: datetime) -> int:
+    """Queue one daily digest per bound manager for `day` (idempotent per manager and day)."""
+    counts = uow.leads.open_counts(now)
+    queued = 0
+    for manager in uow.managers.all_bound():
+        open_leads, overdue = counts.get(manager.id, (0, 0))
+        queued += enqueue_notice(uow, f"digest:{manager.id}:{day.isoformat()}",
+                                 NoticeKind.DAILY_DIGEST, manager,
+                                 {"date": day.isoformat(), "open_leads": open_leads,
+                                  "overdue_leads": overdue}, now)
+    return queued
+
+
+def _notify(uow: UnitOfWork, lead: Lead, step: str, kind: NoticeKind, to: list[Manager],
+            now: datetime) -> int:
+    payload = {"lead_id": lead.id, "customer": customer_label(lead.customer.openid),
+               "manager": lead.manager.name if lead.manager else None,
+               "due_at": lead.due_at.isoformat(), "source": lead.source}
+    return sum(enqueue_notice(uow, f"lead:{lead.id}:{step}:{m.id}", kind, m, payload, now)
+               for m in to)
+
+
+def _handler_for(uow: UnitOfWork, customer: Customer) -> Manager | None:
+    # A lead needs someone who can act now: the customer's manager if active, else the
+    # round robin of that manager's branch (or the customer's home branch).
+    link = customer.current_link
+    if link is not None and link.manager.state is ManagerState.ACTIVE:
+        return link.manager
+    branch = link.manager.branch if link else customer.home_branch
+    return assign_in_branch(uow, branch) if branch else None
+
+
+def _card(manager: Manager | None) -> ManagerCard | None:
+    return ManagerCard.of(manager) if manager else None

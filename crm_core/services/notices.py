@@ -1,0 +1,128 @@
+"""The notice outbox: enqueue with the event, claim for delivery, record every outcome."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from crm_core.model import Manager, Notice, NoticeKind, NoticeStatus
+from crm_core.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class NoticeJob:
+    """A claimed notice, as the delivering channel needs it."""
+
+    id: int
+    key: str
+    kind: NoticeKind
+    openid: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+def enqueue_notice(uow: UnitOfWork, key: str, kind: NoticeKind, manager: Manager,
+                   payload: dict[str, Any], now: datetime) -> bool:
+    """Queue a notice unless one with this idempotency key exists; True if queued."""
+    if uow.notices.by_key(key) is not None:
+        return False
+    status = NoticeStatus.PENDING if manager.openid else NoticeStatus.HELD
+    uow.notices.add(Notice(key=key, kind=kind, manager=manager, payload=payload, status=status,
+                           attempts=0, next_attempt_at=now, created_at=now))
+    return True
+
+
+def claim_notices(uow: UnitOfWork, worker: str, now: datetime, limit: int,
+                  lease_seconds: float) -> list[NoticeJob]:
+    """Claim due notices for one worker; notices of vanished workers become unknown."""
+    for stale in uow.notices.stale_claims(now):
+        _finish(stale, NoticeStatus.UNKNOWN, now, None, "worker stopped while sending")
+    jobs = []
+    for notice in uow.notices.due(now, limit):
+        if not notice.manager.openid:
+            notice.status = NoticeStatus.HELD
+            continue
+        notice.status, notice.claimed_by = NoticeStatus.SENDING, worker
+        notice.claimed_until = now + timedelta(seconds=lease_seconds)
+        notice.attempts += 1
+        jobs.append(NoticeJob(notice.id, notice.key, notice.kind, notice.manager.openid,
+                              dict(notice.payload), notice.attempts))
+    return jobs
+
+
+def notice_sent(uow: UnitOfWork, notice_id: int, msgid: int, now: datetime) -> None:
+    """The platform accepted the notice."""
+    notice = _get(uow, notice_id)
+    notice.wechat_msgid, notice.sent_at = msgid, now
+    _finish(notice, NoticeStatus.SENT, now, None, None)
+
+
+def notice_retry(uow: UnitOfWork, notice_id: int, now: datetime, delay_seconds: float,
+                 max_attempts: int, code: int | None, error: str) -> NoticeStatus:
+    """A transient failure: try again after a delay, or give up as a dead letter."""
+    notice = _get(uow, notice_id)
+    if notice.attempts >= max_attempts:
+        _finish(notice, NoticeStatus.DEAD, now, code, error)
+        return NoticeStatus.DEAD
+    notice.next_attempt_at = now + timedelta(seconds=delay_seconds)
+    _finish(notice, NoticeStatus.PENDING, None, code, error)
+    return NoticeStatus.PENDING
+
+
+def notice_release(uow: UnitOfWork, notice_id: int, until: datetime) -> None:
+    """Put a claimed notice back untried (for example while the daily quota is spent)."""
+    notice = _get(uow, notice_id)
+    notice.attempts = max(notice.attempts - 1, 0)
+    notice.next_attempt_at = until
+    _finish(notice, NoticeStatus.PENDING, None, notice.error_code, notice.error)
+
+
+def notice_failed(uow: UnitOfWork, notice_id: int, now: datetime, code: int | None,
+                  error: str, unknown: bool = False) -> None:
+    """A permanent failure, or (unknown=True) an outcome we cannot know: never resent blindly."""
+    status = NoticeStatus.UNKNOWN if unknown else NoticeStatus.FAILED
+    _finish(_get(uow, notice_id), status, now, code, error)
+
+
+def job_finished(uow: UnitOfWork, msgid: int, status: str, now: datetime) -> bool:
+    """Apply the platform's TEMPLATESENDJOBFINISH result; False if the msgid is not ours."""
+    notice = uow.notices.by_msgid(msgid)
+    if notice is None:
+        return False
+    if status == "success":
+        _finish(notice, NoticeStatus.DELIVERED, now, None, None)
+    else:
+        _finish(notice, NoticeStatus.FAILED, now, None, f"platform: {status}"[:200])
+    return True
+
+
+def retry_notice(uow: UnitOfWork, notice_id: int, now: datetime) -> Notice:
+    """Send a dead, failed or unknown notice again (an operator's decision)."""
+    notice = _get(uow, notice_id)
+    if notice.status not in (NoticeStatus.DEAD, NoticeStatus.FAILED, NoticeStatus.UNKNOWN):
+        raise ValueError(f"notice {notice_id} is {notice.status.value}, not retryable")
+    notice.attempts, notice.next_attempt_at = 0, now
+    _finish(notice, NoticeStatus.PENDING, None, None, None)
+    return notice
+
+
+def release_held(uow: UnitOfWork, manager: Manager, now: datetime) -> int:
+    """Make notices that waited for the manager's binding due now."""
+    held = uow.notices.held_for(manager)
+    for notice in held:
+        notice.status, notice.next_attempt_at = NoticeStatus.PENDING, now
+    return len(held)
+
+
+def _get(uow: UnitOfWork, notice_id: int) -> Notice:
+    notice = uow.notices.get(notice_id)
+    if notice is None:
+        raise LookupError(f"no notice {notice_id}")
+    return notice
+
+
+def _finish(notice: Notice, status: NoticeStatus, at: datetime | None, code: int | None,
+            error: str | None) -> None:
+    notice.status, notice.error_code, notice.error = status, code, error
+    notice.claimed_by = notice.claimed_until = None
+    if at is not None and status not in (NoticeStatus.PENDING, NoticeStatus.SENT):
+        notice.finished_at = at
