@@ -2,9 +2,9 @@
 
 import sys
 
-from benchmarks import webhook
+from benchmarks import posters, webhook
 
-BENCHMARKS = {"webhook": webhook.main}
+BENCHMARKS = {"webhook": webhook.main, "posters": posters.main}
 
 
 def main(names: list[str]) -> None:

@@ -145,6 +145,7 @@ class OutboxSettings:
     backoff_base_seconds: float = field(default=5.0, metadata=_meta(_positive))
     backoff_max_seconds: float = field(default=900.0, metadata=_meta(_positive))
     claim_seconds: float = field(default=60.0, metadata=_meta(_positive))
+    quota_pause_seconds: float = field(default=1800.0, metadata=_meta(_positive))
 
 
 _FIELDS = _check(r"[a-z_]+\d*(,[a-z_]+\d*)*", "must be comma-separated template keywords")

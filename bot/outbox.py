@@ -55,8 +55,9 @@ class Outbox:
         report = Report()
         jobs = self._claim()
         for index, job in enumerate(jobs):
-            if not self._deliver(job, report):
-                self._release(jobs[index + 1:], report)
+            paused_until = self._deliver(job, report)
+            if paused_until is not None:
+                self._release(jobs[index + 1:], report, paused_until)
                 break
         return report
 
@@ -68,8 +69,8 @@ class Outbox:
             uow.commit()
         return jobs
 
-    def _deliver(self, job: NoticeJob, report: Report) -> bool:
-        """Send one notice and record the outcome; False when sending must pause."""
+    def _deliver(self, job: NoticeJob, report: Report) -> datetime | None:
+        """Send one notice and record the outcome; return until when sending must pause."""
         try:
             message = render_notice(job.kind, job.payload, self.settings.notifications,
                                     self.zone)
@@ -78,8 +79,9 @@ class Outbox:
         except MissingTemplate as error:
             self._record(job, report, "failed", services.notice_failed, None, str(error))
         except QuotaExceededError as error:
-            self._retry_at(job, report, _next_quota_reset(self.clock(), self.zone), error)
-            return False
+            until = self.clock() + timedelta(seconds=self.settings.outbox.quota_pause_seconds)
+            self._pause(job, report, until, error)
+            return until
         except UnknownOutcomeError as error:
             self._record(job, report, "unknown", services.notice_failed, error.errcode,
                          str(error), unknown=True)
@@ -93,7 +95,7 @@ class Outbox:
                 uow.commit()
             report.sent += 1
             report.outcomes[job.id] = "sent"
-        return True
+        return None
 
     def _retry(self, job: NoticeJob, report: Report, error: WeChatApiError) -> None:
         outbox = self.settings.outbox
@@ -107,16 +109,18 @@ class Outbox:
         report.outcomes[job.id] = status.value
         log.info("notice %s will be retried (%s): %s", job.id, status.value, error)
 
-    def _retry_at(self, job: NoticeJob, report: Report, until: datetime,
-                  error: WeChatApiError) -> None:
+    def _pause(self, job: NoticeJob, report: Report, until: datetime,
+               error: WeChatApiError) -> None:
         log.warning("template quota spent (%s); notices wait until %s", error.errcode, until)
         self._release([job], report, until)
+        with self.uow_factory() as uow:
+            services.pause_notices(uow, until)  # every worker's pending notices, not just ours
+            uow.commit()
 
-    def _release(self, jobs: list[NoticeJob], report: Report,
-                 until: datetime | None = None) -> None:
+    def _release(self, jobs: list[NoticeJob], report: Report, until: datetime) -> None:
         with self.uow_factory() as uow:
             for job in jobs:
-                services.notice_release(uow, job.id, until or self.clock())
+                services.notice_release(uow, job.id, until)
                 report.outcomes[job.id] = "released"
             uow.commit()
         report.released += len(jobs)
@@ -135,10 +139,3 @@ class Outbox:
 def _client_msg_id(key: str) -> str:
     # The platform sends one message per openid + client_msg_id within ten minutes.
     return hashlib.sha256(key.encode()).hexdigest()[:32]
-
-
-def _next_quota_reset(now: datetime, zone: ZoneInfo) -> datetime:
-    """Daily quotas reset at midnight Beijing time; return that moment as naive UTC."""
-    local = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
-    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return midnight.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)

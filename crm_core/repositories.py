@@ -111,6 +111,7 @@ class NoticeRepository(Protocol):
     def stale_claims(self, now: datetime) -> list[Notice]: ...
     def held_for(self, manager: Manager) -> list[Notice]: ...
     def listing(self, status: NoticeStatus | None, limit: int) -> list[Notice]: ...
+    def postpone_pending(self, until: datetime) -> int: ...
 
 
 class AuditRepository(Protocol):
@@ -384,6 +385,14 @@ class SqlNotices:
         stmt = select(Notice).where(Notice.manager_id == manager.id,
                                     Notice.status == NoticeStatus.HELD)
         return list(self.session.scalars(stmt))
+
+    def postpone_pending(self, until: datetime) -> int:
+        """Move every pending notice due before `until` to `until`."""
+        stmt = (update(Notice).where(Notice.status == NoticeStatus.PENDING,
+                                     Notice.next_attempt_at < until)
+                .values(next_attempt_at=until))
+        result = self.session.execute(stmt, execution_options={"synchronize_session": False})
+        return int(getattr(result, "rowcount", 0))
 
     def listing(self, status: NoticeStatus | None, limit: int) -> list[Notice]:
         """Return notices, newest first, optionally of one status."""

@@ -39,6 +39,7 @@ from crm_core.services.notices import (
     notice_release,
     notice_retry,
     notice_sent,
+    pause_notices,
     retry_notice,
 )
 from crm_core.services.onboarding import (
@@ -93,6 +94,7 @@ __all__ = [
     "notice_retry",
     "notice_sent",
     "open_lead",
+    "pause_notices",
     "poster_targets",
     "queue_digests",
     "read_shared",

@@ -76,6 +76,11 @@ def notice_release(uow: UnitOfWork, notice_id: int, until: datetime) -> None:
     _finish(notice, NoticeStatus.PENDING, None, notice.error_code, notice.error)
 
 
+def pause_notices(uow: UnitOfWork, until: datetime) -> int:
+    """Hold every pending notice until `until` (the platform's quota is spent for all)."""
+    return uow.notices.postpone_pending(until)
+
+
 def notice_failed(uow: UnitOfWork, notice_id: int, now: datetime, code: int | None,
                   error: str, unknown: bool = False) -> None:
     """A permanent failure, or (unknown=True) an outcome we cannot know: never resent blindly."""

@@ -1,0 +1,259 @@
+"""Delivering notices to the loopback WeChat sandbox over real HTTP: once, whatever fails."""
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import Settings
+from bot.outbox import Outbox, Report
+from bot.runtime import Runtime, build_runtime
+from bot.worker import digest_trigger
+from crm_core import services
+from crm_core.model import LeadStatus, NoticeKind, NoticeStatus, utcnow
+from tests.builders import org
+from tests.conftest import make_settings
+from tests.sandbox_support import (
+    STABLE_TOKEN,
+    TEMPLATE_SEND,
+    SandboxHandle,
+    api_for,
+    fake_openid,
+    running_sandbox,
+)
+
+TEMPLATES = {f"{kind.value}_template": f"TPL_{kind.value.upper()}" for kind in NoticeKind}
+MANAGER = fake_openid("manager-SH001-01")
+HEAD = fake_openid("head-SH001-02")
+
+
+@pytest.fixture
+def sandbox() -> Iterator[SandboxHandle]:
+    with running_sandbox(followers=(MANAGER, HEAD)) as handle:
+        yield handle
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, sandbox: SandboxHandle) -> Settings:
+    return make_settings(
+        database_url, tmp_path, notifications=TEMPLATES,
+        wechat={"app_id": sandbox.app_id, "app_secret": sandbox.app_secret,
+                "api_base_url": sandbox.base_url},
+        outbox={"backoff_base_seconds": 0.01, "backoff_max_seconds": 0.05, "max_attempts": 3,
+                "claim_seconds": 0.2, "quota_pause_seconds": 0.3})
+
+
+@pytest.fixture
+def runtime(settings: Settings) -> Iterator[Runtime]:
+    runtime = build_runtime(settings)
+    with runtime.uow() as uow:
+        org(uow, {"SH001": ["SH001-01", "SH001-02"]})
+        for code, openid in (("SH001-01", MANAGER), ("SH001-02", HEAD)):
+            secret = services.issue_bind_code(uow, code, utcnow(), timedelta(minutes=5), "t")
+            services.bind_manager(uow, openid, secret, utcnow(), 5, timedelta(hours=1))
+        services.set_branch_head(uow, "SH001-02", True)
+        uow.commit()
+    yield runtime
+    runtime.engine.dispose()
+
+
+def outbox(runtime: Runtime, sandbox: SandboxHandle, name: str = "w1") -> Outbox:
+    return Outbox(runtime.inbound.uow_factory, api_for(sandbox, timeout=0.3), runtime.settings,
+                  name)
+
+
+def queue(runtime: Runtime, count: int = 1, manager: str = "SH001-01") -> None:
+    with runtime.uow() as uow:
+        target = uow.managers.by_code(manager)
+        assert target is not None
+        for i in range(count):
+            services.enqueue_notice(uow, f"test:{manager}:{i}", NoticeKind.NEW_CUSTOMER, target,
+                                    {"customer": f"客户…{i:06d}", "source": "b:SH001",
+                                     "at": "2026-11-28T01:00:00"}, utcnow())
+        uow.commit()
+
+
+def statuses(runtime: Runtime) -> Counter[str]:
+    with runtime.uow() as uow:
+        return Counter(row["status"] for row in services.list_notices(uow, None, 10_000))
+
+
+def drain(box: Outbox, rounds: int = 20) -> Report:
+    total = Report()
+    for _ in range(rounds):
+        report = box.deliver_due()
+        total.outcomes |= report.outcomes
+        if not report.outcomes:
+            threading.Event().wait(0.06)
+    return total
+
+
+def test_notice_reaches_the_managers_wechat_as_a_template_within_the_field_limits(
+        runtime: Runtime, sandbox: SandboxHandle) -> None:
+    queue(runtime)
+    assert outbox(runtime, sandbox).deliver_due().sent == 1
+    [message] = sandbox.inbox(MANAGER)
+    body = sandbox.requests(TEMPLATE_SEND)[0]["json"]
+    assert body["template_id"] == "TPL_NEW_CUSTOMER" and body["touser"] == MANAGER
+    values = [field["value"] for field in body["data"].values()]
+    assert values == ["客户…000000", "b:SH001", "2026-11-28 09:00"]  # shown in Beijing time
+    assert all(len(v) <= 20 and "\n" not in v for v in values)
+    assert message["kind"] == "template"
+
+
+def test_transient_errors_are_retried_with_backoff_and_delivered_once(
+        runtime: Runtime, sandbox: SandboxHandle) -> None:
+    queue(runtime)
+    sandbox.inject({"path": TEMPLATE_SEND, "errcode": -1},
+                   {"path": TEMPLATE_SEND, "http_status": 503})
+    drain(outbox(runtime, sandbox), rounds=10)
+    assert len(sandbox.inbox(MANAGER)) == 1
+    assert statuses(runtime) == {"sent": 1}
+
+
+def test_read_timeout_marks_the_notice_unknown_and_never_resends_it(
+        runtime: Runtime, sandbox: SandboxHandle) -> None:
+    queue(runtime)
+    sandbox.inject({"path": TEMPLATE_SEND, "delay_seconds": 0.6})
+    report = drain(outbox(runtime, sandbox), rounds=5)
+    assert list(report.outcomes.values()) == ["unknown"]
+    assert statuses(runtime) == {"unknown": 1}
+    assert len(sandbox.requests(TEMPLATE_SEND)) == 1
+
+
+def test_permanent_error_is_recorded_with_its_code(runtime: Runtime,
+                                                   sandbox: SandboxHandle) -> None:
+    queue(runtime)
+    sandbox.inject({"path": TEMPLATE_SEND, "errcode": 43004})
+    outbox(runtime, sandbox).deliver_due()
+    with runtime.uow() as uow:
+        [row] = services.list_notices(uow, None, 10)
+    assert (row["status"], row["error_code"]) == ("failed", 43004)
+
+
+def test_quota_spent_pauses_every_pending_notice_then_sends_them(
+        runtime: Runtime, sandbox: SandboxHandle) -> None:
+    queue(runtime, 3)
+    sandbox.inject({"path": TEMPLATE_SEND, "errcode": 45009})
+    report = outbox(runtime, sandbox).deliver_due()
+    assert report.released == 3 and report.sent == 0
+    assert outbox(runtime, sandbox, "w2").deliver_due().outcomes == {}  # paused for everyone
+    threading.Event().wait(0.35)
+    drain(outbox(runtime, sandbox), rounds=3)
+    assert statuses(runtime) == {"sent": 3}
+    assert len(sandbox.requests(TEMPLATE_SEND)) == 4  # the refused one, then each once
+
+
+def test_repeated_failures_end_as_a_dead_letter_that_an_operator_can_retry(
+        runtime: Runtime, sandbox: SandboxHandle) -> None:
+    queue(runtime)
+    sandbox.inject({"path": TEMPLATE_SEND, "errcode": -1, "times": 3})
+    drain(outbox(runtime, sandbox), rounds=10)
+    assert statuses(runtime) == {"dead": 1}
+    with runtime.uow() as uow:
+        [row] = services.list_notices(uow, NoticeStatus.DEAD, 10)
+        services.retry_notice(uow, row["id"], utcnow())
+        uow.commit()
+    outbox(runtime, sandbox).deliver_due()
+    assert statuses(runtime) == {"sent": 1} and len(sandbox.inbox(MANAGER)) == 1
+
+
+def test_token_storm_ends_after_a_bounded_number_of_fetches_and_the_notice_waits(
+        runtime: Runtime, sandbox: SandboxHandle) -> None:
+    queue(runtime)
+    sandbox.inject({"path": TEMPLATE_SEND, "errcode": 40001, "times": 50})
+    report = outbox(runtime, sandbox).deliver_due()
+    assert list(report.outcomes.values()) == ["pending"]
+    assert len(sandbox.requests(STABLE_TOKEN)) <= 3
+    assert len(sandbox.requests(TEMPLATE_SEND)) == 2
+
+
+def test_two_workers_racing_on_200_due_notices_deliver_each_once(
+        runtime: Runtime, sandbox: SandboxHandle) -> None:
+    queue(runtime, 200)
+    workers = [outbox(runtime, sandbox, f"w{i}") for i in range(2)]
+    threads = [threading.Thread(target=drain, args=(w, 15)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    sent = [r["json"]["client_msg_id"] for r in sandbox.requests(TEMPLATE_SEND)]
+    assert len(sent) == 200 and len(set(sent)) == 200
+    assert statuses(runtime) == {"sent": 200}
+
+
+def test_notice_whose_worker_vanished_mid_send_becomes_unknown_not_resent(
+        runtime: Runtime, sandbox: SandboxHandle) -> None:
+    queue(runtime)
+    with runtime.uow() as uow:
+        services.claim_notices(uow, "dead-worker", utcnow(), 10, lease_seconds=0.1)
+        uow.commit()
+    threading.Event().wait(0.15)
+    assert outbox(runtime, sandbox).deliver_due().outcomes == {}
+    assert statuses(runtime) == {"unknown": 1}
+    assert sandbox.requests(TEMPLATE_SEND) == []
+
+
+def test_job_finish_event_marks_the_notice_delivered(runtime: Runtime,
+                                                     sandbox: SandboxHandle) -> None:
+    queue(runtime)
+    outbox(runtime, sandbox).deliver_due()
+    msgid = sandbox.requests(TEMPLATE_SEND)[0]["response"]["msgid"]
+    with runtime.uow() as uow:
+        assert services.job_finished(uow, msgid, "success", utcnow())
+        assert not services.job_finished(uow, 1, "success", utcnow())
+        uow.commit()
+    assert statuses(runtime) == {"delivered": 1}
+
+
+def test_overdue_lead_reminds_the_manager_then_escalates_to_the_branch_head(
+        runtime: Runtime) -> None:
+    t0 = datetime(2026, 11, 28, 1, 0)
+    with runtime.uow() as uow:
+        services.follow(uow, "cust-1", "m:SH001-01", t0)
+        lead = services.open_lead(uow, "cust-1", "contact_request", t0, timedelta(hours=2))
+        uow.commit()
+    escalate = timedelta(hours=4)
+
+    def chase(at: datetime) -> int:
+        with runtime.uow() as uow:
+            queued = services.chase_overdue_leads(uow, at, escalate)
+            uow.commit()
+        return queued
+
+    assert chase(t0 + timedelta(hours=1, minutes=59)) == 0
+    assert chase(t0 + timedelta(hours=2)) == 1  # the manager's reminder
+    assert chase(t0 + timedelta(hours=3)) == 0
+    assert chase(t0 + timedelta(hours=6)) == 1  # the branch head hears of it
+    assert chase(t0 + timedelta(hours=9)) == 0
+    with runtime.uow() as uow:
+        kinds = {(r["kind"], r["manager"]) for r in services.list_notices(uow, None, 10)}
+        services.update_lead(uow, lead.lead_id, LeadStatus.CONTACTED, t0)
+        uow.commit()
+    assert ("lead_reminder", "SH001-01") in kinds and ("lead_escalation", "SH001-02") in kinds
+
+
+def test_contacted_lead_is_never_chased(runtime: Runtime) -> None:
+    t0 = datetime(2026, 11, 28, 1, 0)
+    with runtime.uow() as uow:
+        services.follow(uow, "cust-2", "m:SH001-01", t0)
+        lead = services.open_lead(uow, "cust-2", "contact_request", t0, timedelta(hours=2))
+        services.update_lead(uow, lead.lead_id, LeadStatus.CONTACTED, t0 + timedelta(hours=1))
+        assert services.chase_overdue_leads(uow, t0 + timedelta(days=1), timedelta(hours=4)) == 0
+
+
+def test_daily_digest_fires_at_local_time_and_is_queued_once_per_manager_and_day(
+        runtime: Runtime) -> None:
+    trigger = digest_trigger("08", "30", "Asia/Shanghai")
+    frozen = datetime(2026, 11, 28, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert trigger.get_next_fire_time(None, frozen) == datetime(
+        2026, 11, 29, 8, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    day = frozen.date()
+    with runtime.uow() as uow:
+        assert services.queue_digests(uow, day, utcnow()) == 2
+        assert services.queue_digests(uow, day, utcnow()) == 0
+        assert services.queue_digests(uow, day + timedelta(days=1), utcnow()) == 2
