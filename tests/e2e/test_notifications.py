@@ -1,0 +1,145 @@
+"""End to end through real processes: server, worker and the WeChat sandbox on loopback."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.demo import demo_manager_openid
+from bot.wechat.simulator import Platform
+from crm_core import services
+from crm_core.db import make_engine, make_session_factory
+from crm_core.model import NoticeKind, utcnow
+from crm_core.unit_of_work import SqlUnitOfWork
+from tests.builders import subscribe_xml
+from tests.conftest import AES_KEY, TOKEN
+from tests.e2e.test_serve_and_simulate import _wait_healthy, branchlink, free_port
+from tests.sandbox_support import TEMPLATE_SEND, SandboxHandle, running_sandbox
+
+pytestmark = pytest.mark.slow
+MANAGER = "SH002-01"
+
+
+@pytest.fixture
+def sandbox() -> Iterator[SandboxHandle]:
+    with running_sandbox(everyone_follows=True) as handle:
+        yield handle
+
+
+def write_config(path: Path, database_url: str, sandbox: SandboxHandle, port: int,
+                 **outbox: Any) -> Path:
+    tuning = "\n".join(f"{key} = {value}" for key, value in outbox.items())
+    path.write_text(f"""
+[wechat]
+app_id = "{sandbox.app_id}"
+token = "{TOKEN}"
+encoding_aes_key = "{AES_KEY}"
+app_secret = "{sandbox.app_secret}"
+api_base_url = "{sandbox.base_url}"
+read_timeout = 0.5
+[database]
+url = "{database_url}"
+[webhook]
+spool_dir = "{path.parent / 'spool'}"
+[server]
+bind = "127.0.0.1:{port}"
+workers = 2
+spool_replay_seconds = 1
+[outbox]
+poll_seconds = 0.2
+backoff_base_seconds = 0.2
+quota_pause_seconds = 1.0
+{tuning}
+[notifications]
+new_customer_template = "TPL_NEW_CUSTOMER"
+""")
+    return path
+
+
+def start(config: Path, command: str, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as sink:
+        return subprocess.Popen([sys.executable, "-m", "bot.cli", "--config", str(config),
+                                 command], start_new_session=True, stdout=sink, stderr=sink)
+
+
+def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    os.killpg(process.pid, sig)
+    process.wait(timeout=20)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail("condition not reached in time")
+        time.sleep(0.1)
+
+
+def notice_statuses(database_url: str) -> list[str]:
+    engine = make_engine(database_url)
+    with SqlUnitOfWork(make_session_factory(engine)) as uow:
+        rows = services.list_notices(uow, None, 10_000)
+    engine.dispose()
+    return [row["status"] for row in rows]
+
+
+def test_follow_delivered_four_times_through_faults_reaches_the_manager_exactly_once(
+        database_url: str, tmp_path: Path, sandbox: SandboxHandle) -> None:
+    port = free_port()
+    config = write_config(tmp_path / "b.toml", database_url, sandbox, port)
+    assert branchlink(config, "demo", "seed").returncode == 0
+    sandbox.inject({"path": TEMPLATE_SEND, "errcode": 45009},
+                   {"path": TEMPLATE_SEND, "errcode": -1},
+                   {"path": TEMPLATE_SEND, "delay_seconds": 1.0})
+    server = start(config, "serve", tmp_path / "serve.log")
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}/healthz", server, tmp_path / "serve.log")
+        platform = Platform(TOKEN, sandbox.app_id, AES_KEY)
+        xml = subscribe_xml("o-e2e-follower", f"m:{MANAGER}", at=int(time.time()))
+        replies = {platform.read_reply(platform.post(f"http://127.0.0.1:{port}/wechat", xml,
+                                                     "safe").text) for _ in range(4)}
+        wait_for(lambda: notice_statuses(database_url) == ["unknown"])
+        time.sleep(1.0)  # would a resend still come?
+    finally:
+        stop(server)
+    assert len(replies) == 1 and "刘洋" in replies.pop()
+    assert len(sandbox.inbox(demo_manager_openid(MANAGER))) == 1
+    assert len(sandbox.requests(TEMPLATE_SEND)) == 3  # 45009, -1, then the one that went out
+
+
+def test_worker_killed_mid_batch_and_restarted_loses_and_doubles_nothing(
+        database_url: str, tmp_path: Path, sandbox: SandboxHandle) -> None:
+    config = write_config(tmp_path / "b.toml", database_url, sandbox, free_port(),
+                          batch_size=10, claim_seconds=1.0)
+    assert branchlink(config, "demo", "seed").returncode == 0
+    engine = make_engine(database_url)
+    with SqlUnitOfWork(make_session_factory(engine)) as uow:
+        manager = uow.managers.by_code(MANAGER)
+        assert manager is not None
+        for i in range(100):
+            services.enqueue_notice(uow, f"e2e:{i}", NoticeKind.NEW_CUSTOMER, manager,
+                                    {"customer": f"c{i}", "source": "direct",
+                                     "at": "2026-11-28T01:00:00"}, utcnow())
+        uow.commit()
+    engine.dispose()
+    sandbox.inject({"path": TEMPLATE_SEND, "delay_seconds": 0.05, "times": 1000})
+    worker = start(config, "worker", tmp_path / "worker.log")
+    wait_for(lambda: len(sandbox.requests(TEMPLATE_SEND)) >= 30)
+    stop(worker, signal.SIGKILL)
+    restarted = start(config, "worker", tmp_path / "worker.log")
+    try:
+        wait_for(lambda: not {"pending", "sending"} & set(notice_statuses(database_url)), 40)
+    finally:
+        stop(restarted)
+    statuses = notice_statuses(database_url)
+    sent = [r["json"]["client_msg_id"] for r in sandbox.requests(TEMPLATE_SEND)]
+    assert len(statuses) == 100 and set(statuses) <= {"sent", "delivered", "unknown"}
+    assert len(sent) == len(set(sent))  # nothing doubled
+    assert statuses.count("unknown") <= 10  # at most the batch in flight
+    assert len(sent) >= statuses.count("sent") + statuses.count("delivered")
