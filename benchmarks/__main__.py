@@ -2,9 +2,9 @@
 
 import sys
 
-from benchmarks import posters, webhook
+from benchmarks import outbox, posters, webhook
 
-BENCHMARKS = {"webhook": webhook.main, "posters": posters.main}
+BENCHMARKS = {"webhook": webhook.main, "outbox": outbox.main, "posters": posters.main}
 
 
 def main(names: list[str]) -> None:

@@ -50,6 +50,17 @@ class Outbox:
         self.clock = clock
         self.zone = ZoneInfo(settings.leads.timezone)
 
+    def deliver_backlog(self, budget_seconds: float = 10.0) -> int:
+        """Deliver batch after batch while full batches come back (within a time budget)."""
+        deadline = self.clock() + timedelta(seconds=budget_seconds)
+        handled = 0
+        while True:
+            report = self.deliver_due()
+            handled += len(report.outcomes)
+            full = len(report.outcomes) >= self.settings.outbox.batch_size
+            if not full or report.released or self.clock() >= deadline:
+                return handled
+
     def deliver_due(self) -> Report:
         """Claim a batch of due notices and send each; stop the batch if the quota is spent."""
         report = Report()

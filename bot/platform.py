@@ -1,5 +1,6 @@
 """The WeChat API client wired to our settings and a token store shared by all processes."""
 
+import time
 import uuid
 from collections.abc import Callable
 
@@ -14,19 +15,36 @@ from crm_core.unit_of_work import UnitOfWork
 
 
 class DatabaseTokenStore:
-    """A TokenStore in the CRM database: the `shared_values` row of the account's token."""
+    """A TokenStore in the CRM database: the `shared_values` row of the account's token.
 
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], app_id: str) -> None:
+    Reads are cached in the process for a few seconds: a token replaced by another process
+    stays valid on the platform for minutes, and a rejected one is refreshed through the lock.
+    """
+
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], app_id: str,
+                 cache_seconds: float = 30.0) -> None:
         self.uow_factory = uow_factory
         self.key = f"wechat:access_token:{app_id}"
+        self.cache_seconds = cache_seconds
+        self._cached: tuple[str, float] | None = None  # (token, monotonic deadline)
 
     def get_token(self) -> str | None:
         """Return the current token, or None if absent or expired."""
+        if self._cached and time.monotonic() < self._cached[1]:
+            return self._cached[0]
+        now = utcnow()
         with self.uow_factory() as uow:
-            return services.read_shared(uow, self.key, utcnow())
+            entry = services.read_shared(uow, self.key, now)
+        if entry is None:
+            self._cached = None
+            return None
+        left = (entry.expires_at - now).total_seconds() if entry.expires_at else self.cache_seconds
+        self._cached = (entry.value, time.monotonic() + min(left, self.cache_seconds))
+        return entry.value
 
     def try_lock(self, ttl_seconds: float) -> str | None:
         """Become the refresher for `ttl_seconds`; return an owner id, or None if taken."""
+        self._cached = None  # someone needs a fresh token: stop trusting ours
         owner = uuid.uuid4().hex
         with self.uow_factory() as uow:
             taken = services.take_lease(uow, self.key, owner, ttl_seconds, utcnow())
@@ -38,6 +56,7 @@ class DatabaseTokenStore:
         with self.uow_factory() as uow:
             stored = services.write_shared(uow, self.key, owner, token, ttl_seconds, utcnow())
             uow.commit()
+        self._cached = None
         return stored
 
     def unlock(self, owner: str) -> None:

@@ -101,7 +101,7 @@ def build_scheduler(runtime: Runtime, config_path: str | None) -> BlockingSchedu
                       seconds=runtime.settings.server.spool_replay_seconds, **interval)
     if runtime.settings.wechat.app_secret:
         outbox = Outbox(runtime.inbound.uow_factory, runtime.api(), runtime.settings, me)
-        scheduler.add_job(outbox.deliver_due, "interval", id="outbox",
+        scheduler.add_job(outbox.deliver_backlog, "interval", id="outbox",
                           seconds=runtime.settings.outbox.poll_seconds, **interval)
     else:
         log.error("[wechat] app_secret is not set: notices are queued but not delivered")

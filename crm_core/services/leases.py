@@ -1,16 +1,25 @@
 """Values shared by every process, each with a lease so one process at a time may change it."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from crm_core.unit_of_work import UnitOfWork
 
 
-def read_shared(uow: UnitOfWork, key: str, now: datetime) -> str | None:
+@dataclass(frozen=True)
+class SharedEntry:
+    """A shared value and when it expires (None: never)."""
+
+    value: str
+    expires_at: datetime | None
+
+
+def read_shared(uow: UnitOfWork, key: str, now: datetime) -> SharedEntry | None:
     """Return the shared value under `key`, or None when absent or expired."""
     row = uow.shared.get(key)
     if row is None or row.value is None or (row.expires_at and row.expires_at <= now):
         return None
-    return row.value
+    return SharedEntry(row.value, row.expires_at)
 
 
 def take_lease(uow: UnitOfWork, key: str, owner: str, seconds: float, now: datetime) -> bool:

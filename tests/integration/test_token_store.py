@@ -84,6 +84,7 @@ def test_a_stored_token_disappears_when_it_expires(token_store):
     owner = token_store.try_lock(5)
     assert owner is not None
     token_store.save_token("short-lived", 0.05, owner)
+    assert token_store.get_token() == "short-lived"
 
     time.sleep(0.1)
 

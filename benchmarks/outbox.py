@@ -1,0 +1,179 @@
+"""Outbox delivery rate and notice latency against the loopback WeChat sandbox.
+
+Floor: a bare loop of wechatpy template sends to the same sandbox. Full: `branchlink worker`
+processes (1, then 2) draining a backlog of notices from SQLite. Latency: notices committed
+at a steady rate while one worker runs; from commit to the sandbox receiving the send.
+"""
+
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+from wechatpy import WeChatClient
+
+from crm_core import services
+from crm_core.db import make_engine, make_session_factory, upgrade
+from crm_core.model import NoticeKind, utcnow
+from crm_core.unit_of_work import SqlUnitOfWork
+
+APP_ID, SECRET, PORT = "wx0123456789abcdef", "bench-secret", 18081
+SANDBOX = f"http://127.0.0.1:{PORT}"
+BACKLOG, RATE, STEADY_SECONDS = 400, 20, 10
+MANAGER = "SH001-01"
+
+
+def main() -> None:
+    """Print the floor, 1 and 2 workers, and the latency under a steady trickle."""
+    with tempfile.TemporaryDirectory() as name, _process(
+            ["sandbox", "--port", str(PORT), "--app-id", APP_ID, "--everyone-follows"],
+            {"BRANCHLINK_SANDBOX_APP_SECRET": SECRET}, None):
+        _wait(f"{SANDBOX}/_sandbox/requests")
+        folder = Path(name)
+        floor = _floor()
+        print(f"outbox benchmark: {BACKLOG} notices, SQLite, sandbox on loopback, "
+              f"{os.cpu_count()} cores")
+        print(f"{'target':<22}{'sends/s':>9}{'ratio':>8}")
+        print(f"{'floor (wechatpy loop)':<22}{floor:>9.0f}{1.0:>8.2f}")
+        for workers in (1, 2):
+            rate = _drain(folder / f"w{workers}", workers)
+            print(f"{f'outbox, {workers} worker(s)':<22}{rate:>9.0f}{rate / floor:>8.2f}")
+        p50, p99 = _latency(folder / "latency")
+        print(f"latency commit→send at {RATE}/s for {STEADY_SECONDS}s, 1 worker: "
+              f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
+
+
+def _floor() -> float:
+    token = requests.post(f"{SANDBOX}/cgi-bin/stable_token", timeout=5, json={
+        "grant_type": "client_credential", "appid": APP_ID, "secret": SECRET}).json()
+    client = WeChatClient(APP_ID, SECRET, access_token=token["access_token"], timeout=5)
+    client.API_BASE_URL = f"{SANDBOX}/cgi-bin/"
+    openid = "o" + "f" * 27
+    start = time.perf_counter()
+    for i in range(BACKLOG):
+        client.message.send_template(openid, "TPL", {"thing1": {"value": f"c{i}"}})
+    return BACKLOG / (time.perf_counter() - start)
+
+
+def _drain(folder: Path, workers: int) -> float:
+    config, url = _setup(folder)
+    _reset()
+    _enqueue(url, BACKLOG, "backlog")
+    processes = [_start_worker(config, folder) for _ in range(workers)]
+    try:
+        times = _wait_sends(BACKLOG)
+    finally:
+        for process in processes:
+            _kill(process)
+    return (BACKLOG - 1) / (times[-1] - times[0])
+
+
+def _latency(folder: Path) -> tuple[float, float]:
+    config, url = _setup(folder)
+    _reset()
+    worker = _start_worker(config, folder)
+    try:
+        time.sleep(3)  # let the worker start and take the leader lease
+        committed = {}
+        for i in range(RATE * STEADY_SECONDS):
+            committed[_enqueue(url, 1, f"steady{i}")[0]] = time.time()
+            time.sleep(1 / RATE)
+        _wait_sends(len(committed))
+    finally:
+        _kill(worker)
+    sent = {r["json"]["data"]["thing1"]["value"]: r["time"] for r in _requests()}
+    delays = sorted(sent[key] - at for key, at in committed.items())
+    return statistics.median(delays), delays[int(len(delays) * 0.99) - 1]
+
+
+def _setup(folder: Path) -> tuple[Path, str]:
+    folder.mkdir()
+    url = f"sqlite:///{folder}/bench.db"
+    config = folder / "bench.toml"
+    config.write_text(f'[wechat]\napp_id = "{APP_ID}"\ntoken = "benchtoken"\n'
+                      f'app_secret = "{SECRET}"\napi_base_url = "{SANDBOX}"\n'
+                      f'[database]\nurl = "{url}"\n[webhook]\nspool_dir = "{folder}/spool"\n'
+                      f'[notifications]\nnew_customer_template = "TPL"\n'
+                      f'new_customer_fields = "thing1,thing2,time3"\n')
+    upgrade(url)
+    subprocess.run([sys.executable, "-m", "bot.cli", "--config", str(config), "demo", "seed"],
+                   check=True, capture_output=True)
+    return config, url
+
+
+def _enqueue(url: str, count: int, prefix: str) -> list[str]:
+    engine = make_engine(url)
+    keys = [f"{prefix}-{i}" for i in range(count)]
+    with SqlUnitOfWork(make_session_factory(engine)) as uow:
+        manager = uow.managers.by_code(MANAGER)
+        if manager is None:
+            sys.exit(f"demo manager {MANAGER} is missing")
+        for key in keys:
+            services.enqueue_notice(uow, key, NoticeKind.NEW_CUSTOMER, manager,
+                                    {"customer": key, "source": "direct",
+                                     "at": datetime.now(UTC).replace(tzinfo=None).isoformat()},
+                                    utcnow())
+        uow.commit()
+    engine.dispose()
+    return keys
+
+
+def _start_worker(config: Path, folder: Path) -> subprocess.Popen[bytes]:
+    log = (folder / "worker.log").open("ab")
+    return subprocess.Popen([sys.executable, "-m", "bot.cli", "--config", str(config), "worker"],
+                            stdout=log, stderr=log, start_new_session=True)
+
+
+def _wait_sends(count: int) -> list[float]:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        times = sorted(r["time"] for r in _requests())
+        if len(times) >= count:
+            return times
+        time.sleep(0.2)
+    sys.exit(f"only {len(_requests())} of {count} notices were sent")
+
+
+def _requests() -> list[dict[str, Any]]:
+    rows = requests.get(f"{SANDBOX}/_sandbox/requests",
+                        params={"path": "/cgi-bin/message/template/send"}, timeout=10).json()
+    return [row for row in rows if row.get("status", 200) == 200]
+
+
+def _reset() -> None:
+    requests.post(f"{SANDBOX}/_sandbox/reset", timeout=5)
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=20)
+
+
+@contextmanager
+def _process(args: list[str], env: dict[str, str], config: Path | None):  # type: ignore[no-untyped-def]
+    base = [sys.executable, "-m", "bot.cli"] + (["--config", str(config)] if config else [])
+    process = subprocess.Popen([*base, *args], env={**os.environ, **env},
+                               start_new_session=True, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        yield process
+    finally:
+        _kill(process)
+
+
+def _wait(url: str) -> None:
+    for _ in range(100):
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    sys.exit(f"{url} did not come up")
