@@ -25,12 +25,15 @@ run: sysdeps $(STAMP)
 	$(BIN)/branchlink --config $(CONFIG) demo seed
 	$(BIN)/branchlink --config $(CONFIG) serve
 
-## test: lint, type-check, import contracts, then the whole test suite
-test: sysdeps $(STAMP) lint
+## test: lint, type-check, import contracts, then the whole test suite (browser tests need
+## Debian's chromium, installed here when possible; without it they are skipped, and say so)
+test: $(STAMP) lint
+	@bash scripts/sysdeps.sh chromium
 	$(BIN)/pytest
 
 ## test-pg: the same suite against PostgreSQL (PG_URL, default the local `test` database)
-test-pg: sysdeps $(STAMP)
+test-pg: $(STAMP)
+	@bash scripts/sysdeps.sh chromium
 	BRANCHLINK_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
 lint: $(STAMP)

@@ -100,6 +100,7 @@ def _setup(folder: Path) -> tuple[Path, str]:
     config = folder / "bench.toml"
     config.write_text(f'[wechat]\napp_id = "{APP_ID}"\ntoken = "benchtoken"\n'
                       f'app_secret = "{SECRET}"\napi_base_url = "{SANDBOX}"\n'
+                      f'[web]\nsecret_key = "{"b" * 32}"\n'
                       f'[database]\nurl = "{url}"\n[webhook]\nspool_dir = "{folder}/spool"\n'
                       f'[notifications]\nnew_customer_template = "TPL"\n'
                       f'new_customer_fields = "thing1,thing2,time3"\n')

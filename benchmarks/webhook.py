@@ -134,6 +134,7 @@ def _percentile(out: str, label: str) -> float:
 def _config(folder: Path, db: str, url: str) -> Path:
     path = folder / f"{db}.toml"
     path.write_text(f'[wechat]\napp_id = "{APP_ID}"\ntoken = "{TOKEN}"\n'
+                    f'[web]\nsecret_key = "{"b" * 32}"\n'
                     f'[database]\nurl = "{url}"\n'
                     f'[webhook]\nspool_dir = "{folder}/spool"\n'
                     f"timestamp_window_seconds = 3600\n"

@@ -53,6 +53,9 @@ encoding_aes_key = "{_random(43)}"
 app_secret = "{_random(32)}"
 api_base_url = "http://127.0.0.1:8081"
 
+[web]
+secret_key = "{_random(48)}"
+
 [database]
 url = "sqlite:///{folder / 'branchlink.db'}"
 

@@ -72,6 +72,16 @@ class TokenStoreSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """The service's own web pages: signing key and public address."""
+
+    secret_key: str = field(repr=False, metadata=_meta(
+        _check(r"\S{32,}", "must be at least 32 characters (e.g. `openssl rand -hex 32`)")))
+    public_base_url: str = field(default="http://127.0.0.1:8000", metadata=_meta(
+        _check(r"https?://\S+[^/]", "must be an http(s) URL without a trailing slash")))
+
+
+@dataclass(frozen=True)
 class WebhookSettings:
     """Limits on what the webhook accepts."""
 
@@ -182,6 +192,7 @@ class Settings:
     """Everything BranchLink is configured with."""
 
     wechat: WeChatSettings
+    web: WebSettings
     webhook: WebhookSettings = field(default_factory=WebhookSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     server: ServerSettings = field(default_factory=ServerSettings)

@@ -20,6 +20,7 @@ TOKEN = "spamtest"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 APP_ID = "wx2c2769f8efd9abc2"
 PG_ENV = "BRANCHLINK_TEST_DATABASE_URL"
+WEB_SECRET = "test-web-secret-0123456789abcdef0123456789"
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +65,7 @@ def make_settings(database_url: str, tmp_path: Path, **tables: dict[str, object]
     """Build settings for the sample account, overriding whole tables' keys as given."""
     data: dict[str, dict[str, object]] = {
         "wechat": {"app_id": APP_ID, "token": TOKEN, "encoding_aes_key": AES_KEY},
+        "web": {"secret_key": WEB_SECRET},
         "database": {"url": database_url},
         "webhook": {"spool_dir": str(tmp_path / "spool")},
     }

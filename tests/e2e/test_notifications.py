@@ -18,7 +18,7 @@ from crm_core.db import make_engine, make_session_factory
 from crm_core.model import NoticeKind, utcnow
 from crm_core.unit_of_work import SqlUnitOfWork
 from tests.builders import subscribe_xml
-from tests.conftest import AES_KEY, TOKEN
+from tests.conftest import AES_KEY, TOKEN, WEB_SECRET
 from tests.e2e.test_serve_and_simulate import _wait_healthy, branchlink, free_port
 from tests.sandbox_support import TEMPLATE_SEND, SandboxHandle, running_sandbox
 
@@ -43,6 +43,8 @@ encoding_aes_key = "{AES_KEY}"
 app_secret = "{sandbox.app_secret}"
 api_base_url = "{sandbox.base_url}"
 read_timeout = 0.5
+[web]
+secret_key = "{WEB_SECRET}"
 [database]
 url = "{database_url}"
 [webhook]

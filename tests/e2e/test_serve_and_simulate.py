@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import AES_KEY, APP_ID, TOKEN
+from tests.conftest import AES_KEY, APP_ID, TOKEN, WEB_SECRET
 
 pytestmark = pytest.mark.slow
 
@@ -37,6 +37,8 @@ def config(database_url: str, tmp_path: Path) -> Path:
 app_id = "{APP_ID}"
 token = "{TOKEN}"
 encoding_aes_key = "{AES_KEY}"
+[web]
+secret_key = "{WEB_SECRET}"
 [database]
 url = "{database_url}"
 [webhook]

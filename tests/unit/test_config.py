@@ -7,7 +7,8 @@ import pytest
 
 from bot.config import ConfigError, load_settings, settings_from_dict
 
-GOOD = {"wechat": {"app_id": "wx2c2769f8efd9abc2", "token": "spamtest"}}
+GOOD = {"wechat": {"app_id": "wx2c2769f8efd9abc2", "token": "spamtest"},
+        "web": {"secret_key": "k" * 32}}
 
 
 def test_minimal_config_gets_documented_defaults() -> None:
@@ -19,9 +20,11 @@ def test_minimal_config_gets_documented_defaults() -> None:
 
 @pytest.mark.parametrize(("data", "message"), [
     ({**GOOD, "wechat": {"app_id": "wx2c2769f8efd9abc2"}}, "[wechat] token: required"),
-    ({"wechat": {**GOOD["wechat"], "encoding_aes_key": "short"}},
+    ({**GOOD, "web": {"secret_key": "short"}}, "[web] secret_key: must be at least 32"),
+    ({"wechat": GOOD["wechat"]}, "[web] secret_key: required"),
+    ({**GOOD, "wechat": {**GOOD["wechat"], "encoding_aes_key": "short"}},
      "[wechat] encoding_aes_key: must be exactly 43"),
-    ({"wechat": {**GOOD["wechat"], "tokn": "x"}}, "[wechat] tokn: unknown key"),
+    ({**GOOD, "wechat": {**GOOD["wechat"], "tokn": "x"}}, "[wechat] tokn: unknown key"),
     ({**GOOD, "webhok": {}}, "[webhok]: unknown table"),
     ({**GOOD, "webhook": {"max_body_bytes": "big"}},
      "[webhook] max_body_bytes: invalid literal for int"),
@@ -30,7 +33,8 @@ def test_minimal_config_gets_documented_defaults() -> None:
     ({**GOOD, "database": {"url": "mysql://x"}}, "[database] url: must be a sqlite"),
     ({**GOOD, "server": {"embedded_worker": "yes"}},
      "[server] embedded_worker: expected true or false"),
-    ({"wechat": {**GOOD["wechat"], "app_id": "app"}}, "[wechat] app_id: must look like wx"),
+    ({**GOOD, "wechat": {**GOOD["wechat"], "app_id": "app"}},
+     "[wechat] app_id: must look like wx"),
 ])
 def test_bad_configuration_names_the_key(data: dict, message: str) -> None:
     with pytest.raises(ConfigError) as error:
@@ -52,15 +56,17 @@ def test_bad_environment_value_names_the_key() -> None:
 
 
 def test_secrets_never_appear_in_the_settings_repr() -> None:
-    settings = settings_from_dict({"wechat": {**GOOD["wechat"], "app_secret": "s3cr3tvalue"}}, {})
+    settings = settings_from_dict({**GOOD, "wechat": {**GOOD["wechat"],
+                                                      "app_secret": "s3cr3tvalue"}}, {})
     assert "spamtest" not in repr(settings) and "s3cr3tvalue" not in repr(settings)
+    assert "k" * 32 not in repr(settings)
 
 
 def test_example_config_documents_every_key_and_ships_no_secret() -> None:
     example = tomllib.loads((Path(__file__).parents[2] / "config.example.toml").read_text())
     with pytest.raises(ConfigError, match="token: required"):
         settings_from_dict(example, {})
-    env = {"BRANCHLINK_WECHAT_TOKEN": "tok123",
+    env = {"BRANCHLINK_WECHAT_TOKEN": "tok123", "BRANCHLINK_WEB_SECRET_KEY": "w" * 32,
            "BRANCHLINK_WECHAT_ENCODING_AES_KEY": "a" * 43, "BRANCHLINK_WECHAT_APP_SECRET": "x"}
     settings = settings_from_dict(example, env)
     for table, values in settings.__dict__.items():
@@ -69,7 +75,8 @@ def test_example_config_documents_every_key_and_ships_no_secret() -> None:
 
 def test_config_file_path_from_the_environment(tmp_path: Path) -> None:
     path = tmp_path / "b.toml"
-    path.write_text('[wechat]\napp_id = "wx2c2769f8efd9abc2"\ntoken = "abc"\n')
+    path.write_text('[wechat]\napp_id = "wx2c2769f8efd9abc2"\ntoken = "abc"\n'
+                    '[web]\nsecret_key = "' + "s" * 32 + '"\n')
     assert load_settings(environ={"BRANCHLINK_CONFIG": str(path)}).wechat.token == "abc"
     with pytest.raises(ConfigError, match="not found"):
         load_settings(tmp_path / "missing.toml", environ={})
