@@ -1,19 +1,40 @@
 """BranchLink's Flask application: the composition root and the WeChat edge."""
 
-from flask import Flask
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
 
 from bot.config import Settings, load_settings
 from bot.runtime import build_runtime
 
+ERRORS = {403: "您无权查看该内容。", 404: "页面不存在。", 400: "请求无效，请刷新后重试。"}
+
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Create the web application for `settings` (default: $BRANCHLINK_CONFIG + environment)."""
-    from bot import webhook
+    from bot import api, console, webhook
+    from bot.auth import init_auth
 
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.webhook.max_body_bytes
-    app.extensions["branchlink"] = build_runtime(settings)
-    app.register_blueprint(webhook.bp)
+    runtime = build_runtime(settings)
+    app.extensions["branchlink"] = runtime
+    init_auth(app, runtime)
+    csrf = CSRFProtect(app)
+    # The platform signs its callbacks and API clients send bearer tokens: no CSRF there.
+    csrf.exempt(webhook.bp)
+    csrf.exempt(api.bp)
+    for blueprint in (webhook.bp, console.bp, api.bp):
+        app.register_blueprint(blueprint)
+    app.register_error_handler(HTTPException, _console_error)
     app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
     return app
+
+
+def _console_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+    if not request.path.startswith("/console"):
+        return error
+    code = error.code or 500
+    message = ERRORS.get(code, error.description or "")
+    return render_template("console/error.html", code=code, message=message), code

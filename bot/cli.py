@@ -71,6 +71,7 @@ new_lead_template = "DEMO_NEW_LEAD"
 lead_reminder_template = "DEMO_LEAD_REMINDER"
 lead_escalation_template = "DEMO_LEAD_ESCALATION"
 daily_digest_template = "DEMO_DAILY_DIGEST"
+transfer_template = "DEMO_TRANSFER"
 """
 
 

@@ -175,6 +175,8 @@ class NotificationSettings:
     lead_escalation_fields: str = field(default="thing1,thing2,time3", metadata=_meta(_FIELDS))
     daily_digest_template: str = ""
     daily_digest_fields: str = field(default="thing1,thing2,time3", metadata=_meta(_FIELDS))
+    transfer_template: str = ""
+    transfer_fields: str = field(default="thing1,thing2,time3", metadata=_meta(_FIELDS))
 
 
 @dataclass(frozen=True)

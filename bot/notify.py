@@ -49,6 +49,11 @@ def _values(kind: NoticeKind, payload: dict[str, Any], zone: ZoneInfo) -> list[s
     if kind is NoticeKind.DAILY_DIGEST:
         return [texts.NOTICE_DIGEST.format(open=payload["open_leads"]),
                 texts.NOTICE_OVERDUE.format(overdue=payload["overdue_leads"]), payload["date"]]
+    if kind is NoticeKind.TRANSFER:
+        incoming = payload["side"] == "in"
+        template = texts.NOTICE_TRANSFER_IN if incoming else texts.NOTICE_TRANSFER_OUT
+        other = payload["from"] if incoming else payload["to"]
+        return [template.format(count=payload["count"]), other, _local(payload["at"], zone)]
     source = texts.NOTICE_SOURCE.get(payload.get("source", ""), payload.get("source", ""))
     if kind is NoticeKind.NEW_CUSTOMER:
         return [payload["customer"], source, _local(payload["at"], zone)]

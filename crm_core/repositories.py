@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from crm_core.model import (
     OPEN_STATUSES,
+    ApiToken,
     AuditEvent,
     BindCode,
     Branch,
@@ -27,6 +28,7 @@ from crm_core.model import (
     NoticeStatus,
     QrCode,
     SharedValue,
+    StaffAccount,
     Touch,
     TouchFact,
 )
@@ -42,6 +44,7 @@ class BranchRepository(Protocol):
     def by_code(self, code: str) -> Branch | None: ...
     def add(self, branch: Branch) -> None: ...
     def next_ticket(self, branch: Branch) -> int: ...
+    def all(self) -> list[Branch]: ...
 
 
 class ManagerRepository(Protocol):
@@ -122,6 +125,15 @@ class AuditRepository(Protocol):
     def bind_code(self, code_hash: str) -> BindCode | None: ...
 
 
+class StaffRepository(Protocol):
+    """Staff accounts and their API tokens."""
+
+    def add(self, item: StaffAccount | ApiToken) -> None: ...
+    def by_username(self, username: str) -> StaffAccount | None: ...
+    def get(self, staff_id: int) -> StaffAccount | None: ...
+    def token(self, token_hash: str) -> ApiToken | None: ...
+
+
 class SqlBranches:
     """Branches in SQL."""
 
@@ -135,6 +147,10 @@ class SqlBranches:
     def add(self, branch: Branch) -> None:
         """Add a branch."""
         self.session.add(branch)
+
+    def all(self) -> list[Branch]:
+        """Return every branch by code."""
+        return list(self.session.scalars(select(Branch).order_by(Branch.code)))
 
     def next_ticket(self, branch: Branch) -> int:
         """Bump and return the branch's ticket atomically (row-locked until commit)."""
@@ -486,3 +502,26 @@ class SqlCodes:
         if branch_id is not None:
             stmt = stmt.where(Touch.branch_id == branch_id)
         return [TouchFact(*row) for row in self.session.execute(stmt)]
+
+
+class SqlStaff:
+    """Staff accounts in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, item: StaffAccount | ApiToken) -> None:
+        """Add an account or a token."""
+        self.session.add(item)
+
+    def by_username(self, username: str) -> StaffAccount | None:
+        """Return the account with this username."""
+        return self.session.scalar(select(StaffAccount).where(StaffAccount.username == username))
+
+    def get(self, staff_id: int) -> StaffAccount | None:
+        """Return an account by id."""
+        return self.session.get(StaffAccount, staff_id)
+
+    def token(self, token_hash: str) -> ApiToken | None:
+        """Return the API token with this hash."""
+        return self.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))

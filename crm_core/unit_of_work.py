@@ -6,6 +6,7 @@ from typing import Self
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from crm_core import product_repositories as product_repos
 from crm_core import repositories as repos
 from crm_core.repositories import DuplicateError
 
@@ -24,7 +25,10 @@ class UnitOfWork:
     leads: repos.LeadRepository
     notices: repos.NoticeRepository
     audit: repos.AuditRepository
+    staff: repos.StaffRepository
     codes: repos.CodeRepository
+    products: product_repos.ProductRepository
+    shares: product_repos.ShareRepository
 
     def __enter__(self) -> Self:
         return self
@@ -63,7 +67,10 @@ class SqlUnitOfWork(UnitOfWork):
         self.leads = repos.SqlLeads(self.session)
         self.notices = repos.SqlNotices(self.session)
         self.audit = repos.SqlAudit(self.session)
+        self.staff = repos.SqlStaff(self.session)
         self.codes = repos.SqlCodes(self.session)
+        self.products = product_repos.SqlProducts(self.session)
+        self.shares = product_repos.SqlShares(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -14,13 +14,35 @@ from crm_core.model.customer import Customer, FollowState, LinkReason, ManagerLi
 from crm_core.model.leads import OPEN_STATUSES, Lead, LeadStatus
 from crm_core.model.notices import Notice, NoticeKind, NoticeStatus
 from crm_core.model.org import Branch, Manager, ManagerRole, ManagerState, pick_round_robin
+from crm_core.model.products import (
+    Assessment,
+    Category,
+    Product,
+    ProductVersion,
+    RecommendationPref,
+    RiskAssessment,
+    ShareEvent,
+    ShareEventKind,
+    ShareLink,
+)
 from crm_core.model.scene import Scene, SceneError, format_scene, parse_scene
+from crm_core.model.staff import ApiToken, OutOfScope, Scope, StaffAccount, StaffRole
 from crm_core.model.system import SharedValue
 
 __all__ = [
+    "ShareLink",
+    "ShareEventKind",
+    "ShareEvent",
+    "RiskAssessment",
+    "RecommendationPref",
+    "ProductVersion",
+    "Product",
+    "Category",
+    "Assessment",
     "MAX_TEMPORARY_DAYS",
     "OPEN_STATUSES",
     "PERMANENT_CODE_CAP",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "BindCode",
@@ -41,10 +63,14 @@ __all__ = [
     "Notice",
     "NoticeKind",
     "NoticeStatus",
+    "OutOfScope",
     "QrCode",
     "Scene",
     "SceneError",
+    "Scope",
     "SharedValue",
+    "StaffAccount",
+    "StaffRole",
     "Touch",
     "TouchFact",
     "TouchKind",

@@ -41,8 +41,14 @@ class Customer(Base):
     unfollowed_at: Mapped[datetime | None]
     first_touch_at: Mapped[datetime] = mapped_column(default=utcnow)
     first_touch_source: Mapped[str] = mapped_column(String(64))
-    last_touch_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_touch_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     home_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
+    # Staff's name for the customer (备注名): WeChat no longer tells us nicknames.
+    display_name: Mapped[str | None] = mapped_column(String(50), index=True)
+    # A mobile number is C2 data: stored encrypted by the channel layer; the last 4 digits
+    # alone are kept clear so staff can search by them.
+    phone_cipher: Mapped[str | None] = mapped_column(String(255))
+    phone_last4: Mapped[str | None] = mapped_column(String(4), index=True)
 
     home_branch: Mapped[Branch | None] = relationship()
     links: Mapped[list["ManagerLink"]] = relationship(

@@ -19,6 +19,8 @@ class NoticeKind(enum.StrEnum):
     LEAD_REMINDER = "lead_reminder"
     LEAD_ESCALATION = "lead_escalation"
     DAILY_DIGEST = "daily_digest"
+    SHARE_OPENS = "share_opens"
+    TRANSFER = "transfer"
 
 
 class NoticeStatus(enum.StrEnum):

@@ -1,0 +1,64 @@
+"""Helpers shared by the console views: the runtime, the scope, errors and auditing."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from bot.pii import PhoneCipher
+from bot.runtime import Runtime
+from crm_core.model import OutOfScope, Scope, StaffRole
+from crm_core.unit_of_work import SqlUnitOfWork
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def runtime() -> Runtime:
+    """Return the app's runtime."""
+    value: Runtime = current_app.extensions["branchlink"]
+    return value
+
+
+def scope() -> Scope:
+    """Return the logged-in staff member's scope."""
+    value: Scope = current_user.scope
+    return value
+
+
+@contextmanager
+def work() -> Iterator[SqlUnitOfWork]:
+    """Open a unit of work; an out-of-scope record becomes 403, an unknown one 404."""
+    with runtime().uow() as uow:
+        assert isinstance(uow, SqlUnitOfWork)  # noqa: S101 - the console reads SQL
+        try:
+            yield uow
+        except OutOfScope:
+            abort(403)
+        except LookupError:
+            abort(404)
+
+
+def roles(*allowed: StaffRole) -> Callable[[F], F]:
+    """Allow a view only to the given roles (403 for the others)."""
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if scope().role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+        return guarded  # type: ignore[return-value]
+    return decorate
+
+
+def client_ip() -> str:
+    """Return the caller's address (the proxy is expected to set X-Forwarded-For)."""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    return forwarded.split(",")[0].strip() or (request.remote_addr or "")
+
+
+def phone_cipher() -> PhoneCipher:
+    """Return the cipher for personal data."""
+    return PhoneCipher(runtime().settings.web.secret_key)

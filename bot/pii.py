@@ -1,0 +1,34 @@
+"""Encryption of personal data at rest (mobile numbers), keyed from the service secret."""
+
+import base64
+import re
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+class PhoneCipher:
+    """Encrypts and decrypts mobile numbers with a key derived from `[web] secret_key`."""
+
+    def __init__(self, secret_key: str) -> None:
+        # A key of its own (HKDF with a purpose label), so sessions and PII never share one.
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                   info=b"branchlink pii v1").derive(secret_key.encode())
+        self.fernet = Fernet(base64.urlsafe_b64encode(key))
+
+    def encrypt(self, phone: str) -> tuple[str, str]:
+        """Return the ciphertext and the last four digits of a valid mainland mobile number."""
+        phone = phone.strip().replace(" ", "").replace("-", "")
+        if not MOBILE.fullmatch(phone):
+            raise ValueError("not a mainland mobile number (11 digits starting 13-19)")
+        return self.fernet.encrypt(phone.encode()).decode(), phone[-4:]
+
+    def decrypt(self, cipher: str) -> str | None:
+        """Return the number, or None if it was encrypted under another key."""
+        try:
+            return self.fernet.decrypt(cipher.encode()).decode()
+        except InvalidToken:
+            return None

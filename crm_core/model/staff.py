@@ -1,0 +1,76 @@
+"""Staff accounts of the console and API, with the scope each role sees."""
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm_core.model.base import Base, str_enum, utcnow
+from crm_core.model.org import Branch, Manager
+
+
+class StaffRole(enum.StrEnum):
+    """What part of the bank a staff member sees."""
+
+    MANAGER = "manager"          # their own customers and leads
+    BRANCH_HEAD = "branch_head"  # their branch
+    HEAD_OFFICE = "head_office"  # everything
+
+
+class OutOfScope(PermissionError):
+    """The record exists but lies outside what this account may see."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who is asking, and therefore which customers, leads and branches they see."""
+
+    staff_id: int
+    username: str
+    display_name: str
+    role: StaffRole
+    manager_id: int | None
+    branch_id: int | None
+
+    @property
+    def sees_phone_numbers(self) -> bool:
+        """Managers call their own customers; everyone else sees masked numbers."""
+        return self.role is StaffRole.MANAGER
+
+
+class StaffAccount(Base):
+    """A person who logs in to the console (password) or calls the API (tokens)."""
+
+    __tablename__ = "staff_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(50))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[StaffRole] = mapped_column(str_enum(StaffRole))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("managers.id"))
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"))
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    manager: Mapped[Manager | None] = relationship()
+    branch: Mapped[Branch | None] = relationship()
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API; only its hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    staff: Mapped[StaffAccount] = relationship()

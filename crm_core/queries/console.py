@@ -1,0 +1,126 @@
+"""Scoped read queries for the staff console and API: every query filters by the scope.
+
+The read side of the console (CQRS style): plain SQL over the unit of work's session, no fakes.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
+from sqlalchemy.orm import Session, aliased
+
+from crm_core.model import (
+    OPEN_STATUSES,
+    AuditEvent,
+    Customer,
+    Interaction,
+    Lead,
+    LeadStatus,
+    Manager,
+    ManagerLink,
+    ManagerState,
+    Scope,
+    StaffRole,
+)
+
+
+class SqlConsole:
+    """Read-side SQL for staff screens."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def leads(self, scope: Scope, status: LeadStatus | None, limit: int) -> list[Lead]:
+        """Return leads in scope, open ones by due time first."""
+        stmt = select(Lead).where(self._lead_scope(scope))
+        stmt = stmt.where(Lead.status == status) if status else stmt.where(
+            Lead.status.in_(OPEN_STATUSES))
+        return list(self.session.scalars(stmt.order_by(Lead.due_at, Lead.id).limit(limit)))
+
+    def lead_visible(self, scope: Scope, lead_id: int) -> bool:
+        """Return whether the lead lies in scope."""
+        stmt = select(Lead.id).where(Lead.id == lead_id, self._lead_scope(scope))
+        return self.session.scalar(stmt) is not None
+
+    def customers(self, scope: Scope, query: str, limit: int) -> list[Customer]:
+        """Search customers in scope by phone's last 4 digits, name or openid prefix."""
+        stmt = self._customers_in(scope)
+        if query:
+            stmt = stmt.where(_matches(query))
+        return list(self.session.scalars(stmt.order_by(Customer.last_touch_at.desc(),
+                                                       Customer.id.desc()).limit(limit)))
+
+    def customer_visible(self, scope: Scope, customer_id: int) -> bool:
+        """Return whether the customer lies in scope."""
+        stmt = self._customers_in(scope).where(Customer.id == customer_id)
+        return self.session.scalar(stmt.with_only_columns(Customer.id)) is not None
+
+    def timeline(self, customer_id: int, limit: int) -> list[Interaction]:
+        """Return a customer's latest interactions."""
+        stmt = (select(Interaction).where(Interaction.customer_id == customer_id)
+                .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(limit))
+        return list(self.session.scalars(stmt))
+
+    def manager_loads(self, branch_id: int, now: datetime) -> list[tuple[Manager, int, int, int]]:
+        """Return each manager of a branch with customers, open leads and overdue leads."""
+        current = select(ManagerLink.manager_id, func.count().label("n")).where(
+            ManagerLink.ended_at.is_(None)).group_by(ManagerLink.manager_id).subquery()
+        late = case((and_(Lead.status == LeadStatus.NEW, Lead.due_at <= now), 1), else_=0)
+        leads = select(Lead.manager_id, func.count().label("open"),
+                       func.sum(late).label("late")).where(
+            Lead.status.in_(OPEN_STATUSES)).group_by(Lead.manager_id).subquery()
+        stmt = (select(Manager, func.coalesce(current.c.n, 0), func.coalesce(leads.c.open, 0),
+                       func.coalesce(leads.c.late, 0))
+                .outerjoin(current, current.c.manager_id == Manager.id)
+                .outerjoin(leads, leads.c.manager_id == Manager.id)
+                .where(Manager.branch_id == branch_id).order_by(Manager.code))
+        return [(m, int(n), int(o), int(la)) for m, n, o, la in self.session.execute(stmt)]
+
+    def orphans(self, branch_id: int, limit: int) -> list[Customer]:
+        """Return customers of a branch without an active manager."""
+        link, manager = aliased(ManagerLink), aliased(Manager)
+        stmt = (select(Customer)
+                .outerjoin(link, and_(link.customer_id == Customer.id, link.ended_at.is_(None)))
+                .outerjoin(manager, manager.id == link.manager_id)
+                .where(Customer.home_branch_id == branch_id,
+                       or_(link.id.is_(None), manager.state != ManagerState.ACTIVE))
+                .order_by(Customer.id).limit(limit))
+        return list(self.session.scalars(stmt))
+
+    def audit(self, limit: int, action: str | None) -> list[AuditEvent]:
+        """Return the latest audit events."""
+        stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        if action:
+            stmt = stmt.where(AuditEvent.action == action)
+        return list(self.session.scalars(stmt.limit(limit)))
+
+    def _lead_scope(self, scope: Scope) -> ColumnElement[bool]:
+        if scope.role is StaffRole.MANAGER:
+            return Lead.manager_id == scope.manager_id
+        if scope.role is StaffRole.BRANCH_HEAD:
+            return Lead.branch_id == scope.branch_id
+        return true()
+
+    def _customers_in(self, scope: Scope) -> Select[Any]:
+        stmt = select(Customer)
+        if scope.role is StaffRole.HEAD_OFFICE:
+            return stmt
+        link = aliased(ManagerLink)
+        stmt = stmt.outerjoin(link, and_(link.customer_id == Customer.id,
+                                         link.ended_at.is_(None)))
+        if scope.role is StaffRole.MANAGER:
+            return stmt.where(link.manager_id == scope.manager_id)
+        manager = aliased(Manager)
+        stmt = stmt.outerjoin(manager, manager.id == link.manager_id)
+        if scope.branch_id is None:
+            return stmt.where(false())
+        return stmt.where(or_(manager.branch_id == scope.branch_id,
+                              Customer.home_branch_id == scope.branch_id))
+
+
+def _matches(query: str) -> ColumnElement[bool]:
+    query = query.strip()
+    if query.isdigit() and len(query) == 4:
+        return Customer.phone_last4 == query
+    prefix = query.replace("%", "").replace("_", "") + "%"
+    return or_(Customer.display_name.like(prefix), Customer.openid.like(prefix))

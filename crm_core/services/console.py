@@ -1,0 +1,167 @@
+"""What staff see and do in the console and the API, always within their scope."""
+
+from datetime import datetime
+from typing import Any
+
+from crm_core.model import (
+    Customer,
+    Lead,
+    LeadStatus,
+    LinkReason,
+    ManagerLink,
+    ManagerState,
+    NoticeKind,
+    OutOfScope,
+    Scope,
+    StaffRole,
+)
+from crm_core.queries.console import SqlConsole
+from crm_core.services.customers import customer_label
+from crm_core.services.notices import enqueue_notice
+from crm_core.services.staff import audit
+from crm_core.unit_of_work import SqlUnitOfWork
+
+TIMELINE = 50
+
+
+def leads_view(uow: SqlUnitOfWork, scope: Scope, status: LeadStatus | None, now: datetime,
+               limit: int = 200) -> list[dict[str, Any]]:
+    """Return the leads in scope with their SLA state."""
+    return [_lead(lead, now) for lead in SqlConsole(uow.session).leads(scope, status, limit)]
+
+
+def set_lead_status(uow: SqlUnitOfWork, scope: Scope, lead_id: int, status: LeadStatus,
+                    note: str | None, now: datetime) -> None:
+    """Move a lead on, if it lies in scope."""
+    if not SqlConsole(uow.session).lead_visible(scope, lead_id):
+        raise OutOfScope(f"lead {lead_id}")
+    lead = uow.leads.get(lead_id)
+    assert lead is not None  # noqa: S101 - visible implies it exists
+    lead.move_to(status, now)
+    if note:
+        lead.note = f"{lead.note}\n{note}" if lead.note else note
+    audit(uow, now, scope.username, "lead_updated", str(lead_id), {"status": status.value})
+
+
+def find_customers(uow: SqlUnitOfWork, scope: Scope, query: str,
+                   limit: int = 50) -> list[dict[str, Any]]:
+    """Search customers in scope; phone numbers come masked."""
+    return [_customer(c) for c in SqlConsole(uow.session).customers(scope, query, limit)]
+
+
+def customer_card(uow: SqlUnitOfWork, scope: Scope, customer_id: int) -> dict[str, Any]:
+    """Return one customer with timeline and manager history, if in scope."""
+    console = SqlConsole(uow.session)
+    if not console.customer_visible(scope, customer_id):
+        raise OutOfScope(f"customer {customer_id}")
+    customer = uow.session.get(Customer, customer_id)
+    assert customer is not None  # noqa: S101 - visible implies it exists
+    card = _customer(customer)
+    card["phone_cipher"] = customer.phone_cipher if scope.sees_phone_numbers else None
+    card["history"] = [_link(link) for link in customer.links]
+    card["timeline"] = [{"at": _iso(i.occurred_at), "direction": i.direction.value,
+                         "kind": i.kind, "summary": i.summary}
+                        for i in console.timeline(customer_id, TIMELINE)]
+    return card
+
+
+def branch_overview(uow: SqlUnitOfWork, scope: Scope, branch_code: str,
+                    now: datetime) -> dict[str, Any]:
+    """Managers and their load, overdue leads and unmanaged customers of one branch."""
+    branch = uow.branches.by_code(branch_code)
+    if branch is None:
+        raise LookupError(f"no branch {branch_code!r}")
+    if scope.role is StaffRole.MANAGER or (
+            scope.role is StaffRole.BRANCH_HEAD and scope.branch_id != branch.id):
+        raise OutOfScope(f"branch {branch_code}")
+    console = SqlConsole(uow.session)
+    branch_scope = Scope(scope.staff_id, scope.username, scope.display_name,
+                         StaffRole.BRANCH_HEAD, None, branch.id)
+    overdue = [lead for lead in leads_view(uow, branch_scope, LeadStatus.NEW, now)
+               if lead["overdue"]]
+    return {"branch": {"code": branch.code, "name": branch.name},
+            "managers": [{"code": m.code, "name": m.name, "state": m.state.value,
+                          "customers": n, "open_leads": o, "overdue_leads": late}
+                         for m, n, o, late in console.manager_loads(branch.id, now)],
+            "overdue_leads": overdue,
+            "unmanaged_customers": [_customer(c) for c in console.orphans(branch.id, 200)]}
+
+
+def transfer_customers(uow: SqlUnitOfWork, scope: Scope, from_code: str, to_code: str,
+                       customer_ids: list[int] | None, now: datetime) -> int:
+    """Move customers (all, or those listed) from one manager to another, keeping history."""
+    source, target = uow.managers.by_code(from_code), uow.managers.by_code(to_code)
+    if source is None or target is None:
+        raise LookupError(f"unknown manager {from_code!r} or {to_code!r}")
+    _may_transfer(scope, source.branch_id, target.branch_id)
+    if target.state is not ManagerState.ACTIVE or source.id == target.id:
+        raise ValueError(f"manager {to_code} cannot take these customers")
+    moved = _move(uow, source.id, target, customer_ids, now, scope.username)
+    payload = {"count": len(moved), "from": source.name, "to": target.name,
+               "at": now.isoformat()}
+    for manager, side in ((target, "in"), (source, "out")):
+        enqueue_notice(uow, f"transfer:{now.isoformat()}:{source.id}:{target.id}:{side}",
+                       NoticeKind.TRANSFER, manager, payload | {"side": side}, now)
+    audit(uow, now, scope.username, "transfer", f"{from_code}->{to_code}",
+          {"customers": moved})
+    return len(moved)
+
+
+def audit_trail(uow: SqlUnitOfWork, scope: Scope, action: str | None,
+                limit: int = 200) -> list[dict[str, Any]]:
+    """Return the audit trail (head office only)."""
+    if scope.role is not StaffRole.HEAD_OFFICE:
+        raise OutOfScope("audit trail")
+    return [{"at": _iso(e.at), "actor": e.actor, "action": e.action, "subject": e.subject,
+             "detail": e.detail} for e in SqlConsole(uow.session).audit(limit, action)]
+
+
+def _may_transfer(scope: Scope, from_branch: int, to_branch: int) -> None:
+    if scope.role is StaffRole.HEAD_OFFICE:
+        return
+    if scope.role is StaffRole.BRANCH_HEAD and scope.branch_id == from_branch == to_branch:
+        return
+    raise OutOfScope("transfer outside your branch")
+
+
+def _move(uow: SqlUnitOfWork, source_id: int, target: Any, customer_ids: list[int] | None,
+          now: datetime, actor: str) -> list[int]:
+    links = [link for link in uow.session.query(ManagerLink).filter(
+        ManagerLink.manager_id == source_id, ManagerLink.ended_at.is_(None))
+        if customer_ids is None or link.customer_id in customer_ids]
+    for link in links:
+        link.end(now, LinkReason.TRANSFER)
+    uow.flush()  # free the one-current-link slot before the new links take it
+    for link in links:
+        uow.activity.add(ManagerLink(customer_id=link.customer_id, manager=target,
+                                     source=f"transfer:{actor}"[:64],
+                                     reason=LinkReason.TRANSFER, started_at=now))
+    return [link.customer_id for link in links]
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat(timespec="seconds") + "Z" if at else None
+
+
+def _lead(lead: Lead, now: datetime) -> dict[str, Any]:
+    return {"id": lead.id, "status": lead.status.value, "source": lead.source,
+            "product": lead.product_code, "customer_id": lead.customer_id,
+            "customer": customer_label(lead.customer.openid),
+            "manager": lead.manager.name if lead.manager else None,
+            "due_at": _iso(lead.due_at), "seconds_left": int((lead.due_at - now).total_seconds()),
+            "overdue": lead.status is LeadStatus.NEW and lead.due_at <= now, "note": lead.note}
+
+
+def _customer(customer: Customer) -> dict[str, Any]:
+    current = customer.current_link
+    return {"id": customer.id, "label": customer.display_name or customer_label(customer.openid),
+            "follow_state": customer.follow_state.value,
+            "phone_masked": f"*******{customer.phone_last4}" if customer.phone_last4 else None,
+            "manager": current.manager.name if current else None,
+            "last_touch_at": _iso(customer.last_touch_at)}
+
+
+def _link(link: ManagerLink) -> dict[str, Any]:
+    return {"manager": link.manager.name, "branch": link.manager.branch.name,
+            "reason": link.reason.value, "since": _iso(link.started_at),
+            "until": _iso(link.ended_at)}

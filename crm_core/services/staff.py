@@ -1,0 +1,83 @@
+"""Staff accounts, logins, API tokens and the scope each account may see."""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from crm_core.model import ApiToken, AuditEvent, Scope, StaffAccount, StaffRole
+from crm_core.unit_of_work import UnitOfWork
+
+
+def scope_of(account: StaffAccount) -> Scope:
+    """Return the scope of an account (a manager's branch comes from their manager record)."""
+    branch_id = account.branch_id or (account.manager.branch_id if account.manager else None)
+    return Scope(account.id, account.username, account.display_name, account.role,
+                 account.manager_id, branch_id)
+
+
+def add_staff(uow: UnitOfWork, username: str, display_name: str, password_hash: str,
+              role: StaffRole, manager_code: str | None, branch_code: str | None,
+              actor: str, now: datetime) -> StaffAccount:
+    """Create a staff account, checking that its role has what its scope needs."""
+    manager = uow.managers.by_code(manager_code) if manager_code else None
+    branch = uow.branches.by_code(branch_code) if branch_code else None
+    if (manager_code and manager is None) or (branch_code and branch is None):
+        raise LookupError(f"unknown manager {manager_code!r} or branch {branch_code!r}")
+    if role is StaffRole.MANAGER and manager is None:
+        raise ValueError("a manager account needs --manager")
+    if role is StaffRole.BRANCH_HEAD and branch is None:
+        raise ValueError("a branch head account needs --branch")
+    if uow.staff.by_username(username) is not None:
+        raise ValueError(f"staff account {username!r} exists")
+    account = StaffAccount(username=username, display_name=display_name, role=role,
+                           password_hash=password_hash, manager=manager, branch=branch,
+                           active=True, created_at=now)
+    uow.staff.add(account)
+    audit(uow, now, actor, "staff_added", username, {"role": role.value})
+    return account
+
+
+def login_allowed(uow: UnitOfWork, username: str, now: datetime, max_failures: int,
+                  window: timedelta) -> bool:
+    """Return False while an account has too many recent failed logins."""
+    return uow.audit.count("login_failed", username, now - window) < max_failures
+
+
+def record_login(uow: UnitOfWork, username: str, ok: bool, now: datetime, ip: str) -> None:
+    """Record a login attempt (success or failure) in the audit trail."""
+    audit(uow, now, username, "login" if ok else "login_failed", username, {"ip": ip})
+    account = uow.staff.by_username(username)
+    if ok and account is not None:
+        account.last_login_at = now
+
+
+def issue_api_token(uow: UnitOfWork, username: str, name: str, now: datetime,
+                    actor: str) -> str:
+    """Create an API token for a staff account; the token is shown once, its hash stored."""
+    account = uow.staff.by_username(username)
+    if account is None:
+        raise LookupError(f"no staff account {username!r}")
+    token = "blk_" + secrets.token_urlsafe(32)
+    uow.staff.add(ApiToken(staff=account, name=name, token_hash=_hash(token), created_at=now))
+    audit(uow, now, actor, "api_token_issued", username, {"name": name})
+    return token
+
+
+def staff_for_token(uow: UnitOfWork, token: str, now: datetime) -> StaffAccount | None:
+    """Return the active account a valid, unrevoked token belongs to."""
+    row = uow.staff.token(_hash(token))
+    if row is None or row.revoked_at is not None or not row.staff.active:
+        return None
+    row.last_used_at = now
+    return row.staff
+
+
+def audit(uow: UnitOfWork, now: datetime, actor: str, action: str, subject: str,
+          detail: dict[str, Any] | None = None) -> None:
+    """Append one event to the audit trail."""
+    uow.audit.add(AuditEvent(at=now, actor=actor, action=action, subject=subject, detail=detail))
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
