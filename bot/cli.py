@@ -11,6 +11,7 @@ import click
 from bot.cli_base import Cli, pass_cli
 from bot.cli_codes import codes, posters
 from bot.cli_leads import leads, outbox
+from bot.cli_staff import staff
 from bot.cli_tools import branches, customers, managers, simulate, spool
 from bot.sandbox.cli import sandbox_command
 from crm_core import db
@@ -97,12 +98,19 @@ def demo() -> None:
 @pass_cli
 def demo_seed(cli: Cli) -> None:
     """Add demo branches and managers (idempotent)."""
-    from bot.demo import seed
+    from bot.auth import hash_password
+    from bot.demo import seed, seed_staff
 
     with cli.runtime.uow() as uow:
         seed(uow)
+        uow.flush()
+        logins = seed_staff(uow, hash_password)
         uow.commit()
     click.echo(DEMO_HINT)
+    for username, password in logins.items():
+        click.echo(f"  console login (shown once): {username} / {password}")
+    click.echo(f"Staff console: {cli.settings.web.public_base_url}/console/ "
+               "(reset a password: branchlink staff password USERNAME)")
 
 
 DEMO_HINT = """demo branches SH001, SH002, BJ001 and their managers are in place.
@@ -145,7 +153,7 @@ def worker(cli: Cli) -> None:
 
 
 for command in (customers, managers, branches, simulate, spool, sandbox_command, leads, outbox,
-                codes, posters):
+                codes, posters, staff):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """Demo branches and managers, so a newcomer can try BranchLink without a bank."""
 
+import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from crm_core import services
-from crm_core.model import ManagerRole, ManagerState, utcnow
+from crm_core.model import ManagerRole, ManagerState, StaffRole, utcnow
 from crm_core.unit_of_work import UnitOfWork
 
 BRANCHES = (("SH001", "上海分行营业部"), ("SH002", "上海浦东支行"), ("BJ001", "北京分行营业部"))
@@ -22,6 +24,26 @@ HEADS = ("SH001-01", "SH002-01", "BJ001-01")
 def demo_manager_openid(code: str) -> str:
     """The WeChat openid each demo manager is bound to (28 characters, like real ones)."""
     return f"o-demo-manager-{code}".ljust(28, "0")
+
+
+STAFF = (
+    ("admin", "总行管理员", StaffRole.HEAD_OFFICE, None, None),
+    ("head-sh001", "上海分行营业部负责人", StaffRole.BRANCH_HEAD, None, "SH001"),
+    ("zhangwei", "张伟", StaffRole.MANAGER, "SH001-01", None),
+    ("wangfang", "王芳", StaffRole.MANAGER, "SH001-02", None),
+)
+
+
+def seed_staff(uow: UnitOfWork, hash_password: Callable[[str], str]) -> dict[str, str]:
+    """Create the demo console accounts that do not exist yet; return their new passwords."""
+    created = {}
+    for username, name, role, manager, branch in STAFF:
+        if uow.staff.by_username(username) is None:
+            password = secrets.token_urlsafe(12)
+            services.add_staff(uow, username, name, hash_password(password), role, manager,
+                               branch, "demo", utcnow())
+            created[username] = password
+    return created
 
 
 def seed(uow: UnitOfWork) -> None:

@@ -2,7 +2,7 @@
 
 from typing import Any, Protocol
 
-from sqlalchemy import Insert, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,9 @@ class ProductRepository(Protocol):
     def add(self, item: Product | ProductVersion | RiskAssessment | RecommendationPref) -> None: ...
     def latest_assessment(self, customer: Customer) -> RiskAssessment | None: ...
     def pref(self, customer: Customer) -> RecommendationPref | None: ...
-    def customers_by_openid(self, openids: list[str]) -> dict[str, Customer]: ...
+    def by_codes(self, codes: list[str]) -> dict[str, Product]: ...
+    def version_of(self, product: Product, version: int) -> dict[str, Any] | None: ...
+    def customers(self, ids: list[int]) -> dict[int, Customer]: ...
 
 
 class ShareRepository(Protocol):
@@ -36,13 +38,15 @@ class ShareRepository(Protocol):
     def ensure(self, values: dict[str, Any]) -> ShareLink: ...
     def record(self, values: dict[str, Any]) -> bool: ...
     def unique_opens(self, root_customer_id: int, product_code: str) -> int: ...
+    def has_events(self, share: ShareLink) -> bool: ...
     def board(self, by: str) -> list[tuple[Any, ...]]: ...
 
 
-def _insert(session: Session, table: Any) -> Insert:
-    bind = session.get_bind()
-    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)  # type: ignore[no-any-return]
+def _insert(session: Session, table: Any) -> Any:
+    # Both dialects' INSERT ... ON CONFLICT DO NOTHING: concurrent twins collapse on the key.
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 class SqlProducts:
@@ -79,10 +83,22 @@ class SqlProducts:
         """Return the customer's recommendation preference, if they ever set one."""
         return self.session.get(RecommendationPref, customer.id)
 
-    def customers_by_openid(self, openids: list[str]) -> dict[str, Customer]:
-        """Return the known customers among `openids`."""
-        stmt = select(Customer).where(Customer.openid.in_(openids))
-        return {c.openid: c for c in self.session.scalars(stmt)}
+    def by_codes(self, codes: list[str]) -> dict[str, Product]:
+        """Return the products with these codes, by code, in one query."""
+        stmt = select(Product).where(Product.code.in_(codes))
+        return {p.code: p for p in self.session.scalars(stmt)} if codes else {}
+
+    def version_of(self, product: Product, version: int) -> dict[str, Any] | None:
+        """Return the data of one version of a product."""
+        stmt = select(ProductVersion.data).where(ProductVersion.product_id == product.id,
+                                                 ProductVersion.version == version)
+        data: dict[str, Any] | None = self.session.scalar(stmt)
+        return data
+
+    def customers(self, ids: list[int]) -> dict[int, Customer]:
+        """Return the customers with these ids."""
+        stmt = select(Customer).where(Customer.id.in_(ids))
+        return {c.id: c for c in self.session.scalars(stmt)} if ids else {}
 
 
 class SqlShares:
@@ -125,8 +141,13 @@ class SqlShares:
                        ShareLink.product_code == product_code, ShareEvent.kind == "open"))
         return int(self.session.scalar(stmt) or 0)
 
+    def has_events(self, share: ShareLink) -> bool:
+        """Return True if anything was ever recorded on this share."""
+        stmt = select(ShareEvent.id).where(ShareEvent.share_id == share.id).limit(1)
+        return self.session.scalar(stmt) is not None
+
     def board(self, by: str) -> list[tuple[Any, ...]]:
-        """Return (root id, event kind, distinct visitors, links) grouped by root customer or manager."""
+        """Return (root id, event kind, distinct visitors, links) per root customer or manager."""
         root = ShareLink.root_manager_id if by == "manager" else ShareLink.root_customer_id
         stmt = (select(root, ShareEvent.kind, func.count(func.distinct(ShareEvent.visitor)),
                        func.count(func.distinct(ShareLink.id)))

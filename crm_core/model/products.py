@@ -6,9 +6,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm_core.model.base import Base, BigId, utcnow
+from crm_core.model.customer import Customer
+from crm_core.model.org import Manager
 
 
 class Category(enum.StrEnum):
@@ -128,6 +130,9 @@ class ShareLink(Base):
     root_customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     root_manager_id: Mapped[int | None] = mapped_column(ForeignKey("managers.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    root_customer: Mapped[Customer | None] = relationship()
+    root_manager: Mapped[Manager | None] = relationship()
 
 
 class ShareEventKind(enum.StrEnum):

@@ -8,6 +8,8 @@ from crm_core.services.binding import (
     issue_bind_code,
     unbind_manager,
 )
+from crm_core.services.catalogue import ImportReport, import_products, product_version
+from crm_core.services.catalogue_files import ImportRejected, RowError, SourceRow, read_rows
 from crm_core.services.code_stats import channel_stats
 from crm_core.services.codes import (
     CodeInfo,
@@ -51,6 +53,15 @@ from crm_core.services.notices import (
     pause_notices,
     retry_notice,
 )
+from crm_core.services.offers import (
+    Offer,
+    ProductCard,
+    catalogue,
+    catalogue_stamp,
+    offer_products,
+    product_card,
+)
+from crm_core.services.offers import Policy as OfferPolicy
 from crm_core.services.onboarding import (
     Arrival,
     ManagerCard,
@@ -68,7 +79,20 @@ from crm_core.services.org import (
     set_branch_head,
     set_manager_state,
 )
+from crm_core.services.product_leads import openid_of, request_product_lead
 from crm_core.services.profiles import customer_profile
+from crm_core.services.shares import (
+    NotShareable,
+    OpenOutcome,
+    ShareClaim,
+    check_shareable,
+    credit_follow,
+    customer_sharer,
+    record_open,
+    share_key,
+    share_leaderboard,
+    share_scene,
+)
 from crm_core.services.staff import (
     add_staff,
     audit,
@@ -76,8 +100,11 @@ from crm_core.services.staff import (
     login_allowed,
     record_login,
     scope_of,
+    set_customer_details,
+    set_staff_password,
     staff_for_token,
 )
+from crm_core.services.suitability import import_risk_levels, set_personalised, set_risk_level
 
 __all__ = [
     "Arrival",
@@ -86,10 +113,20 @@ __all__ = [
     "CodeInfo",
     "CodeLimitReached",
     "CodeToCreate",
+    "ImportRejected",
+    "ImportReport",
     "LeadOutcome",
     "ManagerCard",
+    "NotShareable",
     "NoticeJob",
+    "Offer",
+    "OfferPolicy",
+    "OpenOutcome",
     "PosterTarget",
+    "ProductCard",
+    "RowError",
+    "ShareClaim",
+    "SourceRow",
     "UnknownRecord",
     "add_branch",
     "add_manager",
@@ -101,16 +138,23 @@ __all__ = [
     "branch_code_of",
     "branch_list",
     "branch_overview",
+    "catalogue",
+    "catalogue_stamp",
     "channel_stats",
     "chase_overdue_leads",
+    "check_shareable",
     "claim_delivery",
     "claim_notices",
     "code_for",
+    "credit_follow",
     "customer_card",
     "customer_profile",
+    "customer_sharer",
     "enqueue_notice",
     "find_customers",
     "follow",
+    "import_products",
+    "import_risk_levels",
     "issue_api_token",
     "issue_bind_code",
     "job_finished",
@@ -124,21 +168,35 @@ __all__ = [
     "notice_release",
     "notice_retry",
     "notice_sent",
+    "offer_products",
     "open_lead",
+    "openid_of",
     "pause_notices",
     "poster_targets",
+    "product_card",
+    "product_version",
     "queue_digests",
+    "read_rows",
     "read_shared",
     "record_code",
     "record_interaction",
     "record_login",
+    "record_open",
     "release_lease",
+    "request_product_lead",
     "retry_notice",
     "scan",
     "scope_of",
     "set_branch_head",
+    "set_customer_details",
     "set_lead_status",
     "set_manager_state",
+    "set_personalised",
+    "set_risk_level",
+    "set_staff_password",
+    "share_key",
+    "share_leaderboard",
+    "share_scene",
     "staff_for_token",
     "stored_reply",
     "take_lease",

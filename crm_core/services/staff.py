@@ -38,6 +38,29 @@ def add_staff(uow: UnitOfWork, username: str, display_name: str, password_hash: 
     return account
 
 
+def set_staff_password(uow: UnitOfWork, username: str, password_hash: str, actor: str,
+                       now: datetime) -> None:
+    """Replace an account's password hash."""
+    account = uow.staff.by_username(username)
+    if account is None:
+        raise LookupError(f"no staff account {username!r}")
+    account.password_hash = password_hash
+    audit(uow, now, actor, "password_set", username)
+
+
+def set_customer_details(uow: UnitOfWork, openid: str, name: str | None,
+                         phone: tuple[str, str] | None, actor: str, now: datetime) -> None:
+    """Set a customer's staff-given name and/or encrypted phone (ciphertext, last 4 digits)."""
+    customer = uow.customers.by_openid(openid)
+    if customer is None:
+        raise LookupError(f"no customer with openid {openid!r}")
+    if name is not None:
+        customer.display_name = name[:50]
+    if phone is not None:
+        customer.phone_cipher, customer.phone_last4 = phone
+        audit(uow, now, actor, "phone_recorded", openid)
+
+
 def login_allowed(uow: UnitOfWork, username: str, now: datetime, max_failures: int,
                   window: timedelta) -> bool:
     """Return False while an account has too many recent failed logins."""

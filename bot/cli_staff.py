@@ -1,0 +1,102 @@
+"""`branchlink staff`: console accounts and API tokens; customer details staff maintain."""
+
+import click
+
+from bot.auth import hash_password
+from bot.cli_base import Cli, pass_cli
+from bot.cli_tools import customers
+from bot.pii import PhoneCipher
+from crm_core import services
+from crm_core.model import StaffRole, utcnow
+
+OPERATOR = "cli"
+
+
+@click.group()
+def staff() -> None:
+    """Staff accounts of the console and the API."""
+
+
+@staff.command("add")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="Name shown in the console.")
+@click.option("--role", type=click.Choice([r.value for r in StaffRole]), required=True)
+@click.option("--manager", "manager_code", help="Manager code (role manager).")
+@click.option("--branch", "branch_code", help="Branch code (role branch_head).")
+@click.password_option(help="At least 10 characters (prompted, never echoed).")
+@pass_cli
+def staff_add(cli: Cli, username: str, display_name: str, role: str, manager_code: str | None,
+              branch_code: str | None, password: str) -> None:
+    """Create a console account."""
+    try:
+        hashed = hash_password(password)
+        with cli.runtime.uow() as uow:
+            services.add_staff(uow, username, display_name, hashed, StaffRole(role),
+                               manager_code, branch_code, OPERATOR, utcnow())
+            uow.commit()
+    except (ValueError, LookupError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"staff account {username} ({role}) created")
+
+
+@staff.command("password")
+@click.argument("username")
+@click.password_option(help="At least 10 characters (prompted, never echoed).")
+@pass_cli
+def staff_password(cli: Cli, username: str, password: str) -> None:
+    """Set a new password for an account."""
+    try:
+        hashed = hash_password(password)
+        with cli.runtime.uow() as uow:
+            services.set_staff_password(uow, username, hashed, OPERATOR, utcnow())
+            uow.commit()
+    except (ValueError, LookupError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"password of {username} changed")
+
+
+@staff.command("token")
+@click.argument("username")
+@click.option("--name", "token_name", required=True, help="What the token is for.")
+@pass_cli
+def staff_token(cli: Cli, username: str, token_name: str) -> None:
+    """Issue an API token (shown once) for an account."""
+    with cli.runtime.uow() as uow:
+        try:
+            token = services.issue_api_token(uow, username, token_name, utcnow(), OPERATOR)
+        except LookupError as error:
+            raise click.ClickException(str(error)) from error
+        uow.commit()
+    click.echo(token)
+
+
+@customers.command("phone")
+@click.argument("openid")
+@click.argument("phone")
+@pass_cli
+def customers_phone(cli: Cli, openid: str, phone: str) -> None:
+    """Record a customer's mobile number (stored encrypted)."""
+    try:
+        cipher, last4 = PhoneCipher(cli.settings.web.secret_key).encrypt(phone)
+        with cli.runtime.uow() as uow:
+            services.set_customer_details(uow, openid, None, (cipher, last4), OPERATOR,
+                                          utcnow())
+            uow.commit()
+    except (ValueError, LookupError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"phone of {openid} recorded (…{last4})")
+
+
+@customers.command("name")
+@click.argument("openid")
+@click.argument("name")
+@pass_cli
+def customers_name(cli: Cli, openid: str, name: str) -> None:
+    """Give a customer a name staff recognise (备注名)."""
+    with cli.runtime.uow() as uow:
+        try:
+            services.set_customer_details(uow, openid, name, None, OPERATOR, utcnow())
+        except LookupError as error:
+            raise click.ClickException(str(error)) from error
+        uow.commit()
+    click.echo(f"{openid} is now called {name}")

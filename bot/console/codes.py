@@ -1,0 +1,105 @@
+"""Console pages for QR codes: issue, list, scans and follows per code, poster download."""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+
+from bot.codes import CodeIssuer
+from bot.console.support import roles, runtime, scope, work
+from bot.console.views import HEADS, bp
+from bot.posters import PosterTexts, poster_spec
+from bot.wechat.errors import WeChatApiError
+from crm_core import services
+from crm_core.model import SceneError, StaffRole, utcnow
+from crm_core.unit_of_work import SqlUnitOfWork
+from qr import FontNotFoundError, load_fonts, render_pdf
+
+ISSUE_ERRORS = (services.CodeLimitReached, services.UnknownRecord, SceneError, ValueError,
+                WeChatApiError)
+
+
+@bp.get("/codes")
+@login_required
+@roles(*HEADS)
+def codes() -> str:
+    """The branch's codes with follows and scans per code, as a bar chart."""
+    branch = _branch_code()
+    with work() as uow:
+        rows = services.list_codes(uow, branch)
+        stats = services.channel_stats(uow, branch=branch, by="code")
+    totals: dict[str, dict[str, int]] = {}
+    for row in stats:
+        total = totals.setdefault(row["code"], {"follows": 0, "scans": 0})
+        total["follows"] += row["follows"]
+        total["scans"] += row["scans"]
+    peak = max((t["follows"] + t["scans"] for t in totals.values()), default=1) or 1
+    return render_template("console/codes.html", codes=rows, totals=totals, peak=peak,
+                           branch=branch)
+
+
+@bp.post("/codes")
+@login_required
+@roles(*HEADS)
+def issue_code() -> ResponseReturnValue:
+    """Issue (or reuse) the code of a scene through the platform API."""
+    scene = request.form.get("scene", "").strip()
+    rt = runtime()
+    try:
+        _check_scene_in_branch(scene)
+        with CodeIssuer(rt.inbound.uow_factory, rt.api) as issuer:
+            issuer.issue(scene, days=int(request.form.get("days") or 30)
+                         if "c:" in scene else None)
+    except ISSUE_ERRORS as error:
+        flash(f"无法生成二维码：{error}")
+        return redirect(url_for("console.codes")), 303
+    flash(f"二维码 {scene} 已就绪。")
+    return redirect(url_for("console.codes")), 303
+
+
+@bp.get("/codes/poster.pdf")
+@login_required
+@roles(*HEADS)
+def poster() -> Response:
+    """Download the A4 poster of one code; every download is recorded as an export."""
+    scene = request.args.get("scene", "")
+    with work() as uow:
+        target, url = _target(uow, scene)
+        services.audit(uow, utcnow(), scope().username, "poster_exported", scene)
+        uow.commit()
+    settings = runtime().settings.posters
+    try:
+        fonts = load_fonts(settings.font_path or None)
+    except FontNotFoundError as error:
+        abort(500, str(error))
+    pdf = render_pdf(poster_spec(target, url, PosterTexts.from_settings(settings, None), "A4"),
+                     fonts)
+    filename = scene.replace(":", "-").replace(";", "_") + ".pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _branch_code() -> str | None:
+    if scope().role is StaffRole.HEAD_OFFICE:
+        return request.args.get("branch") or None
+    with work() as uow:
+        return services.branch_code_of(uow, scope().branch_id or 0)
+
+
+def _check_scene_in_branch(scene: str) -> None:
+    branch = _branch_code()
+    if scope().role is not StaffRole.HEAD_OFFICE and f"b:{branch}" not in scene.split(";") \
+            and not any(part.startswith(f"m:{branch}-") for part in scene.split(";")):
+        abort(403)
+
+
+def _target(uow: SqlUnitOfWork, scene: str) -> tuple[services.PosterTarget, str]:
+    code = next((c for c in services.list_codes(uow, _branch_code()) if c["scene"] == scene),
+                None)
+    if code is None:
+        abort(404)
+    targets = services.poster_targets(uow, None)
+    base = scene.split(";c:")[0]
+    target = next((t for t in targets if t.scene == base), None)
+    if target is None:
+        abort(404)
+    return target, str(code["url"])

@@ -1,0 +1,1 @@
+"""Product search for customers' questions in ordinary Chinese (see bot.search.index)."""

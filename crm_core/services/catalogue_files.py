@@ -1,0 +1,104 @@
+"""Reading CSV and TOML import files into rows that remember their line numbers."""
+
+import csv
+import io
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One record of an import file, with the line it starts on."""
+
+    line: int
+    fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why one row of an import file was refused."""
+
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+class ImportRejected(Exception):
+    """An import file with bad rows: nothing of it was applied."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
+
+
+def read_rows(text: str, fmt: str, table: str) -> list[SourceRow]:
+    """Parse `text` as CSV (header row first) or as TOML `[[table]]` entries."""
+    if fmt == "csv":
+        return _csv_rows(text)
+    if fmt == "toml":
+        return _toml_rows(text, table)
+    raise ValueError(f"unknown import format {fmt!r} (csv or toml)")
+
+
+def _csv_rows(text: str) -> list[SourceRow]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    rows = []
+    start = 2  # the header is line 1
+    for record in reader:
+        if None in record:
+            raise ImportRejected([RowError(start, "more values than header columns")])
+        rows.append(SourceRow(start, {k.strip(): (v or "").strip() for k, v in record.items()}))
+        start = reader.line_num + 1
+    return rows
+
+
+def _toml_rows(text: str, table: str) -> list[SourceRow]:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ImportRejected([RowError(_toml_line(error), f"not valid TOML: {error}")]) from error
+    header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]", re.MULTILINE)
+    lines = [text.count("\n", 0, m.start()) + 1 for m in header.finditer(text)]
+    entries = document.get(table, [])
+    if set(document) - {table} or not isinstance(entries, list):
+        raise ImportRejected([RowError(1, f"expected only [[{table}]] tables")])
+    return [SourceRow(line, {str(k): _text(v) for k, v in entry.items()})
+            for line, entry in zip(lines, entries, strict=True)]
+
+
+def _toml_line(error: tomllib.TOMLDecodeError) -> int:
+    found = re.search(r"line (\d+)", str(error))
+    return int(found.group(1)) if found else 1
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date | datetime):
+        return value.isoformat()[:10]
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value).strip()
+
+
+def parse_date(value: str, field: str) -> date | None:
+    """Parse an optional YYYY-MM-DD date, naming the field when it is not one."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise ValueError(f"{field} {value!r} is not a YYYY-MM-DD date") from error
+
+
+def parse_level(value: str, prefix: str, field: str) -> int:
+    """Parse a risk level written as R3/C3 or 3 (1 to 5)."""
+    digits = value.upper().removeprefix(prefix)
+    if digits not in ("1", "2", "3", "4", "5"):
+        raise ValueError(f"{field} {value!r} must be {prefix}1 to {prefix}5")
+    return int(digits)

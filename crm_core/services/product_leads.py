@@ -1,0 +1,28 @@
+"""Interest in a product becomes a lead for the right manager (with the share credited)."""
+
+from datetime import datetime, timedelta
+
+from crm_core.services.leads import LeadOutcome, open_lead
+from crm_core.services.shares import credit_lead
+from crm_core.unit_of_work import UnitOfWork
+
+PRODUCT_INTEREST = "product_interest"
+
+
+def request_product_lead(uow: UnitOfWork, openid: str, code: str, now: datetime,
+                         sla: timedelta, share: str | None = None) -> LeadOutcome | None:
+    """Open (or find) a lead about a product; None if there is no such product."""
+    product = uow.products.by_code(code.upper())
+    if product is None:
+        return None
+    outcome = open_lead(uow, openid, PRODUCT_INTEREST, now, sla, product_code=product.code)
+    customer = uow.customers.by_openid(openid)
+    if share and customer is not None and not outcome.duplicate:
+        credit_lead(uow, share, customer.id, now)
+    return outcome
+
+
+def openid_of(uow: UnitOfWork, customer_id: int) -> str | None:
+    """Return the openid of a customer known by id (a visitor identified by the web edge)."""
+    customer = uow.products.customers([customer_id]).get(customer_id)
+    return customer.openid if customer else None

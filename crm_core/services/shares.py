@@ -1,0 +1,221 @@
+"""Shares: who shared which product to whom, what each share brought, and who gets credit.
+
+A sharer is named by a reference: `c<customer id>`, `m<manager code>` or `v<visitor id>` (a
+browser we only know by its cookie). Each (sharer, product, parent share) has one share link,
+so a chain of shares is a tree; its root customer and manager get the credit for every open,
+follow and lead it brings. Nothing is ever rewarded: these counts are for service only.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from crm_core.model import (
+    Customer,
+    NoticeKind,
+    NoticeStatus,
+    ShareEventKind,
+    ShareLink,
+    parse_scene,
+)
+from crm_core.model.scene import SceneError
+from crm_core.services.customers import customer_label
+from crm_core.services.notices import enqueue_notice
+from crm_core.unit_of_work import UnitOfWork
+
+SCENE_CAMPAIGN_PREFIX = "S"
+EPOCH = datetime(1970, 1, 1)
+
+
+class NotShareable(ValueError):
+    """The product does not exist or may not be shared (private placement)."""
+
+
+@dataclass(frozen=True)
+class ShareClaim:
+    """What a verified share token says."""
+
+    sharer: str
+    product: str
+    parent: str | None = None
+    direct: bool = False  # handed by the bot to the sharer themselves
+
+
+@dataclass(frozen=True)
+class OpenOutcome:
+    """An open of a share link: whether it counted, and the claim the visitor's page carries."""
+
+    share_key: str
+    counted: bool
+    customer_id: int | None
+    page_claim: ShareClaim
+
+
+def share_key(sharer: str, product: str, parent: str | None) -> str:
+    """Return the stable key of one sharer's link to one product under one parent."""
+    return hashlib.sha256(f"{sharer}|{product}|{parent or ''}".encode()).hexdigest()[:16]
+
+
+def customer_sharer(uow: UnitOfWork, openid: str) -> str:
+    """Return the sharer reference of a customer."""
+    customer = uow.customers.by_openid(openid)
+    if customer is None:
+        raise LookupError(f"no customer with openid {openid!r}")
+    return f"c{customer.id}"
+
+
+def check_shareable(uow: UnitOfWork, product_code: str) -> None:
+    """Raise NotShareable unless the product exists and is not a private placement."""
+    product = uow.products.by_code(product_code)
+    if product is None or product.private_placement:
+        raise NotShareable(f"product {product_code} cannot be shared")
+
+
+def record_open(uow: UnitOfWork, claim: ShareClaim, visitor: str, visitor_customer: int | None,
+                now: datetime, batch: timedelta) -> OpenOutcome:
+    """Record an open of a share link by a visitor; the sharer's own opens are not counted."""
+    check_shareable(uow, claim.product)
+    share = _ensure(uow, claim)
+    own = _sharer_customer(claim.sharer)
+    if visitor_customer is None and claim.direct and own and not uow.shares.has_events(share):
+        visitor_customer = own  # the customer opening the link the bot just handed them
+    counted = visitor_customer is None or visitor_customer != own
+    if counted and uow.shares.record(_event(share, ShareEventKind.OPEN, f"v{visitor}",
+                                            visitor_customer, now)):
+        _notify_opens(uow, share, now, batch)
+    page_sharer = f"c{visitor_customer}" if visitor_customer else f"v{visitor}"
+    parent = None if page_sharer == claim.sharer else share.key
+    page = ShareClaim(page_sharer, claim.product, claim.parent if parent is None else parent)
+    return OpenOutcome(share.key, counted, visitor_customer, page)
+
+
+def share_scene(uow: UnitOfWork, key: str) -> str | None:
+    """Return the QR scene that credits a follow to this share (and links to its manager)."""
+    share = uow.shares.by_key(key)
+    if share is None:
+        return None
+    campaign = f"c:{SCENE_CAMPAIGN_PREFIX}{share.key}"
+    manager = share.root_manager
+    return f"m:{manager.code};{campaign}" if manager else campaign
+
+
+def credit_follow(uow: UnitOfWork, openid: str, scene: str | None, now: datetime) -> bool:
+    """Credit a follow or scan through a share scene to the share; True if it was one."""
+    share = _share_of_scene(uow, scene)
+    customer = uow.customers.by_openid(openid)
+    if share is None or customer is None:
+        return False
+    uow.shares.record(_event(share, ShareEventKind.FOLLOW, f"c{customer.id}", customer.id, now))
+    return True
+
+
+def credit_lead(uow: UnitOfWork, key: str, customer_id: int, now: datetime) -> None:
+    """Credit a lead opened from a shared page to that share."""
+    share = uow.shares.by_key(key)
+    if share is not None:
+        uow.shares.record(_event(share, ShareEventKind.LEAD, f"c{customer_id}", customer_id,
+                                 now))
+
+
+def _share_of_scene(uow: UnitOfWork, scene: str | None) -> ShareLink | None:
+    try:
+        campaign = parse_scene(scene).campaign if scene else None
+    except SceneError:
+        campaign = _bare_campaign(scene or "")
+    if not campaign or not campaign.startswith(SCENE_CAMPAIGN_PREFIX):
+        return None
+    return uow.shares.by_key(campaign[len(SCENE_CAMPAIGN_PREFIX):])
+
+
+def _bare_campaign(scene: str) -> str | None:
+    # A root without a manager gives a scene of just "c:S<key>", foreign to onboarding.
+    tag, _, code = scene.partition(":")
+    return code if tag == "c" else None
+
+
+def _ensure(uow: UnitOfWork, claim: ShareClaim) -> ShareLink:
+    key = share_key(claim.sharer, claim.product, claim.parent)
+    existing = uow.shares.by_key(key)
+    if existing is not None:
+        return existing
+    parent = uow.shares.by_key(claim.parent) if claim.parent else None
+    root_customer, root_manager = _roots(uow, claim.sharer, parent)
+    return uow.shares.ensure({"key": key, "product_code": claim.product,
+                              "sharer": claim.sharer, "parent_id": parent.id if parent else None,
+                              "root_customer_id": root_customer, "root_manager_id": root_manager})
+
+
+def _roots(uow: UnitOfWork, sharer: str, parent: ShareLink | None) -> tuple[int | None,
+                                                                               int | None]:
+    if parent is not None:
+        return parent.root_customer_id, parent.root_manager_id
+    if sharer.startswith("m"):
+        manager = uow.managers.by_code(sharer[1:])
+        return None, manager.id if manager else None
+    customer_id = _sharer_customer(sharer)
+    customer = uow.products.customers([customer_id]).get(customer_id) if customer_id else None
+    return (customer.id, _manager_id(customer)) if customer else (None, None)
+
+
+def _manager_id(customer: Customer) -> int | None:
+    link = customer.current_link
+    return link.manager_id if link else None
+
+
+def _sharer_customer(sharer: str) -> int | None:
+    return int(sharer[1:]) if sharer.startswith("c") and sharer[1:].isdigit() else None
+
+
+def _event(share: ShareLink, kind: ShareEventKind, visitor: str, customer: int | None,
+           now: datetime) -> dict[str, Any]:
+    return {"share_id": share.id, "kind": kind.value, "visitor": visitor[:40],
+            "customer_id": customer, "first_at": now, "last_at": now}
+
+
+def _notify_opens(uow: UnitOfWork, share: ShareLink, now: datetime, batch: timedelta) -> None:
+    # One notice per manager, customer, product and batch window: created at the first open,
+    # sent at the window's end with the count as it then stands.
+    customer, manager = share.root_customer, share.root_manager
+    if customer is None or manager is None:
+        return
+    window = int((now - EPOCH) / batch)
+    key = f"shares:{manager.id}:{customer.id}:{share.product_code}:{window}"
+    product = uow.products.by_code(share.product_code)
+    payload = {"customer": customer_label(customer.openid),
+               "product": product.name if product else share.product_code,
+               "opens": uow.shares.unique_opens(customer.id, share.product_code),
+               "at": now.isoformat()}
+    notice = uow.notices.by_key(key)
+    if notice is None and enqueue_notice(uow, key, NoticeKind.SHARE_OPENS, manager, payload,
+                                         now):
+        notice = uow.notices.by_key(key)
+        if notice is not None:
+            notice.next_attempt_at = EPOCH + batch * (window + 1)
+    elif notice is not None and notice.status in (NoticeStatus.PENDING, NoticeStatus.HELD):
+        notice.payload = payload
+
+
+def share_leaderboard(uow: UnitOfWork) -> dict[str, list[dict[str, Any]]]:
+    """Return opens (unique visitors), follows and leads brought by shares, per manager and
+    per customer, most opens first."""
+    return {"managers": _board(uow, "manager"), "customers": _board(uow, "customer")}
+
+
+def _board(uow: UnitOfWork, by: str) -> list[dict[str, Any]]:
+    totals: dict[int, dict[str, int]] = {}
+    for root, kind, visitors, _links in uow.shares.board(by):
+        totals.setdefault(int(root), {"opens": 0, "follows": 0, "leads": 0})[kind + "s"] = \
+            int(visitors)
+    rows = [{**_who(uow, by, root), **counts} for root, counts in totals.items()]
+    return sorted(rows, key=lambda r: (-r["opens"], -r["follows"], -r["leads"], str(r)))
+
+
+def _who(uow: UnitOfWork, by: str, root: int) -> dict[str, Any]:
+    if by == "manager":
+        manager = uow.managers.get(root)
+        return {"manager": manager.code if manager else None,
+                "name": manager.name if manager else None}
+    customer = uow.products.customers([root]).get(root)
+    return {"customer_id": root,
+            "customer": customer_label(customer.openid) if customer else None}

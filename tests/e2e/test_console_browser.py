@@ -1,0 +1,147 @@
+"""The staff console in real headless Chromium: scope per role, leads, CSRF, transfer, posters."""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from crm_core import services
+from crm_core.model import Scope, StaffRole, utcnow
+from tests.conftest import runtime
+from tests.console_support import PASSWORD, World, live_server, populate
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+if not shutil.which(CHROMIUM):
+    if os.environ.get("CI") == "true":
+        pytest.fail("browser tests need /usr/bin/chromium in CI (apt-get install chromium)",
+                    pytrace=False)
+    pytest.skip("browser tests skipped: /usr/bin/chromium is not installed "
+                "(apt-get install chromium)", allow_module_level=True)
+
+pytestmark = pytest.mark.slow
+ADMIN = Scope(0, "auditor", "auditor", StaffRole.HEAD_OFFICE, None, None)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(app) -> Iterator[tuple[str, World]]:  # type: ignore[no-untyped-def]
+    world = populate(runtime(app))
+    with live_server(app) as base:
+        yield base, world
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def login(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/console/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/console/leads")
+
+
+def visible_customers(page: Page, base: str) -> set[str]:
+    page.goto(f"{base}/console/customers")
+    return {text.strip() for text in page.locator("#customers tbody td:first-child a")
+            .all_inner_texts()}
+
+
+@pytest.mark.parametrize(("username", "expected"), [
+    ("m1", {"…001-01"}),
+    ("head", {"…001-01", "…001-02"}),
+    ("admin", {"…001-01", "…001-02", "…002-01"}),
+])
+def test_each_role_sees_exactly_its_scope(site, page: Page, username: str,  # type: ignore[no-untyped-def]
+                                          expected: set[str]) -> None:
+    base, _ = site
+    login(page, base, username)
+    assert {label[-7:] for label in visible_customers(page, base)} == expected
+
+
+def test_manager_editing_the_url_to_another_managers_customer_gets_403(site,  # type: ignore[no-untyped-def]
+                                                                      page: Page) -> None:
+    base, world = site
+    login(page, base, "m1")
+    response = page.goto(f"{base}/console/customers/{world.customers['c2-sh001-02']}")
+    assert response is not None and response.status == 403
+    assert "无权" in page.content()
+
+
+def test_marking_a_lead_contacted_takes_it_off_the_past_due_list(site, page: Page) -> None:  # type: ignore[no-untyped-def]
+    base, world = site
+    lead = world.leads["c1-sh001-01"]
+    login(page, base, "head")
+    page.goto(f"{base}/console/branch")
+    assert page.locator(f"#overdue tr[data-lead='{lead}']").count() == 1
+    page.goto(f"{base}/console/leads")
+    row = page.locator(f"#leads tr[data-lead='{lead}']")
+    assert "已超时" in row.inner_text()
+    row.locator("select[name=status]").select_option("contacted")
+    row.locator("button[type=submit]").click()
+    page.wait_for_selector(".flash")
+    page.goto(f"{base}/console/branch")
+    assert page.locator(f"#overdue tr[data-lead='{lead}']").count() == 0
+
+
+def test_a_form_posted_without_its_csrf_token_is_rejected(site, page: Page) -> None:  # type: ignore[no-untyped-def]
+    base, world = site
+    login(page, base, "m1")
+    page.goto(f"{base}/console/leads")
+    page.evaluate("document.querySelectorAll('input[name=csrf_token]').forEach(e => e.remove())")
+    row = page.locator(f"#leads tr[data-lead='{world.leads['c1-sh001-01']}']")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        row.locator("button[type=submit]").click()
+    assert posted.value.status == 400
+    page.goto(f"{base}/console/leads")
+    assert page.locator(f"#leads tr[data-lead='{world.leads['c1-sh001-01']}']").count() == 1
+
+
+def test_transfer_moves_the_customers_and_the_new_manager_sees_them(site,  # type: ignore[no-untyped-def]
+                                                                   page: Page,
+                                                                   browser: Browser) -> None:
+    base, _ = site
+    login(page, base, "head")
+    page.goto(f"{base}/console/transfer")
+    page.fill("input[name=from]", "SH001-02")
+    page.fill("input[name=to]", "SH001-01")
+    page.click("#transfer button[type=submit]")
+    assert "已转移 1 位客户" in page.locator(".flash").inner_text()
+    other = browser.new_context().new_page()
+    login(other, base, "m1")
+    assert {label[-7:] for label in visible_customers(other, base)} == {"…001-01", "…001-02"}
+    other.context.close()
+
+
+def test_branch_head_downloads_a_poster_of_a_code(site, page: Page, app) -> None:  # type: ignore[no-untyped-def]
+    base, _ = site
+    with runtime(app).uow() as uow:
+        request = services.code_for(uow, "b:SH001", utcnow())
+        services.record_code(uow, request, "TICKET", "http://weixin.qq.com/q/02demo", None,
+                             utcnow())
+        uow.commit()
+    login(page, base, "head")
+    page.goto(f"{base}/console/codes")
+    with page.expect_download() as download:
+        page.click("#codes a.download")
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-") and "SH001" in download.value.suggested_filename
+    with runtime(app).uow() as uow:
+        assert [e["action"] for e in services.audit_trail(uow, ADMIN, "poster_exported")]
