@@ -33,10 +33,11 @@ def leads_view(uow: SqlUnitOfWork, scope: Scope, status: LeadStatus | None, now:
 def set_lead_status(uow: SqlUnitOfWork, scope: Scope, lead_id: int, status: LeadStatus,
                     note: str | None, now: datetime) -> None:
     """Move a lead on, if it lies in scope."""
+    lead = uow.leads.get(lead_id)
+    if lead is None:
+        raise LookupError(f"no lead {lead_id}")
     if not SqlConsole(uow.session).lead_visible(scope, lead_id):
         raise OutOfScope(f"lead {lead_id}")
-    lead = uow.leads.get(lead_id)
-    assert lead is not None  # noqa: S101 - visible implies it exists
     lead.move_to(status, now)
     if note:
         lead.note = f"{lead.note}\n{note}" if lead.note else note
@@ -52,10 +53,11 @@ def find_customers(uow: SqlUnitOfWork, scope: Scope, query: str,
 def customer_card(uow: SqlUnitOfWork, scope: Scope, customer_id: int) -> dict[str, Any]:
     """Return one customer with timeline and manager history, if in scope."""
     console = SqlConsole(uow.session)
+    customer = uow.session.get(Customer, customer_id)
+    if customer is None:
+        raise LookupError(f"no customer {customer_id}")
     if not console.customer_visible(scope, customer_id):
         raise OutOfScope(f"customer {customer_id}")
-    customer = uow.session.get(Customer, customer_id)
-    assert customer is not None  # noqa: S101 - visible implies it exists
     card = _customer(customer)
     card["phone_cipher"] = customer.phone_cipher if scope.sees_phone_numbers else None
     card["history"] = [_link(link) for link in customer.links]

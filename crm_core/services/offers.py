@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from crm_core.model import AuditEvent, Customer, Product
-from crm_core.model.products import Assessment, suitability
+from crm_core.model.products import BORROWING, INVESTMENT, Assessment, suitability
 from crm_core.services.customers import ensure_customer
 from crm_core.services.suitability import current_assessment, personalised
 from crm_core.unit_of_work import UnitOfWork
@@ -35,6 +35,16 @@ class ProductCard:
     keywords: str | None
     private_placement: bool
     version: int
+
+    @property
+    def investment(self) -> bool:
+        """Return True for wealth, fund and insurance products (they carry the disclosure)."""
+        return self.category in INVESTMENT
+
+    @property
+    def borrowing(self) -> bool:
+        """Return True for loans and cards (their rate is shown as an annual rate)."""
+        return self.category in BORROWING
 
     @classmethod
     def of(cls, product: Product) -> "ProductCard":

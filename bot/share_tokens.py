@@ -1,0 +1,126 @@
+"""Signed share tokens: who shared which product (and through whose share), until when.
+
+A token is `<payload>.<signature>`, both base64url: the payload is a small JSON array, the
+signature an HMAC-SHA256 with `[web] secret_key`, so nobody can forge or alter a token and a
+token cannot be reused past its expiry. Visitor cookies are signed the same way.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from crm_core.services import ShareClaim
+
+SIGNATURE_BYTES = 18
+
+
+class BadToken(ValueError):
+    """A token that was forged, altered or cannot be read."""
+
+
+class ExpiredToken(BadToken):
+    """A genuine token past its expiry."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except ValueError as error:
+        raise BadToken("unreadable token") from error
+
+
+@dataclass(frozen=True)
+class Signer:
+    """HMAC signatures under one secret, separated by purpose."""
+
+    secret: str
+
+    def sign(self, purpose: str, text: str) -> str:
+        """Return the signature of `text` for `purpose`."""
+        mac = hmac.new(self.secret.encode(), f"{purpose}|{text}".encode(), hashlib.sha256)
+        return _b64(mac.digest()[:SIGNATURE_BYTES])
+
+    def check(self, purpose: str, text: str, signature: str) -> bool:
+        """Return True if `signature` is the signature of `text` (constant time)."""
+        return hmac.compare_digest(self.sign(purpose, text), signature)
+
+
+class ShareTokens:
+    """Issue and verify share tokens."""
+
+    def __init__(self, secret: str, ttl_seconds: int,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.signer, self.ttl, self.clock = Signer(secret), ttl_seconds, clock
+
+    def issue(self, claim: ShareClaim) -> str:
+        """Return a token for the claim, valid for the configured time."""
+        expires = int(self.clock()) + self.ttl
+        payload = _b64(json.dumps([claim.sharer, claim.product, claim.parent or "",
+                                   int(claim.direct), expires], separators=(",", ":")).encode())
+        return f"{payload}.{self.signer.sign('share', payload)}"
+
+    def verify(self, token: str) -> ShareClaim:
+        """Return the token's claim; BadToken if forged or altered, ExpiredToken if too old."""
+        payload, _, signature = token.partition(".")
+        if not signature or not self.signer.check("share", payload, signature):
+            raise BadToken("bad signature")
+        try:
+            sharer, product, parent, direct, expires = json.loads(_unb64(payload))
+        except (ValueError, TypeError) as error:
+            raise BadToken("unreadable token") from error
+        if expires < self.clock():
+            raise ExpiredToken("token expired")
+        return ShareClaim(str(sharer), str(product), str(parent) or None, bool(direct))
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """A browser, known by a random id, and the customer it belongs to once known."""
+
+    id: str
+    customer_id: int | None = None
+
+
+def new_visitor() -> Visitor:
+    """Return a visitor never seen before."""
+    return Visitor(secrets.token_hex(8))
+
+
+def visitor_cookie(signer: Signer, visitor: Visitor) -> str:
+    """Return the signed cookie value for a visitor."""
+    value = f"{visitor.id}.{visitor.customer_id or ''}"
+    return f"{value}.{signer.sign('visitor', value)}"
+
+
+def read_visitor(signer: Signer, cookie: str | None) -> Visitor | None:
+    """Return the visitor a signed cookie names, or None if absent or not ours."""
+    value, _, signature = (cookie or "").rpartition(".")
+    if not value or not signer.check("visitor", value, signature):
+        return None
+    visitor_id, _, customer = value.partition(".")
+    return Visitor(visitor_id, int(customer) if customer.isdigit() else None)
+
+
+@dataclass(frozen=True)
+class ShareLinks:
+    """The public addresses of share links and product pages."""
+
+    tokens: ShareTokens
+    base_url: str
+
+    def share_url(self, claim: ShareClaim) -> str:
+        """Return the tracked link to hand out for a claim."""
+        return f"{self.base_url}/s/{self.tokens.issue(claim)}"
+
+    def page_url(self, claim: ShareClaim) -> str:
+        """Return the product page address carrying a claim."""
+        return f"{self.base_url}/p/{claim.product}?t={self.tokens.issue(claim)}"

@@ -1,0 +1,117 @@
+"""The JSON API: bearer tokens, every endpoint's scope rule, stable JSON errors, OpenAPI."""
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from bot.pii import PhoneCipher
+from crm_core import services
+from crm_core.model import utcnow
+from tests.conftest import WEB_SECRET, runtime
+from tests.console_support import STAFF, World, populate
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    return populate(runtime(app))
+
+
+@pytest.fixture
+def tokens(app: Flask, world: World) -> dict[str, str]:
+    with runtime(app).uow() as uow:
+        issued = {name: services.issue_api_token(uow, name, "tests", utcnow(), "test")
+                  for name in STAFF}
+        uow.commit()
+    return issued
+
+
+@pytest.fixture
+def call(client: FlaskClient, tokens: dict[str, str]) -> Iterator:  # type: ignore[type-arg]
+    def request(who: str, method: str, path: str, **kwargs):  # type: ignore[no-untyped-def]
+        headers = {"Authorization": f"Bearer {tokens[who]}"} if who else {}
+        return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+    yield request
+
+
+def test_requests_without_a_valid_token_get_401_as_json(call, client) -> None:  # type: ignore[no-untyped-def]
+    for response in (client.get("/api/v1/leads"),
+                     client.get("/api/v1/leads", headers={"Authorization": "Bearer blk_x"})):
+        assert response.status_code == 401
+        assert response.json == {"error": {"code": "unauthorized",
+                                           "message": "a valid bearer token is required"}}
+
+
+@pytest.mark.parametrize(("who", "count"), [("m1", 1), ("m2", 1), ("head", 2), ("admin", 3)])
+def test_leads_and_customers_follow_the_scope(call, who: str, count: int) -> None:  # type: ignore[no-untyped-def]
+    assert len(call(who, "GET", "/leads").json["leads"]) == count
+    assert len(call(who, "GET", "/customers").json["customers"]) == count
+
+
+def test_customer_outside_scope_is_403_and_inside_shows_history(call, world: World) -> None:  # type: ignore[no-untyped-def]
+    theirs = world.customers["c2-sh001-02"]
+    assert call("m1", "GET", f"/customers/{theirs}").json["error"]["code"] == "forbidden"
+    card = call("m2", "GET", f"/customers/{theirs}").json
+    assert card["history"][0]["reason"] == "first_touch" and card["timeline"] == []
+    assert call("admin", "GET", "/customers/999999").status_code == 404
+
+
+def test_phone_numbers_are_shown_to_the_customers_manager_only(app, call, world: World) -> None:  # type: ignore[no-untyped-def]
+    cipher = PhoneCipher(WEB_SECRET).encrypt("13812345678")
+    with runtime(app).uow() as uow:
+        services.set_customer_details(uow, "c1-sh001-01", "李先生", cipher, "t", utcnow())
+        uow.commit()
+    customer = world.customers["c1-sh001-01"]
+    assert call("m1", "GET", f"/customers/{customer}").json["phone"] == "13812345678"
+    head_view = call("head", "GET", f"/customers/{customer}").json
+    assert "phone" not in head_view and head_view["phone_masked"] == "*******5678"
+    assert call("head", "GET", "/customers?q=5678").json["customers"][0]["label"] == "李先生"
+
+
+def test_lead_updates_stay_in_scope_and_validate(call, world: World) -> None:  # type: ignore[no-untyped-def]
+    mine, theirs = world.leads["c1-sh001-01"], world.leads["c2-sh001-02"]
+    assert call("m1", "PATCH", f"/leads/{theirs}", json={"status": "contacted"}).status_code == 403
+    assert call("m1", "PATCH", f"/leads/{mine}", json={"status": "bogus"}).status_code == 422
+    assert call("m1", "PATCH", f"/leads/{mine}", data="x").json["error"]["code"] == "bad_request"
+    done = call("m1", "PATCH", f"/leads/{mine}", json={"status": "contacted", "note": "已电联"})
+    assert done.status_code == 200
+    assert call("m1", "GET", "/leads?status=contacted").json["leads"][0]["note"] == "已电联"
+
+
+def test_branch_overview_is_for_its_head_and_head_office(call) -> None:  # type: ignore[no-untyped-def]
+    assert call("m1", "GET", "/branches/SH001").status_code == 403
+    assert call("head", "GET", "/branches/SH002").status_code == 403
+    overview = call("head", "GET", "/branches/SH001").json
+    assert {m["code"] for m in overview["managers"]} == {"SH001-01", "SH001-02"}
+    assert len(overview["overdue_leads"]) == 2
+    assert call("admin", "GET", "/branches/SH002").status_code == 200
+
+
+def test_transfers_only_within_the_heads_branch_and_are_audited(call) -> None:  # type: ignore[no-untyped-def]
+    body = {"from": "SH001-02", "to": "SH001-01"}
+    assert call("m1", "POST", "/transfers", json=body).status_code == 403
+    assert call("head", "POST", "/transfers",
+                json={"from": "SH002-01", "to": "SH001-01"}).status_code == 403
+    assert call("head", "POST", "/transfers", json=body).json == {"moved": 1}
+    assert len(call("m1", "GET", "/customers").json["customers"]) == 2
+    events = call("admin", "GET", "/audit?action=transfer").json["events"]
+    assert events[0]["subject"] == "SH001-02->SH001-01"
+    assert call("head", "GET", "/audit").status_code == 403
+
+
+def test_notices_are_for_heads_and_only_failed_ones_can_be_retried(call) -> None:  # type: ignore[no-untyped-def]
+    assert call("m1", "GET", "/notices").status_code == 403
+    notices = call("head", "GET", "/notices").json["notices"]
+    assert notices and call("head", "POST", f"/notices/{notices[0]['id']}/retry").status_code == 409
+
+
+def test_openapi_document_describes_every_route(app, client) -> None:  # type: ignore[no-untyped-def]
+    spec = client.get("/api/v1/openapi.json").json
+    documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
+    served = {(rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}"),
+               method.lower())
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
+              and not rule.rule.endswith("openapi.json")
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert served == documented
