@@ -2,9 +2,10 @@
 
 import sys
 
-from benchmarks import outbox, posters, webhook
+from benchmarks import console, outbox, posters, webhook
 
-BENCHMARKS = {"webhook": webhook.main, "outbox": outbox.main, "posters": posters.main}
+BENCHMARKS = {"webhook": webhook.main, "outbox": outbox.main, "posters": posters.main,
+              "console": console.main}
 
 
 def main(names: list[str]) -> None:

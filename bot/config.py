@@ -177,6 +177,18 @@ class NotificationSettings:
     daily_digest_fields: str = field(default="thing1,thing2,time3", metadata=_meta(_FIELDS))
     transfer_template: str = ""
     transfer_fields: str = field(default="thing1,thing2,time3", metadata=_meta(_FIELDS))
+    share_opens_template: str = ""
+    share_opens_fields: str = field(default="thing1,thing2,thing3", metadata=_meta(_FIELDS))
+
+
+@dataclass(frozen=True)
+class ProductSettings:
+    """Product answers, share links and what they tell managers."""
+
+    assessment_validity_days: int = field(default=365, metadata=_meta(_positive))
+    max_results: int = field(default=5, metadata=_meta(_positive))
+    link_ttl_days: int = field(default=30, metadata=_meta(_positive))
+    share_notice_minutes: int = field(default=60, metadata=_meta(_positive))
 
 
 @dataclass(frozen=True)
@@ -206,6 +218,7 @@ class Settings:
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     posters: PosterSettings = field(default_factory=PosterSettings)
+    products: ProductSettings = field(default_factory=ProductSettings)
 
 
 def load_settings(path: str | os.PathLike[str] | None = None,

@@ -1,9 +1,13 @@
 """What a handler is given besides the message: the unit of work, the time and policy."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from bot.config import BindingSettings
+from bot.config import BindingSettings, ProductSettings
+from bot.search.cache import CatalogueIndex
+from bot.share_tokens import ShareLinks
 from crm_core.unit_of_work import UnitOfWork
 
 
@@ -14,6 +18,12 @@ class Policy:
     default_branch: str | None = None
     contact_sla_minutes: int = 120
     binding: BindingSettings = field(default_factory=BindingSettings)
+    products: ProductSettings = field(default_factory=ProductSettings)
+    # Where product links point (None: answers carry no links, e.g. in unit tests).
+    links: ShareLinks | None = None
+    # This process's index of the catalogue (rebuilt when the catalogue changes).
+    catalogue: CatalogueIndex = field(default_factory=CatalogueIndex, compare=False)
+    timezone: str = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -23,6 +33,14 @@ class HandlerContext:
     uow: UnitOfWork
     now: datetime
     policy: Policy = field(default_factory=Policy)
+    # What the reply showed (product versions, disclosures): stored with the interaction.
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def today(self) -> date:
+        """Return the local calendar date (sales windows and assessments are local dates)."""
+        return self.now.replace(tzinfo=ZoneInfo("UTC")).astimezone(
+            ZoneInfo(self.policy.timezone)).date()
 
     @property
     def default_branch(self) -> str | None:

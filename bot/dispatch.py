@@ -13,6 +13,7 @@ from bot.handlers import (
     fallback,
     job_finish,
     location,
+    products,
     scan,
     subscribe,
     text,
@@ -49,8 +50,13 @@ HANDLERS = handler_table(
     (("text", texts.BIND_COMMAND), bind.handle),
     (("text", texts.UNBIND_COMMAND), bind.handle_unbind),
     *((("text", word), contact.handle) for word in texts.CONTACT_KEYWORDS),
+    (("text", texts.DETAILS_COMMAND), products.handle_details),
+    (("text", texts.INTEREST_COMMAND), products.handle_interest),
+    (("text", texts.PERSONALISE_OFF_COMMAND), products.handle_personalise_off),
+    (("text", texts.PERSONALISE_ON_COMMAND), products.handle_personalise_on),
     (("text", None), text.handle),
     (("event:click", texts.MENU_APPOINTMENT), contact.handle),
+    *((("event:click", key), products.handle_menu) for key in texts.PRODUCT_MENUS),
     (("event:click", None), click.handle),
     (("event:view", None), view.handle),
     (("event:location", None), location.handle),
@@ -73,7 +79,8 @@ def dispatch(msg: Message, ctx: HandlerContext) -> Reply | None:
     record_interaction(ctx.uow, msg.sender, Direction.IN, msg.kind, summarize(msg), ctx.now)
     if reply is not None:
         record_interaction(ctx.uow, msg.sender, Direction.OUT, "reply",
-                           texts.REPLY_SUMMARY.format(content=_reply_text(reply)), ctx.now)
+                           texts.REPLY_SUMMARY.format(content=_reply_text(reply)), ctx.now,
+                           detail=ctx.evidence or None)
     return reply
 
 

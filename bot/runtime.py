@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.context import Policy
 from bot.inbound import Inbound
 from bot.platform import build_api
+from bot.share_tokens import ShareLinks, ShareTokens
 from bot.spool import Spool
 from bot.wechat.api import WeChatApi
 from bot.wechat.crypto import MessageCipher
@@ -46,8 +47,16 @@ def build_runtime(settings: Settings) -> Runtime:
                           settings.webhook.timestamp_window_seconds),
         inbound=Inbound(partial(SqlUnitOfWork, sessions), Spool(settings.webhook.spool_dir),
                         Policy(settings.onboarding.default_branch,
-                               settings.leads.contact_sla_minutes, settings.binding)),
+                               settings.leads.contact_sla_minutes, settings.binding,
+                               settings.products, share_links(settings),
+                               timezone=settings.leads.timezone)),
     )
+
+
+def share_links(settings: Settings) -> ShareLinks:
+    """Return the share-link maker for the configured secret and public address."""
+    ttl = settings.products.link_ttl_days * 86400
+    return ShareLinks(ShareTokens(settings.web.secret_key, ttl), settings.web.public_base_url)
 
 
 def build_cipher(settings: Settings) -> MessageCipher | None:

@@ -77,3 +77,52 @@ def my_manager(card: ManagerCard | None) -> str:
 POSTER_SLOGAN = "扫码关注，专属客户经理一对一服务"
 POSTER_CAMPAIGN_LINE = "活动期间扫码关注，享专属服务礼遇"
 POSTER_FOOTER = "本海报仅用于客户关注公众号，不构成任何产品推荐或收益承诺"
+
+
+# Products: automated answers. Never promise returns (see crm_core.model.compliance) and never
+# tie anything to sharing: the disclosures below are required wording, not to be shortened.
+DETAILS_COMMAND = "详情"
+INTEREST_COMMAND = "我要预约"
+PERSONALISE_OFF_COMMAND = "关闭个性化推荐"
+PERSONALISE_ON_COMMAND = "开启个性化推荐"
+PRODUCT_MENUS = {"PRODUCTS_WEALTH": "理财", "PRODUCTS_DEPOSIT": "存款", "PRODUCTS_LOAN": "贷款",
+                 "PRODUCTS_CARD": "信用卡", "PRODUCTS_FUND": "基金", "PRODUCTS_INSURANCE": "保险"}
+AUTOMATED = "【自动回复】"
+RISK_DISCLOSURE = "理财非存款、产品有风险、投资须谨慎"
+PAST_PERFORMANCE_DISCLOSURE = "过往业绩不代表其未来表现"
+RATE_LABELS = {"贷款": "年化利率", "信用卡": "年化利率", "存款": "利率"}
+RATE_LABEL_DEFAULT = "业绩比较基准"
+PRODUCT_LINE = "{n}. {name}（{code}）风险等级R{risk}｜{rate_label}：{rate}"
+PRODUCT_TERM = "｜期限：{term}"
+LIST_HEADER = "为您找到以下产品："
+LIST_HEADER_GENERIC = "以下为通用结果（未参考您的个人信息）："
+LIST_FOOTER = "回复「详情 产品代码」查看详情，回复「我要预约 产品代码」由客户经理联系您。"
+PAST_PERFORMANCE = "过往业绩：{text}"
+WITHHELD = "另有{count}款产品的风险等级高于您的风险承受能力，暂不向您推荐。"
+NO_ASSESSMENT = "您还没有有效的风险承受能力评估，投资类产品暂不向您推荐。"
+EXPIRED_ASSESSMENT = "您的风险承受能力评估（{date}）已超过有效期，投资类产品暂不向您推荐。"
+ABOVE_ASSESSMENT = ("该产品风险等级为R{risk}，高于您的风险承受能力评估结果（C{level}），"
+                    "暂不向您推荐。")
+HOW_TO_ASSESS = ("您可携带身份证到任一网点完成风险承受能力评估（首次购买须在网点完成），"
+                 "或回复「联系客户经理」预约。")
+NOT_FOUND = ("抱歉，暂时没有找到与您的问题相符的产品。"
+             "您可以回复「理财」「存款利率」「贷款」「信用卡」查看在售产品，"
+             "或回复「联系客户经理」，由您的客户经理为您解答。")
+DETAILS_USAGE = "请发送「详情 产品代码」，例如「详情 WM001」。"
+DETAILS_UNKNOWN = "没有找到产品代码「{code}」，请核对后重试。"
+DETAILS_UNAVAILABLE = ("该产品目前不在您所在网点的销售范围内或不在销售期，"
+                       "回复「联系客户经理」了解更多。")
+DETAIL_TEXT = "{name}（{code}）\n类别：{category}｜风险等级：R{risk}\n{rate_label}：{rate}"
+DETAIL_MORE = "\n期限：{term}"
+DETAIL_MIN = "\n起购金额：{amount}元"
+DETAIL_LINK = "\n<a href=\"{url}\">查看产品页</a>"
+INTEREST_USAGE = "请发送「我要预约 产品代码」，例如「我要预约 WM001」。"
+INTEREST_CONFIRMED = ("已收到您对「{product}」的咨询预约，"
+                      "{who}会尽快与您联系（一般在{hours}小时内）。")
+INTEREST_AGAIN = "您对「{product}」的咨询预约已经收到，{who}会尽快与您联系，请耐心等待。"
+INTEREST_NO_MANAGER = "已收到您对「{product}」的咨询预约，我们会尽快安排客户经理与您联系。"
+PERSONALISE_OFF = ("已关闭个性化推荐：今后的产品回答不再参考您的个人信息排序"
+                   "（风险评估仍用于合规把关）。回复「开启个性化推荐」可恢复。")
+PERSONALISE_ON = "已开启个性化推荐。回复「关闭个性化推荐」可随时关闭。"
+NOTICE_SHARE_OPENS = "被打开{opens}次"
+NOTICE_SOURCE_PRODUCT = "产品咨询{product}"

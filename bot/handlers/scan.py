@@ -12,6 +12,7 @@ def handle(msg: Message, ctx: HandlerContext) -> Reply | None:
     if not msg.scene:
         return None
     arrival = services.scan(ctx.uow, msg.sender, msg.scene, ctx.now)
+    services.credit_follow(ctx.uow, msg.sender, msg.scene, ctx.now)  # came through a share?
     if arrival.newly_linked:
         return TextReply(texts.welcome(arrival.manager, returning=True))
     return TextReply(texts.my_manager(arrival.manager))

@@ -10,4 +10,5 @@ from crm_core import services
 def handle(msg: Message, ctx: HandlerContext) -> Reply | None:
     """Record the follow, link the customer, and greet them with their manager's name."""
     arrival = services.follow(ctx.uow, msg.sender, msg.scene, ctx.now, ctx.default_branch)
+    services.credit_follow(ctx.uow, msg.sender, msg.scene, ctx.now)  # came through a share?
     return TextReply(texts.welcome(arrival.manager, arrival.returning))

@@ -1,6 +1,6 @@
-"""Text messages: "我的客户经理" and a helpful default."""
+"""Text messages: "我的客户经理", product questions and a helpful default."""
 
-from bot import texts
+from bot import answers, texts
 from bot.context import HandlerContext
 from bot.wechat.messages import Message
 from bot.wechat.replies import Reply, TextReply
@@ -8,8 +8,8 @@ from crm_core import services
 
 
 def handle(msg: Message, ctx: HandlerContext) -> Reply | None:
-    """Answer who the customer's manager is, or how to ask."""
+    """Answer who the customer's manager is, a product question, or how to ask."""
     content = (msg.content or "").strip()
     if content in texts.MY_MANAGER_KEYWORDS:
         return TextReply(texts.my_manager(services.my_manager(ctx.uow, msg.sender)))
-    return TextReply(texts.HELP)
+    return answers.answer_question(msg, ctx) or TextReply(texts.HELP)

@@ -39,6 +39,8 @@ NAME_WEIGHT = 6.0
 NAME_CUTOFF = 70
 EXACT = 1000.0
 MIN_SCORE = 1.0
+SOUND_CUTOFF = 90
+COVERAGE = 0.6
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _WORD = re.compile(r"[a-z0-9][a-z0-9_-]{1,31}")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -87,18 +89,38 @@ class ProductIndex:
         return {"".join(lazy_pinyin(w)): w for w in sorted(words, key=len)}
 
     def terms(self, text: str) -> set[str]:
-        """Return the words and concepts of a normalized text."""
+        """Return the words and concepts of a normalized product text (no typo repair)."""
         words = {w for w in self.tokenizer.cut_for_search(text)
                  if w not in lexicon.STOPWORDS and (len(w) > 1 or w in self.words)}
         return words | {self.words[w] for w in words if w in self.words}
+
+    def _understood(self, text: str) -> tuple[set[str], float]:
+        # The text's known words and concepts, and the share of its meaningful characters
+        # they cover: a question we mostly do not understand is not answered from one word.
+        known, meaningful = set(), set()
+        covered: set[int] = set()
+        for word, start, end in self.tokenizer.tokenize(text, mode="search"):
+            if word in lexicon.STOPWORDS:
+                continue
+            meaningful.update(range(start, end))
+            if len(word) > 1 or word in self.words:
+                known.add(word)
+                if word in self.words or word in self.postings:
+                    covered.update(range(start, end))
+        covered |= self._repair(text, covered, known)
+        known |= {self.words[w] for w in known if w in self.words}
+        return known, len(covered & meaningful) / max(len(meaningful), 1)
 
     def search(self, question: str, limit: int = 20) -> SearchResult:
         """Return the products that best match a question."""
         text = normalize(question)
         code = next((self.codes[w] for w in _WORD.findall(text) if w in self.codes), None)
-        terms = self.terms(text) | self._repaired(text)
+        terms, coverage = self._understood(text)
+        if not (terms & self.postings.keys()) and code is None:
+            terms |= self._near_sounds(text)
         categories = tuple(sorted({c for t in terms if (c := lexicon.category_of_concept(t))}))
-        scores = self._scores(text, terms, categories)
+        names = self._name_matches(text)
+        scores = self._scores(terms, categories, names) if coverage >= COVERAGE or names else {}
         if code is not None:
             scores[code] = EXACT
         ranked = sorted(((c, s) for c, s in scores.items() if s >= MIN_SCORE),
@@ -107,19 +129,38 @@ class ProductIndex:
         intent = bool(ranked or categories or any(w in text for w in lexicon.INTENT_WORDS))
         return SearchResult(tuple(ranked), categories, exact, intent)
 
-    def _repaired(self, text: str) -> set[str]:
-        # Homophone typos: a window whose pinyin is a known word's pinyin becomes that word.
+    def _repair(self, text: str, covered: set[int], known: set[str]) -> set[int]:
+        # Homophone typos: a window not already understood whose pinyin is a known word's
+        # pinyin becomes that word (理才 -> 理财, 大额存丹 -> 存单).
+        repaired: set[int] = set()
+        for run in _CJK.finditer(text):
+            sounds = lazy_pinyin(run.group())
+            for size in (4, 3, 2):
+                for offset in range(len(sounds) - size + 1):
+                    span = range(run.start() + offset, run.start() + offset + size)
+                    word = self.sounds.get("".join(sounds[offset:offset + size]))
+                    if word and not set(span) <= covered | repaired:
+                        known.add(word)
+                        repaired.update(span)
+        return repaired
+
+    def _near_sounds(self, text: str) -> set[str]:
+        # Last resort for questions nothing matched: a near-homophone of a two-character
+        # vocabulary word (基经 for 基金: jijing for jijin), by fuzzy matching the pinyin.
         found = set()
         for run in _CJK.findall(text):
             sounds = lazy_pinyin(run)
-            for size in (4, 3, 2):
-                for start in range(len(run) - size + 1):
-                    word = self.sounds.get("".join(sounds[start:start + size]))
-                    if word:
-                        found |= {word, self.words.get(word, word)}
+            for start in range(len(run) - 1):
+                key = "".join(sounds[start:start + 2])
+                match = process.extractOne(key, self.sounds.keys(), scorer=fuzz.ratio,
+                                           score_cutoff=SOUND_CUTOFF)
+                if match is not None and len(self.sounds[match[0]]) == 2:
+                    word = self.sounds[match[0]]
+                    found |= {word, self.words.get(word, word)}
         return found
 
-    def _scores(self, text: str, terms: set[str], categories: tuple[str, ...]) -> dict[str, float]:
+    def _scores(self, terms: set[str], categories: tuple[str, ...],
+                names: list[tuple[str, float]]) -> dict[str, float]:
         scores: dict[str, float] = defaultdict(float)
         for term in terms:
             for code, weight in self.postings.get(term, {}).items():
@@ -127,7 +168,7 @@ class ProductIndex:
         for category in categories:
             for code in self.by_category.get(category, ()):
                 scores[code] += CATEGORY_BONUS
-        for code, similarity in self._name_matches(text):
+        for code, similarity in names:
             scores[code] += NAME_WEIGHT * (similarity - NAME_CUTOFF) / (100 - NAME_CUTOFF)
         return scores
 

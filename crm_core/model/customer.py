@@ -30,6 +30,13 @@ class Customer(Base):
     """A person known to the bank through a channel (today: a WeChat openid)."""
 
     __tablename__ = "customers"
+    __table_args__ = (
+        # Prefix search (LIKE 'x%') with an index under any collation on PostgreSQL.
+        Index("ix_customers_display_name_prefix", "display_name",
+              postgresql_ops={"display_name": "varchar_pattern_ops"}),
+        Index("ix_customers_openid_prefix", "openid",
+              postgresql_ops={"openid": "varchar_pattern_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     openid: Mapped[str] = mapped_column(String(64), unique=True)
@@ -44,7 +51,7 @@ class Customer(Base):
     last_touch_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     home_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
     # Staff's name for the customer (备注名): WeChat no longer tells us nicknames.
-    display_name: Mapped[str | None] = mapped_column(String(50), index=True)
+    display_name: Mapped[str | None] = mapped_column(String(50))
     # A mobile number is C2 data: stored encrypted by the channel layer; the last 4 digits
     # alone are kept clear so staff can search by them.
     phone_cipher: Mapped[str | None] = mapped_column(String(255))

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from crm_core.model import (
     OPEN_STATUSES,
@@ -32,10 +32,17 @@ class SqlConsole:
 
     def leads(self, scope: Scope, status: LeadStatus | None, limit: int) -> list[Lead]:
         """Return leads in scope, open ones by due time first."""
+        return list(self.session.scalars(self.leads_statement(scope, status, limit)))
+
+    def leads_statement(self, scope: Scope, status: LeadStatus | None,
+                        limit: int) -> Select[tuple[Lead]]:
+        """Return the SQL of `leads` (for plans)."""
         stmt = select(Lead).where(self._lead_scope(scope))
         stmt = stmt.where(Lead.status == status) if status else stmt.where(
             Lead.status.in_(OPEN_STATUSES))
-        return list(self.session.scalars(stmt.order_by(Lead.due_at, Lead.id).limit(limit)))
+        # selectin, not joined: a join would make PostgreSQL hash the whole customers table.
+        return stmt.options(selectinload(Lead.customer), selectinload(Lead.manager)).order_by(
+            Lead.due_at, Lead.id).limit(limit)
 
     def lead_visible(self, scope: Scope, lead_id: int) -> bool:
         """Return whether the lead lies in scope."""
@@ -44,11 +51,15 @@ class SqlConsole:
 
     def customers(self, scope: Scope, query: str, limit: int) -> list[Customer]:
         """Search customers in scope by phone's last 4 digits, name or openid prefix."""
+        return list(self.session.scalars(self.customers_statement(scope, query, limit)))
+
+    def customers_statement(self, scope: Scope, query: str, limit: int) -> Select[Any]:
+        """Return the SQL of `customers` (for plans)."""
         stmt = self._customers_in(scope)
         if query:
             stmt = stmt.where(_matches(query))
-        return list(self.session.scalars(stmt.order_by(Customer.last_touch_at.desc(),
-                                                       Customer.id.desc()).limit(limit)))
+        return stmt.options(selectinload(Customer.links).joinedload(ManagerLink.manager)).order_by(
+            Customer.last_touch_at.desc(), Customer.id.desc()).limit(limit)
 
     def customer_visible(self, scope: Scope, customer_id: int) -> bool:
         """Return whether the customer lies in scope."""

@@ -55,7 +55,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('display_name', sa.String(length=50), nullable=True))
         batch_op.add_column(sa.Column('phone_cipher', sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column('phone_last4', sa.String(length=4), nullable=True))
-        batch_op.create_index(batch_op.f('ix_customers_display_name'), ['display_name'], unique=False)
+        batch_op.create_index('ix_customers_display_name_prefix', ['display_name'], unique=False,
+                              postgresql_ops={'display_name': 'varchar_pattern_ops'})
+        batch_op.create_index('ix_customers_openid_prefix', ['openid'], unique=False,
+                              postgresql_ops={'openid': 'varchar_pattern_ops'})
         batch_op.create_index(batch_op.f('ix_customers_phone_last4'), ['phone_last4'], unique=False)
         batch_op.create_index(batch_op.f('ix_customers_last_touch_at'), ['last_touch_at'], unique=False)
 
@@ -68,7 +71,8 @@ def downgrade() -> None:
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_customers_last_touch_at'))
         batch_op.drop_index(batch_op.f('ix_customers_phone_last4'))
-        batch_op.drop_index(batch_op.f('ix_customers_display_name'))
+        batch_op.drop_index('ix_customers_openid_prefix')
+        batch_op.drop_index('ix_customers_display_name_prefix')
         batch_op.drop_column('phone_last4')
         batch_op.drop_column('phone_cipher')
         batch_op.drop_column('display_name')
