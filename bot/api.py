@@ -141,7 +141,8 @@ def transfer() -> tuple[Response, int]:
     with work() as uow:
         try:
             moved = services.transfer_customers(uow, _scope(), str(body.get("from", "")),
-                                                str(body.get("to", "")), ids, utcnow())
+                                                str(body.get("to", "")), ids, utcnow(),
+                                                runtime().settings.transfer.notify_customers)
         except ValueError as error:
             raise ApiError(422, "invalid", str(error)) from error
         uow.commit()

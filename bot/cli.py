@@ -11,6 +11,7 @@ import click
 from bot.cli_base import Cli, pass_cli
 from bot.cli_codes import codes, posters
 from bot.cli_leads import leads, outbox
+from bot.cli_products import products
 from bot.cli_staff import staff
 from bot.cli_tools import branches, customers, managers, simulate, spool
 from bot.sandbox.cli import sandbox_command
@@ -153,7 +154,7 @@ def worker(cli: Cli) -> None:
 
 
 for command in (customers, managers, branches, simulate, spool, sandbox_command, leads, outbox,
-                codes, posters, staff):
+                codes, posters, staff, products):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -202,6 +202,13 @@ class PosterSettings:
 
 
 @dataclass(frozen=True)
+class TransferSettings:
+    """What happens when customers move between managers."""
+
+    notify_customers: bool = False
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything BranchLink is configured with."""
 
@@ -217,6 +224,7 @@ class Settings:
     binding: BindingSettings = field(default_factory=BindingSettings)
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    transfer: TransferSettings = field(default_factory=TransferSettings)
     posters: PosterSettings = field(default_factory=PosterSettings)
     products: ProductSettings = field(default_factory=ProductSettings)
 

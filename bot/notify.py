@@ -54,6 +54,9 @@ def _values(kind: NoticeKind, payload: dict[str, Any], zone: ZoneInfo) -> list[s
         template = texts.NOTICE_TRANSFER_IN if incoming else texts.NOTICE_TRANSFER_OUT
         other = payload["from"] if incoming else payload["to"]
         return [template.format(count=payload["count"]), other, _local(payload["at"], zone)]
+    if kind is NoticeKind.SHARE_OPENS:
+        return [payload["customer"], payload["product"],
+                texts.NOTICE_SHARE_OPENS.format(opens=payload["opens"])]
     source = texts.NOTICE_SOURCE.get(payload.get("source", ""), payload.get("source", ""))
     if kind is NoticeKind.NEW_CUSTOMER:
         return [payload["customer"], source, _local(payload["at"], zone)]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import texts
 from bot.config import Settings
 from bot.notify import MissingTemplate, render_notice
 from bot.wechat.api import WeChatApi
@@ -19,7 +20,7 @@ from bot.wechat.errors import (
     WeChatApiError,
 )
 from crm_core import services
-from crm_core.model import utcnow
+from crm_core.model import CUSTOMER_KINDS, utcnow
 from crm_core.services import NoticeJob
 from crm_core.unit_of_work import UnitOfWork
 
@@ -83,10 +84,7 @@ class Outbox:
     def _deliver(self, job: NoticeJob, report: Report) -> datetime | None:
         """Send one notice and record the outcome; return until when sending must pause."""
         try:
-            message = render_notice(job.kind, job.payload, self.settings.notifications,
-                                    self.zone)
-            msgid = self.api.send_template(job.openid, message.template_id, message.data,
-                                           client_msg_id=_client_msg_id(job.key))
+            msgid = self._send(job)
         except MissingTemplate as error:
             self._record(job, report, "failed", services.notice_failed, None, str(error))
         except QuotaExceededError as error:
@@ -107,6 +105,15 @@ class Outbox:
             report.sent += 1
             report.outcomes[job.id] = "sent"
         return None
+
+    def _send(self, job: NoticeJob) -> int | None:
+        if job.kind in CUSTOMER_KINDS:
+            # Customers get a customer-service message: no template for marketing-free notices.
+            self.api.send_custom_text(job.openid, texts.MANAGER_CHANGED.format(**job.payload))
+            return None
+        message = render_notice(job.kind, job.payload, self.settings.notifications, self.zone)
+        return self.api.send_template(job.openid, message.template_id, message.data,
+                                      client_msg_id=_client_msg_id(job.key))
 
     def _retry(self, job: NoticeJob, report: Report, error: WeChatApiError) -> None:
         outbox = self.settings.outbox

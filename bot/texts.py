@@ -39,6 +39,7 @@ NOTICE_SOURCE = {"direct": "直接关注", "contact_request": "联系客户经�
 NOTICE_DIGEST = "待跟进{open}条"
 NOTICE_OVERDUE = "已超时{overdue}条"
 NOTICE_ESCALATION = "{manager}未跟进"
+MANAGER_CHANGED = "您好，您的专属客户经理已变更为{branch}的{manager}，今后由其为您服务。"
 NOTICE_TRANSFER_IN = "转入客户{count}位"
 NOTICE_TRANSFER_OUT = "转出客户{count}位"
 

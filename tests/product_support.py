@@ -33,3 +33,29 @@ def import_sample(uow: UnitOfWork) -> None:
     """Import the sample catalogue (the org with SH002 must exist)."""
     rows = read_rows(catalogue_text(), "csv", "product")
     services.import_products(uow, rows, "catalogue.csv", utcnow())
+
+
+def post(client, platform, xml: str):  # type: ignore[no-untyped-def]
+    """Post a signed plain-mode callback."""
+    from urllib.parse import urlencode
+
+    signed = platform.sign(xml, "plain")
+    return client.post(f"/wechat?{urlencode(signed.query)}", data=signed.body)
+
+
+def reply_of(platform, response) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """Return the reply's fields: Content for text; Title/Description/Url for a news card."""
+    from bot.wechat.messages import parse_document
+
+    assert response.status_code == 200, response.text
+    fields = parse_document(platform.read_reply(response.text))
+    if "Articles" in fields:
+        item = fields["Articles"]["item"]
+        return item[0] if isinstance(item, list) else item
+    return fields
+
+
+def answer_text(platform, response) -> str:  # type: ignore[no-untyped-def]
+    """Return everything the customer reads in a reply, as one string."""
+    fields = reply_of(platform, response)
+    return "\n".join(str(fields.get(k) or "") for k in ("Content", "Title", "Description"))

@@ -141,7 +141,8 @@ def transfer() -> Any:
     try:
         with work() as uow:
             moved = services.transfer_customers(uow, scope(), request.form.get("from", ""),
-                                                request.form.get("to", ""), ids, utcnow())
+                                                request.form.get("to", ""), ids, utcnow(),
+                                                runtime().settings.transfer.notify_customers)
             uow.commit()
     except ValueError as error:
         flash(f"无法转移：{error}")

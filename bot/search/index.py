@@ -8,9 +8,10 @@ want ("买房借钱") rather than by catalogue words. So a question goes through
    and our vocabulary added to its dictionary so they stay whole.
 2. **A synonym table** (bot.search.lexicon) maps customers' words to concepts (按揭 → 房贷 →
    贷款), for products and questions alike; categories are concepts too.
-3. **Pinyin repair**: every 2–4 character window of the question is turned into toneless
-   pinyin (pypinyin) and looked up among the vocabulary's pinyin, which repairs homophone typos
-   that segmentation alone would split into nonsense.
+3. **Pinyin repair**: every 2–4 character window the segmenter did not understand is turned
+   into toneless pinyin (pypinyin), with the distinctions input-method users most often miss
+   folded (模糊音: zh/z, in/ing, n/l...), and looked up among the vocabulary's pinyin. That
+   repairs homophone typos that segmentation alone would split into nonsense.
 4. **Scoring**: concept and word overlap weighted by rarity (IDF, as in BM25) per field (name
    weighs most), plus a fuzzy name match (rapidfuzz partial ratio, for near-miss names and
    partial names), plus exact product codes, which always win.
@@ -39,7 +40,6 @@ NAME_WEIGHT = 6.0
 NAME_CUTOFF = 70
 EXACT = 1000.0
 MIN_SCORE = 1.0
-SOUND_CUTOFF = 90
 COVERAGE = 0.6
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _WORD = re.compile(r"[a-z0-9][a-z0-9_-]{1,31}")
@@ -61,6 +61,22 @@ def normalize(text: str) -> str:
     return _PUNCT.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
+def fuzzy_sound(syllable: str) -> str:
+    """Fold the pinyin distinctions input-method users most often miss (模糊音):
+    zh/z, ch/c, sh/s, front and back nasals (in/ing, en/eng, an/ang) and n/l."""
+    for hard, soft in (("zh", "z"), ("ch", "c"), ("sh", "s")):
+        if syllable.startswith(hard):
+            syllable = soft + syllable[2:]
+    if syllable.endswith("ng") and syllable[-3] in "aei":
+        syllable = syllable[:-1]
+    return "l" + syllable[1:] if syllable.startswith("n") else syllable
+
+
+def sound_key(word: str) -> str:
+    """Return a word's pinyin with fuzzy sounds folded."""
+    return "".join(fuzzy_sound(s) for s in lazy_pinyin(word))
+
+
 class ProductIndex:
     """An in-process index of the catalogue, rebuilt whenever the catalogue changes."""
 
@@ -76,7 +92,7 @@ class ProductIndex:
             self._post(card)
         self.idf = {term: math.log(1 + len(cards) / len(docs)) for term, docs in
                     self.postings.items()}
-        self.sounds = self._pinyin_vocabulary()
+        self.sounds = self._pinyin_vocabulary(cards)
 
     def _post(self, card: ProductCard) -> None:
         for field, weight in FIELD_WEIGHTS:
@@ -84,9 +100,13 @@ class ProductIndex:
                 docs = self.postings[term]
                 docs[card.code] = max(docs.get(card.code, 0.0), weight)
 
-    def _pinyin_vocabulary(self) -> dict[str, str]:
-        words = [w for w in (*self.words, *self.postings) if _CJK.fullmatch(w) and len(w) > 1]
-        return {"".join(lazy_pinyin(w)): w for w in sorted(words, key=len)}
+    def _pinyin_vocabulary(self, cards: list[ProductCard]) -> dict[str, str]:
+        # Only whole words: search-mode fragments ("天理" out of "90天理财") would "repair"
+        # innocent text into them.
+        words = {*self.words, *(w for c in cards for w in self.tokenizer.cut(normalize(
+            f"{c.name} {c.keywords or ''}")))}
+        return {sound_key(w): w for w in sorted(words, key=len)
+                if _CJK.fullmatch(w) and len(w) > 1}
 
     def terms(self, text: str) -> set[str]:
         """Return the words and concepts of a normalized product text (no typo repair)."""
@@ -97,7 +117,8 @@ class ProductIndex:
     def _understood(self, text: str) -> tuple[set[str], float]:
         # The text's known words and concepts, and the share of its meaningful characters
         # they cover: a question we mostly do not understand is not answered from one word.
-        known, meaningful = set(), set()
+        known: set[str] = set()
+        meaningful: set[int] = set()
         covered: set[int] = set()
         for word, start, end in self.tokenizer.tokenize(text, mode="search"):
             if word in lexicon.STOPWORDS:
@@ -105,8 +126,8 @@ class ProductIndex:
             meaningful.update(range(start, end))
             if len(word) > 1 or word in self.words:
                 known.add(word)
-                if word in self.words or word in self.postings:
-                    covered.update(range(start, end))
+            if word in self.words or word in self.postings or word in lexicon.INTENT_WORDS:
+                covered.update(range(start, end))
         covered |= self._repair(text, covered, known)
         known |= {self.words[w] for w in known if w in self.words}
         return known, len(covered & meaningful) / max(len(meaningful), 1)
@@ -116,11 +137,10 @@ class ProductIndex:
         text = normalize(question)
         code = next((self.codes[w] for w in _WORD.findall(text) if w in self.codes), None)
         terms, coverage = self._understood(text)
-        if not (terms & self.postings.keys()) and code is None:
-            terms |= self._near_sounds(text)
         categories = tuple(sorted({c for t in terms if (c := lexicon.category_of_concept(t))}))
         names = self._name_matches(text)
-        scores = self._scores(terms, categories, names) if coverage >= COVERAGE or names else {}
+        understood = coverage >= COVERAGE or names or categories
+        scores = self._scores(terms, categories, names) if understood else {}
         if code is not None:
             scores[code] = EXACT
         ranked = sorted(((c, s) for c, s in scores.items() if s >= MIN_SCORE),
@@ -130,11 +150,11 @@ class ProductIndex:
         return SearchResult(tuple(ranked), categories, exact, intent)
 
     def _repair(self, text: str, covered: set[int], known: set[str]) -> set[int]:
-        # Homophone typos: a window not already understood whose pinyin is a known word's
-        # pinyin becomes that word (理才 -> 理财, 大额存丹 -> 存单).
+        # Homophone typos: a window not already understood that sounds like a known word
+        # becomes that word (理才 -> 理财, 大额存丹 -> 存单, 基经 -> 基金).
         repaired: set[int] = set()
         for run in _CJK.finditer(text):
-            sounds = lazy_pinyin(run.group())
+            sounds = [fuzzy_sound(s) for s in lazy_pinyin(run.group())]
             for size in (4, 3, 2):
                 for offset in range(len(sounds) - size + 1):
                     span = range(run.start() + offset, run.start() + offset + size)
@@ -143,21 +163,6 @@ class ProductIndex:
                         known.add(word)
                         repaired.update(span)
         return repaired
-
-    def _near_sounds(self, text: str) -> set[str]:
-        # Last resort for questions nothing matched: a near-homophone of a two-character
-        # vocabulary word (基经 for 基金: jijing for jijin), by fuzzy matching the pinyin.
-        found = set()
-        for run in _CJK.findall(text):
-            sounds = lazy_pinyin(run)
-            for start in range(len(run) - 1):
-                key = "".join(sounds[start:start + 2])
-                match = process.extractOne(key, self.sounds.keys(), scorer=fuzz.ratio,
-                                           score_cutoff=SOUND_CUTOFF)
-                if match is not None and len(self.sounds[match[0]]) == 2:
-                    word = self.sounds[match[0]]
-                    found |= {word, self.words.get(word, word)}
-        return found
 
     def _scores(self, terms: set[str], categories: tuple[str, ...],
                 names: list[tuple[str, float]]) -> dict[str, float]:
@@ -180,7 +185,7 @@ class ProductIndex:
         found = process.extract(text, self.names, scorer=fuzz.partial_ratio, limit=10,
                                 score_cutoff=NAME_CUTOFF)
         return [(code, score) for _name, score, code in found
-                if len(self.names[code]) <= len(text) * 1.6 + 2]
+                if score == 100 or len(self.names[code]) <= len(text) * 1.6 + 2]
 
     def _named(self, text: str, ranked: list[tuple[str, float]]) -> bool:
         # One product is meant when its whole name is in the question, or nearly.

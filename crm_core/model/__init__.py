@@ -12,7 +12,7 @@ from crm_core.model.codes import (
 )
 from crm_core.model.customer import Customer, FollowState, LinkReason, ManagerLink
 from crm_core.model.leads import OPEN_STATUSES, Lead, LeadStatus
-from crm_core.model.notices import Notice, NoticeKind, NoticeStatus
+from crm_core.model.notices import CUSTOMER_KINDS, Notice, NoticeKind, NoticeStatus
 from crm_core.model.org import Branch, Manager, ManagerRole, ManagerState, pick_round_robin
 from crm_core.model.products import (
     Assessment,
@@ -30,6 +30,7 @@ from crm_core.model.staff import ApiToken, OutOfScope, Scope, StaffAccount, Staf
 from crm_core.model.system import SharedValue
 
 __all__ = [
+    "CUSTOMER_KINDS",
     "MAX_TEMPORARY_DAYS",
     "OPEN_STATUSES",
     "PERMANENT_CODE_CAP",

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm_core.model.base import Base, BigId, str_enum, utcnow
+from crm_core.model.customer import Customer
 from crm_core.model.org import Manager
 
 
@@ -21,6 +22,10 @@ class NoticeKind(enum.StrEnum):
     DAILY_DIGEST = "daily_digest"
     SHARE_OPENS = "share_opens"
     TRANSFER = "transfer"
+    MANAGER_CHANGED = "manager_changed"  # to the customer, as a customer-service message
+
+
+CUSTOMER_KINDS = frozenset({NoticeKind.MANAGER_CHANGED})
 
 
 class NoticeStatus(enum.StrEnum):
@@ -37,7 +42,7 @@ class NoticeStatus(enum.StrEnum):
 
 
 class Notice(Base):
-    """One notice to one manager, delivered exactly once by the outbox workers."""
+    """One notice to one manager (or customer), delivered exactly once by the outbox workers."""
 
     __tablename__ = "notices"
     __table_args__ = (Index("ix_notices_status_due", "status", "next_attempt_at"),)
@@ -45,7 +50,8 @@ class Notice(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     key: Mapped[str] = mapped_column(String(160), unique=True)
     kind: Mapped[NoticeKind] = mapped_column(str_enum(NoticeKind))
-    manager_id: Mapped[int] = mapped_column(ForeignKey("managers.id"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("managers.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[NoticeStatus] = mapped_column(str_enum(NoticeStatus))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -59,4 +65,11 @@ class Notice(Base):
     sent_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
 
-    manager: Mapped[Manager] = relationship()
+    manager: Mapped[Manager | None] = relationship()
+    customer: Mapped[Customer | None] = relationship()
+
+    @property
+    def recipient_openid(self) -> str | None:
+        """Return the WeChat account this notice goes to (None: a manager not bound yet)."""
+        return self.manager.openid if self.manager else (
+            self.customer.openid if self.customer else None)

@@ -62,7 +62,7 @@ def _toml_rows(text: str, table: str) -> list[SourceRow]:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ImportRejected([RowError(_toml_line(error), f"not valid TOML: {error}")]) from error
-    header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]", re.MULTILINE)
+    header = re.compile(rf"^[ \t]*\[\[[ \t]*{re.escape(table)}[ \t]*\]\]", re.MULTILINE)
     lines = [text.count("\n", 0, m.start()) + 1 for m in header.finditer(text)]
     entries = document.get(table, [])
     if set(document) - {table} or not isinstance(entries, list):

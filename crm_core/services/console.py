@@ -17,7 +17,7 @@ from crm_core.model import (
 )
 from crm_core.queries.console import SqlConsole
 from crm_core.services.customers import customer_label
-from crm_core.services.notices import enqueue_notice
+from crm_core.services.notices import enqueue_customer_notice, enqueue_notice
 from crm_core.services.staff import audit
 from crm_core.unit_of_work import SqlUnitOfWork
 
@@ -90,7 +90,8 @@ def branch_overview(uow: SqlUnitOfWork, scope: Scope, branch_code: str,
 
 
 def transfer_customers(uow: SqlUnitOfWork, scope: Scope, from_code: str, to_code: str,
-                       customer_ids: list[int] | None, now: datetime) -> int:
+                       customer_ids: list[int] | None, now: datetime,
+                       tell_customers: bool = False) -> int:
     """Move customers (all, or those listed) from one manager to another, keeping history."""
     source, target = uow.managers.by_code(from_code), uow.managers.by_code(to_code)
     if source is None or target is None:
@@ -104,9 +105,21 @@ def transfer_customers(uow: SqlUnitOfWork, scope: Scope, from_code: str, to_code
     for manager, side in ((target, "in"), (source, "out")):
         enqueue_notice(uow, f"transfer:{now.isoformat()}:{source.id}:{target.id}:{side}",
                        NoticeKind.TRANSFER, manager, payload | {"side": side}, now)
+    if tell_customers:
+        _tell_customers(uow, moved, target.name, target.branch.name, now)
     audit(uow, now, scope.username, "transfer", f"{from_code}->{to_code}",
           {"customers": moved})
     return len(moved)
+
+
+def _tell_customers(uow: SqlUnitOfWork, customer_ids: list[int], name: str, branch: str,
+                    now: datetime) -> None:
+    for customer_id in customer_ids:
+        customer = uow.session.get(Customer, customer_id)
+        if customer is not None:
+            enqueue_customer_notice(uow, f"manager-changed:{customer_id}:{now.isoformat()}",
+                                    NoticeKind.MANAGER_CHANGED, customer,
+                                    {"manager": name, "branch": branch}, now)
 
 
 def audit_trail(uow: SqlUnitOfWork, scope: Scope, action: str | None,

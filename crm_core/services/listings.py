@@ -36,7 +36,9 @@ def _lead(lead: Lead) -> dict[str, Any]:
 
 def _notice(notice: Notice) -> dict[str, Any]:
     return {"id": notice.id, "kind": notice.kind.value, "status": notice.status.value,
-            "manager": notice.manager.code, "attempts": notice.attempts,
+            "manager": notice.manager.code if notice.manager else None,
+            "customer": notice.customer.openid if notice.customer else None,
+            "attempts": notice.attempts,
             "error_code": notice.error_code, "error": notice.error,
             "msgid": notice.wechat_msgid, "created_at": _iso(notice.created_at),
             "sent_at": _iso(notice.sent_at), "next_attempt_at": _iso(notice.next_attempt_at)}

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from crm_core.model import Manager, Notice, NoticeKind, NoticeStatus
+from crm_core.model import Customer, Manager, Notice, NoticeKind, NoticeStatus
 from crm_core.unit_of_work import UnitOfWork
 
 
@@ -31,6 +31,17 @@ def enqueue_notice(uow: UnitOfWork, key: str, kind: NoticeKind, manager: Manager
     return True
 
 
+def enqueue_customer_notice(uow: UnitOfWork, key: str, kind: NoticeKind, customer: Customer,
+                            payload: dict[str, Any], now: datetime) -> bool:
+    """Queue a notice to a customer unless one with this key exists; True if queued."""
+    if uow.notices.by_key(key) is not None:
+        return False
+    uow.notices.add(Notice(key=key, kind=kind, customer=customer, payload=payload,
+                           status=NoticeStatus.PENDING, attempts=0, next_attempt_at=now,
+                           created_at=now))
+    return True
+
+
 def claim_notices(uow: UnitOfWork, worker: str, now: datetime, limit: int,
                   lease_seconds: float) -> list[NoticeJob]:
     """Claim due notices for one worker; notices of vanished workers become unknown."""
@@ -38,18 +49,19 @@ def claim_notices(uow: UnitOfWork, worker: str, now: datetime, limit: int,
         _finish(stale, NoticeStatus.UNKNOWN, now, None, "worker stopped while sending")
     jobs = []
     for notice in uow.notices.due(now, limit):
-        if not notice.manager.openid:
+        openid = notice.recipient_openid
+        if not openid:
             notice.status = NoticeStatus.HELD
             continue
         notice.status, notice.claimed_by = NoticeStatus.SENDING, worker
         notice.claimed_until = now + timedelta(seconds=lease_seconds)
         notice.attempts += 1
-        jobs.append(NoticeJob(notice.id, notice.key, notice.kind, notice.manager.openid,
-                              dict(notice.payload), notice.attempts))
+        jobs.append(NoticeJob(notice.id, notice.key, notice.kind, openid, dict(notice.payload),
+                              notice.attempts))
     return jobs
 
 
-def notice_sent(uow: UnitOfWork, notice_id: int, msgid: int, now: datetime) -> None:
+def notice_sent(uow: UnitOfWork, notice_id: int, msgid: int | None, now: datetime) -> None:
     """The platform accepted the notice."""
     notice = _get(uow, notice_id)
     notice.wechat_msgid, notice.sent_at = msgid, now

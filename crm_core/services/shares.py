@@ -80,7 +80,8 @@ def record_open(uow: UnitOfWork, claim: ShareClaim, visitor: str, visitor_custom
     own = _sharer_customer(claim.sharer)
     if visitor_customer is None and claim.direct and own and not uow.shares.has_events(share):
         visitor_customer = own  # the customer opening the link the bot just handed them
-    counted = visitor_customer is None or visitor_customer != own
+    counted = claim.sharer != f"v{visitor}" and (visitor_customer is None
+                                                  or visitor_customer != own)
     if counted and uow.shares.record(_event(share, ShareEventKind.OPEN, f"v{visitor}",
                                             visitor_customer, now)):
         _notify_opens(uow, share, now, batch)

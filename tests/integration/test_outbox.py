@@ -14,7 +14,16 @@ from bot.outbox import Outbox, Report
 from bot.runtime import Runtime, build_runtime
 from bot.worker import digest_trigger
 from crm_core import services
-from crm_core.model import LeadStatus, NoticeKind, NoticeStatus, utcnow
+from crm_core.model import (
+    CUSTOMER_KINDS,
+    LeadStatus,
+    NoticeKind,
+    NoticeStatus,
+    Scope,
+    StaffRole,
+    utcnow,
+)
+from crm_core.unit_of_work import SqlUnitOfWork
 from tests.builders import org
 from tests.conftest import make_settings
 from tests.sandbox_support import (
@@ -26,7 +35,8 @@ from tests.sandbox_support import (
     running_sandbox,
 )
 
-TEMPLATES = {f"{kind.value}_template": f"TPL_{kind.value.upper()}" for kind in NoticeKind}
+TEMPLATES = {f"{kind.value}_template": f"TPL_{kind.value.upper()}" for kind in NoticeKind
+             if kind not in CUSTOMER_KINDS}
 MANAGER = fake_openid("manager-SH001-01")
 HEAD = fake_openid("head-SH001-02")
 
@@ -257,3 +267,27 @@ def test_daily_digest_fires_at_local_time_and_is_queued_once_per_manager_and_day
         assert services.queue_digests(uow, day, utcnow()) == 2
         assert services.queue_digests(uow, day, utcnow()) == 0
         assert services.queue_digests(uow, day + timedelta(days=1), utcnow()) == 2
+
+
+def test_transferred_customers_are_told_inside_the_service_window_only(
+        runtime: Runtime, sandbox: SandboxHandle) -> None:
+    talking, silent = fake_openid("recent-talker"), fake_openid("silent-follower")
+    with runtime.uow() as uow:
+        for openid in (talking, silent):
+            services.follow(uow, openid, "m:SH001-02", utcnow())
+        uow.commit()
+    sandbox.act(talking, "message")
+    head_office = Scope(0, "hq", "hq", StaffRole.HEAD_OFFICE, None, None)
+    with runtime.uow() as uow:
+        assert isinstance(uow, SqlUnitOfWork)
+        moved = services.transfer_customers(uow, head_office, "SH001-02", "SH001-01", None,
+                                            utcnow(), tell_customers=True)
+        uow.commit()
+    assert moved == 2
+    drain(outbox(runtime, sandbox), rounds=3)
+    [told] = sandbox.inbox(talking)
+    assert told["kind"] == "custom" and "经理SH001-01" in str(told)
+    with runtime.uow() as uow:
+        rows = {r["customer"]: r for r in services.list_notices(uow, None, 50) if r["customer"]}
+    assert rows[talking]["status"] == "sent"
+    assert (rows[silent]["status"], rows[silent]["error_code"]) == ("failed", 45015)
