@@ -4,6 +4,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from bot import texts
 from bot.config import Settings, load_settings
 from bot.runtime import build_runtime
 
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     for blueprint in (webhook.bp, console.bp, api.bp, product_pages.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _console_error)
+    app.jinja_env.globals["label"] = texts.label
     app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
     return app
 

@@ -25,6 +25,7 @@ from crm_core import db
 def main(ctx: click.Context, config_path: str | None) -> None:
     """BranchLink: WeChat engagement for bank branch networks."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per run is noise
     ctx.obj = Cli(config_path)
 
 

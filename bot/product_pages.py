@@ -54,7 +54,7 @@ def open_share(token: str) -> BaseResponse:
     """Record an open of a share link and send the visitor to the product page."""
     outcome, cookie = _record(_claim(token))
     links = share_links(_runtime().settings)
-    return _with_cookie(redirect(links.page_url(outcome.page_claim), code=302), cookie)
+    return _with_cookie(redirect(links.page_path(outcome.page_claim), code=302), cookie)
 
 
 @bp.get("/p/<code>")

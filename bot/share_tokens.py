@@ -121,6 +121,6 @@ class ShareLinks:
         """Return the tracked link to hand out for a claim."""
         return f"{self.base_url}/s/{self.tokens.issue(claim)}"
 
-    def page_url(self, claim: ShareClaim) -> str:
-        """Return the product page address carrying a claim."""
-        return f"{self.base_url}/p/{claim.product}?t={self.tokens.issue(claim)}"
+    def page_path(self, claim: ShareClaim) -> str:
+        """Return the product page path carrying a claim (on the host that was asked)."""
+        return f"/p/{claim.product}?t={self.tokens.issue(claim)}"

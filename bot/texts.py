@@ -127,3 +127,19 @@ PERSONALISE_OFF = ("已关闭个性化推荐：今后的产品回答不再参考
 PERSONALISE_ON = "已开启个性化推荐。回复「关闭个性化推荐」可随时关闭。"
 NOTICE_SHARE_OPENS = "被打开{opens}次"
 NOTICE_SOURCE_PRODUCT = "产品咨询{product}"
+
+# Staff-facing names of stored codes (console).
+LABELS = {
+    "lead": {"new": "待联系", "contacted": "已联系", "converted": "已成交", "lost": "已流失"},
+    "source": NOTICE_SOURCE,
+    "follow": {"following": "已关注", "unfollowed": "已取消关注", "unknown": "未知"},
+    "notice": {"pending": "待发送", "held": "待绑定", "sending": "发送中", "sent": "已发送",
+               "delivered": "已送达", "failed": "失败", "unknown": "结果未知", "dead": "已放弃"},
+    "manager": {"active": "在岗", "on_leave": "休假", "left": "已离职"},
+    "link": {"first_touch": "首次关注", "manager_left": "原经理离职", "transfer": "转移"},
+}
+
+
+def label(kind: str, value: str | None) -> str:
+    """Return the Chinese name of a stored code, or the code itself when it has none."""
+    return LABELS.get(kind, {}).get(value or "", value or "—")

@@ -139,6 +139,7 @@ class ShareEventKind(enum.StrEnum):
     """What a share brought."""
 
     OPEN = "open"
+    SELF = "self"  # the sharer opening their own link: identifies their browser, never counted
     FOLLOW = "follow"
     LEAD = "lead"
 

@@ -79,7 +79,9 @@ def record_open(uow: UnitOfWork, claim: ShareClaim, visitor: str, visitor_custom
     share = _ensure(uow, claim)
     own = _sharer_customer(claim.sharer)
     if visitor_customer is None and claim.direct and own and not uow.shares.has_events(share):
-        visitor_customer = own  # the customer opening the link the bot just handed them
+        # The first open of the link the bot just handed a customer is that customer's own.
+        visitor_customer = own
+        uow.shares.record(_event(share, ShareEventKind.SELF, f"v{visitor}", own, now))
     counted = claim.sharer != f"v{visitor}" and (visitor_customer is None
                                                   or visitor_customer != own)
     if counted and uow.shares.record(_event(share, ShareEventKind.OPEN, f"v{visitor}",
@@ -206,6 +208,8 @@ def share_leaderboard(uow: UnitOfWork) -> dict[str, list[dict[str, Any]]]:
 def _board(uow: UnitOfWork, by: str) -> list[dict[str, Any]]:
     totals: dict[int, dict[str, int]] = {}
     for root, kind, visitors, _links in uow.shares.board(by):
+        if kind == ShareEventKind.SELF:
+            continue
         totals.setdefault(int(root), {"opens": 0, "follows": 0, "leads": 0})[kind + "s"] = \
             int(visitors)
     rows = [{**_who(uow, by, root), **counts} for root, counts in totals.items()]

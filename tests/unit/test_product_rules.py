@@ -55,3 +55,19 @@ def test_loans_and_cards_show_an_annual_rate() -> None:
     labels = {card.category: rate_label(card) for card in sample_cards()}
     assert labels["贷款"] == labels["信用卡"] == "年化利率"
     assert labels["理财"] == "业绩比较基准"
+
+
+def test_the_share_notice_names_customer_product_and_opens_within_the_field_limit() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.config import NotificationSettings
+    from bot.notify import render_notice
+    from crm_core.model import NoticeKind
+
+    settings = NotificationSettings(share_opens_template="TPL")
+    message = render_notice(NoticeKind.SHARE_OPENS, {
+        "customer": "客户…abc123", "product": "睿远一年持有期理财（第二十三期特别版本）",
+        "opens": 12, "at": "2026-11-28T08:00:00"}, settings, ZoneInfo("Asia/Shanghai"))
+    assert message.data == {"thing1": "客户…abc123",
+                            "thing2": "睿远一年持有期理财（第二十三期特别版本",
+                            "thing3": "被打开12次"}
