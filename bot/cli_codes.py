@@ -19,7 +19,7 @@ from bot.poster_batch import render_batch, zip_folder
 from bot.posters import PosterTexts, poster_jobs
 from bot.wechat.errors import WeChatApiError
 from crm_core import services
-from crm_core.model import Scene, SceneError, format_scene
+from crm_core.model import Scene, SceneError, format_scene, utcnow
 from crm_core.services.code_stats import DIMENSIONS
 from qr import FontNotFoundError, PosterSize
 
@@ -123,6 +123,10 @@ def posters(cli: Cli, branch_codes: tuple[str, ...], all_branches: bool, no_mana
         with click.progressbar(length=len(batch), label="rendering") as bar:
             written = render_batch(batch, folder, font_path=cli.settings.posters.font_path,
                                    workers=jobs, progress=bar.update)
+    with cli.runtime.uow() as uow:
+        services.audit(uow, utcnow(), "cli", "posters_exported",
+                       ",".join(branch_codes) or "all", {"files": len(batch)})
+        uow.commit()
     _finish(folder, zip_path, len(batch), written)
 
 

@@ -73,6 +73,9 @@ def leads_list(cli: Cli, manager_code: str | None, status: str | None, limit: in
     with cli.runtime.uow() as uow:
         rows = services.list_leads(uow, manager_code, LeadStatus(status) if status else None,
                                    limit)
+        services.audit(uow, utcnow(), OPERATOR, "leads_exported", manager_code or "all",
+                       {"rows": len(rows)})
+        uow.commit()
     for row in rows:
         click.echo(json.dumps(row, ensure_ascii=False))
 

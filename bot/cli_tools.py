@@ -10,7 +10,7 @@ from bot.spool import FAILED, PENDING
 from bot.wechat.messages import MalformedMessage, parse_document
 from bot.wechat.simulator import MODES, Platform, event_xml, text_xml
 from crm_core import services
-from crm_core.model import ManagerRole, ManagerState
+from crm_core.model import ManagerRole, ManagerState, utcnow
 
 
 @click.group()
@@ -81,6 +81,9 @@ def customers_show(cli: Cli, openid: str) -> None:
     """Print a customer's record as JSON."""
     with cli.runtime.uow() as uow:
         profile = services.customer_profile(uow, openid)
+        if profile is not None:
+            services.audit(uow, utcnow(), "cli", "customer_exported", openid)
+            uow.commit()
     if profile is None:
         raise click.ClickException(f"no customer with openid {openid!r}")
     click.echo(json.dumps(profile, ensure_ascii=False, indent=2))

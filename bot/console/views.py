@@ -79,7 +79,7 @@ def update_lead(lead_id: int) -> ResponseReturnValue:
                                  request.form.get("note") or None, utcnow())
         uow.commit()
     flash("线索已更新。")
-    return redirect(request.form.get("back") or url_for("console.leads"))
+    return redirect(url_for("console.leads"))
 
 
 @bp.get("/customers")
