@@ -49,6 +49,8 @@ def details(code: str, msg: Message, ctx: HandlerContext) -> Reply:
     _remember(ctx, "details", offer)
     if offer.withheld:
         return TextReply(texts.AUTOMATED + _why_withheld(offer, card))
+    if card.private_placement:
+        return TextReply(texts.AUTOMATED + texts.PRIVATE_PLACEMENT)
     return TextReply(texts.AUTOMATED + texts.DETAILS_UNAVAILABLE)
 
 

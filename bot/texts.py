@@ -113,10 +113,10 @@ DETAILS_USAGE = "请发送「详情 产品代码」，例如「详情 WM001」�
 DETAILS_UNKNOWN = "没有找到产品代码「{code}」，请核对后重试。"
 DETAILS_UNAVAILABLE = ("该产品目前不在您所在网点的销售范围内或不在销售期，"
                        "回复「联系客户经理」了解更多。")
+PRIVATE_PLACEMENT = "该产品仅面向合格投资者，不公开宣传。如需了解，请回复「联系客户经理」。"
 DETAIL_TEXT = "{name}（{code}）\n类别：{category}｜风险等级：R{risk}\n{rate_label}：{rate}"
 DETAIL_MORE = "\n期限：{term}"
 DETAIL_MIN = "\n起购金额：{amount}元"
-DETAIL_LINK = "\n<a href=\"{url}\">查看产品页</a>"
 INTEREST_USAGE = "请发送「我要预约 产品代码」，例如「我要预约 WM001」。"
 INTEREST_CONFIRMED = ("已收到您对「{product}」的咨询预约，"
                       "{who}会尽快与您联系（一般在{hours}小时内）。")

@@ -1,6 +1,7 @@
 """Engines, sessions and migrations for SQLite and PostgreSQL alike."""
 
 import fcntl
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +42,20 @@ class WriterQueue:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.local = threading.local()
 
     def enter(self, connection: Any) -> None:
         """Take the lock before BEGIN (held until the connection is checked in)."""
         info = connection.connection.info
-        if "writer_lock" not in info:
-            handle = self.path.open("a")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            info["writer_lock"] = handle
+        if "writer_lock" in info:
+            return
+        if getattr(self.local, "holding", False):
+            # A second unit of work in a thread that holds the lock would wait for itself.
+            raise RuntimeError("a unit of work is already open in this thread (SQLite)")
+        handle = self.path.open("a")
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        info["writer_lock"] = handle
+        self.local.holding = True
 
     def leave(self, _dbapi_connection: Any, record: Any) -> None:
         """Release the lock once the transaction is over and the connection is back."""
@@ -56,6 +63,7 @@ class WriterQueue:
         if handle is not None:
             fcntl.flock(handle, fcntl.LOCK_UN)
             handle.close()
+            self.local.holding = False
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

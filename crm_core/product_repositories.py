@@ -123,7 +123,7 @@ class SqlShares:
         """Record one visitor's event on a share; True if it is their first, else count a hit."""
         stmt = _insert(self.session, ShareEvent).values(**values, hits=1)
         stmt = stmt.on_conflict_do_nothing(index_elements=["share_id", "kind", "visitor"])
-        if getattr(self.session.execute(stmt), "rowcount", 0) == 1:
+        if self.session.execute(stmt.returning(ShareEvent.id)).first() is not None:
             return True
         self.session.execute(
             update(ShareEvent).where(ShareEvent.share_id == values["share_id"],

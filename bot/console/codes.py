@@ -1,5 +1,8 @@
 """Console pages for QR codes: issue, list, scans and follows per code, poster download."""
 
+import io
+import zipfile
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
@@ -12,7 +15,7 @@ from bot.wechat.errors import WeChatApiError
 from crm_core import services
 from crm_core.model import SceneError, StaffRole, utcnow
 from crm_core.unit_of_work import SqlUnitOfWork
-from qr import FontNotFoundError, load_fonts, render_pdf
+from qr import FontNotFoundError, load_fonts, qr_png, render_pdf
 
 ISSUE_ERRORS = (services.CodeLimitReached, services.UnknownRecord, SceneError, ValueError,
                 WeChatApiError)
@@ -56,25 +59,66 @@ def issue_code() -> ResponseReturnValue:
     return redirect(url_for("console.codes")), 303
 
 
+@bp.get("/codes/preview.png")
+@login_required
+@roles(*HEADS)
+def preview() -> Response:
+    """The code itself as a PNG, for a preview on the page."""
+    branch = _branch_code()
+    with work() as uow:
+        _, url = _target(uow, request.args.get("scene", ""), branch)
+    return Response(qr_png(url, box_size=4), mimetype="image/png")
+
+
 @bp.get("/codes/poster.pdf")
 @login_required
 @roles(*HEADS)
 def poster() -> Response:
     """Download the A4 poster of one code; every download is recorded as an export."""
-    scene = request.args.get("scene", "")
+    scene, branch = request.args.get("scene", ""), _branch_code()
     with work() as uow:
-        target, url = _target(uow, scene)
+        target, url = _target(uow, scene, branch)
         services.audit(uow, utcnow(), scope().username, "poster_exported", scene)
         uow.commit()
+    return _attachment(_render(target, url), _filename(scene) + ".pdf", "application/pdf")
+
+
+@bp.get("/codes/posters.zip")
+@login_required
+@roles(*HEADS)
+def posters_zip() -> Response:
+    """Download every current code's A4 poster of the branch as one ZIP (an audited export)."""
+    branch = _branch_code()
+    with work() as uow:
+        scenes = sorted({code["scene"] for code in services.list_codes(uow, branch)})
+        targets = [_target(uow, scene, branch) for scene in scenes]
+        services.audit(uow, utcnow(), scope().username, "posters_exported", branch or "all",
+                       {"files": len(scenes)})
+        uow.commit()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for scene, (target, url) in zip(scenes, targets, strict=True):
+            archive.writestr(_filename(scene) + ".pdf", _render(target, url))
+    return _attachment(buffer.getvalue(), f"posters-{branch or 'all'}.zip",
+                       "application/zip")
+
+
+def _render(target: services.PosterTarget, url: str) -> bytes:
     settings = runtime().settings.posters
     try:
         fonts = load_fonts(settings.font_path or None)
     except FontNotFoundError as error:
         abort(500, str(error))
-    pdf = render_pdf(poster_spec(target, url, PosterTexts.from_settings(settings, None), "A4"),
-                     fonts)
-    filename = scene.replace(":", "-").replace(";", "_") + ".pdf"
-    return Response(pdf, mimetype="application/pdf",
+    words = PosterTexts.from_settings(settings, None)
+    return render_pdf(poster_spec(target, url, words, "A4"), fonts)
+
+
+def _filename(scene: str) -> str:
+    return scene.replace(":", "-").replace(";", "_")
+
+
+def _attachment(body: bytes, filename: str, mimetype: str) -> Response:
+    return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -92,9 +136,11 @@ def _check_scene_in_branch(scene: str) -> None:
         abort(403)
 
 
-def _target(uow: SqlUnitOfWork, scene: str) -> tuple[services.PosterTarget, str]:
-    code = next((c for c in services.list_codes(uow, _branch_code()) if c["scene"] == scene),
-                None)
+def _target(uow: SqlUnitOfWork, scene: str,
+            branch: str | None) -> tuple[services.PosterTarget, str]:
+    # `branch` is looked up before the unit of work opens: a second one in the same thread
+    # would wait for the first on SQLite's writer queue.
+    code = next((c for c in services.list_codes(uow, branch) if c["scene"] == scene), None)
     if code is None:
         abort(404)
     targets = services.poster_targets(uow, None)

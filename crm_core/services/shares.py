@@ -7,6 +7,7 @@ follow and lead it brings. Nothing is ever rewarded: these counts are for servic
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,7 +25,8 @@ from crm_core.services.customers import customer_label
 from crm_core.services.notices import enqueue_notice
 from crm_core.unit_of_work import UnitOfWork
 
-SCENE_CAMPAIGN_PREFIX = "S"
+SCENE_CAMPAIGN_PREFIX = "S-"
+_SHARE_CAMPAIGN = re.compile(r"S-([0-9a-f]{16})")
 EPOCH = datetime(1970, 1, 1)
 
 
@@ -126,9 +128,8 @@ def _share_of_scene(uow: UnitOfWork, scene: str | None) -> ShareLink | None:
         campaign = parse_scene(scene).campaign if scene else None
     except SceneError:
         campaign = _bare_campaign(scene or "")
-    if not campaign or not campaign.startswith(SCENE_CAMPAIGN_PREFIX):
-        return None
-    return uow.shares.by_key(campaign[len(SCENE_CAMPAIGN_PREFIX):])
+    found = _SHARE_CAMPAIGN.fullmatch(campaign or "")
+    return uow.shares.by_key(found.group(1)) if found else None
 
 
 def _bare_campaign(scene: str) -> str | None:

@@ -143,5 +143,10 @@ def test_branch_head_downloads_a_poster_of_a_code(site, page: Page, app) -> None
         page.click("#codes a.download")
     pdf = Path(download.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF-") and "SH001" in download.value.suggested_filename
+    assert page.locator("#codes img").evaluate("img => img.naturalWidth") > 0  # the preview
+    with page.expect_download() as archive:
+        page.click("#zip")
+    assert Path(archive.value.path()).read_bytes().startswith(b"PK")
     with runtime(app).uow() as uow:
         assert [e["action"] for e in services.audit_trail(uow, ADMIN, "poster_exported")]
+        assert [e["action"] for e in services.audit_trail(uow, ADMIN, "posters_exported")]

@@ -134,6 +134,8 @@ def test_off_sale_and_other_branch_products_are_not_offered(shop, platform) -> N
     assert "DP007" not in ask(shop, platform, "o-c3", "浦东专享定期存款")
     assert "DP007" in ask(shop, platform, "o-pd", "浦东专享定期存款")
     assert "不在销售期" in ask(shop, platform, "o-c5", "详情 WM007")
+    private = ask(shop, platform, "o-c5", "详情 WM005")
+    assert "仅面向合格投资者" in private and "/s/" not in private
 
 
 def test_interest_in_a_product_opens_a_lead_and_tells_the_manager(shop, platform) -> None:

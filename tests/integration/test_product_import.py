@@ -6,7 +6,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from bot.cli import main
+from bot.cli_base import Cli
+from bot.cli_products import products
 from crm_core import services
 from crm_core.model import Product, ProductVersion, RiskAssessment, utcnow
 from crm_core.services import ImportRejected, read_rows
@@ -94,19 +95,16 @@ def test_toml_import_reports_the_line_of_the_bad_entry(seeded) -> None:
         [(8, "banned phrase '稳赚' in name")]
 
 
-def test_the_cli_imports_the_sample_catalogue_and_refuses_a_bad_file(seeded, settings,
+def test_the_cli_imports_the_sample_catalogue_and_refuses_a_bad_file(seeded,
                                                                      tmp_path: Path) -> None:
     good, bad = tmp_path / "products.csv", tmp_path / "bad.csv"
     good.write_text(catalogue_text(), encoding="utf-8")
     bad.write_text(f"{HEADER}\nWM9,无风险理财,理财,R2,,,x,,,,\n", encoding="utf-8")
-    runner = CliRunner()
-    obj_args = {"obj": None, "catch_exceptions": False}
-    config = _config(settings, tmp_path)
-    result = runner.invoke(main, ["--config", config, "products", "import", str(good)],
-                           **obj_args)
+    result = invoke(seeded, "import", str(good))
     assert result.exit_code == 0 and "created 33" in result.output, result.output
-    refused = runner.invoke(main, ["--config", config, "products", "import", str(bad)])
+    refused = invoke(seeded, "import", str(bad))
     assert refused.exit_code == 1 and "line 2: banned phrase '无风险'" in refused.output
+    assert count(seeded, Product) == 33
 
 
 def test_risk_import_checks_every_row_and_records_all_or_nothing(seeded) -> None:
@@ -129,10 +127,9 @@ def test_risk_import_checks_every_row_and_records_all_or_nothing(seeded) -> None
     assert count(seeded, RiskAssessment) == 1
 
 
-def _config(settings, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
-    path = tmp_path / "b.toml"
-    path.write_text(f'[wechat]\napp_id = "{settings.wechat.app_id}"\n'
-                    f'token = "{settings.wechat.token}"\n'
-                    f'[web]\nsecret_key = "{settings.web.secret_key}"\n'
-                    f'[database]\nurl = "{settings.database.url}"\n', encoding="utf-8")
-    return str(path)
+def invoke(app, *args: str):  # type: ignore[no-untyped-def]
+    """Run a `branchlink products` command on the app's own runtime (no second engine)."""
+    cli = Cli(None)
+    cli.__dict__["runtime"] = runtime(app)
+    cli.__dict__["settings"] = runtime(app).settings
+    return CliRunner().invoke(products, list(args), obj=cli)

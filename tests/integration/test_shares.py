@@ -3,14 +3,14 @@
 import json
 import re
 from datetime import date
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot.cli import main
+from bot.cli_base import Cli
+from bot.cli_products import products
 from bot.share_tokens import ShareTokens
 from crm_core import services
 from crm_core.model import Lead, Notice, NoticeKind, ShareLink, utcnow
@@ -107,7 +107,7 @@ def test_a_visitor_who_follows_is_credited_and_linked_to_the_sharers_manager(sho
     with runtime(shop).uow() as uow:
         key = uow.shares.by_key(services.share_key("c1", "WM001", None))
         scene = services.share_scene(uow, key.key if key else "")
-    assert scene is not None and scene.startswith("m:SH001-01;c:S")
+    assert scene is not None and scene.startswith("m:SH001-01;c:S-")
     post(shop.test_client(), platform, subscribe_xml("o-newcomer", scene))
     with runtime(shop).uow() as uow:
         assert services.my_manager(uow, "o-newcomer").code == "SH001-01"  # type: ignore[union-attr]
@@ -130,11 +130,10 @@ def test_a_tampered_or_expired_token_is_refused(shop, platform) -> None:
     assert shop.test_client().get(f"/p/WM001?t={other}").status_code == 404
 
 
-def test_private_placements_are_never_shareable(shop, settings, tmp_path: Path) -> None:
+def test_private_placements_are_never_shareable(shop) -> None:
     token = ShareTokens(WEB_SECRET, 60).issue(services.ShareClaim("mSH001-01", "WM005"))
     assert shop.test_client().get(f"/s/{token}").status_code == 404
-    result = CliRunner().invoke(main, ["--config", _config(settings, tmp_path), "products",
-                                       "link", "WM005", "--manager", "SH001-01"])
+    result = invoke(shop, "link", "WM005", "--manager", "SH001-01")
     assert result.exit_code == 1 and "cannot be shared" in result.output
 
 
@@ -151,33 +150,27 @@ def test_the_contact_button_opens_a_lead_for_a_known_visitor_only(shop, platform
     assert shop.test_client().post("/p/WM001/contact", data={"t": token}).status_code == 400
 
 
-def test_the_leaderboard_is_available_as_json_from_the_cli(shop, platform, settings,
-                                                           tmp_path: Path) -> None:
+def test_the_leaderboard_is_available_as_json_from_the_cli(shop, platform) -> None:
     link = handed_link(shop, platform)
     shop.test_client().get(link)
     shop.test_client().get(link)
-    result = CliRunner().invoke(main, ["--config", _config(settings, tmp_path), "products",
-                                       "leaderboard", "--json"])
+    result = invoke(shop, "leaderboard", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["managers"][0]["manager"] == "SH001-01" and data["managers"][0]["opens"] == 1
     assert data["customers"][0]["customer"].startswith("客户…")
 
 
-def test_a_manager_link_credits_the_manager(shop, settings, tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["--config", _config(settings, tmp_path), "products",
-                                       "link", "WM001", "--manager", "SH001-01"])
+def test_a_manager_link_credits_the_manager(shop) -> None:
+    result = invoke(shop, "link", "WM001", "--manager", "SH001-01")
     assert result.exit_code == 0, result.output
     shop.test_client().get(urlsplit(result.output.strip()).path)
     assert board(shop)["managers"][0]["opens"] == 1 and board(shop)["customers"] == []
 
 
-def _config(settings, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
-    path = tmp_path / "b.toml"
-    path.write_text(f'[wechat]\napp_id = "{settings.wechat.app_id}"\n'
-                    f'token = "{settings.wechat.token}"\n'
-                    f'[web]\nsecret_key = "{settings.web.secret_key}"\n'
-                    f'[database]\nurl = "{settings.database.url}"\n', encoding="utf-8")
-    return str(path)
-
-
+def invoke(app, *args: str):  # type: ignore[no-untyped-def]
+    """Run a `branchlink products` command on the app's own runtime (no second engine)."""
+    cli = Cli(None)
+    cli.__dict__["runtime"] = runtime(app)
+    cli.__dict__["settings"] = runtime(app).settings
+    return CliRunner().invoke(products, list(args), obj=cli)

@@ -66,8 +66,8 @@ def test_the_share_notice_names_customer_product_and_opens_within_the_field_limi
 
     settings = NotificationSettings(share_opens_template="TPL")
     message = render_notice(NoticeKind.SHARE_OPENS, {
-        "customer": "客户…abc123", "product": "睿远一年持有期理财（第二十三期特别版本）",
+        "customer": "客户…abc123", "product": "睿远一年持有期理财（第二十三期特别纪念版本）增强型",
         "opens": 12, "at": "2026-11-28T08:00:00"}, settings, ZoneInfo("Asia/Shanghai"))
     assert message.data == {"thing1": "客户…abc123",
-                            "thing2": "睿远一年持有期理财（第二十三期特别版本",
+                            "thing2": "睿远一年持有期理财（第二十三期特别纪念版",
                             "thing3": "被打开12次"}
