@@ -72,6 +72,8 @@ class ActivityRepository(Protocol):
     def add(self, item: Interaction | Touch | ManagerLink) -> None: ...
     def interactions_of(self, customer: Customer, limit: int) -> list[Interaction]: ...
     def touches_of(self, customer: Customer) -> list[Touch]: ...
+    def current_links(self, manager_id: int,
+                      customer_ids: list[int] | None) -> list[ManagerLink]: ...
 
 
 class DeliveryRepository(Protocol):
@@ -239,6 +241,15 @@ class SqlActivity:
         stmt = (select(Interaction).where(Interaction.customer_id == customer.id)
                 .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(limit))
         return list(self.session.scalars(stmt))
+
+    def current_links(self, manager_id: int,
+                      customer_ids: list[int] | None) -> list[ManagerLink]:
+        """Return the links in force of a manager (only those customers', if given)."""
+        stmt = select(ManagerLink).where(ManagerLink.manager_id == manager_id,
+                                         ManagerLink.ended_at.is_(None))
+        if customer_ids is not None:
+            stmt = stmt.where(ManagerLink.customer_id.in_(customer_ids))
+        return list(self.session.scalars(stmt.order_by(ManagerLink.id)))
 
     def touches_of(self, customer: Customer) -> list[Touch]:
         """Return the customer's touches, oldest first."""

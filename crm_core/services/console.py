@@ -141,9 +141,7 @@ def _may_transfer(scope: Scope, from_branch: int, to_branch: int) -> None:
 
 def _move(uow: SqlUnitOfWork, source_id: int, target: Any, customer_ids: list[int] | None,
           now: datetime, actor: str) -> list[int]:
-    links = [link for link in uow.session.query(ManagerLink).filter(
-        ManagerLink.manager_id == source_id, ManagerLink.ended_at.is_(None))
-        if customer_ids is None or link.customer_id in customer_ids]
+    links = uow.activity.current_links(source_id, customer_ids)
     for link in links:
         link.end(now, LinkReason.TRANSFER)
     uow.flush()  # free the one-current-link slot before the new links take it
