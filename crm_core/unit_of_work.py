@@ -6,7 +6,6 @@ from typing import Self
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm_core import product_repositories as product_repos
 from crm_core import repositories as repos
 from crm_core.repositories import DuplicateError
 
@@ -27,8 +26,8 @@ class UnitOfWork:
     audit: repos.AuditRepository
     staff: repos.StaffRepository
     codes: repos.CodeRepository
-    products: product_repos.ProductRepository
-    shares: product_repos.ShareRepository
+    products: repos.ProductRepository
+    shares: repos.ShareRepository
 
     def __enter__(self) -> Self:
         return self
@@ -69,8 +68,8 @@ class SqlUnitOfWork(UnitOfWork):
         self.audit = repos.SqlAudit(self.session)
         self.staff = repos.SqlStaff(self.session)
         self.codes = repos.SqlCodes(self.session)
-        self.products = product_repos.SqlProducts(self.session)
-        self.shares = product_repos.SqlShares(self.session)
+        self.products = repos.SqlProducts(self.session)
+        self.shares = repos.SqlShares(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

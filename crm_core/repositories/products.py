@@ -1,9 +1,8 @@
-"""Repositories of the product catalogue, risk assessments, preferences and shares."""
+"""The product catalogue and share tracking in SQL."""
 
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crm_core.model import (
@@ -15,38 +14,7 @@ from crm_core.model import (
     ShareEvent,
     ShareLink,
 )
-
-
-class ProductRepository(Protocol):
-    """Products, their versions, customers' assessments and recommendation preferences."""
-
-    def stamp(self) -> tuple[int, int]: ...
-    def current(self) -> list[Product]: ...
-    def by_code(self, code: str) -> Product | None: ...
-    def add(self, item: Product | ProductVersion | RiskAssessment | RecommendationPref) -> None: ...
-    def latest_assessment(self, customer: Customer) -> RiskAssessment | None: ...
-    def pref(self, customer: Customer) -> RecommendationPref | None: ...
-    def by_codes(self, codes: list[str]) -> dict[str, Product]: ...
-    def version_of(self, product: Product, version: int) -> dict[str, Any] | None: ...
-    def customers(self, ids: list[int]) -> dict[int, Customer]: ...
-
-
-class ShareRepository(Protocol):
-    """Share links and what they brought."""
-
-    def by_key(self, key: str) -> ShareLink | None: ...
-    def ensure(self, values: dict[str, Any]) -> ShareLink: ...
-    def record(self, values: dict[str, Any]) -> bool: ...
-    def unique_opens(self, root_customer_id: int, product_code: str) -> int: ...
-    def has_events(self, share: ShareLink) -> bool: ...
-    def board(self, by: str) -> list[tuple[Any, ...]]: ...
-
-
-def _insert(session: Session, table: Any) -> Any:
-    # Both dialects' INSERT ... ON CONFLICT DO NOTHING: concurrent twins collapse on the key.
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+from crm_core.repositories.base import insert_or_skip
 
 
 class SqlProducts:
@@ -113,7 +81,7 @@ class SqlShares:
 
     def ensure(self, values: dict[str, Any]) -> ShareLink:
         """Insert the share link unless its key exists, and return it."""
-        stmt = _insert(self.session, ShareLink).values(**values)
+        stmt = insert_or_skip(self.session, ShareLink).values(**values)
         self.session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
         link = self.by_key(values["key"])
         assert link is not None  # noqa: S101 - inserted or already there
@@ -121,7 +89,7 @@ class SqlShares:
 
     def record(self, values: dict[str, Any]) -> bool:
         """Record one visitor's event on a share; True if it is their first, else count a hit."""
-        stmt = _insert(self.session, ShareEvent).values(**values, hits=1)
+        stmt = insert_or_skip(self.session, ShareEvent).values(**values, hits=1)
         stmt = stmt.on_conflict_do_nothing(index_elements=["share_id", "kind", "visitor"])
         if self.session.execute(stmt.returning(ShareEvent.id)).first() is not None:
             return True

@@ -1,0 +1,78 @@
+"""Repositories: the only code that turns CRM questions into SQL.
+
+`protocols` holds the contracts (kept by the SQL classes here and by the fakes in the tests);
+the SQL classes are split by noun.
+"""
+
+from crm_core.repositories.base import DuplicateError, insert_or_skip
+from crm_core.repositories.codes import (
+    SqlCodes,
+)
+from crm_core.repositories.customers import (
+    SqlActivity,
+    SqlCustomers,
+    SqlDeliveries,
+)
+from crm_core.repositories.leads import (
+    SqlLeads,
+    SqlNotices,
+)
+from crm_core.repositories.org import (
+    SqlBranches,
+    SqlManagers,
+    SqlStaff,
+)
+from crm_core.repositories.products import (
+    SqlProducts,
+    SqlShares,
+)
+from crm_core.repositories.protocols import (
+    ActivityRepository,
+    AuditRepository,
+    BranchRepository,
+    CodeRepository,
+    CustomerRepository,
+    DeliveryRepository,
+    LeadRepository,
+    ManagerRepository,
+    NoticeRepository,
+    ProductRepository,
+    SharedValueRepository,
+    ShareRepository,
+    StaffRepository,
+)
+from crm_core.repositories.system import (
+    SqlAudit,
+    SqlSharedValues,
+)
+
+__all__ = [
+    "ActivityRepository",
+    "AuditRepository",
+    "BranchRepository",
+    "CodeRepository",
+    "CustomerRepository",
+    "DeliveryRepository",
+    "DuplicateError",
+    "LeadRepository",
+    "ManagerRepository",
+    "NoticeRepository",
+    "ProductRepository",
+    "ShareRepository",
+    "SharedValueRepository",
+    "SqlActivity",
+    "SqlAudit",
+    "SqlBranches",
+    "SqlCodes",
+    "SqlCustomers",
+    "SqlDeliveries",
+    "SqlLeads",
+    "SqlManagers",
+    "SqlNotices",
+    "SqlProducts",
+    "SqlSharedValues",
+    "SqlShares",
+    "SqlStaff",
+    "StaffRepository",
+    "insert_or_skip",
+]

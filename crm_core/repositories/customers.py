@@ -1,0 +1,94 @@
+"""Customers, their interactions and touches, and processed deliveries in SQL."""
+
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from crm_core.model import (
+    Customer,
+    InboundDelivery,
+    Interaction,
+    Manager,
+    ManagerLink,
+    Touch,
+)
+from crm_core.repositories.base import DuplicateError
+
+
+class SqlCustomers:
+    """Customers in SQL, remembered by openid for the rest of the unit of work."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.seen: dict[str, Customer] = {}
+
+    def by_openid(self, openid: str) -> Customer | None:
+        """Return the customer with this openid, with links, managers and branches, in one query."""
+        if openid in self.seen:
+            return self.seen[openid]
+        stmt = (select(Customer).where(Customer.openid == openid)
+                .options(joinedload(Customer.links).joinedload(ManagerLink.manager)
+                         .joinedload(Manager.branch)))
+        customer = self.session.scalars(stmt).unique().one_or_none()
+        if customer is not None:
+            self.seen[openid] = customer
+        return customer
+
+    def add(self, customer: Customer) -> None:
+        """Add a customer."""
+        self.session.add(customer)
+        self.seen[customer.openid] = customer
+
+
+class SqlActivity:
+    """Interactions and touches in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, item: Interaction | Touch | ManagerLink) -> None:
+        """Add an interaction, touch or link."""
+        self.session.add(item)
+
+    def interactions_of(self, customer: Customer, limit: int) -> list[Interaction]:
+        """Return the customer's latest interactions, newest first."""
+        stmt = (select(Interaction).where(Interaction.customer_id == customer.id)
+                .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(limit))
+        return list(self.session.scalars(stmt))
+
+    def current_links(self, manager_id: int,
+                      customer_ids: list[int] | None) -> list[ManagerLink]:
+        """Return the links in force of a manager (only those customers', if given)."""
+        stmt = select(ManagerLink).where(ManagerLink.manager_id == manager_id,
+                                         ManagerLink.ended_at.is_(None))
+        if customer_ids is not None:
+            stmt = stmt.where(ManagerLink.customer_id.in_(customer_ids))
+        return list(self.session.scalars(stmt.order_by(ManagerLink.id)))
+
+    def touches_of(self, customer: Customer) -> list[Touch]:
+        """Return the customer's touches, oldest first."""
+        stmt = (select(Touch).where(Touch.customer_id == customer.id)
+                .order_by(Touch.occurred_at, Touch.id))
+        return list(self.session.scalars(stmt))
+
+
+class SqlDeliveries:
+    """Processed deliveries in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, channel: str, key: str) -> InboundDelivery | None:
+        """Return the delivery already processed under this key."""
+        stmt = select(InboundDelivery).where(InboundDelivery.channel == channel,
+                                             InboundDelivery.key == key)
+        return self.session.scalar(stmt)
+
+    def claim(self, delivery: InboundDelivery) -> None:
+        """Insert the dedupe row now, so a concurrent twin fails before any side effect."""
+        self.session.add(delivery)
+        try:
+            self.session.flush([delivery])
+        except IntegrityError as error:
+            raise DuplicateError(str(error.orig)) from error

@@ -1,0 +1,101 @@
+"""Branches, managers and staff accounts in SQL."""
+
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from crm_core.model import (
+    ApiToken,
+    Branch,
+    Manager,
+    ManagerState,
+    StaffAccount,
+)
+
+
+class SqlBranches:
+    """Branches in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_code(self, code: str) -> Branch | None:
+        """Return the branch with this code."""
+        return self.session.scalar(select(Branch).where(Branch.code == code))
+
+    def add(self, branch: Branch) -> None:
+        """Add a branch."""
+        self.session.add(branch)
+
+    def all(self) -> list[Branch]:
+        """Return every branch by code."""
+        return list(self.session.scalars(select(Branch).order_by(Branch.code)))
+
+    def next_ticket(self, branch: Branch) -> int:
+        """Bump and return the branch's ticket atomically (row-locked until commit)."""
+        stmt = (update(Branch).where(Branch.id == branch.id)
+                .values(rr_counter=Branch.rr_counter + 1).returning(Branch.rr_counter))
+        ticket = self.session.execute(stmt, execution_options={"synchronize_session": False})
+        return int(ticket.scalar_one())
+
+
+class SqlManagers:
+    """Managers in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_code(self, code: str) -> Manager | None:
+        """Return the manager with this code."""
+        return self.session.scalar(select(Manager).where(Manager.code == code))
+
+    def add(self, manager: Manager) -> None:
+        """Add a manager."""
+        self.session.add(manager)
+
+    def taking_customers(self, branch: Branch) -> list[Manager]:
+        """Return the branch's active managers in id order."""
+        stmt = (select(Manager).where(Manager.branch_id == branch.id,
+                                      Manager.state == ManagerState.ACTIVE).order_by(Manager.id))
+        return list(self.session.scalars(stmt))
+
+    def get(self, manager_id: int) -> Manager | None:
+        """Return a manager by id."""
+        return self.session.get(Manager, manager_id)
+
+    def bound_to(self, openid: str) -> Manager | None:
+        """Return the manager whose WeChat account this is."""
+        return self.session.scalar(select(Manager).where(Manager.openid == openid))
+
+    def heads_of(self, branch_id: int) -> list[Manager]:
+        """Return the heads of a branch."""
+        stmt = select(Manager).where(Manager.branch_id == branch_id, Manager.is_branch_head)
+        return list(self.session.scalars(stmt.order_by(Manager.id)))
+
+    def all_bound(self) -> list[Manager]:
+        """Return every manager with a bound WeChat account."""
+        stmt = select(Manager).where(Manager.openid.is_not(None)).order_by(Manager.id)
+        return list(self.session.scalars(stmt))
+
+
+class SqlStaff:
+    """Staff accounts in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, item: StaffAccount | ApiToken) -> None:
+        """Add an account or a token."""
+        self.session.add(item)
+
+    def by_username(self, username: str) -> StaffAccount | None:
+        """Return the account with this username."""
+        return self.session.scalar(select(StaffAccount).where(StaffAccount.username == username))
+
+    def get(self, staff_id: int) -> StaffAccount | None:
+        """Return an account by id."""
+        return self.session.get(StaffAccount, staff_id)
+
+    def token(self, token_hash: str) -> ApiToken | None:
+        """Return the API token with this hash."""
+        return self.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
