@@ -6,13 +6,11 @@ at a steady rate while one worker runs; from commit to the sandbox receiving the
 """
 
 import os
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from typing import Any
 import requests
 from wechatpy import WeChatClient
 
+from benchmarks.support import serving, stop
 from crm_core import services
 from crm_core.db import make_engine, make_session_factory, upgrade
 from crm_core.model import NoticeKind, utcnow
@@ -33,10 +32,10 @@ MANAGER = "SH001-01"
 
 def main() -> None:
     """Print the floor, 1 and 2 workers, and the latency under a steady trickle."""
-    with tempfile.TemporaryDirectory() as name, _process(
-            ["sandbox", "--port", str(PORT), "--app-id", APP_ID, "--everyone-follows"],
-            {"BRANCHLINK_SANDBOX_APP_SECRET": SECRET}, None):
-        _wait(f"{SANDBOX}/_sandbox/requests")
+    with tempfile.TemporaryDirectory() as name, serving(
+            [sys.executable, "-m", "bot.cli", "sandbox", "--port", str(PORT), "--app-id", APP_ID,
+             "--everyone-follows"], f"{SANDBOX}/_sandbox/requests",
+            {"BRANCHLINK_SANDBOX_APP_SECRET": SECRET}):
         folder = Path(name)
         floor = _floor()
         print(f"outbox benchmark: {BACKLOG} notices, SQLite, sandbox on loopback, "
@@ -72,7 +71,7 @@ def _drain(folder: Path, workers: int) -> float:
         times = _wait_sends(BACKLOG)
     finally:
         for process in processes:
-            _kill(process)
+            stop(process)
     return (BACKLOG - 1) / (times[-1] - times[0])
 
 
@@ -88,7 +87,7 @@ def _latency(folder: Path) -> tuple[float, float]:
             time.sleep(1 / RATE)
         _wait_sends(len(committed))
     finally:
-        _kill(worker)
+        stop(worker)
     sent = {r["json"]["data"]["thing1"]["value"]: r["time"] for r in _requests()}
     delays = sorted(sent[key] - at for key, at in committed.items())
     return statistics.median(delays), delays[int(len(delays) * 0.99) - 1]
@@ -151,30 +150,3 @@ def _requests() -> list[dict[str, Any]]:
 
 def _reset() -> None:
     requests.post(f"{SANDBOX}/_sandbox/reset", timeout=5)
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=20)
-
-
-@contextmanager
-def _process(args: list[str], env: dict[str, str], config: Path | None):  # type: ignore[no-untyped-def]
-    base = [sys.executable, "-m", "bot.cli"] + (["--config", str(config)] if config else [])
-    process = subprocess.Popen([*base, *args], env={**os.environ, **env},
-                               start_new_session=True, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    try:
-        yield process
-    finally:
-        _kill(process)
-
-
-def _wait(url: str) -> None:
-    for _ in range(100):
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    sys.exit(f"{url} did not come up")

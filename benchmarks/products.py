@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from benchmarks import webhook
+from benchmarks.support import serving
 from bot.wechat.crypto import sign
 
 PRODUCTS = 2000
@@ -70,7 +71,7 @@ def _run(folder: Path, db: str, url: str) -> None:
     webhook._branchlink(config, "demo", "seed")
     webhook._branchlink(config, "products", "import", str(folder / "products.csv"))
     product = webhook.SCENARIOS["text"].replace("我的客户经理", QUESTION)
-    with webhook._serving([sys.executable, "-m", "bot.cli", "--config", str(config), "serve",
+    with serving([sys.executable, "-m", "bot.cli", "--config", str(config), "serve",
                            "--bind", "127.0.0.1:18003"], "http://127.0.0.1:18003/healthz"):
         text_rate = webhook._load(folder, 18003, webhook.SCENARIOS["text"])[0]
         product_rate = webhook._load(folder, 18003, product)[0]

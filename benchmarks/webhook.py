@@ -7,18 +7,15 @@ MsgId or openid, so nothing is deduplicated away. Prints req/s, p50 and p99 per 
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
-import requests
 
+from benchmarks.support import serving
 from bot.wechat.crypto import sign
 
 TOKEN, APP_ID = "benchtoken", "wx0123456789abcdef"
@@ -57,7 +54,7 @@ def main() -> None:
         print(f"webhook benchmark: wrk -t1 -c{CONNECTIONS} -d{DURATION}, gunicorn {WORKERS} "
               f"workers x {THREADS} threads, {os.cpu_count()} cores")
         print(f"{'scenario':<18}{'target':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}")
-        with _serving([sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "--threads",
+        with serving([sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "--threads",
                        str(THREADS), "-k", "gthread", "-b", "127.0.0.1:18002",
                        "benchmarks.floor:app"], "http://127.0.0.1:18002/wechat",
                       {"FLOOR_TOKEN": TOKEN}):
@@ -73,21 +70,9 @@ def _run_full(folder: Path, db: str, url: str) -> dict[str, tuple[float, float, 
     config = _config(folder, db, url)
     _branchlink(config, "db", "upgrade")
     _branchlink(config, "demo", "seed")
-    with _serving([sys.executable, "-m", "bot.cli", "--config", str(config), "serve",
+    with serving([sys.executable, "-m", "bot.cli", "--config", str(config), "serve",
                    "--bind", "127.0.0.1:18001"], "http://127.0.0.1:18001/healthz"):
         return {scenario: _load(folder, 18001, xml) for scenario, xml in SCENARIOS.items()}
-
-
-@contextmanager
-def _serving(args: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[None]:
-    server = subprocess.Popen(args, start_new_session=True, env={**os.environ, **(env or {})},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _wait(url)
-        yield
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
 
 
 def _row(scenario: str, target: str, figures: tuple[float, float, float],
@@ -146,13 +131,3 @@ def _config(folder: Path, db: str, url: str) -> Path:
 def _branchlink(config: Path, *args: str) -> None:
     subprocess.run([sys.executable, "-m", "bot.cli", "--config", str(config), *args],
                    check=True, capture_output=True)
-
-
-def _wait(url: str) -> None:
-    for _ in range(100):
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    sys.exit(f"{url} did not come up")

@@ -1,0 +1,40 @@
+"""Process helpers shared by the benchmarks: start a server, wait for it, stop its group."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import requests
+
+
+@contextmanager
+def serving(args: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[None]:
+    """Run a server process (own process group) until the block ends, once `url` answers."""
+    server = subprocess.Popen(args, start_new_session=True, env={**os.environ, **(env or {})},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_http(url)
+        yield
+    finally:
+        stop(server)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a process and its children."""
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=20)
+
+
+def wait_http(url: str) -> None:
+    """Wait (at most 20 s) until `url` answers anything, or exit the benchmark."""
+    for _ in range(100):
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    sys.exit(f"{url} did not come up")
