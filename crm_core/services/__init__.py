@@ -8,7 +8,12 @@ from crm_core.services.binding import (
     issue_bind_code,
     unbind_manager,
 )
-from crm_core.services.catalogue import ImportReport, import_products, product_version
+from crm_core.services.catalogue import (
+    ImportReport,
+    catalogue_listing,
+    import_products,
+    product_version,
+)
 from crm_core.services.catalogue_files import ImportRejected, RowError, SourceRow, read_rows
 from crm_core.services.code_stats import channel_stats
 from crm_core.services.codes import (
@@ -139,6 +144,7 @@ __all__ = [
     "branch_list",
     "branch_overview",
     "catalogue",
+    "catalogue_listing",
     "catalogue_stamp",
     "channel_stats",
     "chase_overdue_leads",

@@ -207,3 +207,12 @@ def product_version(uow: UnitOfWork, code: str, version: int) -> dict[str, Any] 
     if product is None:
         return None
     return uow.products.version_of(product, version)
+
+
+def catalogue_listing(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Return the current catalogue for staff, by category and code."""
+    return [{"code": p.code, "name": p.name, "category": p.category,
+             "risk": f"R{p.risk_level}", "rate": p.rate, "term": p.term,
+             "sale_end": p.sale_end.isoformat() if p.sale_end else None,
+             "private": p.private_placement, "version": p.version}
+            for p in sorted(uow.products.current(), key=lambda p: (p.category, p.code))]

@@ -150,3 +150,24 @@ def test_branch_head_downloads_a_poster_of_a_code(site, page: Page, app) -> None
     with runtime(app).uow() as uow:
         assert [e["action"] for e in services.audit_trail(uow, ADMIN, "poster_exported")]
         assert [e["action"] for e in services.audit_trail(uow, ADMIN, "posters_exported")]
+
+
+def test_head_office_imports_products_and_sees_each_bad_row_with_its_reason(  # type: ignore[no-untyped-def]
+        site, page: Page, tmp_path: Path) -> None:
+    base, _ = site
+    catalogue = Path(__file__).parents[1] / "data" / "products" / "catalogue.csv"
+    header, first, *_ = catalogue.read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([header, first.replace(first.split(",")[1], "保本理财一号", 1)]),
+                   encoding="utf-8")
+    login(page, base, "admin")
+    page.goto(f"{base}/console/products")
+    page.set_input_files("#import input[type=file]", str(bad))
+    page.click("#import button[type=submit]")
+    cells = page.locator("#import-errors td").all_inner_texts()
+    assert cells[0] == "2" and "保本" in cells[1]  # the line and the banned phrase
+    assert page.locator("#products tbody tr").inner_text() == "尚无产品"
+    page.set_input_files("#import input[type=file]", str(catalogue))
+    page.click("#import button[type=submit]")
+    assert "导入完成" in page.locator(".flash").inner_text()
+    assert page.locator("#products tbody tr").count() >= 5

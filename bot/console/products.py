@@ -1,0 +1,55 @@
+"""Console page for the product catalogue: the list, and imports with a row-level report."""
+
+from pathlib import Path
+
+from flask import flash, render_template, request
+from flask_login import login_required
+
+from bot.console.support import roles, scope, work
+from bot.console.views import HEADS, bp
+from crm_core import services
+from crm_core.model import StaffRole, utcnow
+from crm_core.services import ImportRejected, RowError
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024  # a catalogue file; the webhook keeps its own small cap
+FORMATS = {".csv": "csv", ".toml": "toml"}
+
+
+@bp.route("/products", methods=["GET", "POST"])
+@login_required
+@roles(*HEADS)
+def products() -> tuple[str, int]:
+    """List the catalogue; head office imports CSV or TOML files (all rows or none)."""
+    errors: list[RowError] = []
+    status = 200
+    if request.method == "POST":
+        errors, status = _import()
+    with work() as uow:
+        rows = services.catalogue_listing(uow)
+    return render_template("console/products.html", products=rows, errors=errors,
+                           can_import=scope().role is StaffRole.HEAD_OFFICE), status
+
+
+def _import() -> tuple[list[RowError], int]:
+    if scope().role is not StaffRole.HEAD_OFFICE:
+        return [RowError(0, "只有总行可以导入产品")], 403
+    request.max_content_length = MAX_IMPORT_BYTES
+    upload = request.files.get("file")
+    fmt = FORMATS.get(Path(upload.filename or "").suffix.lower()) if upload else None
+    if upload is None or fmt is None:
+        return [RowError(0, "请选择 .csv 或 .toml 文件")], 400
+    try:
+        rows = services.read_rows(upload.read().decode("utf-8"), fmt, "product")
+        with work() as uow:
+            report = services.import_products(uow, rows, upload.filename or fmt, utcnow())
+            services.audit(uow, utcnow(), scope().username, "products_imported",
+                           upload.filename or fmt, {"created": len(report.created),
+                                                    "updated": len(report.updated)})
+            uow.commit()
+    except ImportRejected as rejected:
+        return rejected.errors, 422
+    except (UnicodeDecodeError, ValueError) as error:
+        return [RowError(0, str(error))], 400
+    flash(f"导入完成：新增 {len(report.created)}，更新 {len(report.updated)}，"
+          f"未变 {report.unchanged}。")
+    return [], 200
