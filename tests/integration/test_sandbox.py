@@ -30,18 +30,6 @@ def module_sandbox() -> Iterator[SandboxHandle]:
         yield sandbox
 
 
-@pytest.fixture
-def sandbox(module_sandbox: SandboxHandle) -> SandboxHandle:
-    module_sandbox.reset()
-    return module_sandbox
-
-
-@pytest.fixture
-def http() -> Iterator[requests.Session]:
-    with requests.Session() as session:
-        yield session
-
-
 def custom_text(platform: RawClient, openid: str = ALICE) -> int:
     body = {"touser": openid, "msgtype": "text", "text": {"content": "您好"}}
     return int(platform.post(CUSTOM_SEND, body)["errcode"])

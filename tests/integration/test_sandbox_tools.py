@@ -33,24 +33,6 @@ WEBHOOK_TOKEN = "webhook-token"
 NOTICE = {"touser": ALICE, "template_id": "TPL-1", "data": {"thing1": {"value": "开户预约"}}}
 
 
-@pytest.fixture(scope="module")
-def module_sandbox() -> Iterator[SandboxHandle]:
-    with running_sandbox() as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def sandbox(module_sandbox: SandboxHandle) -> SandboxHandle:
-    module_sandbox.reset()
-    return module_sandbox
-
-
-@pytest.fixture
-def http() -> Iterator[requests.Session]:
-    with requests.Session() as session:
-        yield session
-
-
 @pytest.fixture
 def platform(sandbox: SandboxHandle, http: requests.Session) -> RawClient:
     return RawClient(sandbox, http).login()

@@ -23,7 +23,6 @@ from tests.sandbox_support import (
     SandboxHandle,
     api_for,
     fake_openid,
-    running_sandbox,
 )
 
 ALICE = fake_openid("alice")
@@ -32,18 +31,6 @@ TIMEOUT = 0.3
 SLOWER_THAN_READ_TIMEOUT = 0.6
 
 MakeApi = Callable[..., WeChatApi]
-
-
-@pytest.fixture(scope="module")
-def module_sandbox() -> Iterator[SandboxHandle]:
-    with running_sandbox() as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def sandbox(module_sandbox: SandboxHandle) -> SandboxHandle:
-    module_sandbox.reset()
-    return module_sandbox
 
 
 @pytest.fixture
