@@ -1,39 +1,18 @@
 """The staff console in real headless Chromium: scope per role, leads, CSRF, transfer, posters."""
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from crm_core import services
 from crm_core.model import Scope, StaffRole, utcnow
 from tests.conftest import runtime
 from tests.console_support import PASSWORD, World, live_server, populate
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-if not shutil.which(CHROMIUM):
-    if os.environ.get("CI") == "true":
-        pytest.fail("browser tests need /usr/bin/chromium in CI (apt-get install chromium)",
-                    pytrace=False)
-    pytest.skip("browser tests skipped: /usr/bin/chromium is not installed "
-                "(apt-get install chromium)", allow_module_level=True)
-
 pytestmark = pytest.mark.slow
 ADMIN = Scope(0, "auditor", "auditor", StaffRole.HEAD_OFFICE, None, None)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

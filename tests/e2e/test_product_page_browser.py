@@ -1,13 +1,10 @@
 """The product page in real headless Chromium at a phone viewport."""
 
-import os
-import shutil
-from collections.abc import Iterator
 from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from sqlalchemy import select
 
 from crm_core import services
@@ -17,27 +14,10 @@ from tests.conftest import runtime
 from tests.console_support import live_server
 from tests.product_support import import_sample, post, reply_of
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"width": 390, "height": 844}
 
-if not shutil.which(CHROMIUM):
-    if os.environ.get("CI") == "true":
-        pytest.fail("browser tests need /usr/bin/chromium in CI (apt-get install chromium)",
-                    pytrace=False)
-    pytest.skip("browser tests skipped: /usr/bin/chromium is not installed "
-                "(apt-get install chromium)", allow_module_level=True)
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def handed_link(app, platform) -> str:  # type: ignore[no-untyped-def]
