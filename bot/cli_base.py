@@ -1,5 +1,7 @@
 """State shared by the `branchlink` subcommands: settings and runtime, loaded lazily."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 
 import click
@@ -29,3 +31,12 @@ class Cli:
 
 
 pass_cli = click.make_pass_decorator(Cli)
+
+
+@contextmanager
+def refused(*errors: type[Exception]) -> Iterator[None]:
+    """Turn the expected refusals into one line for the operator instead of a traceback."""
+    try:
+        yield
+    except errors as error:
+        raise click.ClickException(str(error)) from error

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from bot.cli_base import Cli, pass_cli
+from bot.cli_base import Cli, pass_cli, refused
 from bot.codes import CodeIssuer
 from bot.poster_batch import render_batch, zip_folder
 from bot.posters import PosterTexts, poster_jobs
@@ -27,15 +25,6 @@ _FAILURES = (services.CodeLimitReached, services.UnknownRecord, SceneError, Valu
              WeChatApiError, FontNotFoundError)
 _SIZES: dict[str, tuple[PosterSize, ...]] = {
     "A4": ("A4",), "A5_TENT": ("A5_TENT",), "both": ("A4", "A5_TENT")}
-
-
-@contextmanager
-def _clear_errors() -> Iterator[None]:
-    # Expected refusals become one line for the operator instead of a traceback.
-    try:
-        yield
-    except _FAILURES as error:
-        raise click.ClickException(str(error)) from error
 
 
 def _issuer(cli: Cli) -> CodeIssuer:
@@ -56,7 +45,7 @@ def codes() -> None:
 def codes_issue(cli: Cli, branch: str | None, manager: str | None, campaign: str | None,
                 days: int | None) -> None:
     """Issue (or reuse) the code of a branch, a manager or a branch's campaign."""
-    with _clear_errors():
+    with refused(*_FAILURES):
         scene = format_scene(Scene(branch=branch, manager=manager, campaign=campaign))
         with _issuer(cli) as issuer:
             info = issuer.issue(scene, days)
@@ -70,7 +59,7 @@ def codes_issue(cli: Cli, branch: str | None, manager: str | None, campaign: str
 @pass_cli
 def codes_list(cli: Cli, branch: str | None, as_json: bool) -> None:
     """List issued codes, newest first per scene (expired ones stay as history)."""
-    with _clear_errors(), cli.runtime.uow() as uow:
+    with refused(*_FAILURES), cli.runtime.uow() as uow:
         rows = services.list_codes(uow, branch)
     columns = ("scene", "kind", "url", "created_at", "expires_at")
     click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if as_json
@@ -87,7 +76,7 @@ def codes_list(cli: Cli, branch: str | None, as_json: bool) -> None:
 def codes_stats(cli: Cli, branch: str | None, since: datetime | None, until: datetime | None,
                 by: str, as_json: bool) -> None:
     """Count follows and scans per day and per code, branch, manager or campaign."""
-    with _clear_errors(), cli.runtime.uow() as uow:
+    with refused(*_FAILURES), cli.runtime.uow() as uow:
         rows = services.channel_stats(uow, since=_day(since), until=_day(until), branch=branch,
                                       by=by)
     columns = ("day", *DIMENSIONS[by], "follows", "scans")
@@ -115,7 +104,7 @@ def posters(cli: Cli, branch_codes: tuple[str, ...], all_branches: bool, no_mana
     if bool(branch_codes) == all_branches or bool(out_dir) == bool(zip_path):
         raise click.UsageError("give --branch ... or --all, and --out DIR or --zip FILE")
     folder = Path(out_dir) if out_dir else Path(f"{zip_path}.parts")
-    with _clear_errors():
+    with refused(*_FAILURES):
         targets = _targets(cli, list(branch_codes) or None, campaign, not no_managers)
         coded = _issue_all(cli, targets, days)
         words = PosterTexts.from_settings(cli.settings.posters, campaign, campaign_line)

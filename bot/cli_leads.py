@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import click
 
-from bot.cli_base import Cli, pass_cli
+from bot.cli_base import Cli, pass_cli, refused
 from bot.cli_tools import managers
 from crm_core import services
 from crm_core.model import LeadStatus, NoticeStatus, utcnow
@@ -20,10 +20,8 @@ def managers_bind_code(cli: Cli, code: str) -> None:
     """Issue a one-time code the manager sends as "绑定 <code>" from their WeChat."""
     ttl = timedelta(minutes=cli.settings.binding.code_ttl_minutes)
     with cli.runtime.uow() as uow:
-        try:
+        with refused(LookupError):
             secret = services.issue_bind_code(uow, code, utcnow(), ttl, OPERATOR)
-        except LookupError as error:
-            raise click.ClickException(str(error)) from error
         uow.commit()
     click.echo(f"绑定 {secret}")
     click.echo(f"(valid {ttl.seconds // 60} minutes, once; send it to {code} privately)")
@@ -35,10 +33,8 @@ def managers_bind_code(cli: Cli, code: str) -> None:
 def managers_unbind(cli: Cli, code: str) -> None:
     """Undo a manager's WeChat binding."""
     with cli.runtime.uow() as uow:
-        try:
+        with refused(LookupError):
             services.unbind_manager(uow, code, utcnow(), OPERATOR)
-        except LookupError as error:
-            raise click.ClickException(str(error)) from error
         uow.commit()
     click.echo(f"manager {code} is no longer bound")
 
@@ -50,10 +46,8 @@ def managers_unbind(cli: Cli, code: str) -> None:
 def managers_head(cli: Cli, code: str, off: bool) -> None:
     """Make a manager a head of their branch (told about escalated leads)."""
     with cli.runtime.uow() as uow:
-        try:
+        with refused(services.UnknownRecord):
             services.set_branch_head(uow, code, not off)
-        except services.UnknownRecord as error:
-            raise click.ClickException(str(error)) from error
         uow.commit()
     click.echo(f"manager {code} is {'not ' if off else ''}a branch head")
 
@@ -88,10 +82,8 @@ def leads_list(cli: Cli, manager_code: str | None, status: str | None, limit: in
 def leads_update(cli: Cli, lead_id: int, status: str, note: str | None) -> None:
     """Mark a lead contacted, converted or lost."""
     with cli.runtime.uow() as uow:
-        try:
+        with refused(LookupError):
             services.update_lead(uow, lead_id, LeadStatus(status), utcnow(), note)
-        except LookupError as error:
-            raise click.ClickException(str(error)) from error
         uow.commit()
     click.echo(f"lead {lead_id} is {status}")
 
@@ -123,10 +115,8 @@ def outbox_retry(cli: Cli, notice_ids: tuple[int, ...], all_dead: bool) -> None:
         if all_dead:
             notice_ids = tuple(row["id"] for row in
                                services.list_notices(uow, NoticeStatus.DEAD, 10_000))
-        try:
+        with refused(LookupError, ValueError):
             for notice_id in notice_ids:
                 services.retry_notice(uow, notice_id, utcnow())
-        except (LookupError, ValueError) as error:
-            raise click.ClickException(str(error)) from error
         uow.commit()
     click.echo(f"{len(notice_ids)} notice(s) queued again")

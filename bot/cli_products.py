@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli_base import Cli, pass_cli
+from bot.cli_base import Cli, pass_cli, refused
 from bot.cli_tools import customers
 from bot.runtime import share_links
 from crm_core import services
@@ -74,10 +74,8 @@ def products_link(cli: Cli, code: str, manager_code: str) -> None:
         if services.product_card(uow, code) is None or \
                 not uow.managers.by_code(manager_code):
             raise click.ClickException("unknown product or manager")
-        try:
+        with refused(services.NotShareable):
             services.check_shareable(uow, code.upper())
-        except services.NotShareable as error:
-            raise click.ClickException(str(error)) from error
     click.echo(share_links(cli.settings).share_url(ShareClaim(f"m{manager_code}",
                                                               code.upper())))
 
@@ -123,9 +121,7 @@ def customers_set_risk(cli: Cli, openid: str, level: int, assessed_on: datetime,
                        actor: str) -> None:
     """Record a customer's risk assessment (C1-C5 as 1-5) entered by staff."""
     with cli.runtime.uow() as uow:
-        try:
+        with refused(LookupError, ValueError):
             services.set_risk_level(uow, openid, level, assessed_on.date(), actor, utcnow())
-        except (LookupError, ValueError) as error:
-            raise click.ClickException(str(error)) from error
         uow.commit()
     click.echo(f"{openid}: C{level} assessed {assessed_on:%Y-%m-%d}")

@@ -3,7 +3,7 @@
 import click
 
 from bot.auth import hash_password
-from bot.cli_base import Cli, pass_cli
+from bot.cli_base import Cli, pass_cli, refused
 from bot.cli_tools import customers
 from bot.pii import PhoneCipher
 from crm_core import services
@@ -28,14 +28,12 @@ def staff() -> None:
 def staff_add(cli: Cli, username: str, display_name: str, role: str, manager_code: str | None,
               branch_code: str | None, password: str) -> None:
     """Create a console account."""
-    try:
+    with refused(ValueError, LookupError):
         hashed = hash_password(password)
         with cli.runtime.uow() as uow:
             services.add_staff(uow, username, display_name, hashed, StaffRole(role),
                                manager_code, branch_code, OPERATOR, utcnow())
             uow.commit()
-    except (ValueError, LookupError) as error:
-        raise click.ClickException(str(error)) from error
     click.echo(f"staff account {username} ({role}) created")
 
 
@@ -45,13 +43,11 @@ def staff_add(cli: Cli, username: str, display_name: str, role: str, manager_cod
 @pass_cli
 def staff_password(cli: Cli, username: str, password: str) -> None:
     """Set a new password for an account."""
-    try:
+    with refused(ValueError, LookupError):
         hashed = hash_password(password)
         with cli.runtime.uow() as uow:
             services.set_staff_password(uow, username, hashed, OPERATOR, utcnow())
             uow.commit()
-    except (ValueError, LookupError) as error:
-        raise click.ClickException(str(error)) from error
     click.echo(f"password of {username} changed")
 
 
@@ -62,10 +58,8 @@ def staff_password(cli: Cli, username: str, password: str) -> None:
 def staff_token(cli: Cli, username: str, token_name: str) -> None:
     """Issue an API token (shown once) for an account."""
     with cli.runtime.uow() as uow:
-        try:
+        with refused(LookupError):
             token = services.issue_api_token(uow, username, token_name, utcnow(), OPERATOR)
-        except LookupError as error:
-            raise click.ClickException(str(error)) from error
         uow.commit()
     click.echo(token)
 
@@ -76,14 +70,12 @@ def staff_token(cli: Cli, username: str, token_name: str) -> None:
 @pass_cli
 def customers_phone(cli: Cli, openid: str, phone: str) -> None:
     """Record a customer's mobile number (stored encrypted)."""
-    try:
+    with refused(ValueError, LookupError):
         cipher, last4 = PhoneCipher(cli.settings.web.secret_key).encrypt(phone)
         with cli.runtime.uow() as uow:
             services.set_customer_details(uow, openid, None, (cipher, last4), OPERATOR,
                                           utcnow())
             uow.commit()
-    except (ValueError, LookupError) as error:
-        raise click.ClickException(str(error)) from error
     click.echo(f"phone of {openid} recorded (…{last4})")
 
 
@@ -94,9 +86,7 @@ def customers_phone(cli: Cli, openid: str, phone: str) -> None:
 def customers_name(cli: Cli, openid: str, name: str) -> None:
     """Give a customer a name staff recognise (备注名)."""
     with cli.runtime.uow() as uow:
-        try:
+        with refused(LookupError):
             services.set_customer_details(uow, openid, name, None, OPERATOR, utcnow())
-        except LookupError as error:
-            raise click.ClickException(str(error)) from error
         uow.commit()
     click.echo(f"{openid} is now called {name}")

@@ -5,7 +5,7 @@ import json
 import click
 import requests
 
-from bot.cli_base import Cli, pass_cli
+from bot.cli_base import Cli, pass_cli, refused
 from bot.spool import FAILED, PENDING
 from bot.wechat.messages import MalformedMessage, parse_document
 from bot.wechat.simulator import MODES, Platform, event_xml, text_xml
@@ -45,11 +45,9 @@ def managers() -> None:
 def managers_add(cli: Cli, code: str, name: str, branch_code: str, title: str, role: str) -> None:
     """Add (or update) a manager."""
     with cli.runtime.uow() as uow:
-        try:
+        with refused(services.UnknownRecord):
             created = services.add_manager(uow, code, name, branch_code, title=title,
                                            role=ManagerRole(role))
-        except services.UnknownRecord as error:
-            raise click.ClickException(str(error)) from error
         uow.commit()
     click.echo(f"manager {code} {'added' if created else 'updated'}")
 
@@ -61,10 +59,8 @@ def managers_add(cli: Cli, code: str, name: str, branch_code: str, title: str, r
 def managers_state(cli: Cli, code: str, state: str) -> None:
     """Mark a manager active, on leave or left."""
     with cli.runtime.uow() as uow:
-        try:
+        with refused(services.UnknownRecord):
             services.set_manager_state(uow, code, ManagerState(state))
-        except services.UnknownRecord as error:
-            raise click.ClickException(str(error)) from error
         uow.commit()
     click.echo(f"manager {code} is now {state}")
 
