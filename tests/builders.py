@@ -1,11 +1,13 @@
 """Builders for organisations and callback XML used across the tests."""
 
-from bot.wechat.simulator import event_xml, text_xml
+from urllib.parse import urlencode
+
+from bot.wechat.simulator import Platform, event_xml, text_xml
 from crm_core import services
 from crm_core.model import ManagerState
 from crm_core.unit_of_work import UnitOfWork
 
-__all__ = ["event_xml", "org", "subscribe_xml", "text_xml"]
+__all__ = ["event_xml", "org", "post", "subscribe_xml", "text_xml"]
 
 
 def org(uow: UnitOfWork, branches: dict[str, list[str]],
@@ -24,3 +26,9 @@ def org(uow: UnitOfWork, branches: dict[str, list[str]],
 def subscribe_xml(openid: str, scene: str | None = None, at: int | None = None) -> str:
     """A follow, through a parametric QR code when `scene` is given."""
     return event_xml(openid, "subscribe", f"qrscene_{scene}" if scene else None, at=at)
+
+
+def post(client, platform: Platform, xml: str, mode: str = "plain"):  # type: ignore[no-untyped-def]
+    """Sign (and in compat/safe mode encrypt) a callback and post it to /wechat."""
+    signed = platform.sign(xml, mode)
+    return client.post(f"/wechat?{urlencode(signed.query)}", data=signed.body)

@@ -7,6 +7,7 @@ from crm_core.model import utcnow
 from crm_core.services import ProductCard, read_rows
 from crm_core.services.catalogue import product_values
 from crm_core.unit_of_work import UnitOfWork
+from tests.builders import post as post  # the product tests import it from here
 
 CATALOGUE = Path(__file__).parent / "data" / "products" / "catalogue.csv"
 
@@ -33,14 +34,6 @@ def import_sample(uow: UnitOfWork) -> None:
     """Import the sample catalogue (the org with SH002 must exist)."""
     rows = read_rows(catalogue_text(), "csv", "product")
     services.import_products(uow, rows, "catalogue.csv", utcnow())
-
-
-def post(client, platform, xml: str):  # type: ignore[no-untyped-def]
-    """Post a signed plain-mode callback."""
-    from urllib.parse import urlencode
-
-    signed = platform.sign(xml, "plain")
-    return client.post(f"/wechat?{urlencode(signed.query)}", data=signed.body)
 
 
 def reply_of(platform, response) -> dict:  # type: ignore[no-untyped-def,type-arg]

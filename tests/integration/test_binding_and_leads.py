@@ -2,7 +2,6 @@
 
 import time
 from datetime import timedelta
-from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
@@ -19,7 +18,7 @@ from crm_core.model import (
     NoticeStatus,
     utcnow,
 )
-from tests.builders import event_xml, org, subscribe_xml, text_xml
+from tests.builders import event_xml, org, post, subscribe_xml, text_xml
 from tests.conftest import runtime
 
 MANAGER_WECHAT = "o" + "m" * 27
@@ -34,8 +33,7 @@ def seeded(app):  # type: ignore[no-untyped-def]
 
 
 def say(app, platform: Platform, xml: str) -> str:  # type: ignore[no-untyped-def]
-    signed = platform.sign(xml)
-    response = app.test_client().post(f"/wechat?{urlencode(signed.query)}", data=signed.body)
+    response = post(app.test_client(), platform, xml)
     assert response.status_code == 200, response.text
     return "" if response.text == "success" else parse_document(response.text)["Content"]
 

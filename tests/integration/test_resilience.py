@@ -5,7 +5,6 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import select
@@ -17,16 +16,11 @@ from bot.wechat.messages import parse_message
 from bot.wechat.simulator import Platform
 from crm_core import services
 from crm_core.model import Customer, ManagerLink
-from tests.builders import org, subscribe_xml, text_xml
+from tests.builders import org, post, subscribe_xml, text_xml
 from tests.conftest import AES_KEY, APP_ID, TOKEN, make_settings, runtime
 from tests.fakes import FakeUnitOfWork
 
 NEW_KEY = "NEWkey0123456789abcdefghijklmnopqrstuvwxyz0"
-
-
-def post(client, platform: Platform, xml: str, mode: str = "plain"):  # type: ignore[no-untyped-def]
-    signed = platform.sign(xml, mode)
-    return client.post(f"/wechat?{urlencode(signed.query)}", data=signed.body)
 
 
 def test_concurrent_follows_through_one_branch_code_are_shared_fairly(

@@ -11,7 +11,7 @@ from bot.wechat.crypto import sign
 from bot.wechat.messages import parse_document
 from bot.wechat.simulator import Platform
 from crm_core.model import Customer, InboundDelivery, Interaction, Touch
-from tests.builders import event_xml, org, subscribe_xml, text_xml
+from tests.builders import event_xml, org, post, subscribe_xml, text_xml
 from tests.conftest import TOKEN, runtime
 
 MODES = ["plain", "compat", "safe"]
@@ -23,11 +23,6 @@ def seeded(app):  # type: ignore[no-untyped-def]
         org(uow, {"SH001": ["SH001-01", "SH001-02"], "BJ001": ["BJ001-01"]})
         uow.commit()
     return app
-
-
-def post(client, platform: Platform, xml: str, mode: str = "plain"):  # type: ignore[no-untyped-def]
-    signed = platform.sign(xml, mode)
-    return client.post(f"/wechat?{urlencode(signed.query)}", data=signed.body)
 
 
 def reply_content(platform: Platform, response) -> str | None:  # type: ignore[no-untyped-def]
