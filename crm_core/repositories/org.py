@@ -31,6 +31,10 @@ class SqlBranches:
         """Return every branch by code."""
         return list(self.session.scalars(select(Branch).order_by(Branch.code)))
 
+    def get(self, branch_id: int) -> Branch | None:
+        """Return a branch by id."""
+        return self.session.get(Branch, branch_id)
+
     def next_ticket(self, branch: Branch) -> int:
         """Bump and return the branch's ticket atomically (row-locked until commit)."""
         stmt = (update(Branch).where(Branch.id == branch.id)

@@ -56,4 +56,5 @@ def branch_list(uow: UnitOfWork) -> list[dict[str, str]]:
 
 def branch_code_of(uow: UnitOfWork, branch_id: int) -> str | None:
     """Return the code of a branch given its id."""
-    return next((b.code for b in uow.branches.all() if b.id == branch_id), None)
+    branch = uow.branches.get(branch_id)
+    return branch.code if branch else None
