@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli_base import Cli, pass_cli
+from bot.cli_base import Cli, pass_cli, refused
 from bot.cli_codes import codes, posters
 from bot.cli_leads import leads, outbox
 from bot.cli_products import products
@@ -16,6 +16,8 @@ from bot.cli_staff import staff
 from bot.cli_tools import branches, customers, managers, simulate, spool
 from bot.sandbox.cli import sandbox_command
 from crm_core import db
+from crm_core.model import utcnow
+from crm_core.services import ImportRejected
 
 
 @click.group()
@@ -99,15 +101,20 @@ def demo() -> None:
 @demo.command("seed")
 @pass_cli
 def demo_seed(cli: Cli) -> None:
-    """Add demo branches and managers (idempotent)."""
+    """Add demo branches, managers, staff and the product catalogue (idempotent)."""
     from bot.auth import hash_password
-    from bot.demo import seed, seed_staff
+    from bot.demo import seed, seed_catalogue, seed_staff
 
     with cli.runtime.uow() as uow:
         seed(uow)
         uow.flush()
         logins = seed_staff(uow, hash_password)
+        with refused(ImportRejected):
+            loaded = seed_catalogue(uow, utcnow())
         uow.commit()
+    total = len(loaded.created) + len(loaded.updated) + loaded.unchanged
+    click.echo(f"demo catalogue: {total} products loaded ({len(loaded.created)} new, "
+               f"{len(loaded.updated)} updated, {loaded.unchanged} unchanged)")
     click.echo(DEMO_HINT)
     for username, password in logins.items():
         click.echo(f"  console login (shown once): {username} / {password}")
@@ -121,6 +128,10 @@ Once the server runs, in another terminal (BRANCHLINK_CONFIG=instance/branchlink
   .venv/bin/branchlink simulate --openid demo-1 text 我的客户经理
   .venv/bin/branchlink simulate --openid demo-1 text 联系客户经理            # a lead
   .venv/bin/branchlink simulate --openid demo-2 subscribe --scene m:SH002-01 # a manager's code
+  .venv/bin/branchlink simulate --openid demo-1 text 大额存单利率            # a product question
+  .venv/bin/branchlink simulate --openid demo-1 text "详情 DP001"
+  .venv/bin/branchlink customers set-risk demo-1 3 --assessed $(date +%F)   # C3: wealth answers
+  .venv/bin/branchlink simulate --openid demo-1 text 理财
   .venv/bin/branchlink customers show demo-1
   .venv/bin/branchlink outbox list
 Each demo manager is bound to a WeChat openid o-demo-manager-<code>000…; watch their

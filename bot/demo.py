@@ -1,8 +1,9 @@
-"""Demo branches and managers, so a newcomer can try BranchLink without a bank."""
+"""Demo branches, managers and products, so a newcomer can try BranchLink without a bank."""
 
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from importlib import resources
 
 from crm_core import services
 from crm_core.model import ManagerRole, ManagerState, StaffRole, utcnow
@@ -18,6 +19,8 @@ MANAGERS = (
     ("BJ001-01", "赵磊", "BJ001", "客户经理", ManagerRole.RETAIL),
 )
 ON_LEAVE = ("SH001-03",)
+# Shipped as package data (pyproject's [tool.setuptools.package-data]).
+CATALOGUE = "catalogue.csv"
 HEADS = ("SH001-01", "SH002-01", "BJ001-01")
 
 
@@ -62,3 +65,14 @@ def seed(uow: UnitOfWork) -> None:
         secret = services.issue_bind_code(uow, code, utcnow(), timedelta(minutes=1), "demo")
         services.bind_manager(uow, demo_manager_openid(code), secret, utcnow(),
                               max_failures=5, window=timedelta(hours=1))
+
+
+def catalogue_rows() -> list[services.SourceRow]:
+    """Read the demo catalogue shipped inside the package."""
+    text = (resources.files("bot") / "demo_data" / CATALOGUE).read_text(encoding="utf-8")
+    return services.read_rows(text, "csv", "product")
+
+
+def seed_catalogue(uow: UnitOfWork, now: datetime) -> services.ImportReport:
+    """Import the demo catalogue like `products import`: unchanged products get no new version."""
+    return services.import_products(uow, catalogue_rows(), f"demo:{CATALOGUE}", now)

@@ -74,7 +74,8 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None
         try:
             if requests.get(url, timeout=1).ok:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # Timeout: gunicorn listens while its workers still build the product index.
             time.sleep(0.2)
     pytest.fail("server did not become healthy")
 
