@@ -31,6 +31,11 @@ def _positive(value: Any) -> str | None:
     return None if value > 0 else "must be greater than 0"
 
 
+def _temporary_code_days(value: Any) -> str | None:
+    # The platform keeps a temporary QR code 30 days at most.
+    return None if 1 <= value <= 30 else "must be 1..30 (days a temporary QR code lives)"
+
+
 def _database_url(value: Any) -> str | None:
     ok = value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:"))
     return None if ok else "must be a sqlite:/// or postgresql+psycopg:// URL"
@@ -60,6 +65,9 @@ class WeChatSettings:
     connect_timeout: float = field(default=3.0, metadata=_meta(_positive))
     read_timeout: float = field(default=5.0, metadata=_meta(_positive))
     max_token_refreshes: int = field(default=1, metadata=_meta(_positive))
+    # The account's display name, for visitors who must search it (None: a generic wording).
+    account_name: str | None = field(default=None, metadata=_meta(
+        _check(r"\S.{0,29}", "must be 1..30 characters, the name shown on WeChat")))
 
 
 @dataclass(frozen=True)
@@ -189,6 +197,7 @@ class ProductSettings:
     max_results: int = field(default=5, metadata=_meta(_positive))
     link_ttl_days: int = field(default=30, metadata=_meta(_positive))
     share_notice_minutes: int = field(default=60, metadata=_meta(_positive))
+    follow_code_days: int = field(default=7, metadata=_meta(_temporary_code_days))
 
 
 @dataclass(frozen=True)

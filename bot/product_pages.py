@@ -5,12 +5,14 @@ forwarder and keeps the chain (who shared to whom). The visitor is known by a si
 a visitor is identified as a customer when they open the link the bot handed them.
 """
 
+import logging
 from datetime import timedelta
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from bot import answers, texts
+from bot.codes import CodeIssuer
 from bot.runtime import Runtime, share_links
 from bot.share_tokens import (
     BadToken,
@@ -21,13 +23,22 @@ from bot.share_tokens import (
     read_visitor,
     visitor_cookie,
 )
+from bot.wechat.errors import WeChatApiError
 from crm_core import services
-from crm_core.model import utcnow
+from crm_core.model import SceneError, utcnow
 from crm_core.services import ShareClaim
+from qr import qr_png
 
+log = logging.getLogger(__name__)
 bp = Blueprint("products", __name__)
 COOKIE = "bl_visitor"
 COOKIE_DAYS = 365
+# Why a share's code may not be issued: no manager root (the scene does not parse), a manager
+# gone from the registry, no app secret, the platform down or refusing.
+_ISSUE_ERRORS = (SceneError, services.UnknownRecord, services.CodeLimitReached, ValueError,
+                 WeChatApiError)
+CODE_CACHE_SECONDS = 3600
+QR_MODULE_PX = 8  # sharp at 180 CSS px on a 2x phone screen
 
 
 def _runtime() -> Runtime:
@@ -65,13 +76,55 @@ def page(code: str) -> BaseResponse | str:
     if claim.product != code:
         abort(404)
     if claim.sharer in (f"v{visitor.id}", f"c{visitor.customer_id}"):
-        return _render(code, token, "products/page.html")
+        return _render(code, token, "products/page.html", follow=visitor.customer_id is None)
     outcome, cookie = _record(claim)
     # The page then carries the visitor's own token (and puts it in the address bar), so
     # forwarding it credits them and extends the chain.
     own = share_links(_runtime().settings).tokens.issue(outcome.page_claim)
-    html = _render(code, own, "products/page.html", own_url=f"/p/{code}?t={own}")
+    html = _render(code, own, "products/page.html", own_url=f"/p/{code}?t={own}",
+                   follow=outcome.customer_id is None)
     return _with_cookie(Response(html), cookie)
+
+
+@bp.get("/p/<code>/follow.png")
+def follow_code(code: str) -> Response:
+    """The QR code a visitor scans to follow the account through the share they opened."""
+    return _share_code(code, interest=False)
+
+
+@bp.get("/p/<code>/interest.png")
+def interest_code(code: str) -> Response:
+    """The same, and the follower asks to be contacted about the product (a lead)."""
+    return _share_code(code, interest=True)
+
+
+def _share_code(code: str, interest: bool) -> Response:
+    claim, (visitor, _signer) = _claim(request.args.get("t", "")), _visitor()
+    if claim.product != code:
+        abort(404)
+    runtime = _runtime()
+    with runtime.uow() as uow:
+        scene = services.page_share_scene(uow, claim, f"v{visitor.id}", interest=interest)
+    if scene is None:
+        return _no_code(404, "no such share")
+    try:  # the registry's units of work close before the platform call
+        with CodeIssuer(runtime.uow, runtime.api) as issuer:
+            info = issuer.issue(scene, runtime.settings.products.follow_code_days)
+    except _ISSUE_ERRORS as error:
+        return _no_code(503, f"{scene}: {type(error).__name__}: {error}")
+    left = (info.expires_at - utcnow()).total_seconds() if info.expires_at else 86400
+    # Browsers may keep the image a while, never past the hour before the code runs out.
+    age = max(0, min(CODE_CACHE_SECONDS, int(left) - CODE_CACHE_SECONDS))
+    # PNG, not SVG: WeChat's long-press "识别图中二维码" reads raster images.
+    return Response(qr_png(info.url, box_size=QR_MODULE_PX), mimetype="image/png",
+                    headers={"Cache-Control": f"private, max-age={age}"})
+
+
+def _no_code(status: int, reason: str) -> Response:
+    # No visitor or customer data in the log: the reason names at most a scene (manager code
+    # and share key) and the platform's error.
+    log.warning("product page QR code not served (%s): %s", status, reason)
+    return Response(status=status, headers={"Cache-Control": "no-store"})
 
 
 def _record(claim: ShareClaim) -> tuple[services.OpenOutcome, str]:
@@ -101,7 +154,7 @@ def contact(code: str) -> str:
     claim, (visitor, _signer) = _claim(token), _visitor()
     if claim.product != code:
         abort(404)
-    if visitor.customer_id is None:
+    if visitor.customer_id is None:  # asked to follow through the share's interest code
         return _render(code, token, "products/contact.html", outcome=None)
     runtime = _runtime()
     sla = timedelta(minutes=runtime.settings.leads.contact_sla_minutes)
@@ -121,4 +174,5 @@ def _render(code: str, token: str, template: str, **extra: object) -> str:
         abort(404)
     return render_template(template, card=card, token=token, texts=texts,
                            rate_label=answers.rate_label(card),
+                           account_name=_runtime().settings.wechat.account_name,
                            disclosures=answers.disclosures_for([card]), **extra)

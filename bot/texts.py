@@ -126,6 +126,32 @@ PERSONALISE_OFF = ("已关闭个性化推荐：今后的产品回答不再参考
                    "（风险评估仍用于合规把关）。回复「开启个性化推荐」可恢复。")
 PERSONALISE_ON = "已开启个性化推荐。回复「关闭个性化推荐」可随时关闭。"
 NOTICE_SHARE_OPENS = "被打开{opens}次"
+# The follow and interest QR codes on product pages, for visitors who do not follow us yet.
+FOLLOW_PROMPT = "长按识别二维码，关注本行公众号"
+FOLLOW_BENEFIT = "关注后可随时查看产品信息，由专属客户经理为您服务。"
+FOLLOW_CODE_ALT = "本行公众号二维码"
+FOLLOW_SEARCH = "二维码无法显示时，请在微信中搜索公众号「{name}」并关注。"
+FOLLOW_SEARCH_GENERIC = "二维码无法显示时，请在微信中搜索本行公众号并关注。"
+INTEREST_PROMPT = ("长按识别二维码关注本行公众号，即可提交对「{product}」的咨询预约，"
+                   "客户经理会尽快与您联系。")
+INTEREST_SEARCH = "关注后发送「我要预约 {code}」，同样可以预约。"
+
+
+def follow_search(account_name: str | None) -> str:
+    """Tell a visitor how to find the account when its QR code cannot be shown."""
+    return FOLLOW_SEARCH.format(name=account_name) if account_name else FOLLOW_SEARCH_GENERIC
+
+
+def interest_received(product: str, card: ManagerCard | None, again: bool,
+                      sla_minutes: int) -> str:
+    """Confirm a request about a product, naming who will contact the customer."""
+    if card is None:
+        return INTEREST_NO_MANAGER.format(product=product)
+    template = INTEREST_AGAIN if again else INTEREST_CONFIRMED
+    return template.format(product=product, who=f"{card.branch_name}的{card.name}",
+                           hours=max(1, sla_minutes // 60))
+
+
 NOTICE_SOURCE_PRODUCT = "产品咨询{product}"
 
 # Staff-facing names of stored codes (console).

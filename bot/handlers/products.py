@@ -24,12 +24,8 @@ def handle_interest(msg: Message, ctx: HandlerContext) -> Reply | None:
     card = services.product_card(ctx.uow, code)
     if outcome is None or card is None:
         return TextReply(texts.AUTOMATED + texts.DETAILS_UNKNOWN.format(code=code))
-    if outcome.manager is None:
-        return TextReply(texts.INTEREST_NO_MANAGER.format(product=card.name))
-    who = f"{outcome.manager.branch_name}的{outcome.manager.name}"
-    template = texts.INTEREST_AGAIN if outcome.duplicate else texts.INTEREST_CONFIRMED
-    return TextReply(template.format(product=card.name, who=who,
-                                     hours=max(1, ctx.contact_sla_minutes // 60)))
+    return TextReply(texts.interest_received(card.name, outcome.manager, outcome.duplicate,
+                                             ctx.contact_sla_minutes))
 
 
 def handle_personalise_off(msg: Message, ctx: HandlerContext) -> Reply | None:

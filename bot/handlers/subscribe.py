@@ -1,5 +1,7 @@
 """A follow, with or without a parametric QR scene: link to a manager and welcome."""
 
+from datetime import timedelta
+
 from bot import texts
 from bot.context import HandlerContext
 from bot.wechat.messages import Message
@@ -10,5 +12,12 @@ from crm_core import services
 def handle(msg: Message, ctx: HandlerContext) -> Reply | None:
     """Record the follow, link the customer, and greet them with their manager's name."""
     arrival = services.follow(ctx.uow, msg.sender, msg.scene, ctx.now, ctx.default_branch)
-    services.credit_follow(ctx.uow, msg.sender, msg.scene, ctx.now)  # came through a share?
-    return TextReply(texts.welcome(arrival.manager, arrival.returning))
+    sla = timedelta(minutes=ctx.contact_sla_minutes)
+    # Came through a share? Its interest code also asks for a contact about the product.
+    interest = services.follow_through_share(ctx.uow, msg.sender, msg.scene, ctx.now, sla)
+    welcome = texts.welcome(arrival.manager, arrival.returning)
+    if interest is None:
+        return TextReply(welcome)
+    lead = interest.lead
+    return TextReply(welcome + "\n" + texts.interest_received(
+        interest.product_name, lead.manager, lead.duplicate, ctx.contact_sla_minutes))

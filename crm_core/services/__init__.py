@@ -84,15 +84,22 @@ from crm_core.services.org import (
     set_branch_head,
     set_manager_state,
 )
-from crm_core.services.product_leads import openid_of, request_product_lead
+from crm_core.services.product_leads import (
+    ShareInterest,
+    follow_through_share,
+    openid_of,
+    request_product_lead,
+)
 from crm_core.services.profiles import customer_profile
 from crm_core.services.shares import (
     NotShareable,
     OpenOutcome,
     ShareClaim,
+    ShareCredit,
     check_shareable,
     credit_follow,
     customer_sharer,
+    page_share_scene,
     record_open,
     share_key,
     share_leaderboard,
@@ -131,6 +138,8 @@ __all__ = [
     "ProductCard",
     "RowError",
     "ShareClaim",
+    "ShareCredit",
+    "ShareInterest",
     "SourceRow",
     "UnknownRecord",
     "add_branch",
@@ -159,6 +168,7 @@ __all__ = [
     "enqueue_notice",
     "find_customers",
     "follow",
+    "follow_through_share",
     "import_products",
     "import_risk_levels",
     "issue_api_token",
@@ -177,6 +187,7 @@ __all__ = [
     "offer_products",
     "open_lead",
     "openid_of",
+    "page_share_scene",
     "pause_notices",
     "poster_targets",
     "product_card",

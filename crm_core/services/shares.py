@@ -25,8 +25,9 @@ from crm_core.services.customers import customer_label
 from crm_core.services.notices import enqueue_notice
 from crm_core.unit_of_work import UnitOfWork
 
-SCENE_CAMPAIGN_PREFIX = "S-"
-_SHARE_CAMPAIGN = re.compile(r"S-([0-9a-f]{16})")
+SCENE_CAMPAIGN_PREFIX = "S-"  # a follow through the share
+INTEREST_CAMPAIGN_PREFIX = "L-"  # the same, and "please contact me about the product" (a lead)
+_SHARE_CAMPAIGN = re.compile(r"([SL])-([0-9a-f]{16})")
 EPOCH = datetime(1970, 1, 1)
 
 
@@ -52,6 +53,15 @@ class OpenOutcome:
     counted: bool
     customer_id: int | None
     page_claim: ShareClaim
+
+
+@dataclass(frozen=True)
+class ShareCredit:
+    """A follow or scan credited to a share; `interest` if its scene asked for a contact."""
+
+    share_key: str
+    product_code: str
+    interest: bool
 
 
 def share_key(sharer: str, product: str, parent: str | None) -> str:
@@ -95,24 +105,42 @@ def record_open(uow: UnitOfWork, claim: ShareClaim, visitor: str, visitor_custom
     return OpenOutcome(share.key, counted, visitor_customer, page)
 
 
-def share_scene(uow: UnitOfWork, key: str) -> str | None:
-    """Return the QR scene that credits a follow to this share (and links to its manager)."""
+def share_scene(uow: UnitOfWork, key: str, *, interest: bool = False) -> str | None:
+    """Return the QR scene that credits a follow to this share (and links to its manager);
+    an interest scene also asks the manager to contact the follower about the product."""
     share = uow.shares.by_key(key)
     if share is None:
         return None
-    campaign = f"c:{SCENE_CAMPAIGN_PREFIX}{share.key}"
+    prefix = INTEREST_CAMPAIGN_PREFIX if interest else SCENE_CAMPAIGN_PREFIX
+    campaign = f"c:{prefix}{share.key}"
     manager = share.root_manager
     return f"m:{manager.code};{campaign}" if manager else campaign
 
 
-def credit_follow(uow: UnitOfWork, openid: str, scene: str | None, now: datetime) -> bool:
-    """Credit a follow or scan through a share scene to the share; True if it was one."""
-    share = _share_of_scene(uow, scene)
+def page_share_scene(uow: UnitOfWork, claim: ShareClaim, visitor: str, *,
+                     interest: bool = False) -> str | None:
+    """Return the scene a visitor of a page scans to follow through the share they opened.
+
+    The visitor's own page token (sharer `v<id>`) names that share as its parent; any other
+    token is itself the share opened. None if no such share was ever recorded.
+    """
+    own = share_key(claim.sharer, claim.product, claim.parent)
+    if claim.sharer == visitor or uow.shares.by_key(own) is None:
+        # A token of a visitor whose cookie is gone, never opened by anyone else: its parent.
+        own = claim.parent or ""
+    return share_scene(uow, own, interest=interest)
+
+
+def credit_follow(uow: UnitOfWork, openid: str, scene: str | None,
+                  now: datetime) -> ShareCredit | None:
+    """Credit a follow or scan through a share scene to the share; None if it was not one."""
+    found = _share_of_scene(uow, scene)
     customer = uow.customers.by_openid(openid)
-    if share is None or customer is None:
-        return False
+    if found is None or customer is None:
+        return None
+    share, interest = found
     uow.shares.record(_event(share, ShareEventKind.FOLLOW, f"c{customer.id}", customer.id, now))
-    return True
+    return ShareCredit(share.key, share.product_code, interest)
 
 
 def credit_lead(uow: UnitOfWork, key: str, customer_id: int, now: datetime) -> None:
@@ -123,13 +151,16 @@ def credit_lead(uow: UnitOfWork, key: str, customer_id: int, now: datetime) -> N
                                  now))
 
 
-def _share_of_scene(uow: UnitOfWork, scene: str | None) -> ShareLink | None:
+def _share_of_scene(uow: UnitOfWork, scene: str | None) -> tuple[ShareLink, bool] | None:
     try:
         campaign = parse_scene(scene).campaign if scene else None
     except SceneError:
         campaign = _bare_campaign(scene or "")
     found = _SHARE_CAMPAIGN.fullmatch(campaign or "")
-    return uow.shares.by_key(found.group(1)) if found else None
+    if found is None:
+        return None
+    share = uow.shares.by_key(found.group(2))
+    return (share, f"{found.group(1)}-" == INTEREST_CAMPAIGN_PREFIX) if share else None
 
 
 def _bare_campaign(scene: str) -> str | None:

@@ -1,23 +1,44 @@
 """The product page in real headless Chromium at a phone viewport."""
 
+import io
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser
+from PIL import Image
+from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 
+from bot import texts
+from bot.config import Settings
 from crm_core import services
 from crm_core.model import Lead, Notice, NoticeKind, utcnow
 from tests.builders import org, subscribe_xml, text_xml
-from tests.conftest import runtime
+from tests.conftest import APP_ID, make_settings, runtime
 from tests.console_support import live_server
 from tests.product_support import import_sample, post, reply_of
+from tests.sandbox_support import SandboxHandle, running_sandbox
+from tests.unit.qr.readback import decode_qr
 
 PHONE = {"width": 390, "height": 844}
 
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[SandboxHandle]:
+    """The platform the page's QR codes are issued by (one account per module)."""
+    with running_sandbox(app_id=APP_ID) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, sandbox: SandboxHandle) -> Settings:
+    return make_settings(database_url, tmp_path, wechat={
+        "app_secret": sandbox.app_secret, "api_base_url": sandbox.base_url})
 
 
 def handed_link(app, platform) -> str:  # type: ignore[no-untyped-def]
@@ -57,3 +78,38 @@ def test_the_page_shows_the_disclosure_on_a_phone_and_contact_creates_a_lead(
         kinds = connection.scalars(select(Notice.kind)).all()
     assert [tuple(row) for row in leads] == [("WM003", "product_interest")]
     assert NoticeKind.NEW_LEAD in kinds
+
+
+def test_an_unknown_visitor_sees_the_follow_code_and_contact_shows_the_interest_code(
+        app, platform, browser: Browser, sandbox: SandboxHandle) -> None:
+    sandbox.reset()
+    link = handed_link(app, platform)
+    app.test_client().get(link)  # the customer's own first open: the browser is a friend's
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    with live_server(app) as base:
+        page.goto(base + link)
+        assert page.get_by_text(texts.FOLLOW_PROMPT).is_visible()
+        follow = read_code(page, "#follow-code")
+        page.click("#contact")
+        page.wait_for_selector("#result")
+        interest = read_code(page, "#interest-code")
+    context.close()
+    with runtime(app).uow() as uow:
+        urls = {code["scene"]: code["url"] for code in services.list_codes(uow)}
+    key = services.share_key("c1", "WM003", None)
+    assert follow == urls[f"m:SH001-01;c:S-{key}"]
+    assert interest == urls[f"m:SH001-01;c:L-{key}"]
+
+
+def read_code(page: Page, selector: str) -> str:
+    """Wait for the QR image to load, then decode what the browser painted."""
+    image = page.locator(selector)
+    image.scroll_into_view_if_needed()
+    page.wait_for_function("s => { const i = document.querySelector(s); "
+                           "return i.complete && i.naturalWidth > 0; }", arg=selector)
+    assert image.evaluate("i => i.naturalWidth") > 0
+    painted = Image.open(io.BytesIO(image.screenshot()))
+    decoded = decode_qr(painted)
+    assert len(decoded) == 1, decoded
+    return decoded[0]
