@@ -82,7 +82,8 @@ def _listing(msg: Message, ctx: HandlerContext, offer: Offer, kind: str) -> Repl
     header = texts.LIST_HEADER if offer.personalised else texts.LIST_HEADER_GENERIC
     lines = [texts.AUTOMATED + header] if shown else [texts.AUTOMATED.strip()]
     lines += [product_line(n, card) for n, card in enumerate(shown, 1)]
-    lines += _past_performance(shown)
+    lines += [texts.PAST_PERFORMANCE_OF.format(name=c.name, text=c.past_performance)
+              for c in shown if c.past_performance]
     if offer.withheld:
         lines.append(_why_withheld(offer, None))
     if shown:
@@ -110,7 +111,8 @@ def detail_text(card: ProductCard) -> str:
     text += texts.DETAIL_MORE.format(term=card.term) if card.term else ""
     text += texts.DETAIL_MIN.format(amount=card.min_amount) if card.min_amount else ""
     parts = [text, card.summary, card.details]
-    parts += _past_performance([card])
+    if card.past_performance:
+        parts.append(texts.PAST_PERFORMANCE.format(text=card.past_performance))
     return "\n".join(p for p in parts if p)
 
 
@@ -127,11 +129,6 @@ def disclosures_for(cards: Sequence[ProductCard]) -> list[str]:
     if any(card.past_performance for card in cards):
         found.append(texts.PAST_PERFORMANCE_DISCLOSURE)
     return found
-
-
-def _past_performance(cards: Sequence[ProductCard]) -> list[str]:
-    return [texts.PAST_PERFORMANCE.format(text=c.past_performance) for c in cards
-            if c.past_performance]
 
 
 def _why_withheld(offer: Offer, card: ProductCard | None) -> str:

@@ -99,6 +99,7 @@ LIST_HEADER = "为您找到以下产品："
 LIST_HEADER_GENERIC = "以下为通用结果（未参考您的个人信息）："
 LIST_FOOTER = "回复「详情 产品代码」查看详情，回复「我要预约 产品代码」由客户经理联系您。"
 PAST_PERFORMANCE = "过往业绩：{text}"
+PAST_PERFORMANCE_OF = "{name}过往业绩：{text}"  # in a list, which product it is
 WITHHELD = "另有{count}款产品的风险等级高于您的风险承受能力，暂不向您推荐。"
 NO_ASSESSMENT = "您还没有有效的风险承受能力评估，投资类产品暂不向您推荐。"
 EXPIRED_ASSESSMENT = "您的风险承受能力评估（{date}）已超过有效期，投资类产品暂不向您推荐。"

@@ -81,6 +81,12 @@ def test_a_product_above_the_valid_assessment_is_withheld_with_why_and_how(shop,
     assert detail["customer_level"] == 3
 
 
+def test_past_performance_in_a_list_names_its_product(shop, platform) -> None:
+    answer = ask(shop, platform, "o-c5", "理财")
+    assert "睿远一年持有期理财过往业绩：近一年年化3.35%（2025-11至2026-10）" in answer
+    assert answer.count("过往业绩：") == 1 and PAST in answer
+
+
 def test_an_expired_assessment_counts_as_none(shop, platform) -> None:
     expired = ask(shop, platform, "o-old", "理财")
     assert "已超过有效期" in expired and "WM001" not in expired
