@@ -85,3 +85,13 @@ def test_codes_and_whole_names_are_exact_matches(index: ProductIndex, question: 
 def test_a_category_question_is_not_an_exact_match(index: ProductIndex) -> None:
     result = index.search("理财")
     assert not result.exact and result.categories == ("理财",)
+
+
+def test_a_rebuilt_index_forgets_the_names_of_products_gone_from_the_catalogue() -> None:
+    # Each index gets its own copy of jieba's dictionary: a name added for one catalogue
+    # must not stay whole in the next one (nor leak into jieba's shared default).
+    cards = sample_cards()
+    renamed = [c for c in cards if c.code != "WM001"]
+    before, after = ProductIndex(cards), ProductIndex(renamed)
+    assert "稳盈90天理财" in before.tokenizer.lcut("稳盈90天理财")
+    assert "稳盈90天理财" not in after.tokenizer.lcut("稳盈90天理财")
