@@ -39,8 +39,7 @@ class HandlerContext:
     @property
     def today(self) -> date:
         """Return the local calendar date (sales windows and assessments are local dates)."""
-        return self.now.replace(tzinfo=ZoneInfo("UTC")).astimezone(
-            ZoneInfo(self.policy.timezone)).date()
+        return local_date(self.now, self.policy.timezone)
 
     @property
     def default_branch(self) -> str | None:
@@ -56,3 +55,8 @@ class HandlerContext:
     def binding(self) -> BindingSettings:
         """Limits on manager binding attempts."""
         return self.policy.binding
+
+
+def local_date(now: datetime, timezone: str) -> date:
+    """Return the calendar date in `timezone` of a naive UTC time."""
+    return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(timezone)).date()

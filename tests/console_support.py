@@ -1,5 +1,6 @@
 """A populated console: org, staff of each role, customers, leads and a code; a live server."""
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask
+from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from bot.auth import hash_password
@@ -51,6 +53,20 @@ def populate(runtime: Runtime) -> World:
         ids = {openid: uow.customers.by_openid(openid).id for openid in CUSTOMERS}  # type: ignore[union-attr]
         uow.commit()
     return World(ids, leads)
+
+
+def csrf_token(html: str) -> str:
+    """Return the CSRF token of the first form on a page."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found is not None, "no CSRF token on the page"
+    return found.group(1)
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    """Log in through the console's form, CSRF token included; return the response."""
+    form = client.get("/console/login").text
+    return client.post("/console/login", data={"username": username, "password": password,
+                                               "csrf_token": csrf_token(form)})
 
 
 @contextmanager

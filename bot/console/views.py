@@ -1,5 +1,6 @@
 """Console pages: leads, customers, branch overview, transfers, outbox, audit, QR codes."""
 
+from datetime import date, timedelta
 from typing import Any
 
 from flask import (
@@ -17,11 +18,14 @@ from flask_login import login_required, login_user, logout_user
 
 from bot.auth import StaffUser, authenticate
 from bot.console.support import client_ip, phone_cipher, roles, runtime, scope, work
+from bot.context import local_date
 from crm_core import services
 from crm_core.model import LeadStatus, NoticeStatus, StaffRole, utcnow
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 HEADS = (StaffRole.BRANCH_HEAD, StaffRole.HEAD_OFFICE)
+# Assessments are taken at a branch (a first purchase needs one there): its staff record them.
+ASSESSORS = (StaffRole.MANAGER, StaffRole.BRANCH_HEAD)
 LEAD_STATUSES = [s.value for s in LeadStatus]
 
 
@@ -96,13 +100,38 @@ def customers() -> str:
 @login_required
 def customer(customer_id: int) -> str:
     """One customer: timeline, manager history, phone (masked unless the role may see it)."""
+    settings = runtime().settings
+    validity = timedelta(days=settings.products.assessment_validity_days)
+    today = local_date(utcnow(), settings.leads.timezone)
     with work() as uow:
         card = services.customer_card(uow, scope(), customer_id)
+        assessment = services.customer_assessment(uow, scope(), customer_id, today, validity)
         if card["phone_cipher"]:
             card["phone"] = phone_cipher().decrypt(card["phone_cipher"])
             services.audit(uow, utcnow(), scope().username, "pii_viewed", str(customer_id))
             uow.commit()
-    return render_template("console/customer.html", c=card)
+    return render_template("console/customer.html", c=card, assessment=assessment,
+                           may_assess=scope().role in ASSESSORS, today=today)
+
+
+@bp.post("/customers/<int:customer_id>/risk")
+@login_required
+@roles(*ASSESSORS)
+def assess(customer_id: int) -> ResponseReturnValue:
+    """Record the risk assessment (C1–C5) a manager took of a customer at the branch."""
+    try:
+        level = int(request.form.get("level", ""))
+        assessed_on = date.fromisoformat(request.form.get("assessed_on", ""))
+    except ValueError:
+        abort(400)
+    with work() as uow:
+        try:
+            services.record_assessment(uow, scope(), customer_id, level, assessed_on, utcnow())
+        except ValueError:
+            abort(400)
+        uow.commit()
+    flash(f"已记录风险承受能力评估：C{level}（{assessed_on.isoformat()}）。")
+    return redirect(url_for("console.customer", customer_id=customer_id))
 
 
 @bp.get("/branch")

@@ -29,9 +29,11 @@ from crm_core.services.codes import (
 from crm_core.services.console import (
     audit_trail,
     branch_overview,
+    customer_assessment,
     customer_card,
     find_customers,
     leads_view,
+    record_assessment,
     set_lead_status,
     transfer_customers,
 )
@@ -86,6 +88,7 @@ from crm_core.services.org import (
 )
 from crm_core.services.product_leads import (
     ShareInterest,
+    customer_id_of,
     follow_through_share,
     openid_of,
     request_product_lead,
@@ -162,7 +165,9 @@ __all__ = [
     "claim_notices",
     "code_for",
     "credit_follow",
+    "customer_assessment",
     "customer_card",
+    "customer_id_of",
     "customer_profile",
     "customer_sharer",
     "enqueue_notice",
@@ -195,6 +200,7 @@ __all__ = [
     "queue_digests",
     "read_rows",
     "read_shared",
+    "record_assessment",
     "record_code",
     "record_interaction",
     "record_login",

@@ -36,12 +36,21 @@ def current_assessment(uow: UnitOfWork, customer: Customer, today: date,
 def set_risk_level(uow: UnitOfWork, openid: str, level: int, assessed_on: date, actor: str,
                    now: datetime) -> None:
     """Record an assessment entered by staff (C1–C5 as 1–5), with an audit event."""
-    if level not in range(1, 6) or assessed_on > now.date():
-        raise ValueError("level must be 1-5 and the assessment date not in the future")
     customer = uow.customers.by_openid(openid)
     if customer is None:
         raise LookupError(f"no customer with openid {openid!r}")
+    record_staff_assessment(uow, customer, level, assessed_on, actor, now)
+
+
+def record_staff_assessment(uow: UnitOfWork, customer: Customer, level: int, assessed_on: date,
+                            actor: str, now: datetime) -> None:
+    """Record an assessment a member of staff entered (ValueError if it cannot be one)."""
+    if level not in range(1, 6) or assessed_on > now.date():
+        raise ValueError("level must be 1-5 and the assessment date not in the future")
     _assess(uow, customer, level, assessed_on, f"staff:{actor}", now)
+    uow.audit.add(AuditEvent(at=now, actor=actor[:64], action="risk_assessed",
+                             subject=str(customer.id), detail={
+                                 "level": level, "assessed_on": assessed_on.isoformat()}))
 
 
 def import_risk_levels(uow: UnitOfWork, rows: list[SourceRow], source: str,
@@ -59,6 +68,8 @@ def import_risk_levels(uow: UnitOfWork, rows: list[SourceRow], source: str,
         raise ImportRejected(errors or [RowError(1, "no assessments in the file")])
     for customer, level, assessed_on, origin in checked:
         _assess(uow, customer, level, assessed_on, origin, now)
+    uow.audit.add(AuditEvent(at=now, actor="import", action="risk_imported",
+                             subject=source[:64], detail={"assessments": len(checked)}))
     return len(checked)
 
 

@@ -1,22 +1,11 @@
 """Console logins: hashed passwords, CSRF on the form, throttling, idle timeout, audit."""
 
-import re
-
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from crm_core.model import AuditEvent, StaffAccount
 from tests.conftest import runtime
-from tests.console_support import PASSWORD, populate
-
-
-def login(client: FlaskClient, username: str, password: str):  # type: ignore[no-untyped-def]
-    form = client.get("/console/login").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert token is not None
-    return client.post("/console/login", data={"username": username, "password": password,
-                                               "csrf_token": token.group(1)})
+from tests.console_support import PASSWORD, login, populate
 
 
 def test_passwords_are_stored_hashed_and_a_good_login_opens_the_console(app: Flask) -> None:
