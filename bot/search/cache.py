@@ -19,7 +19,7 @@ class CatalogueIndex:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: str | None = None
         self._index: ProductIndex | None = None
 
     def warm(self, uow_factory: Callable[[], UnitOfWork]) -> None:

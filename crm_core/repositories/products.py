@@ -11,10 +11,14 @@ from crm_core.model import (
     ProductVersion,
     RecommendationPref,
     RiskAssessment,
+    SharedValue,
     ShareEvent,
     ShareLink,
 )
 from crm_core.repositories.base import insert_or_skip
+
+# The shared value that changes with every change to the catalogue (channels cache indexes).
+CATALOGUE_REVISION = "catalogue:revision"
 
 
 class SqlProducts:
@@ -23,11 +27,19 @@ class SqlProducts:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def stamp(self) -> tuple[int, int]:
-        """Return (newest version id, version count): changes whenever the catalogue does."""
-        row = self.session.execute(select(func.max(ProductVersion.id), func.count())
-                                   .select_from(ProductVersion)).one()
-        return int(row[0] or 0), int(row[1] or 0)
+    def stamp(self) -> str | None:
+        """Return the catalogue's revision: one row read by its key, whatever the history."""
+        stmt = select(SharedValue.value).where(SharedValue.key == CATALOGUE_REVISION)
+        value: str | None = self.session.scalar(stmt)
+        return value
+
+    def new_revision(self, revision: str) -> None:
+        """Record that the catalogue changed (concurrent imports queue on the row's lock)."""
+        self.session.execute(insert_or_skip(self.session, SharedValue)
+                             .values(key=CATALOGUE_REVISION)
+                             .on_conflict_do_nothing(index_elements=["key"]))
+        self.session.execute(update(SharedValue).where(SharedValue.key == CATALOGUE_REVISION)
+                             .values(value=revision))
 
     def current(self) -> list[Product]:
         """Return every product, by code."""

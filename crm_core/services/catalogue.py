@@ -1,6 +1,7 @@
 """The product catalogue: validated, all-or-nothing imports that keep every version."""
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -54,6 +55,8 @@ def import_products(uow: UnitOfWork, rows: list[SourceRow], source: str,
             updated.append(product.code)
         else:
             unchanged += 1
+    if created or updated:
+        uow.products.new_revision(secrets.token_hex(8))
     return ImportReport(created, updated, unchanged)
 
 

@@ -74,12 +74,12 @@ class Policy:
     limit: int = 5
 
 
-def catalogue(uow: UnitOfWork) -> tuple[tuple[int, int], list[ProductCard]]:
+def catalogue(uow: UnitOfWork) -> tuple[str | None, list[ProductCard]]:
     """Return the catalogue's stamp and every product, for channels that index it."""
     return uow.products.stamp(), [ProductCard.of(p) for p in uow.products.current()]
 
 
-def catalogue_stamp(uow: UnitOfWork) -> tuple[int, int]:
+def catalogue_stamp(uow: UnitOfWork) -> str | None:
     """Return a value that changes whenever the catalogue does (one cheap query)."""
     return uow.products.stamp()
 

@@ -164,3 +164,22 @@ def test_a_product_menu_click_lists_its_category(shop, platform) -> None:
     answer = answer_text(platform, post(shop.test_client(), platform,
                                         event_xml("o-c3", "CLICK", "PRODUCTS_LOAN")))
     assert "LN001" in answer and "年化利率" in answer
+
+
+def test_an_import_is_answered_from_at_the_next_question(shop, platform) -> None:
+    assert "WM901" not in ask(shop, platform, "o-c5", "金秋专享理财")
+    header = "code,name,category,risk,rate,term,summary\n"
+    rows = services.read_rows(header + "WM901,金秋专享理财,理财,R2,2.60%-3.10%,120天,秋季发行。\n",
+                              "csv", "product")
+    with runtime(shop).uow() as uow:  # as `branchlink products import` from another process
+        services.import_products(uow, rows, "autumn.csv", utcnow())
+        uow.commit()
+    assert "WM901" in ask(shop, platform, "o-c5", "金秋专享理财")
+    catalogue = runtime(shop).inbound.policy.catalogue
+    with runtime(shop).uow() as uow:
+        index = catalogue.get(uow)
+    with runtime(shop).uow() as uow:  # unchanged rows are no change: the index is kept
+        services.import_products(uow, rows, "autumn.csv", utcnow())
+        uow.commit()
+    with runtime(shop).uow() as uow:
+        assert catalogue.get(uow) is index
