@@ -57,6 +57,7 @@ token = "{_random(32)}"
 encoding_aes_key = "{_random(43)}"
 app_secret = "{_random(32)}"
 api_base_url = "http://127.0.0.1:8081"
+oauth_base_url = "http://127.0.0.1:8081"
 
 [web]
 secret_key = "{_random(48)}"

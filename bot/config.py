@@ -62,6 +62,9 @@ class WeChatSettings:
     accept_previous_key: bool = True
     app_secret: str | None = field(default=None, repr=False, metadata=_meta())
     api_base_url: str = "https://api.weixin.qq.com"
+    # Where visitors' browsers are sent for web authorisation (网页授权); the sandbox in trials.
+    oauth_base_url: str = field(default="https://open.weixin.qq.com", metadata=_meta(
+        _check(r"https?://\S+[^/]", "must be an http(s) URL without a trailing slash")))
     connect_timeout: float = field(default=3.0, metadata=_meta(_positive))
     read_timeout: float = field(default=5.0, metadata=_meta(_positive))
     max_token_refreshes: int = field(default=1, metadata=_meta(_positive))
@@ -198,6 +201,8 @@ class ProductSettings:
     link_ttl_days: int = field(default=30, metadata=_meta(_positive))
     share_notice_minutes: int = field(default=60, metadata=_meta(_positive))
     follow_code_days: int = field(default=7, metadata=_meta(_temporary_code_days))
+    # Identify visitors inside WeChat by silent web authorisation (needs [wechat] app_secret).
+    oauth: bool = True
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,13 @@
 """Product pages and tracked share links: `/s/<token>` records the open, `/p/<code>` shows it.
 
 Every page carries the visitor's own share token, so a page forwarded from WeChat credits its
-forwarder and keeps the chain (who shared to whom). The visitor is known by a signed cookie;
-a visitor is identified as a customer when they open the link the bot handed them.
+forwarder and keeps the chain (who shared to whom). The visitor is known by a signed cookie,
+verified inside WeChat by web authorisation (`bot/product_oauth.py`); elsewhere a visitor is
+taken for a customer when they are the first to open the link the bot handed them.
 """
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
@@ -13,16 +15,9 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from bot import answers, texts
 from bot.codes import CodeIssuer
+from bot.product_oauth import current_visitor, send_to_authorize, wanted, with_visitor
 from bot.runtime import Runtime, share_links
-from bot.share_tokens import (
-    BadToken,
-    ExpiredToken,
-    Signer,
-    Visitor,
-    new_visitor,
-    read_visitor,
-    visitor_cookie,
-)
+from bot.share_tokens import BadToken, ExpiredToken, Visitor
 from bot.wechat.errors import WeChatApiError
 from crm_core import services
 from crm_core.model import SceneError, utcnow
@@ -31,8 +26,6 @@ from qr import qr_png
 
 log = logging.getLogger(__name__)
 bp = Blueprint("products", __name__)
-COOKIE = "bl_visitor"
-COOKIE_DAYS = 365
 # Why a share's code may not be issued: no manager root (the scene does not parse), a manager
 # gone from the registry, no app secret, the platform down or refusing.
 _ISSUE_ERRORS = (SceneError, services.UnknownRecord, services.CodeLimitReached, ValueError,
@@ -55,35 +48,35 @@ def _claim(token: str) -> ShareClaim:
         abort(404)
 
 
-def _visitor() -> tuple[Visitor, Signer]:
-    signer = Signer(_runtime().settings.web.secret_key)
-    return read_visitor(signer, request.cookies.get(COOKIE)) or new_visitor(), signer
-
-
 @bp.get("/s/<token>")
 def open_share(token: str) -> BaseResponse:
     """Record an open of a share link and send the visitor to the product page."""
-    outcome, cookie = _record(_claim(token))
+    claim, (visitor, signer) = _claim(token), current_visitor()
+    if wanted(visitor):
+        return send_to_authorize(visitor, signer, f"/s/{token}")
+    outcome, visitor = _record(claim, visitor)
     links = share_links(_runtime().settings)
-    return _with_cookie(redirect(links.page_path(outcome.page_claim), code=302), cookie)
+    return with_visitor(redirect(links.page_path(outcome.page_claim), code=302), signer, visitor)
 
 
 @bp.get("/p/<code>")
 def page(code: str) -> BaseResponse | str:
     """Show a product page; a page forwarded by someone else counts as an open."""
     token = request.args.get("t", "")
-    claim, (visitor, _signer) = _claim(token), _visitor()
+    claim, (visitor, signer) = _claim(token), current_visitor()
     if claim.product != code:
         abort(404)
+    if wanted(visitor):
+        return send_to_authorize(visitor, signer, f"/p/{code}?t={token}")
     if claim.sharer in (f"v{visitor.id}", f"c{visitor.customer_id}"):
         return _render(code, token, "products/page.html", follow=visitor.customer_id is None)
-    outcome, cookie = _record(claim)
+    outcome, visitor = _record(claim, visitor)
     # The page then carries the visitor's own token (and puts it in the address bar), so
     # forwarding it credits them and extends the chain.
     own = share_links(_runtime().settings).tokens.issue(outcome.page_claim)
     html = _render(code, own, "products/page.html", own_url=f"/p/{code}?t={own}",
                    follow=outcome.customer_id is None)
-    return _with_cookie(Response(html), cookie)
+    return with_visitor(Response(html), signer, visitor)
 
 
 @bp.get("/p/<code>/follow.png")
@@ -99,7 +92,7 @@ def interest_code(code: str) -> Response:
 
 
 def _share_code(code: str, interest: bool) -> Response:
-    claim, (visitor, _signer) = _claim(request.args.get("t", "")), _visitor()
+    claim, (visitor, _signer) = _claim(request.args.get("t", "")), current_visitor()
     if claim.product != code:
         abort(404)
     runtime = _runtime()
@@ -127,31 +120,24 @@ def _no_code(status: int, reason: str) -> Response:
     return Response(status=status, headers={"Cache-Control": "no-store"})
 
 
-def _record(claim: ShareClaim) -> tuple[services.OpenOutcome, str]:
-    visitor, signer = _visitor()
+def _record(claim: ShareClaim, visitor: Visitor) -> tuple[services.OpenOutcome, Visitor]:
     runtime = _runtime()
     batch = timedelta(minutes=runtime.settings.products.share_notice_minutes)
     with runtime.uow() as uow:
         try:
             outcome = services.record_open(uow, claim, visitor.id, visitor.customer_id,
-                                           utcnow(), batch)
+                                           utcnow(), batch, verified=visitor.verified)
         except services.NotShareable:
             abort(404)
         uow.commit()
-    return outcome, visitor_cookie(signer, Visitor(visitor.id, outcome.customer_id))
-
-
-def _with_cookie(response: BaseResponse, cookie: str) -> BaseResponse:
-    response.set_cookie(COOKIE, cookie, max_age=COOKIE_DAYS * 86400, httponly=True,
-                        samesite="Lax")
-    return response
+    return outcome, replace(visitor, customer_id=outcome.customer_id)
 
 
 @bp.post("/p/<code>/contact")
 def contact(code: str) -> str:
     """The page's contact button: a lead for the visitor's manager, if we know the visitor."""
     token = request.form.get("t", "")
-    claim, (visitor, _signer) = _claim(token), _visitor()
+    claim, (visitor, _signer) = _claim(token), current_visitor()
     if claim.product != code:
         abort(404)
     if visitor.customer_id is None:  # asked to follow through the share's interest code

@@ -84,10 +84,17 @@ class ShareTokens:
 
 @dataclass(frozen=True)
 class Visitor:
-    """A browser, known by a random id, and the customer it belongs to once known."""
+    """A browser, known by a random id, and the customer it belongs to once known.
+
+    `verified`: the platform told us who it is (web authorisation), so `customer_id` is a fact
+    (None: not a customer), not a guess. `oauth_at`: when authorisation was last tried (epoch
+    seconds, 0 never), so a visitor is sent there at most once a day whatever the outcome.
+    """
 
     id: str
     customer_id: int | None = None
+    verified: bool = False
+    oauth_at: int = 0
 
 
 def new_visitor() -> Visitor:
@@ -97,7 +104,8 @@ def new_visitor() -> Visitor:
 
 def visitor_cookie(signer: Signer, visitor: Visitor) -> str:
     """Return the signed cookie value for a visitor."""
-    value = f"{visitor.id}.{visitor.customer_id or ''}"
+    value = (f"{visitor.id}.{visitor.customer_id or ''}.{visitor.oauth_at or ''}"
+             f".{'v' if visitor.verified else ''}")
     return f"{value}.{signer.sign('visitor', value)}"
 
 
@@ -106,8 +114,10 @@ def read_visitor(signer: Signer, cookie: str | None) -> Visitor | None:
     value, _, signature = (cookie or "").rpartition(".")
     if not value or not signer.check("visitor", value, signature):
         return None
-    visitor_id, _, customer = value.partition(".")
-    return Visitor(visitor_id, int(customer) if customer.isdigit() else None)
+    # Cookies from before web authorisation have two parts: unverified, never tried.
+    visitor_id, customer, oauth_at, verified = [*value.split("."), "", "", ""][:4]
+    return Visitor(visitor_id, int(customer) if customer.isdigit() else None,
+                   verified == "v", int(oauth_at) if oauth_at.isdigit() else 0)
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,10 @@ class SandboxHandle:
         """Record a user action: message, follow, scan, click or unfollow."""
         self._post(f"/_sandbox/users/{openid}/act", {"kind": kind, "scene": scene})
 
+    def oauth_user(self, openid: str | None) -> None:
+        """Choose whose browser the authorize page answers for (None: nobody, no code)."""
+        self._post("/_sandbox/oauth-user", {"openid": openid})
+
     def register_templates(self, *template_ids: str) -> None:
         """Make only registered template ids acceptable (others get 40037)."""
         self._post("/_sandbox/templates", {"template_ids": list(template_ids)})

@@ -7,12 +7,12 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
 
-from bot.sandbox import control, platform_api
+from bot.sandbox import control, oauth, platform_api
 from bot.sandbox.config import SandboxConfig
 from bot.sandbox.state import SandboxState
 from bot.sandbox.wire import ERRMSGS, PlatformError
 
-_PLATFORM_PREFIX = "/cgi-bin/"
+_PLATFORM_PREFIXES = ("/cgi-bin/", "/sns/")
 
 
 def create_sandbox_app(config: SandboxConfig) -> Flask:
@@ -21,6 +21,7 @@ def create_sandbox_app(config: SandboxConfig) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable
     app.extensions["wechat_sandbox"] = SandboxState(config)
     app.register_blueprint(platform_api.bp)
+    app.register_blueprint(oauth.bp)
     app.register_blueprint(control.bp)
     app.before_request(_apply_fault)
     app.before_request(_require_access_token)
@@ -30,7 +31,7 @@ def create_sandbox_app(config: SandboxConfig) -> Flask:
 
 
 def _is_platform_request() -> bool:
-    return request.path.startswith(_PLATFORM_PREFIX)
+    return request.path.startswith(_PLATFORM_PREFIXES)
 
 
 def _apply_fault() -> Response | None:

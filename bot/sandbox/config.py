@@ -19,5 +19,7 @@ class SandboxConfig:
     everyone_follows: bool = False  # demo: every openid counts as a follower on first sight
     permanent_qr_limit: int = 100_000
     mass_monthly_limit: int = 4  # mass messages one user receives per month
+    # Hosts (host or host:port) redirect_uri may name in web authorisation; empty: any.
+    oauth_domains: tuple[str, ...] = ()
     webhook_url: str | None = None  # set both to push TEMPLATESENDJOBFINISH after each send
     webhook_token: str | None = None

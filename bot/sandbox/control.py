@@ -110,6 +110,18 @@ def followers() -> Response:
     return jsonify(ok=True)
 
 
+@bp.post("/oauth-user")
+def oauth_user() -> Response:
+    """Choose whose browser authorises next (`{"openid": "..."}`; null: nobody, no code)."""
+    openid = _body().get("openid")
+    if openid is not None and not isinstance(openid, str):
+        raise _BadRequest("expected {'openid': string or null}")
+    sandbox = state()
+    with sandbox.lock:
+        sandbox.oauth_user = openid or None
+    return jsonify(openid=openid or None)
+
+
 @bp.post("/templates")
 def templates() -> Response:
     """Register template ids; once any is registered, unknown ids get 40037."""

@@ -18,7 +18,8 @@ from bot.sandbox.wire import PlatformError, ok
 bp = Blueprint("sandbox_platform", __name__, url_prefix="/cgi-bin")
 
 #: Paths reachable without an access_token.
-OPEN_PATHS = frozenset({"/cgi-bin/token", "/cgi-bin/stable_token", "/cgi-bin/showqrcode"})
+OPEN_PATHS = frozenset({"/cgi-bin/token", "/cgi-bin/stable_token", "/cgi-bin/showqrcode",
+                        "/sns/oauth2/access_token"})
 
 
 def state() -> SandboxState:

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.sandbox.config import SandboxConfig
 from bot.sandbox.faults import FaultQueue
+from bot.sandbox.oauth_codes import OAuthCodes
 from bot.sandbox.qrcodes import QrBook
 from bot.sandbox.tags import TagBook
 from bot.sandbox.tokens import TokenRegistry
@@ -35,6 +36,8 @@ class SandboxState:
             self.tags = TagBook()
             self.qrcodes = QrBook(self.config.permanent_qr_limit)
             self.faults = FaultQueue()
+            self.oauth = OAuthCodes()
+            self.oauth_user: str | None = None  # who a browser's authorisation is for
             self.templates = set(self.config.templates)
             self.log: list[dict[str, Any]] = []
             self.inboxes: dict[str, list[dict[str, Any]]] = {}

@@ -38,6 +38,13 @@ def openid_of(uow: UnitOfWork, customer_id: int) -> str | None:
     return customer.openid if customer else None
 
 
+def customer_id_of(uow: UnitOfWork, openid: str) -> int | None:
+    """Return the id of the customer with `openid` (a visitor the channel verified), never
+    creating one: a visitor who never followed the account is no customer."""
+    customer = uow.customers.by_openid(openid)
+    return customer.id if customer else None
+
+
 def follow_through_share(uow: UnitOfWork, openid: str, scene: str | None, now: datetime,
                          sla: timedelta) -> ShareInterest | None:
     """Credit a follow or scan through a share scene; an interest scene also opens a lead

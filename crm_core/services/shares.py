@@ -85,14 +85,23 @@ def check_shareable(uow: UnitOfWork, product_code: str) -> None:
 
 
 def record_open(uow: UnitOfWork, claim: ShareClaim, visitor: str, visitor_customer: int | None,
-                now: datetime, batch: timedelta) -> OpenOutcome:
-    """Record an open of a share link by a visitor; the sharer's own opens are not counted."""
+                now: datetime, batch: timedelta, *, verified: bool = False) -> OpenOutcome:
+    """Record an open of a share link by a visitor; the sharer's own opens are not counted.
+
+    `verified`: the channel proved who the visitor is (WeChat web authorisation), so
+    `visitor_customer` (None: not a customer) decides. Otherwise the visitor is known by a
+    cookie only and the first open of a link handed to a customer is taken to be theirs.
+    """
     check_shareable(uow, claim.product)
     share = _ensure(uow, claim)
     own = _sharer_customer(claim.sharer)
-    if visitor_customer is None and claim.direct and own and not uow.shares.has_events(share):
-        # The first open of the link the bot just handed a customer is that customer's own.
+    # Only a guess: the link may have been forwarded before its owner ever opened it.
+    guessed = bool(not verified and visitor_customer is None and claim.direct and own
+                   and not uow.shares.has_events(share))
+    if guessed:
         visitor_customer = own
+    if guessed or (verified and own is not None and visitor_customer == own):
+        # The owner's own open also tells later cookie-only opens that the guess is spent.
         uow.shares.record(_event(share, ShareEventKind.SELF, f"v{visitor}", own, now))
     counted = claim.sharer != f"v{visitor}" and (visitor_customer is None
                                                   or visitor_customer != own)

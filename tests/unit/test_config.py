@@ -16,6 +16,8 @@ def test_minimal_config_gets_documented_defaults() -> None:
     assert settings.webhook.timestamp_window_seconds == 300
     assert settings.database.url.startswith("sqlite:///")
     assert settings.wechat.encoding_aes_key is None
+    assert settings.products.oauth and settings.wechat.oauth_base_url == \
+        "https://open.weixin.qq.com"
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -35,6 +37,9 @@ def test_minimal_config_gets_documented_defaults() -> None:
      "[server] embedded_worker: expected true or false"),
     ({**GOOD, "wechat": {**GOOD["wechat"], "app_id": "app"}},
      "[wechat] app_id: must look like wx"),
+    ({**GOOD, "wechat": {**GOOD["wechat"], "oauth_base_url": "https://open.weixin.qq.com/"}},
+     "[wechat] oauth_base_url: must be an http(s) URL"),
+    ({**GOOD, "products": {"oauth": "sometimes"}}, "[products] oauth: expected true or false"),
 ])
 def test_bad_configuration_names_the_key(data: dict, message: str) -> None:
     with pytest.raises(ConfigError) as error:
