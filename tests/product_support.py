@@ -1,15 +1,23 @@
 """The sample catalogue and helpers shared by the product tests."""
 
+from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask
 
 from crm_core import services
 from crm_core.model import utcnow
 from crm_core.services import ProductCard, read_rows
 from crm_core.services.catalogue import product_values
 from crm_core.unit_of_work import UnitOfWork
+from tests.builders import org, subscribe_xml, text_xml
 from tests.builders import post as post  # the product tests import it from here
+from tests.conftest import runtime
 
 CATALOGUE = Path(__file__).parent / "data" / "products" / "catalogue.csv"
+SHARER = "o-sharer"  # follows SH001-01's code, assessed C3
+SHARED = "稳盈90天理财"  # WM001, R2: shown to the sharer
 
 
 def catalogue_text() -> str:
@@ -52,3 +60,22 @@ def answer_text(platform, response) -> str:  # type: ignore[no-untyped-def]
     """Return everything the customer reads in a reply, as one string."""
     fields = reply_of(platform, response)
     return "\n".join(str(fields.get(k) or "") for k in ("Content", "Title", "Description"))
+
+
+def share_shop(app: Flask, platform) -> Flask:  # type: ignore[no-untyped-def]
+    """Two branches, the sample catalogue and a sharer linked to SH001-01 (C3)."""
+    with runtime(app).uow() as uow:
+        org(uow, {"SH001": ["SH001-01"], "SH002": ["SH002-01"]})
+        import_sample(uow)
+        uow.commit()
+    post(app.test_client(), platform, subscribe_xml(SHARER, "m:SH001-01"))
+    with runtime(app).uow() as uow:
+        services.set_risk_level(uow, SHARER, 3, date.today(), "test", utcnow())
+        uow.commit()
+    return app
+
+
+def handed_link(app: Flask, platform) -> str:  # type: ignore[no-untyped-def]
+    """The path of the share link the bot hands the sharer asking about WM001 (not opened)."""
+    card = reply_of(platform, post(app.test_client(), platform, text_xml(SHARER, SHARED)))
+    return urlsplit(card["Url"]).path

@@ -16,8 +16,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint, redirect, render_template_string, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from bot.sandbox.platform_api import state
-from bot.sandbox.wire import PlatformError
+from bot.sandbox.platform_api import check_credentials, state
 
 bp = Blueprint("sandbox_oauth", __name__)
 SCOPES = frozenset({"snsapi_base", "snsapi_userinfo"})
@@ -75,12 +74,7 @@ def _redirect_allowed(uri: str) -> bool:
 def access_token() -> dict[str, Any]:
     """Exchange a code for the user's openid (and a web access token we never check)."""
     args, sandbox = request.args, state()
-    if args.get("grant_type") != "authorization_code":
-        raise PlatformError(40002)
-    if args.get("appid") != sandbox.config.app_id:
-        raise PlatformError(40013)
-    if args.get("secret") != sandbox.config.app_secret:
-        raise PlatformError(40125)
+    check_credentials(args, "authorization_code")
     with sandbox.lock:
         found = sandbox.oauth.redeem(args.get("code", ""), sandbox.now())
     return {"access_token": secrets.token_urlsafe(48), "expires_in": 7200,

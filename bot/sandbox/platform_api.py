@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import Any
 
 import qrcode
@@ -51,14 +52,20 @@ def stable_token() -> dict[str, Any]:
     return _issue(STABLE, body, force=body.get("force_refresh") is True)
 
 
+def check_credentials(credentials: Mapping[str, Any], grant_type: str) -> None:
+    """Refuse a token request as the platform does: grant type, then appid, then secret."""
+    config = state().config
+    if credentials.get("grant_type") != grant_type:
+        raise PlatformError(40002)
+    if credentials.get("appid") != config.app_id:
+        raise PlatformError(40013)
+    if credentials.get("secret") != config.app_secret:
+        raise PlatformError(40125)
+
+
 def _issue(kind: str, credentials: dict[str, Any], force: bool) -> dict[str, Any]:
     sandbox = state()
-    if credentials.get("grant_type") != "client_credential":
-        raise PlatformError(40002)
-    if credentials.get("appid") != sandbox.config.app_id:
-        raise PlatformError(40013)
-    if credentials.get("secret") != sandbox.config.app_secret:
-        raise PlatformError(40125)
+    check_credentials(credentials, "client_credential")
     with sandbox.lock:
         access_token, expires_in = sandbox.tokens.issue(kind, sandbox.now(), force)
     return {"access_token": access_token, "expires_in": expires_in}

@@ -8,6 +8,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from tests.conftest import APP_ID
+from tests.sandbox_support import SandboxHandle, running_sandbox
+
 CHROMIUM = "/usr/bin/chromium"
 # Without the networking flags Chromium keeps reaching for hosts this machine cannot reach.
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -26,3 +29,10 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[SandboxHandle]:
+    """The WeChat platform stand-in the pages' QR codes and web authorisation go to."""
+    with running_sandbox(app_id=APP_ID) as sandbox:
+        yield sandbox

@@ -1,7 +1,6 @@
 """The product page in real headless Chromium at a phone viewport."""
 
 import io
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,23 +15,16 @@ from bot.config import Settings
 from crm_core import services
 from crm_core.model import Lead, Notice, NoticeKind, utcnow
 from tests.builders import org, subscribe_xml, text_xml
-from tests.conftest import APP_ID, make_settings, runtime
+from tests.conftest import make_settings, runtime
 from tests.console_support import live_server
 from tests.product_support import import_sample, post, reply_of
-from tests.sandbox_support import SandboxHandle, running_sandbox
+from tests.sandbox_support import SandboxHandle
 from tests.unit.qr.readback import decode_qr
 
 PHONE = {"width": 390, "height": 844}
 
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[SandboxHandle]:
-    """The platform the page's QR codes are issued by (one account per module)."""
-    with running_sandbox(app_id=APP_ID) as sandbox:
-        yield sandbox
 
 
 @pytest.fixture

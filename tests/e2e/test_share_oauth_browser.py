@@ -14,20 +14,14 @@ from werkzeug.serving import make_server
 from bot import create_app, texts
 from crm_core.model import ShareEvent
 from tests.builders import org, subscribe_xml, text_xml
-from tests.conftest import APP_ID, make_settings, runtime
+from tests.conftest import make_settings, runtime
 from tests.product_support import import_sample, post, reply_of
-from tests.sandbox_support import SandboxHandle, running_sandbox
+from tests.sandbox_support import SandboxHandle
 
 WECHAT_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
              "(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI")
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[SandboxHandle]:
-    with running_sandbox(app_id=APP_ID) as sandbox:
-        yield sandbox
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import io
 import logging
 import re
 import time
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,15 +20,15 @@ from bot.config import Settings
 from bot.share_tokens import ShareTokens
 from crm_core import services
 from crm_core.model import Customer, Lead, Manager, Notice, NoticeKind, utcnow
-from tests.builders import event_xml, org, subscribe_xml, text_xml
+from tests.builders import event_xml, subscribe_xml, text_xml
 from tests.conftest import APP_ID, WEB_SECRET, make_settings, runtime
-from tests.product_support import import_sample, post, reply_of
+from tests.product_support import SHARED, handed_link, post, reply_of, share_shop
 from tests.sandbox_support import SandboxHandle, running_sandbox
 from tests.unit.qr.readback import decode_qr
 
 CREATE = "/cgi-bin/qrcode/create"
 ACCOUNT = "示例银行"
-PRODUCT = "稳盈90天理财"
+PRODUCT = SHARED
 
 
 @pytest.fixture(scope="module")
@@ -47,21 +46,12 @@ def settings(database_url: str, tmp_path: Path, sandbox: SandboxHandle) -> Setti
 
 @pytest.fixture
 def shop(app, platform):  # type: ignore[no-untyped-def]
-    with runtime(app).uow() as uow:
-        org(uow, {"SH001": ["SH001-01"], "SH002": ["SH002-01"]})
-        import_sample(uow)
-        uow.commit()
-    post(app.test_client(), platform, subscribe_xml("o-sharer", "m:SH001-01"))
-    with runtime(app).uow() as uow:
-        services.set_risk_level(uow, "o-sharer", 3, date.today(), "test", utcnow())
-        uow.commit()
-    return app
+    return share_shop(app, platform)
 
 
-def handed_link(app, platform) -> str:  # type: ignore[no-untyped-def]
+def opened_link(app, platform) -> str:  # type: ignore[no-untyped-def]
     """The sharer asks the bot, gets a link, and opens it first (so it is known as theirs)."""
-    card = reply_of(platform, post(app.test_client(), platform, text_xml("o-sharer", PRODUCT)))
-    link = urlsplit(card["Url"]).path
+    link = handed_link(app, platform)
     app.test_client().get(link)
     return link
 
@@ -113,7 +103,7 @@ def contact(client, page) -> str:  # type: ignore[no-untyped-def]
 
 def test_an_unknown_visitor_gets_a_follow_code_for_the_share_they_opened(shop, platform,
                                                                         sandbox) -> None:
-    link = handed_link(shop, platform)
+    link = opened_link(shop, platform)
     friend = shop.test_client()
     page = visit(friend, link)
     assert page.status_code == 200 and texts.FOLLOW_PROMPT in page.text
@@ -137,7 +127,7 @@ def test_a_customer_we_know_sees_no_follow_code(shop, platform) -> None:
 
 
 def test_a_forwarded_page_credits_the_forwarders_share(shop, platform, sandbox) -> None:
-    link = handed_link(shop, platform)
+    link = opened_link(shop, platform)
     friend = shop.test_client()
     friends_page = visit(friend, link)
     forwarded = friend.get(link).headers["Location"]  # the friend's own page, forwarded
@@ -154,7 +144,7 @@ def test_a_forwarded_page_credits_the_forwarders_share(shop, platform, sandbox) 
 
 def test_forged_tampered_expired_or_mismatched_tokens_get_no_code(shop, platform,
                                                                   sandbox) -> None:
-    link = handed_link(shop, platform)
+    link = opened_link(shop, platform)
     friend = shop.test_client()
     src = image_src(visit(friend, link).text, "follow-code")
     old = ShareTokens(WEB_SECRET, 60, clock=lambda: 1_000.0).issue(services.ShareClaim(
@@ -174,7 +164,7 @@ def test_forged_tampered_expired_or_mismatched_tokens_get_no_code(shop, platform
                          ids=["http-503", "busy", "refused", "timeout"])
 def test_the_platform_failing_gives_503_no_store_and_the_page_still_works(
         shop, platform, sandbox, caplog, fault) -> None:
-    link = handed_link(shop, platform)
+    link = opened_link(shop, platform)
     sandbox.inject({"path": CREATE, **fault})
     friend = shop.test_client()
     page = visit(friend, link)
@@ -206,7 +196,7 @@ def test_a_share_without_a_manager_or_unknown_gives_no_code(shop, sandbox) -> No
 
 def test_the_contact_button_shows_an_interest_code_and_following_it_opens_one_lead(
         shop, platform, sandbox) -> None:
-    link = handed_link(shop, platform)
+    link = opened_link(shop, platform)
     friend = shop.test_client()
     answer = contact(friend, visit(friend, link))
     assert texts.INTEREST_PROMPT.format(product=PRODUCT) in answer
@@ -232,7 +222,7 @@ def test_the_contact_button_shows_an_interest_code_and_following_it_opens_one_le
 
 
 def test_a_follow_code_credits_the_share_but_opens_no_lead(shop, platform) -> None:
-    handed_link(shop, platform)
+    opened_link(shop, platform)
     with runtime(shop).uow() as uow:
         scene = services.share_scene(uow, root_key())
     assert scene == f"m:SH001-01;c:S-{root_key()}"
@@ -245,7 +235,7 @@ def test_a_follow_code_credits_the_share_but_opens_no_lead(shop, platform) -> No
 
 def test_a_follower_of_another_manager_scanning_an_interest_code_keeps_their_manager(
         shop, platform) -> None:
-    handed_link(shop, platform)
+    opened_link(shop, platform)
     post(shop.test_client(), platform, subscribe_xml("o-other", "m:SH002-01"))
     with runtime(shop).uow() as uow:
         scene = services.share_scene(uow, root_key(), interest=True)

@@ -7,7 +7,6 @@ bot gave them before opening it, and the friend was taken for the customer.
 
 import logging
 import re
-from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,17 +17,16 @@ from sqlalchemy import select
 from bot import create_app
 from bot.config import Settings
 from bot.runtime import share_links
-from crm_core import services
-from crm_core.model import Lead, ShareEvent, utcnow
+from crm_core.model import Lead, ShareEvent
 from crm_core.services import ShareClaim
-from tests.builders import org, subscribe_xml, text_xml
+from tests.builders import org, subscribe_xml
 from tests.conftest import APP_ID, make_settings, runtime
-from tests.product_support import import_sample, post, reply_of
+from tests.product_support import SHARER, handed_link, import_sample, post, share_shop
 from tests.sandbox_support import SandboxHandle, running_sandbox
 
 WECHAT = {"User-Agent": "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 MicroMessenger/8.0.50"}
 EXCHANGE = "/sns/oauth2/access_token"
-OWNER, FRIEND = "o-sharer", "o-friend-who-follows"
+OWNER, FRIEND = SHARER, "o-friend-who-follows"
 
 
 @pytest.fixture(scope="module")
@@ -46,21 +44,7 @@ def settings(database_url: str, tmp_path: Path, sandbox: SandboxHandle) -> Setti
 
 @pytest.fixture
 def shop(app, platform):  # type: ignore[no-untyped-def]
-    with runtime(app).uow() as uow:
-        org(uow, {"SH001": ["SH001-01"], "SH002": ["SH002-01"]})
-        import_sample(uow)
-        uow.commit()
-    post(app.test_client(), platform, subscribe_xml(OWNER, "m:SH001-01"))
-    with runtime(app).uow() as uow:
-        services.set_risk_level(uow, OWNER, 3, date.today(), "test", utcnow())
-        uow.commit()
-    return app
-
-
-def handed_link(app, platform) -> str:  # type: ignore[no-untyped-def]
-    """The bot hands the owner a link; nobody has opened it yet."""
-    card = reply_of(platform, post(app.test_client(), platform, text_xml(OWNER, "稳盈90天理财")))
-    return urlsplit(card["Url"]).path
+    return share_shop(app, platform)
 
 
 def local(url: str) -> str:

@@ -2,7 +2,6 @@
 
 import json
 import re
-from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,30 +13,16 @@ from bot.cli_products import products
 from bot.share_tokens import ShareTokens
 from crm_core import services
 from crm_core.model import Lead, Notice, NoticeKind, ShareLink, utcnow
-from tests.builders import org, subscribe_xml, text_xml
+from tests.builders import subscribe_xml
 from tests.conftest import WEB_SECRET, runtime
-from tests.product_support import import_sample, post, reply_of
+from tests.product_support import handed_link, post, share_shop
 
 RISK = "理财非存款、产品有风险、投资须谨慎"
 
 
 @pytest.fixture
 def shop(app, platform):  # type: ignore[no-untyped-def]
-    with runtime(app).uow() as uow:
-        org(uow, {"SH001": ["SH001-01"], "SH002": ["SH002-01"]})
-        import_sample(uow)
-        uow.commit()
-    post(app.test_client(), platform, subscribe_xml("o-sharer", "m:SH001-01"))
-    with runtime(app).uow() as uow:
-        services.set_risk_level(uow, "o-sharer", 3, date.today(), "test", utcnow())
-        uow.commit()
-    return app
-
-
-def handed_link(app, platform) -> str:  # type: ignore[no-untyped-def]
-    card = reply_of(platform, post(app.test_client(), platform,
-                                   text_xml("o-sharer", "稳盈90天理财")))
-    return urlsplit(card["Url"]).path
+    return share_shop(app, platform)
 
 
 def rows(app, stmt) -> list[tuple]:  # type: ignore[no-untyped-def,type-arg]
