@@ -79,3 +79,15 @@ def handed_link(app: Flask, platform) -> str:  # type: ignore[no-untyped-def]
     """The path of the share link the bot hands the sharer asking about WM001 (not opened)."""
     card = reply_of(platform, post(app.test_client(), platform, text_xml(SHARER, SHARED)))
     return urlsplit(card["Url"]).path
+
+
+def rows(app: Flask, stmt) -> list[tuple]:  # type: ignore[no-untyped-def,type-arg]
+    """Run a SELECT against the app's database; return plain tuples."""
+    with runtime(app).engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(stmt)]
+
+
+def board(app: Flask) -> dict:  # type: ignore[type-arg]
+    """Return the share leaderboard as the console's JSON has it."""
+    with runtime(app).uow() as uow:
+        return services.share_leaderboard(uow)

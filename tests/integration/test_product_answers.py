@@ -18,7 +18,7 @@ from crm_core.model import (
 )
 from tests.builders import event_xml, org, subscribe_xml, text_xml
 from tests.conftest import runtime
-from tests.product_support import answer_text, import_sample, post, reply_of, sample_cards
+from tests.product_support import answer_text, import_sample, post, reply_of, rows, sample_cards
 
 RISK = "理财非存款、产品有风险、投资须谨慎"
 PAST = "过往业绩不代表其未来表现"
@@ -46,11 +46,6 @@ def shop(app, platform):  # type: ignore[no-untyped-def]
 
 def ask(app, platform, openid: str, text: str) -> str:  # type: ignore[no-untyped-def]
     return answer_text(platform, post(app.test_client(), platform, text_xml(openid, text)))
-
-
-def rows(app, stmt) -> list[tuple]:  # type: ignore[no-untyped-def,type-arg]
-    with runtime(app).engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(stmt)]
 
 
 def last_detail(app, openid: str) -> dict:  # type: ignore[no-untyped-def,type-arg]

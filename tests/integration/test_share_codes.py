@@ -22,7 +22,7 @@ from crm_core import services
 from crm_core.model import Customer, Lead, Manager, Notice, NoticeKind, utcnow
 from tests.builders import event_xml, subscribe_xml, text_xml
 from tests.conftest import APP_ID, WEB_SECRET, make_settings, runtime
-from tests.product_support import SHARED, handed_link, post, reply_of, share_shop
+from tests.product_support import SHARED, board, handed_link, post, reply_of, rows, share_shop
 from tests.sandbox_support import SandboxHandle, running_sandbox
 from tests.unit.qr.readback import decode_qr
 
@@ -78,16 +78,6 @@ def registry_url(app, scene: str) -> str:  # type: ignore[no-untyped-def]
 
 def root_key() -> str:
     return services.share_key("c1", "WM001", None)  # the sharer is the first customer
-
-
-def rows(app, stmt) -> list[tuple]:  # type: ignore[no-untyped-def,type-arg]
-    with runtime(app).engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(stmt)]
-
-
-def board(app) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    with runtime(app).uow() as uow:
-        return services.share_leaderboard(uow)
 
 
 def contact(client, page) -> str:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from crm_core import services
 from crm_core.model import Lead, Notice, NoticeKind, ShareLink, utcnow
 from tests.builders import subscribe_xml
 from tests.conftest import WEB_SECRET, runtime
-from tests.product_support import handed_link, post, share_shop
+from tests.product_support import board, handed_link, post, rows, share_shop
 
 RISK = "理财非存款、产品有风险、投资须谨慎"
 
@@ -23,16 +23,6 @@ RISK = "理财非存款、产品有风险、投资须谨慎"
 @pytest.fixture
 def shop(app, platform):  # type: ignore[no-untyped-def]
     return share_shop(app, platform)
-
-
-def rows(app, stmt) -> list[tuple]:  # type: ignore[no-untyped-def,type-arg]
-    with runtime(app).engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(stmt)]
-
-
-def board(app) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    with runtime(app).uow() as uow:
-        return services.share_leaderboard(uow)
 
 
 def test_the_sharer_opening_their_own_link_is_not_counted(shop, platform) -> None:
