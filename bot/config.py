@@ -201,6 +201,9 @@ class ProductSettings:
     link_ttl_days: int = field(default=30, metadata=_meta(_positive))
     share_notice_minutes: int = field(default=60, metadata=_meta(_positive))
     follow_code_days: int = field(default=7, metadata=_meta(_temporary_code_days))
+    # A follow without a QR code this many days after the follower (identified by web
+    # authorisation) opened a shared page is credited to that share.
+    follow_window_days: int = field(default=7, metadata=_meta(_positive))
     # Identify visitors inside WeChat by silent web authorisation (needs [wechat] app_secret).
     oauth: bool = True
 

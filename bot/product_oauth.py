@@ -20,7 +20,14 @@ from werkzeug.wrappers import Response as BaseResponse
 from bot import oauth_state
 from bot.config import Settings
 from bot.runtime import Runtime
-from bot.share_tokens import Signer, Visitor, new_visitor, read_visitor, visitor_cookie
+from bot.share_tokens import (
+    Signer,
+    Visitor,
+    new_visitor,
+    openid_visitor_id,
+    read_visitor,
+    visitor_cookie,
+)
 from bot.wechat import oauth
 from bot.wechat.errors import WeChatApiError
 from crm_core import services
@@ -92,7 +99,7 @@ def callback() -> BaseResponse:
     destination = going or _safe_next(request.args.get("next", ""))
     if destination is None:
         abort(404)
-    verified = _identify(visitor, request.args.get("code", ""), now) if going else None
+    verified = _identify(visitor, signer, request.args.get("code", ""), now) if going else None
     if going is None:
         _fell_back("state refused (forged, replayed, expired or another browser's)")
     response = redirect(f"{destination}{'&' if '?' in destination else '?'}{DONE}=1", code=302)
@@ -100,7 +107,7 @@ def callback() -> BaseResponse:
     return with_visitor(response, signer, verified or replace(visitor, oauth_at=now))
 
 
-def _identify(visitor: Visitor, code: str, now: int) -> Visitor | None:
+def _identify(visitor: Visitor, signer: Signer, code: str, now: int) -> Visitor | None:
     if not code:
         _fell_back("no code (authorisation declined)")
         return None
@@ -115,7 +122,10 @@ def _identify(visitor: Visitor, code: str, now: int) -> Visitor | None:
         return None
     with _runtime().uow() as uow:
         customer_id = services.customer_id_of(uow, openid)
-    return Visitor(visitor.id, customer_id, verified=True, oauth_at=now)
+    # Not a customer yet: known by their openid's keyed id, so that following later (by any
+    # way, even by searching the account) is credited to the share they opened.
+    who = visitor.id if customer_id else openid_visitor_id(signer, openid)
+    return Visitor(who, customer_id, verified=True, oauth_at=now)
 
 
 def _safe_next(path: str) -> str | None:

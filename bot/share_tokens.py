@@ -102,6 +102,13 @@ def new_visitor() -> Visitor:
     return Visitor(secrets.token_hex(8))
 
 
+def openid_visitor_id(signer: Signer, openid: str) -> str:
+    """Return the visitor id of a WeChat user known by openid (web authorisation) who is not
+    yet a customer: the same in every browser, and the same when they follow later, so their
+    follow can be credited to the share they opened. Keyed: it does not reveal the openid."""
+    return f"o{signer.sign('visitor-openid', openid)}"
+
+
 def visitor_cookie(signer: Signer, visitor: Visitor) -> str:
     """Return the signed cookie value for a visitor."""
     value = (f"{visitor.id}.{visitor.customer_id or ''}.{visitor.oauth_at or ''}"
@@ -134,3 +141,7 @@ class ShareLinks:
     def page_path(self, claim: ShareClaim) -> str:
         """Return the product page path carrying a claim (on the host that was asked)."""
         return f"/p/{claim.product}?t={self.tokens.issue(claim)}"
+
+    def visitor_of(self, openid: str) -> str:
+        """Return the visitor reference (as share events store it) of a user by openid."""
+        return f"v{openid_visitor_id(self.tokens.signer, openid)}"

@@ -148,7 +148,9 @@ class ShareEvent(Base):
     """One visitor's opens (or follow, or lead) through one share link: unique per visitor."""
 
     __tablename__ = "share_events"
-    __table_args__ = (UniqueConstraint("share_id", "kind", "visitor"),)
+    __table_args__ = (UniqueConstraint("share_id", "kind", "visitor"),
+                      # a follower's earlier opens, found by their visitor reference
+                      Index("ix_share_events_visitor", "visitor", "kind", "first_at"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     share_id: Mapped[int] = mapped_column(ForeignKey("share_links.id"))

@@ -1,5 +1,6 @@
 """The product catalogue and share tracking in SQL."""
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -120,6 +121,14 @@ class SqlShares:
                 .where(ShareLink.root_customer_id == root_customer_id,
                        ShareLink.product_code == product_code, ShareEvent.kind == "open"))
         return int(self.session.scalar(stmt) or 0)
+
+    def last_opened_by(self, visitor: str, since: datetime) -> ShareLink | None:
+        """Return the share a visitor opened most recently since `since`, if any."""
+        stmt = (select(ShareLink).join(ShareEvent, ShareEvent.share_id == ShareLink.id)
+                .where(ShareEvent.visitor == visitor, ShareEvent.kind == "open",
+                       ShareEvent.first_at >= since)
+                .order_by(ShareEvent.first_at.desc(), ShareEvent.id.desc()).limit(1))
+        return self.session.scalar(stmt)
 
     def has_events(self, share: ShareLink) -> bool:
         """Return True if anything was ever recorded on this share."""

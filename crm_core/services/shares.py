@@ -126,6 +126,14 @@ def share_scene(uow: UnitOfWork, key: str, *, interest: bool = False) -> str | N
     return f"m:{manager.code};{campaign}" if manager else campaign
 
 
+def opened_share_scene(uow: UnitOfWork, visitor: str, since: datetime) -> str | None:
+    """Return the follow scene of the share a visitor last opened since `since`: a follow
+    without a QR scene (the account searched, say) by someone the platform identified on a
+    shared page is credited to that share, and links them to its manager."""
+    share = uow.shares.last_opened_by(visitor, since)
+    return share_scene(uow, share.key) if share else None
+
+
 def page_share_scene(uow: UnitOfWork, claim: ShareClaim, visitor: str, *,
                      interest: bool = False) -> str | None:
     """Return the scene a visitor of a page scans to follow through the share they opened.

@@ -7,21 +7,22 @@ bot gave them before opening it, and the friend was taken for the customer.
 
 import logging
 import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot import create_app
 from bot.config import Settings
 from bot.runtime import share_links
-from crm_core.model import Lead, ShareEvent
+from crm_core.model import Lead, ShareEvent, utcnow
 from crm_core.services import ShareClaim
 from tests.builders import org, subscribe_xml
 from tests.conftest import APP_ID, make_settings, runtime
-from tests.product_support import SHARER, handed_link, import_sample, post, share_shop
+from tests.product_support import SHARER, board, handed_link, import_sample, post, share_shop
 from tests.sandbox_support import SandboxHandle, running_sandbox
 
 WECHAT = {"User-Agent": "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 MicroMessenger/8.0.50"}
@@ -225,3 +226,27 @@ def test_no_redirect_when_oauth_is_off_or_cannot_work(database_url, tmp_path, sa
 def test_a_bad_token_is_refused_before_any_redirect(shop, sandbox) -> None:
     assert shop.test_client().get("/s/forged.token", headers=WECHAT).status_code == 404
     assert shop.test_client().get("/oauth/wechat?state=x&code=y").status_code == 404
+
+
+def manager_of(app, openid: str) -> str | None:  # type: ignore[no-untyped-def]
+    with runtime(app).uow() as uow:
+        customer = uow.customers.by_openid(openid)
+        link = customer.current_link if customer else None
+        return link.manager.code if link else None
+
+
+def test_a_follow_without_a_code_is_credited_to_the_share_the_reader_opened(
+        shop, platform, sandbox, http) -> None:
+    link = handed_link(shop, platform)
+    open_in_wechat(shop.test_client(), link, sandbox, http, "o-reader")
+    open_in_wechat(shop.test_client(), link, sandbox, http, "o-old-reader")
+    with runtime(shop).engine.begin() as connection:  # o-old-reader opened it 8 days ago
+        connection.execute(update(ShareEvent).where(ShareEvent.id == 2).values(
+            first_at=utcnow() - timedelta(days=8)))
+    for openid in ("o-reader", "o-old-reader", "o-never-opened-anything"):
+        post(shop.test_client(), platform, subscribe_xml(openid))  # the account searched
+    assert manager_of(shop, "o-reader") == "SH001-01"  # the sharer's manager
+    assert manager_of(shop, "o-old-reader") is None  # outside [products] follow_window_days
+    assert manager_of(shop, "o-never-opened-anything") is None
+    follows = [row for row in opens(shop) if row[0] == "follow"]
+    assert len(follows) == 1 and board(shop)["managers"][0]["follows"] == 1
