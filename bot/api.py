@@ -124,6 +124,13 @@ def customer(customer_id: int) -> Response:
     return jsonify(card)
 
 
+@bp.get("/shares/leaderboard")
+def share_leaderboard() -> Response:
+    """Opens, follows and leads brought by shares credited to the caller's scope."""
+    with work() as uow:
+        return jsonify(services.share_leaderboard(uow, _scope()))
+
+
 @bp.get("/branches/<code>")
 def branch(code: str) -> Response:
     """A branch's overview (branch heads: their own; head office: any)."""

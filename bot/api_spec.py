@@ -57,6 +57,9 @@ OPENAPI: dict[str, Any] = {
             body={"type": "object", "required": ["from", "to"], "properties": {
                 "from": {"type": "string"}, "to": {"type": "string"},
                 "customers": {"type": "array", "items": {"type": "integer"}}}})},
+        "/api/v1/shares/leaderboard": {"get": _op(
+            "Opens (unique visitors), follows and leads brought by shares, per manager and per "
+            "customer")},
         "/api/v1/notices": {"get": _op("Notices", params=[_STATUS])},
         "/api/v1/notices/{notice_id}/retry": {"post": _op(
             "Retry a notice", params=[_path_id("notice_id")])},

@@ -1,4 +1,5 @@
-"""Console page for the product catalogue: the list, and imports with a row-level report."""
+"""Console pages for products: the catalogue (list, imports with a row-level report) and the
+share leaderboard."""
 
 from pathlib import Path
 
@@ -53,3 +54,12 @@ def _import() -> tuple[list[RowError], int]:
     flash(f"导入完成：新增 {len(report.created)}，更新 {len(report.updated)}，"
           f"未变 {report.unchanged}。")
     return [], 200
+
+
+@bp.get("/shares")
+@login_required
+def shares() -> str:
+    """The share leaderboard of the shares credited to the caller's scope (no reward: service)."""
+    with work() as uow:
+        board = services.share_leaderboard(uow, scope())
+    return render_template("console/shares.html", board=board)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from crm_core.model import (
     Customer,
+    Manager,
     Product,
     ProductVersion,
     RecommendationPref,
@@ -135,11 +136,18 @@ class SqlShares:
         stmt = select(ShareEvent.id).where(ShareEvent.share_id == share.id).limit(1)
         return self.session.scalar(stmt) is not None
 
-    def board(self, by: str) -> list[tuple[Any, ...]]:
-        """Return (root id, event kind, distinct visitors, links) per root customer or manager."""
+    def board(self, by: str, manager_id: int | None = None,
+              branch_id: int | None = None) -> list[tuple[Any, ...]]:
+        """Return (root id, event kind, distinct visitors, links) per root customer or manager,
+        of the shares credited to one manager or to the managers of one branch if given."""
         root = ShareLink.root_manager_id if by == "manager" else ShareLink.root_customer_id
         stmt = (select(root, ShareEvent.kind, func.count(func.distinct(ShareEvent.visitor)),
                        func.count(func.distinct(ShareLink.id)))
                 .join(ShareEvent, ShareEvent.share_id == ShareLink.id)
                 .where(root.is_not(None)).group_by(root, ShareEvent.kind))
+        if manager_id is not None:
+            stmt = stmt.where(ShareLink.root_manager_id == manager_id)
+        if branch_id is not None:
+            stmt = stmt.join(Manager, Manager.id == ShareLink.root_manager_id).where(
+                Manager.branch_id == branch_id)
         return [tuple(row) for row in self.session.execute(stmt)]

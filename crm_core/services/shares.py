@@ -16,8 +16,10 @@ from crm_core.model import (
     Customer,
     NoticeKind,
     NoticeStatus,
+    Scope,
     ShareEventKind,
     ShareLink,
+    StaffRole,
     parse_scene,
 )
 from crm_core.model.scene import SceneError
@@ -248,15 +250,24 @@ def _notify_opens(uow: UnitOfWork, share: ShareLink, now: datetime, batch: timed
         notice.payload = payload
 
 
-def share_leaderboard(uow: UnitOfWork) -> dict[str, list[dict[str, Any]]]:
+def share_leaderboard(uow: UnitOfWork,
+                      scope: Scope | None = None) -> dict[str, list[dict[str, Any]]]:
     """Return opens (unique visitors), follows and leads brought by shares, per manager and
-    per customer, most opens first."""
-    return {"managers": _board(uow, "manager"), "customers": _board(uow, "customer")}
+    per customer, most opens first: of the shares credited to the scope's manager or branch
+    (a manager, a branch head), or all of them (head office; no scope: the CLI)."""
+    manager_id = branch_id = None
+    if scope is not None and scope.role is StaffRole.MANAGER:
+        manager_id = scope.manager_id if scope.manager_id is not None else -1
+    elif scope is not None and scope.role is StaffRole.BRANCH_HEAD:
+        branch_id = scope.branch_id if scope.branch_id is not None else -1
+    return {"managers": _board(uow, "manager", manager_id, branch_id),
+            "customers": _board(uow, "customer", manager_id, branch_id)}
 
 
-def _board(uow: UnitOfWork, by: str) -> list[dict[str, Any]]:
+def _board(uow: UnitOfWork, by: str, manager_id: int | None,
+           branch_id: int | None) -> list[dict[str, Any]]:
     totals: dict[int, dict[str, int]] = {}
-    for root, kind, visitors, _links in uow.shares.board(by):
+    for root, kind, visitors, _links in uow.shares.board(by, manager_id, branch_id):
         if kind == ShareEventKind.SELF:
             continue
         totals.setdefault(int(root), {"opens": 0, "follows": 0, "leads": 0})[kind + "s"] = \

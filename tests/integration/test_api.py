@@ -1,6 +1,7 @@
 """The JSON API: bearer tokens, every endpoint's scope rule, stable JSON errors, OpenAPI."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -11,6 +12,7 @@ from crm_core import services
 from crm_core.model import utcnow
 from tests.conftest import WEB_SECRET, runtime
 from tests.console_support import STAFF, World, populate
+from tests.product_support import import_sample
 
 
 @pytest.fixture
@@ -115,3 +117,21 @@ def test_openapi_document_describes_every_route(app, client) -> None:  # type: i
               and not rule.rule.endswith("openapi.json")
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert served == documented
+
+
+@pytest.mark.parametrize(("who", "managers"), [("m1", ["SH001-01"]), ("m2", ["SH001-02"]),
+                                               ("head", ["SH001-01", "SH001-02"]),
+                                               ("admin", ["SH001-01", "SH001-02", "SH002-01"])])
+def test_the_share_leaderboard_follows_the_scope(app: Flask, world: World, call, who: str,
+                                                 managers: list[str]) -> None:  # type: ignore[no-untyped-def]
+    with runtime(app).uow() as uow:
+        import_sample(uow)
+        for customer_id in world.customers.values():  # each customer's link opened twice
+            for visitor in ("friend-a", "friend-b"):
+                services.record_open(uow, services.ShareClaim(f"c{customer_id}", "WM001"),
+                                     visitor, None, utcnow(), timedelta(hours=1))
+        uow.commit()
+    board = call(who, "GET", "/shares/leaderboard").json
+    assert sorted(row["manager"] for row in board["managers"]) == managers
+    assert len(board["customers"]) == len(managers)
+    assert all(row["opens"] == 2 for row in board["managers"] + board["customers"])
