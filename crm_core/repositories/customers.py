@@ -17,11 +17,15 @@ from crm_core.repositories.base import DuplicateError
 
 
 class SqlCustomers:
-    """Customers in SQL, remembered by openid for the rest of the unit of work."""
+    """Customers in SQL, remembered by openid for the rest of the unit of work.
+
+    A miss is remembered too: customers are only created through `add`, which replaces it,
+    so a first message (handler, then its interaction) looks its sender up once.
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.seen: dict[str, Customer] = {}
+        self.seen: dict[str, Customer | None] = {}
 
     def by_openid(self, openid: str) -> Customer | None:
         """Return the customer with this openid, with links, managers and branches, in one query."""
@@ -31,8 +35,7 @@ class SqlCustomers:
                 .options(joinedload(Customer.links).joinedload(ManagerLink.manager)
                          .joinedload(Manager.branch)))
         customer = self.session.scalars(stmt).unique().one_or_none()
-        if customer is not None:
-            self.seen[openid] = customer
+        self.seen[openid] = customer
         return customer
 
     def add(self, customer: Customer) -> None:
