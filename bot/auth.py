@@ -50,7 +50,9 @@ def authenticate(runtime: Runtime, username: str, password: str, ip: str) -> Sco
 
 def init_auth(app: Flask, runtime: Runtime) -> None:
     """Configure sessions and the login manager."""
+    previous = runtime.settings.web.previous_secret_key
     app.config.update(SECRET_KEY=runtime.settings.web.secret_key,
+                      SECRET_KEY_FALLBACKS=[previous] if previous else [],
                       PERMANENT_SESSION_LIFETIME=SESSION_IDLE,
                       SESSION_REFRESH_EACH_REQUEST=True, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax",

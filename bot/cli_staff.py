@@ -90,3 +90,33 @@ def customers_name(cli: Cli, openid: str, name: str) -> None:
             services.set_customer_details(uow, openid, name, None, OPERATOR, utcnow())
         uow.commit()
     click.echo(f"{openid} is now called {name}")
+
+
+@customers.command("rotate-phones")
+@click.option("--batch", default=500, show_default=True, help="Customers per transaction.")
+@pass_cli
+def customers_rotate_phones(cli: Cli, batch: int) -> None:
+    """Re-encrypt every stored phone number under the current [web] secret_key.
+
+    Run it after moving the old secret to `previous_secret_key`; once it reports no unreadable
+    number, `previous_secret_key` can go (after share links' `link_ttl_days`, which it signs).
+    """
+    web = cli.settings.web
+    cipher = PhoneCipher(web.secret_key, web.previous_secret_key)
+    after = rotated = unreadable = 0
+    while True:
+        with cli.runtime.uow() as uow:
+            done = services.rotate_phones(uow, cipher.rotate, after, batch)
+            if done is None:
+                break
+            uow.commit()
+        after, rotated, unreadable = done.last_id, rotated + done.rotated, \
+            unreadable + done.unreadable
+    with cli.runtime.uow() as uow:
+        services.audit(uow, utcnow(), OPERATOR, "pii_rotated", "customers.phone",
+                       {"rotated": rotated, "unreadable": unreadable})
+        uow.commit()
+    click.echo(f"{rotated} phone numbers re-encrypted under the current key")
+    if unreadable:
+        raise click.ClickException(f"{unreadable} phone numbers are encrypted under neither "
+                                   "secret_key nor previous_secret_key: left as they are")

@@ -90,6 +90,10 @@ class WebSettings:
         _check(r"\S{32,}", "must be at least 32 characters (e.g. `openssl rand -hex 32`)")))
     public_base_url: str = field(default="http://127.0.0.1:8000", metadata=_meta(
         _check(r"https?://\S+[^/]", "must be an http(s) URL without a trailing slash")))
+    # During a rotation: the secret before `secret_key`. Still accepted for sessions, share
+    # links and cookies; still decrypts phone numbers until `customers rotate-phones` ran.
+    previous_secret_key: str | None = field(default=None, repr=False, metadata=_meta(
+        _check(r"\S{32,}", "must be at least 32 characters")))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 import base64
 import re
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -11,13 +11,12 @@ MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
 class PhoneCipher:
-    """Encrypts and decrypts mobile numbers with a key derived from `[web] secret_key`."""
+    """Encrypts and decrypts mobile numbers with a key derived from `[web] secret_key`; during
+    a rotation, numbers encrypted under `previous_secret_key` still decrypt until rotated."""
 
-    def __init__(self, secret_key: str) -> None:
-        # A key of its own (HKDF with a purpose label), so sessions and PII never share one.
-        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                   info=b"branchlink pii v1").derive(secret_key.encode())
-        self.fernet = Fernet(base64.urlsafe_b64encode(key))
+    def __init__(self, secret_key: str, previous_secret_key: str | None = None) -> None:
+        keys = [secret_key] + ([previous_secret_key] if previous_secret_key else [])
+        self.fernet = MultiFernet([_fernet(key) for key in keys])
 
     def encrypt(self, phone: str) -> tuple[str, str]:
         """Return the ciphertext and the last four digits of a valid mainland mobile number."""
@@ -32,3 +31,17 @@ class PhoneCipher:
             return self.fernet.decrypt(cipher.encode()).decode()
         except InvalidToken:
             return None
+
+    def rotate(self, cipher: str) -> str | None:
+        """Return the ciphertext re-encrypted under the current key (None: under no known key)."""
+        try:
+            return self.fernet.rotate(cipher.encode()).decode()
+        except InvalidToken:
+            return None
+
+
+def _fernet(secret_key: str) -> Fernet:
+    # A key of its own (HKDF with a purpose label), so sessions and PII never share one.
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+               info=b"branchlink pii v1").derive(secret_key.encode())
+    return Fernet(base64.urlsafe_b64encode(key))

@@ -51,7 +51,8 @@ def _runtime() -> Runtime:
 
 def current_visitor() -> tuple[Visitor, Signer]:
     """Return the visitor named by the request's cookie (a new one if none) and the signer."""
-    signer = Signer(_runtime().settings.web.secret_key)
+    web = _runtime().settings.web
+    signer = Signer(web.secret_key, web.previous_secret_key)
     return read_visitor(signer, request.cookies.get(COOKIE)) or new_visitor(), signer
 
 

@@ -56,7 +56,8 @@ def build_runtime(settings: Settings) -> Runtime:
 def share_links(settings: Settings) -> ShareLinks:
     """Return the share-link maker for the configured secret and public address."""
     ttl = settings.products.link_ttl_days * 86400
-    return ShareLinks(ShareTokens(settings.web.secret_key, ttl), settings.web.public_base_url)
+    tokens = ShareTokens(settings.web.secret_key, ttl, previous=settings.web.previous_secret_key)
+    return ShareLinks(tokens, settings.web.public_base_url)
 
 
 def build_cipher(settings: Settings) -> MessageCipher | None:

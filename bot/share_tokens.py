@@ -12,7 +12,7 @@ import json
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crm_core.services import ShareClaim
 
@@ -40,26 +40,35 @@ def _unb64(text: str) -> bytes:
 
 @dataclass(frozen=True)
 class Signer:
-    """HMAC signatures under one secret, separated by purpose."""
+    """HMAC signatures under one secret, separated by purpose; during a rotation the previous
+    secret's signatures are still accepted (never made)."""
 
-    secret: str
+    secret: str = field(repr=False)
+    previous: str | None = field(default=None, repr=False)
 
     def sign(self, purpose: str, text: str) -> str:
         """Return the signature of `text` for `purpose`."""
-        mac = hmac.new(self.secret.encode(), f"{purpose}|{text}".encode(), hashlib.sha256)
-        return _b64(mac.digest()[:SIGNATURE_BYTES])
+        return _mac(self.secret, purpose, text)
 
     def check(self, purpose: str, text: str, signature: str) -> bool:
         """Return True if `signature` is the signature of `text` (constant time)."""
-        return hmac.compare_digest(self.sign(purpose, text), signature)
+        good = hmac.compare_digest(self.sign(purpose, text), signature)
+        if self.previous is not None:
+            good |= hmac.compare_digest(_mac(self.previous, purpose, text), signature)
+        return good
+
+
+def _mac(secret: str, purpose: str, text: str) -> str:
+    mac = hmac.new(secret.encode(), f"{purpose}|{text}".encode(), hashlib.sha256)
+    return _b64(mac.digest()[:SIGNATURE_BYTES])
 
 
 class ShareTokens:
     """Issue and verify share tokens."""
 
-    def __init__(self, secret: str, ttl_seconds: int,
-                 clock: Callable[[], float] = time.time) -> None:
-        self.signer, self.ttl, self.clock = Signer(secret), ttl_seconds, clock
+    def __init__(self, secret: str, ttl_seconds: int, clock: Callable[[], float] = time.time,
+                 previous: str | None = None) -> None:
+        self.signer, self.ttl, self.clock = Signer(secret, previous), ttl_seconds, clock
 
     def issue(self, claim: ShareClaim) -> str:
         """Return a token for the claim, valid for the configured time."""

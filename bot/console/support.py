@@ -61,4 +61,5 @@ def client_ip() -> str:
 
 def phone_cipher() -> PhoneCipher:
     """Return the cipher for personal data."""
-    return PhoneCipher(runtime().settings.web.secret_key)
+    web = runtime().settings.web
+    return PhoneCipher(web.secret_key, web.previous_secret_key)

@@ -43,6 +43,12 @@ class SqlCustomers:
         self.session.add(customer)
         self.seen[customer.openid] = customer
 
+    def with_phone(self, after_id: int, limit: int) -> list[Customer]:
+        """Return the next customers (by id, after `after_id`) with an encrypted phone."""
+        stmt = (select(Customer).where(Customer.id > after_id, Customer.phone_cipher.is_not(None))
+                .order_by(Customer.id).limit(limit))
+        return list(self.session.scalars(stmt))
+
 
 class SqlActivity:
     """Interactions and touches in SQL."""

@@ -2,6 +2,8 @@
 
 import hashlib
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -59,6 +61,33 @@ def set_customer_details(uow: UnitOfWork, openid: str, name: str | None,
     if phone is not None:
         customer.phone_cipher, customer.phone_last4 = phone
         audit(uow, now, actor, "phone_recorded", openid)
+
+
+@dataclass(frozen=True)
+class RotationBatch:
+    """One batch of re-encrypted phone numbers: where it ended and what it did."""
+
+    last_id: int
+    rotated: int
+    unreadable: int
+
+
+def rotate_phones(uow: UnitOfWork, rotate: Callable[[str], str | None], after_id: int,
+                  limit: int) -> RotationBatch | None:
+    """Re-encrypt the stored phone numbers of the next `limit` customers after `after_id`
+    under the current key (`rotate` returns None for one under no known key, left as it is);
+    None when no customer is left."""
+    customers = uow.customers.with_phone(after_id, limit)
+    if not customers:
+        return None
+    rotated = unreadable = 0
+    for customer in customers:
+        fresh = rotate(customer.phone_cipher or "")
+        if fresh is None:
+            unreadable += 1
+        else:
+            customer.phone_cipher, rotated = fresh, rotated + 1
+    return RotationBatch(customers[-1].id, rotated, unreadable)
 
 
 def login_allowed(uow: UnitOfWork, username: str, now: datetime, max_failures: int,

@@ -1,0 +1,110 @@
+"""Rotating `[web] secret_key`: nothing signed or encrypted under the old one is lost."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from sqlalchemy import select
+
+from bot import create_app
+from bot.cli_base import Cli
+from bot.cli_staff import customers
+from bot.pii import PhoneCipher
+from bot.share_tokens import ShareTokens
+from crm_core import services
+from crm_core.model import AuditEvent, Customer, utcnow
+from tests.conftest import WEB_SECRET, make_settings, runtime
+from tests.console_support import login, populate
+from tests.product_support import import_sample
+
+NEW_SECRET = "new-web-secret-after-rotation-0123456789abcdef"
+PHONE = "13812345678"
+CUSTOMER = "c1-sh001-01"  # m1's customer: m1 sees the whole number
+
+
+def rotated_app(database_url: str, tmp_path: Path, previous: str | None) -> Flask:
+    return create_app(make_settings(database_url, tmp_path, web={
+        "secret_key": NEW_SECRET, "previous_secret_key": previous}))
+
+
+def phone_seen_by_m1(app: Flask, customer_id: int) -> str:
+    staff = app.test_client()
+    login(staff, "m1")
+    page = staff.get(f"/console/customers/{customer_id}").text
+    return page.split('id="phone">')[1].split("<")[0]
+
+
+def rotate(app: Flask):  # type: ignore[no-untyped-def]
+    cli = Cli(None)
+    cli.__dict__["runtime"] = runtime(app)
+    cli.__dict__["settings"] = runtime(app).settings
+    return CliRunner().invoke(customers, ["rotate-phones", "--batch", "2"], obj=cli)
+
+
+def test_phones_stay_readable_through_a_rotation(app: Flask, database_url: str,
+                                                 tmp_path: Path) -> None:
+    world = populate(runtime(app))
+    old = PhoneCipher(WEB_SECRET)
+    with runtime(app).uow() as uow:  # three numbers under the old secret: two batches of 2
+        for openid in world.customers:
+            services.set_customer_details(uow, openid, None, old.encrypt(PHONE), "test",
+                                          utcnow())
+        uow.commit()
+    customer_id = world.customers[CUSTOMER]
+    during = rotated_app(database_url, tmp_path, previous=WEB_SECRET)
+    assert phone_seen_by_m1(during, customer_id) == PHONE
+    result = rotate(during)
+    assert result.exit_code == 0, result.output
+    assert "3 phone numbers re-encrypted" in result.output
+    after = rotated_app(database_url, tmp_path, previous=None)
+    assert phone_seen_by_m1(after, customer_id) == PHONE
+    with runtime(after).engine.connect() as connection:
+        ciphers = connection.scalars(select(Customer.phone_cipher)
+                                     .where(Customer.phone_cipher.is_not(None))).all()
+        event = connection.execute(select(AuditEvent.detail)
+                                   .where(AuditEvent.action == "pii_rotated")).one()
+    assert all(PhoneCipher(NEW_SECRET).decrypt(c) == PHONE for c in ciphers)
+    assert all(old.decrypt(c) is None for c in ciphers)
+    assert event.detail == {"rotated": 3, "unreadable": 0}
+
+
+def test_a_number_under_an_unknown_key_is_reported_and_kept(app: Flask, database_url: str,
+                                                            tmp_path: Path) -> None:
+    world = populate(runtime(app))
+    stranger = PhoneCipher("some-other-secret-nobody-configured-0123456789")
+    with runtime(app).uow() as uow:
+        services.set_customer_details(uow, CUSTOMER, None, stranger.encrypt(PHONE), "test",
+                                      utcnow())
+        uow.commit()
+    result = rotate(rotated_app(database_url, tmp_path, previous=WEB_SECRET))
+    assert result.exit_code == 1 and "1 phone numbers are encrypted under neither" in result.output
+    with runtime(app).engine.connect() as connection:
+        kept = connection.scalar(select(Customer.phone_cipher)
+                                 .where(Customer.id == world.customers[CUSTOMER]))
+    assert kept is not None and stranger.decrypt(kept) == PHONE
+
+
+@pytest.mark.parametrize(("previous", "status"), [(WEB_SECRET, 302), (None, 404)])
+def test_share_links_signed_before_the_rotation(app: Flask, database_url: str, tmp_path: Path,
+                                                previous: str | None, status: int) -> None:
+    populate(runtime(app))
+    with runtime(app).uow() as uow:
+        import_sample(uow)
+        uow.commit()
+    token = ShareTokens(WEB_SECRET, 3600).issue(services.ShareClaim("mSH001-01", "WM001"))
+    client = rotated_app(database_url, tmp_path, previous).test_client()
+    assert client.get(f"/s/{token}").status_code == status
+
+
+@pytest.mark.parametrize(("previous", "status"), [(WEB_SECRET, 200), (None, 302)])
+def test_console_sessions_survive_the_rotation(app: Flask, database_url: str, tmp_path: Path,
+                                               previous: str | None, status: int) -> None:
+    populate(runtime(app))
+    staff = app.test_client()
+    login(staff, "m1")
+    cookie = staff.get_cookie("session")
+    assert cookie is not None
+    client = rotated_app(database_url, tmp_path, previous).test_client()
+    client.set_cookie("session", cookie.value)
+    assert client.get("/console/leads").status_code == status  # 302: back to the login
