@@ -13,7 +13,7 @@ ERRORS = {403: "您无权查看该内容。", 404: "页面不存在。", 400: "�
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Create the web application for `settings` (default: $BRANCHLINK_CONFIG + environment)."""
-    from bot import api, console, product_oauth, product_pages, webhook
+    from bot import api, console, product_oauth, product_pages, product_share, webhook
     from bot.auth import init_auth
 
     settings = settings or load_settings()
@@ -26,7 +26,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     # The platform signs its callbacks and API clients send bearer tokens: no CSRF there.
     csrf.exempt(webhook.bp)
     csrf.exempt(api.bp)
-    for blueprint in (webhook.bp, console.bp, api.bp, product_pages.bp, product_oauth.bp):
+    for blueprint in (webhook.bp, console.bp, api.bp, product_pages.bp, product_oauth.bp,
+                      product_share.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _console_error)
     app.jinja_env.globals["label"] = texts.label

@@ -8,23 +8,23 @@ import redis
 
 from bot.config import Settings
 from bot.wechat.api import WeChatApi
-from bot.wechat.token_store import RedisTokenStore, TokenStore
+from bot.wechat.token_store import ACCESS_TOKEN, JSAPI_TICKET, RedisTokenStore, TokenStore
 from crm_core import services
 from crm_core.model import utcnow
 from crm_core.unit_of_work import UnitOfWork
 
 
 class DatabaseTokenStore:
-    """A TokenStore in the CRM database: the `shared_values` row of the account's token.
+    """A TokenStore in the CRM database: one `shared_values` row (access token, JS-SDK ticket).
 
     Reads are cached in the process for a few seconds: a token replaced by another process
     stays valid on the platform for minutes, and a rejected one is refreshed through the lock.
     """
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], app_id: str,
-                 cache_seconds: float = 30.0) -> None:
+                 cache_seconds: float = 30.0, name: str = ACCESS_TOKEN) -> None:
         self.uow_factory = uow_factory
-        self.key = f"wechat:access_token:{app_id}"
+        self.key = f"wechat:{name}:{app_id}"
         self.cache_seconds = cache_seconds
         self._cached: tuple[str, float] | None = None  # (token, monotonic deadline)
 
@@ -66,12 +66,13 @@ class DatabaseTokenStore:
             uow.commit()
 
 
-def build_token_store(settings: Settings, uow_factory: Callable[[], UnitOfWork]) -> TokenStore:
-    """Return the configured shared token store (database by default, or Redis)."""
+def build_token_store(settings: Settings, uow_factory: Callable[[], UnitOfWork],
+                      name: str = ACCESS_TOKEN) -> TokenStore:
+    """Return the configured shared store of `name` (database by default, or Redis)."""
     if settings.token_store.backend == "redis":
         client = redis.Redis.from_url(settings.token_store.redis_url)
-        return RedisTokenStore(client, f"branchlink:{settings.wechat.app_id}")
-    return DatabaseTokenStore(uow_factory, settings.wechat.app_id)
+        return RedisTokenStore(client, f"branchlink:{settings.wechat.app_id}", name)
+    return DatabaseTokenStore(uow_factory, settings.wechat.app_id, name=name)
 
 
 def build_api(settings: Settings, uow_factory: Callable[[], UnitOfWork]) -> WeChatApi:
@@ -83,4 +84,5 @@ def build_api(settings: Settings, uow_factory: Callable[[], UnitOfWork]) -> WeCh
                      api_base_url=wechat.api_base_url, connect_timeout=wechat.connect_timeout,
                      read_timeout=wechat.read_timeout,
                      max_token_refreshes=wechat.max_token_refreshes,
-                     token_store=build_token_store(settings, uow_factory))
+                     token_store=build_token_store(settings, uow_factory),
+                     ticket_store=build_token_store(settings, uow_factory, JSAPI_TICKET))

@@ -15,7 +15,13 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from bot import answers, texts
 from bot.codes import CodeIssuer
-from bot.product_oauth import current_visitor, send_to_authorize, wanted, with_visitor
+from bot.product_oauth import (
+    WECHAT_UA,
+    current_visitor,
+    send_to_authorize,
+    wanted,
+    with_visitor,
+)
 from bot.runtime import Runtime, share_links
 from bot.share_tokens import BadToken, ExpiredToken, Visitor
 from bot.wechat.errors import WeChatApiError
@@ -39,7 +45,8 @@ def _runtime() -> Runtime:
     return runtime
 
 
-def _claim(token: str) -> ShareClaim:
+def claim_of(token: str) -> ShareClaim:
+    """Return the claim of a share token; 404 if forged or altered, 410 if expired."""
     try:
         return share_links(_runtime().settings).tokens.verify(token)
     except ExpiredToken:
@@ -51,7 +58,7 @@ def _claim(token: str) -> ShareClaim:
 @bp.get("/s/<token>")
 def open_share(token: str) -> BaseResponse:
     """Record an open of a share link and send the visitor to the product page."""
-    claim, (visitor, signer) = _claim(token), current_visitor()
+    claim, (visitor, signer) = claim_of(token), current_visitor()
     if wanted(visitor):
         return send_to_authorize(visitor, signer, f"/s/{token}")
     outcome, visitor = _record(claim, visitor)
@@ -63,20 +70,27 @@ def open_share(token: str) -> BaseResponse:
 def page(code: str) -> BaseResponse | str:
     """Show a product page; a page forwarded by someone else counts as an open."""
     token = request.args.get("t", "")
-    claim, (visitor, signer) = _claim(token), current_visitor()
+    claim, (visitor, signer) = claim_of(token), current_visitor()
     if claim.product != code:
         abort(404)
     if wanted(visitor):
         return send_to_authorize(visitor, signer, f"/p/{code}?t={token}")
     if claim.sharer in (f"v{visitor.id}", f"c{visitor.customer_id}"):
-        return _render(code, token, "products/page.html", follow=visitor.customer_id is None)
+        return _render(code, token, "products/page.html", follow=visitor.customer_id is None,
+                       share_config=_share_config(code, token))
     outcome, visitor = _record(claim, visitor)
     # The page then carries the visitor's own token (and puts it in the address bar), so
     # forwarding it credits them and extends the chain.
     own = share_links(_runtime().settings).tokens.issue(outcome.page_claim)
     html = _render(code, own, "products/page.html", own_url=f"/p/{code}?t={own}",
-                   follow=outcome.customer_id is None)
+                   follow=outcome.customer_id is None, share_config=_share_config(code, own))
     return with_visitor(Response(html), signer, visitor)
+
+
+def _share_config(code: str, token: str) -> str | None:
+    # Only WeChat's browser loads the JS-SDK (`bot/product_share.py` sets the share card);
+    # elsewhere the page has no script from outside at all.
+    return f"/p/{code}/share-config?t={token}" if WECHAT_UA in request.user_agent.string else None
 
 
 @bp.get("/p/<code>/follow.png")
@@ -92,7 +106,7 @@ def interest_code(code: str) -> Response:
 
 
 def _share_code(code: str, interest: bool) -> Response:
-    claim, (visitor, _signer) = _claim(request.args.get("t", "")), current_visitor()
+    claim, (visitor, _signer) = claim_of(request.args.get("t", "")), current_visitor()
     if claim.product != code:
         abort(404)
     runtime = _runtime()
@@ -137,7 +151,7 @@ def _record(claim: ShareClaim, visitor: Visitor) -> tuple[services.OpenOutcome, 
 def contact(code: str) -> str:
     """The page's contact button: a lead for the visitor's manager, if we know the visitor."""
     token = request.form.get("t", "")
-    claim, (visitor, _signer) = _claim(token), current_visitor()
+    claim, (visitor, _signer) = claim_of(token), current_visitor()
     if claim.product != code:
         abort(404)
     if visitor.customer_id is None:  # asked to follow through the share's interest code

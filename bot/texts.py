@@ -91,6 +91,10 @@ PRODUCT_MENUS = {"PRODUCTS_WEALTH": "理财", "PRODUCTS_DEPOSIT": "存款", "PRO
 AUTOMATED = "【自动回复】"
 RISK_DISCLOSURE = "理财非存款、产品有风险、投资须谨慎"
 PAST_PERFORMANCE_DISCLOSURE = "过往业绩不代表其未来表现"
+# The card WeChat shows when a product page is forwarded (JS-SDK share data): disclosures first.
+SHARE_DISCLOSURE_JOIN = "；"
+SHARE_DESC = "{disclosures}。{summary}"
+SHARE_TIMELINE_TITLE = "{name}｜{disclosures}"  # Moments show no description: only the title
 RATE_LABELS = {"贷款": "年化利率", "信用卡": "年化利率", "存款": "利率"}
 RATE_LABEL_DEFAULT = "业绩比较基准"
 PRODUCT_LINE = "{n}. {name}（{code}）风险等级R{risk}｜{rate_label}：{rate}"

@@ -27,6 +27,7 @@ SANDBOX_APP_SECRET = "sandbox-secret-for-tests-only"
 TEMPLATE_SEND = "/cgi-bin/message/template/send"
 CUSTOM_SEND = "/cgi-bin/message/custom/send"
 STABLE_TOKEN = "/cgi-bin/stable_token"
+GETTICKET = "/cgi-bin/ticket/getticket"
 _TIMEOUT = 5.0
 
 
@@ -61,6 +62,10 @@ class SandboxHandle:
     def count(self, path: str) -> int:
         """Return how many requests reached `path`."""
         return len(self.requests(path))
+
+    def tickets(self) -> list[str]:
+        """Return the JS-SDK tickets the sandbox has issued, oldest first."""
+        return [entry["ticket"] for entry in self._get("/_sandbox/tickets")]
 
     def inbox(self, openid: str) -> list[dict[str, Any]]:
         """Return what `openid` has received, oldest first."""

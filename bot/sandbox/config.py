@@ -14,6 +14,7 @@ class SandboxConfig:
     original_id: str = "gh_sandbox000000"  # the account's gh_ id: ToUserName of pushed events
     token_ttl_seconds: int = 7200
     token_grace_seconds: float = 300.0  # a replaced token keeps working this long
+    ticket_ttl_seconds: int = 7200  # JS-SDK tickets (ticket/getticket)
     templates: tuple[str, ...] = ()  # empty: every template_id is accepted
     followers: tuple[str, ...] = ()  # openids following from the start (no reply window)
     everyone_follows: bool = False  # demo: every openid counts as a follower on first sight

@@ -50,6 +50,14 @@ def requests_log() -> Response:
     return jsonify(log)
 
 
+@bp.get("/tickets")
+def tickets() -> Response:
+    """Return every JS-SDK ticket issued (type, ticket, expires_at), oldest first."""
+    sandbox = state()
+    with sandbox.lock:
+        return jsonify(list(sandbox.tickets.issued))
+
+
 @bp.get("/inbox/<openid>")
 def inbox(openid: str) -> Response:
     """Return what an openid has received (template, custom and mass messages)."""

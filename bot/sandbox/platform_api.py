@@ -120,6 +120,14 @@ def showqrcode() -> Response:
     return Response(image.getvalue(), mimetype="image/png")
 
 
+@bp.get("/ticket/getticket")
+def getticket() -> dict[str, Any]:
+    """Return the live JS-SDK ticket of `type` (jsapi, wx_card), issuing one when none is."""
+    sandbox = state()
+    with sandbox.lock:
+        return sandbox.tickets.get(request.args.get("type"), sandbox.now())
+
+
 @bp.get("/user/info")
 def user_info() -> dict[str, Any]:
     """Return a user's profile (subscribe 0 for non-followers)."""

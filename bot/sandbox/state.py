@@ -11,6 +11,7 @@ from bot.sandbox.faults import FaultQueue
 from bot.sandbox.oauth_codes import OAuthCodes
 from bot.sandbox.qrcodes import QrBook
 from bot.sandbox.tags import TagBook
+from bot.sandbox.tickets import TicketBook
 from bot.sandbox.tokens import TokenRegistry
 from bot.sandbox.users import User
 
@@ -35,6 +36,7 @@ class SandboxState:
             self.users: dict[str, User] = {}
             self.tags = TagBook()
             self.qrcodes = QrBook(self.config.permanent_qr_limit)
+            self.tickets = TicketBook(self.config.ticket_ttl_seconds)
             self.faults = FaultQueue()
             self.oauth = OAuthCodes()
             self.oauth_user: str | None = None  # who a browser's authorisation is for

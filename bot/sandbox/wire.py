@@ -17,6 +17,7 @@ ERRMSGS: dict[int, str] = {
     40032: "invalid openid list size",
     40037: "invalid template_id",
     40053: "invalid action info",
+    40097: "invalid args",
     40125: "invalid appsecret",
     40130: "invalid openid list size, at least two openid",
     40163: "code been used",

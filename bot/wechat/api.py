@@ -14,11 +14,12 @@ from types import TracebackType
 from typing import Any
 
 import requests
-from wechatpy.client.api import WeChatMessage, WeChatQRCode, WeChatTag, WeChatUser
+from wechatpy.client.api import WeChatJSAPI, WeChatMessage, WeChatQRCode, WeChatTag, WeChatUser
 
 from bot.wechat.access_token import AccessTokenSource
-from bot.wechat.errors import PermanentError
-from bot.wechat.token_store import TokenStore
+from bot.wechat.errors import PermanentError, TransientError
+from bot.wechat.jssdk import JsConfig, js_config
+from bot.wechat.token_store import InMemoryTokenStore, TokenStore
 from bot.wechat.transport import Transport, fetch_stable_token
 
 #: The platform's ceiling for temporary QR codes (30 days), used when no expiry is given.
@@ -67,7 +68,9 @@ class WeChatApi:
         read_timeout: float,
         max_token_refreshes: int,
         token_store: TokenStore,
+        ticket_store: TokenStore | None = None,
     ) -> None:
+        self._app_id = app_id
         self._session = requests.Session()
         base = api_base_url.rstrip("/")
         timeout = (connect_timeout, read_timeout)
@@ -85,6 +88,13 @@ class WeChatApi:
         self._users = WeChatUser(self._reads)
         self._tags = WeChatTag(self._reads)
         self._qrcodes = WeChatQRCode(self._reads)
+        self._jsapi = WeChatJSAPI(self._reads)
+        # The JS-SDK ticket is cached and refreshed like the token (getticket is rationed per
+        # day); in-memory only for tests and one-process tools. Its fetch may first refresh the
+        # token through the token's own lock, each step retried up to max_token_refreshes times.
+        ticket_ttl = 3 * (max_token_refreshes + 1) * (connect_timeout + read_timeout) + 1
+        self._tickets = AccessTokenSource(ticket_store or InMemoryTokenStore(), self._fetch_ticket,
+                                          ticket_ttl, lock_wait_seconds=ticket_ttl + 1)
 
     def send_template(
         self,
@@ -158,6 +168,20 @@ class WeChatApi:
                 return int(error.body["msg_id"])  # our earlier attempt did go out
             raise
         return int(result["msg_id"])
+
+    def jsapi_ticket(self) -> str:
+        """Return the account's JS-SDK ticket from the shared store, fetched once when due."""
+        return self._tickets.current()
+
+    def js_config(self, url: str) -> JsConfig:
+        """Return a signed `wx.config` for a page URL (the ticket is fetched only when due)."""
+        return js_config(self._app_id, self.jsapi_ticket(), url)
+
+    def _fetch_ticket(self, _force_refresh: bool) -> tuple[str, int]:
+        result = self._jsapi.get_ticket("jsapi")
+        if not isinstance(result.get("ticket"), str):
+            raise TransientError(None, "getticket response without ticket", result)
+        return result["ticket"], int(result.get("expires_in", 7200))
 
     def close(self) -> None:
         """Release pooled connections."""

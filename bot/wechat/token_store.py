@@ -7,7 +7,9 @@ Contract for implementers (a database-backed store will follow the same Protocol
 - `save_token(token, ttl, owner)` stores the token only while `owner` still holds the lock, in the
   same atomic step; a refresher whose lock expired therefore cannot overwrite a newer token.
 - `unlock(owner)` releases the lock only if `owner` still holds it.
-One store instance serves one WeChat account (the key prefix carries the app id).
+One store instance serves one WeChat account (the key prefix carries the app id) and one value:
+the access token, or (`name`) another credential fetched and cached the same way, such as the
+JS-SDK ticket (`JSAPI_TICKET`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from typing import Protocol
 
 import redis
 
+ACCESS_TOKEN = "access_token"  # noqa: S105  # a store name, not a secret
+JSAPI_TICKET = "jsapi_ticket"
 
 class TokenStore(Protocol):
     """Shared access-token storage with a single-refresher lock."""
@@ -102,10 +106,12 @@ return 0
 class RedisTokenStore:
     """A TokenStore shared by every process that reaches the same Redis."""
 
-    def __init__(self, client: redis.Redis, key_prefix: str) -> None:
+    def __init__(self, client: redis.Redis, key_prefix: str, name: str = ACCESS_TOKEN) -> None:
         self._redis = client
-        self._token_key = f"{key_prefix}:access_token"
-        self._lock_key = f"{key_prefix}:refresh_lock"
+        self._token_key = f"{key_prefix}:{name}"
+        # The access token's lock keeps its original key, so running processes still agree.
+        lock = "refresh_lock" if name == ACCESS_TOKEN else f"{name}:refresh_lock"
+        self._lock_key = f"{key_prefix}:{lock}"
         self._save = client.register_script(_SAVE_IF_OWNER)
         self._unlock = client.register_script(_UNLOCK_IF_OWNER)
 

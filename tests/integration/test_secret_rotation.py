@@ -1,5 +1,6 @@
 """Rotating `[web] secret_key`: nothing signed or encrypted under the old one is lost."""
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,18 @@ PHONE = "13812345678"
 CUSTOMER = "c1-sh001-01"  # m1's customer: m1 sees the whole number
 
 
-def rotated_app(database_url: str, tmp_path: Path, previous: str | None) -> Flask:
-    return create_app(make_settings(database_url, tmp_path, web={
-        "secret_key": NEW_SECRET, "previous_secret_key": previous}))
+@pytest.fixture
+def rotated(database_url: str, tmp_path: Path) -> Iterator[Callable[[str | None], Flask]]:
+    """Apps on the same database after the rotation (with or without the previous secret)."""
+    made: list[Flask] = []
+
+    def make(previous: str | None) -> Flask:
+        made.append(create_app(make_settings(database_url, tmp_path, web={
+            "secret_key": NEW_SECRET, "previous_secret_key": previous})))
+        return made[-1]
+    yield make
+    for app in made:
+        runtime(app).engine.dispose()
 
 
 def phone_seen_by_m1(app: Flask, customer_id: int) -> str:
@@ -42,8 +52,7 @@ def rotate(app: Flask):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(customers, ["rotate-phones", "--batch", "2"], obj=cli)
 
 
-def test_phones_stay_readable_through_a_rotation(app: Flask, database_url: str,
-                                                 tmp_path: Path) -> None:
+def test_phones_stay_readable_through_a_rotation(app: Flask, rotated) -> None:  # type: ignore[no-untyped-def]
     world = populate(runtime(app))
     old = PhoneCipher(WEB_SECRET)
     with runtime(app).uow() as uow:  # three numbers under the old secret: two batches of 2
@@ -52,12 +61,12 @@ def test_phones_stay_readable_through_a_rotation(app: Flask, database_url: str,
                                           utcnow())
         uow.commit()
     customer_id = world.customers[CUSTOMER]
-    during = rotated_app(database_url, tmp_path, previous=WEB_SECRET)
+    during = rotated(WEB_SECRET)
     assert phone_seen_by_m1(during, customer_id) == PHONE
     result = rotate(during)
     assert result.exit_code == 0, result.output
     assert "3 phone numbers re-encrypted" in result.output
-    after = rotated_app(database_url, tmp_path, previous=None)
+    after = rotated(None)
     assert phone_seen_by_m1(after, customer_id) == PHONE
     with runtime(after).engine.connect() as connection:
         ciphers = connection.scalars(select(Customer.phone_cipher)
@@ -69,15 +78,14 @@ def test_phones_stay_readable_through_a_rotation(app: Flask, database_url: str,
     assert event.detail == {"rotated": 3, "unreadable": 0}
 
 
-def test_a_number_under_an_unknown_key_is_reported_and_kept(app: Flask, database_url: str,
-                                                            tmp_path: Path) -> None:
+def test_a_number_under_an_unknown_key_is_reported_and_kept(app: Flask, rotated) -> None:  # type: ignore[no-untyped-def]
     world = populate(runtime(app))
     stranger = PhoneCipher("some-other-secret-nobody-configured-0123456789")
     with runtime(app).uow() as uow:
         services.set_customer_details(uow, CUSTOMER, None, stranger.encrypt(PHONE), "test",
                                       utcnow())
         uow.commit()
-    result = rotate(rotated_app(database_url, tmp_path, previous=WEB_SECRET))
+    result = rotate(rotated(WEB_SECRET))
     assert result.exit_code == 1 and "1 phone numbers are encrypted under neither" in result.output
     with runtime(app).engine.connect() as connection:
         kept = connection.scalar(select(Customer.phone_cipher)
@@ -86,25 +94,24 @@ def test_a_number_under_an_unknown_key_is_reported_and_kept(app: Flask, database
 
 
 @pytest.mark.parametrize(("previous", "status"), [(WEB_SECRET, 302), (None, 404)])
-def test_share_links_signed_before_the_rotation(app: Flask, database_url: str, tmp_path: Path,
-                                                previous: str | None, status: int) -> None:
+def test_share_links_signed_before_the_rotation(app: Flask, rotated, previous: str | None,  # type: ignore[no-untyped-def]
+                                                status: int) -> None:
     populate(runtime(app))
     with runtime(app).uow() as uow:
         import_sample(uow)
         uow.commit()
     token = ShareTokens(WEB_SECRET, 3600).issue(services.ShareClaim("mSH001-01", "WM001"))
-    client = rotated_app(database_url, tmp_path, previous).test_client()
-    assert client.get(f"/s/{token}").status_code == status
+    assert rotated(previous).test_client().get(f"/s/{token}").status_code == status
 
 
 @pytest.mark.parametrize(("previous", "status"), [(WEB_SECRET, 200), (None, 302)])
-def test_console_sessions_survive_the_rotation(app: Flask, database_url: str, tmp_path: Path,
-                                               previous: str | None, status: int) -> None:
+def test_console_sessions_survive_the_rotation(app: Flask, rotated, previous: str | None,  # type: ignore[no-untyped-def]
+                                               status: int) -> None:
     populate(runtime(app))
     staff = app.test_client()
     login(staff, "m1")
     cookie = staff.get_cookie("session")
     assert cookie is not None
-    client = rotated_app(database_url, tmp_path, previous).test_client()
+    client = rotated(previous).test_client()
     client.set_cookie("session", cookie.value)
     assert client.get("/console/leads").status_code == status  # 302: back to the login

@@ -12,10 +12,10 @@ import pytest
 import redis
 
 from bot.platform import DatabaseTokenStore
-from bot.wechat.token_store import InMemoryTokenStore, RedisTokenStore, TokenStore
+from bot.wechat.token_store import JSAPI_TICKET, InMemoryTokenStore, RedisTokenStore, TokenStore
 from crm_core.db import make_engine, make_session_factory
 from crm_core.unit_of_work import SqlUnitOfWork
-from tests.sandbox_support import STABLE_TOKEN, api_for, fake_openid, running_sandbox
+from tests.sandbox_support import GETTICKET, STABLE_TOKEN, api_for, fake_openid, running_sandbox
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 ALICE = fake_openid("alice")
@@ -100,3 +100,18 @@ def test_clients_in_separate_processes_share_one_token_through_redis(redis_clien
 
         assert sandbox.count(STABLE_TOKEN) == 1
         assert len(sandbox.inbox(ALICE)) == 2
+
+
+def test_workers_share_one_jsapi_ticket_through_redis_apart_from_the_token(redis_client,
+                                                                           redis_prefix):
+    with running_sandbox() as sandbox:
+        tickets = []
+        for _ in range(2):  # each worker process builds its own stores
+            with api_for(sandbox, RedisTokenStore(redis_client, redis_prefix),
+                         ticket_store=RedisTokenStore(redis_client, redis_prefix,
+                                                      JSAPI_TICKET)) as api:
+                tickets.append(api.jsapi_ticket())
+
+        assert tickets == sandbox.tickets() * 2
+        assert sandbox.count(GETTICKET) == sandbox.count(STABLE_TOKEN) == 1
+        assert RedisTokenStore(redis_client, redis_prefix).get_token() not in tickets
