@@ -112,13 +112,18 @@ def _identify(visitor: Visitor, signer: Signer, code: str, now: int) -> Visitor 
     if not code:
         _fell_back("no code (authorisation declined)")
         return None
-    wechat = _runtime().settings.wechat
+    runtime = _runtime()
+    wechat = runtime.settings.wechat
+    if runtime.breaker.paused():
+        _fell_back("platform calls paused after a failure")
+        return None
     try:
         with requests.Session() as session:  # no unit of work is open during the call
             openid = oauth.exchange_code(session, wechat.api_base_url,
                                          (wechat.connect_timeout, wechat.read_timeout),
                                          (wechat.app_id, wechat.app_secret or ""), code)
     except WeChatApiError as error:
+        runtime.breaker.failed(error)
         _fell_back(f"code exchange failed: {type(error).__name__} errcode {error.errcode}")
         return None
     with _runtime().uow() as uow:

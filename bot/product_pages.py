@@ -115,9 +115,11 @@ def _share_code(code: str, interest: bool) -> Response:
     if scene is None:
         return _no_code(404, "no such share")
     try:  # the registry's units of work close before the platform call
-        with CodeIssuer(runtime.uow, runtime.api) as issuer:
+        with CodeIssuer(runtime.uow, runtime.page_api) as issuer:
             info = issuer.issue(scene, runtime.settings.products.follow_code_days)
     except _ISSUE_ERRORS as error:
+        if isinstance(error, WeChatApiError):
+            runtime.breaker.failed(error)
         return _no_code(503, f"{scene}: {type(error).__name__}: {error}")
     left = (info.expires_at - utcnow()).total_seconds() if info.expires_at else 86400
     # Browsers may keep the image a while, never past the hour before the code runs out.

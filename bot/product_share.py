@@ -47,10 +47,13 @@ def share_config(code: str) -> tuple[Response, int]:
     url = request.args.get("url", "")
     if not _signable(url, page):
         return jsonify(error="url not signable"), 400
+    runtime = _runtime()
     try:
-        with _runtime().api() as api:
+        with runtime.page_api() as api:
             config = api.js_config(url)
     except (WeChatApiError, ValueError) as error:  # ValueError: no app secret configured
+        if isinstance(error, WeChatApiError):
+            runtime.breaker.failed(error)
         log.warning("share config for %s not served: %s: %s", code, type(error).__name__, error)
         return jsonify(error="platform unavailable"), 503
     return jsonify(appId=config.app_id, timestamp=config.timestamp, nonceStr=config.nonce_str,

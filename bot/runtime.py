@@ -1,6 +1,6 @@
 """The composition root's parts, built once per process from the settings."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from sqlalchemy import Engine
@@ -12,7 +12,9 @@ from bot.platform import build_api
 from bot.share_tokens import ShareLinks, ShareTokens
 from bot.spool import Spool
 from bot.wechat.api import WeChatApi
+from bot.wechat.breaker import PlatformBreaker
 from bot.wechat.crypto import MessageCipher
+from bot.wechat.errors import TransientError
 from bot.wechat.gate import CallbackGate
 from crm_core.db import make_engine, make_session_factory
 from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
@@ -26,6 +28,8 @@ class Runtime:
     engine: Engine
     gate: CallbackGate
     inbound: Inbound
+    # Platform calls made while a web page waits pause after a failure (bot/wechat/breaker.py).
+    breaker: PlatformBreaker = field(default_factory=PlatformBreaker)
 
     def uow(self) -> UnitOfWork:
         """Open a new unit of work."""
@@ -34,6 +38,13 @@ class Runtime:
     def api(self) -> WeChatApi:
         """Build a WeChat API client (never on the webhook's request path)."""
         return build_api(self.settings, self.inbound.uow_factory)
+
+    def page_api(self) -> WeChatApi:
+        """Build a client for a call a web page waits on; TransientError at once while the
+        calls are paused after a failure (report failures to `breaker.failed`)."""
+        if self.breaker.paused():
+            raise TransientError(None, "platform calls paused after a failure")
+        return self.api()
 
 
 def build_runtime(settings: Settings) -> Runtime:

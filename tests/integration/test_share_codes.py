@@ -149,11 +149,13 @@ def test_forged_tampered_expired_or_mismatched_tokens_get_no_code(shop, platform
     assert sandbox.count(CREATE) == 0
 
 
-@pytest.mark.parametrize("fault", [{"http_status": 503}, {"errcode": -1}, {"errcode": 40013},
-                                   {"delay_seconds": 1.0}],
+@pytest.mark.parametrize(("fault", "pauses"), [({"http_status": 503}, True),
+                                               ({"errcode": -1}, True),
+                                               ({"errcode": 40013}, False),
+                                               ({"delay_seconds": 1.0}, True)],
                          ids=["http-503", "busy", "refused", "timeout"])
 def test_the_platform_failing_gives_503_no_store_and_the_page_still_works(
-        shop, platform, sandbox, caplog, fault) -> None:
+        shop, platform, sandbox, caplog, fault, pauses) -> None:
     link = opened_link(shop, platform)
     sandbox.inject({"path": CREATE, **fault})
     friend = shop.test_client()
@@ -164,6 +166,12 @@ def test_the_platform_failing_gives_503_no_store_and_the_page_still_works(
         failed = friend.get(image_src(page.text, "follow-code"))
     assert failed.status_code == 503 and failed.headers["Cache-Control"] == "no-store"
     assert "503" in caplog.text and "o-sharer" not in caplog.text
+    calls, breaker = sandbox.count(CREATE), runtime(shop).breaker
+    if pauses:  # an outage: the next views are refused at once, without a platform call
+        again = friend.get(image_src(page.text, "follow-code"))
+        assert again.status_code == 503 and sandbox.count(CREATE) == calls
+        later = time.monotonic() + breaker.pause_seconds + 1
+        breaker.clock = lambda: later
     assert friend.get(image_src(page.text, "follow-code")).status_code == 200  # next time
 
 
