@@ -1,14 +1,19 @@
-"""Headless Chromium for the browser tests: skipped with the reason when it is missing, but a
-failure in CI, where the browser tests must run."""
+"""Headless Chromium for the browser tests (skipped with the reason when it is missing, but a
+failure in CI, where the browser tests must run), the WeChat sandbox and a served app."""
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, sync_playwright
+from werkzeug.serving import make_server
 
-from tests.conftest import APP_ID
+from bot import create_app
+from tests.conftest import APP_ID, make_settings, runtime
 from tests.sandbox_support import SandboxHandle, running_sandbox
 
 CHROMIUM = "/usr/bin/chromium"
@@ -36,3 +41,28 @@ def sandbox() -> Iterator[SandboxHandle]:
     """The WeChat platform stand-in the pages' QR codes and web authorisation go to."""
     with running_sandbox(app_id=APP_ID) as sandbox:
         yield sandbox
+
+
+@pytest.fixture
+def served(request: pytest.FixtureRequest, database_url: str, tmp_path: Path,
+           sandbox: SandboxHandle) -> Iterator[tuple[Flask, str]]:
+    """The app against the sandbox, on a loopback port that is also its public_base_url (the
+    host of signed pages and of the web authorisation callback). A module sets `OAUTH = False`
+    to keep web authorisation off."""
+    holder: dict[str, Flask] = {}
+    server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start),
+                         threaded=True)
+    base = f"http://127.0.0.1:{server.port}"
+    holder["app"] = app = create_app(make_settings(
+        database_url, tmp_path, web={"public_base_url": base},
+        products={"oauth": getattr(request.module, "OAUTH", True)},
+        wechat={"app_secret": sandbox.app_secret, "api_base_url": sandbox.base_url,
+                "oauth_base_url": sandbox.base_url}))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield app, base
+    finally:
+        server.shutdown()
+        thread.join()
+        runtime(app).engine.dispose()

@@ -2,17 +2,11 @@
 for the signed config and hands the share data to the JS-SDK (a stub standing in for
 jweixin, which cannot load offline); without the JS-SDK the page still works."""
 
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Route
-from werkzeug.serving import make_server
 
-from bot import create_app, texts
-from tests.conftest import make_settings, runtime
+from bot import texts
 from tests.product_support import handed_link, share_shop
 from tests.sandbox_support import GETTICKET, SandboxHandle
 
@@ -27,26 +21,7 @@ STUB = """window.wx = {calls: [],
   updateTimelineShareData: function (d) { this.calls.push(["timeline", d]); }};"""
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def served(database_url: str, tmp_path: Path, sandbox: SandboxHandle) -> Iterator[Any]:
-    """The app on a loopback port that is also its public_base_url (the signed pages' host)."""
-    holder: dict[str, Any] = {}
-    server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start),
-                         threaded=True)
-    base = f"http://127.0.0.1:{server.port}"
-    holder["app"] = app = create_app(make_settings(
-        database_url, tmp_path, web={"public_base_url": base}, products={"oauth": False},
-        wechat={"app_secret": sandbox.app_secret, "api_base_url": sandbox.base_url}))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield app, base
-    finally:
-        server.shutdown()
-        thread.join()
-        runtime(app).engine.dispose()
+OAUTH = False  # the page is opened directly: no web authorisation round trip
 
 
 def wealth_link(app, platform) -> str:  # type: ignore[no-untyped-def]

@@ -1,20 +1,15 @@
 """Web authorisation in headless Chromium posing as WeChat's browser, through the sandbox."""
 
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from bot import create_app, texts
+from bot import texts
 from crm_core.model import ShareEvent
 from tests.builders import org, subscribe_xml, text_xml
-from tests.conftest import make_settings, runtime
+from tests.conftest import runtime
 from tests.product_support import import_sample, post, reply_of
 from tests.sandbox_support import SandboxHandle
 
@@ -22,27 +17,6 @@ WECHAT_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit
              "(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI")
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def served(database_url: str, tmp_path: Path, sandbox: SandboxHandle) -> Iterator[Any]:
-    """The app on a loopback port that is also its public_base_url (the redirect_uri's host)."""
-    holder: dict[str, Any] = {}
-    server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start),
-                         threaded=True)
-    base = f"http://127.0.0.1:{server.port}"
-    holder["app"] = create_app(make_settings(
-        database_url, tmp_path, web={"public_base_url": base}, wechat={
-            "app_secret": sandbox.app_secret, "api_base_url": sandbox.base_url,
-            "oauth_base_url": sandbox.base_url}))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield holder["app"], base
-    finally:
-        server.shutdown()
-        thread.join()
-        runtime(holder["app"]).engine.dispose()
 
 
 def test_a_wechat_browser_is_authorised_silently_and_lands_as_the_friend(

@@ -9,9 +9,10 @@ from tests.sandbox_support import SandboxHandle, running_sandbox
 
 
 @pytest.fixture(scope="module")
-def module_sandbox() -> Iterator[SandboxHandle]:
-    """A sandbox shared by a module's tests (a module may override it with other settings)."""
-    with running_sandbox() as sandbox:
+def module_sandbox(request: pytest.FixtureRequest) -> Iterator[SandboxHandle]:
+    """A sandbox shared by a module's tests, with the module's `SANDBOX_CONFIG` if it has one
+    (SandboxConfig fields, e.g. the test account's app id)."""
+    with running_sandbox(**getattr(request.module, "SANDBOX_CONFIG", {})) as sandbox:
         yield sandbox
 
 

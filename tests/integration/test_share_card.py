@@ -18,17 +18,14 @@ from crm_core.model import SharedValue
 from crm_core.services import ShareClaim
 from tests.conftest import APP_ID, WEB_SECRET, make_settings
 from tests.product_support import handed_link, rows, share_shop
-from tests.sandbox_support import GETTICKET, SandboxHandle, running_sandbox
+from tests.sandbox_support import GETTICKET, SandboxHandle
 
 BASE = "http://bank.example"
 WECHAT = {"User-Agent": "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 MicroMessenger/8.0.50"}
 TTL = 30 * 86400
 
 
-@pytest.fixture(scope="module")
-def module_sandbox():  # type: ignore[no-untyped-def]
-    with running_sandbox(app_id=APP_ID) as sandbox:
-        yield sandbox
+SANDBOX_CONFIG = {"app_id": APP_ID}  # the account the app is configured for
 
 
 @pytest.fixture

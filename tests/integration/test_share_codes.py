@@ -23,7 +23,7 @@ from crm_core.model import Customer, Lead, Manager, Notice, NoticeKind, utcnow
 from tests.builders import event_xml, subscribe_xml, text_xml
 from tests.conftest import APP_ID, WEB_SECRET, make_settings, runtime
 from tests.product_support import SHARED, board, handed_link, post, reply_of, rows, share_shop
-from tests.sandbox_support import SandboxHandle, running_sandbox
+from tests.sandbox_support import SandboxHandle
 from tests.unit.qr.readback import decode_qr
 
 CREATE = "/cgi-bin/qrcode/create"
@@ -31,10 +31,7 @@ ACCOUNT = "示例银行"
 PRODUCT = SHARED
 
 
-@pytest.fixture(scope="module")
-def module_sandbox():  # type: ignore[no-untyped-def]
-    with running_sandbox(app_id=APP_ID) as sandbox:
-        yield sandbox
+SANDBOX_CONFIG = {"app_id": APP_ID}  # the account the app is configured for
 
 
 @pytest.fixture

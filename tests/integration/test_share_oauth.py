@@ -23,17 +23,14 @@ from crm_core.services import ShareClaim
 from tests.builders import org, subscribe_xml
 from tests.conftest import APP_ID, make_settings, runtime
 from tests.product_support import SHARER, board, handed_link, import_sample, post, share_shop
-from tests.sandbox_support import SandboxHandle, running_sandbox
+from tests.sandbox_support import SandboxHandle
 
 WECHAT = {"User-Agent": "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 MicroMessenger/8.0.50"}
 EXCHANGE = "/sns/oauth2/access_token"
 OWNER, FRIEND = SHARER, "o-friend-who-follows"
 
 
-@pytest.fixture(scope="module")
-def module_sandbox():  # type: ignore[no-untyped-def]
-    with running_sandbox(app_id=APP_ID) as sandbox:
-        yield sandbox
+SANDBOX_CONFIG = {"app_id": APP_ID}  # the account the app is configured for
 
 
 @pytest.fixture
