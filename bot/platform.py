@@ -3,6 +3,7 @@
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import redis
 
@@ -66,17 +67,28 @@ class DatabaseTokenStore:
             uow.commit()
 
 
-def build_token_store(settings: Settings, uow_factory: Callable[[], UnitOfWork],
-                      name: str = ACCESS_TOKEN) -> TokenStore:
-    """Return the configured shared store of `name` (database by default, or Redis)."""
+@dataclass(frozen=True)
+class TokenStores:
+    """The shared stores of one account's credentials: the access token and JS-SDK ticket."""
+
+    token: TokenStore
+    ticket: TokenStore
+
+
+def build_token_stores(settings: Settings,
+                       uow_factory: Callable[[], UnitOfWork]) -> TokenStores:
+    """Return the configured shared stores (database by default, or one Redis client)."""
     if settings.token_store.backend == "redis":
         client = redis.Redis.from_url(settings.token_store.redis_url)
-        return RedisTokenStore(client, f"branchlink:{settings.wechat.app_id}", name)
-    return DatabaseTokenStore(uow_factory, settings.wechat.app_id, name=name)
+        prefix = f"branchlink:{settings.wechat.app_id}"
+        return TokenStores(RedisTokenStore(client, prefix),
+                           RedisTokenStore(client, prefix, JSAPI_TICKET))
+    return TokenStores(DatabaseTokenStore(uow_factory, settings.wechat.app_id),
+                       DatabaseTokenStore(uow_factory, settings.wechat.app_id, name=JSAPI_TICKET))
 
 
-def build_api(settings: Settings, uow_factory: Callable[[], UnitOfWork]) -> WeChatApi:
-    """Return the WeChat API client for the configured account."""
+def build_api(settings: Settings, stores: TokenStores) -> WeChatApi:
+    """Return the WeChat API client for the configured account, on the given shared stores."""
     wechat = settings.wechat
     if not wechat.app_secret:
         raise ValueError("[wechat] app_secret is required to call the platform API")
@@ -84,5 +96,4 @@ def build_api(settings: Settings, uow_factory: Callable[[], UnitOfWork]) -> WeCh
                      api_base_url=wechat.api_base_url, connect_timeout=wechat.connect_timeout,
                      read_timeout=wechat.read_timeout,
                      max_token_refreshes=wechat.max_token_refreshes,
-                     token_store=build_token_store(settings, uow_factory),
-                     ticket_store=build_token_store(settings, uow_factory, JSAPI_TICKET))
+                     token_store=stores.token, ticket_store=stores.ticket)

@@ -1,14 +1,14 @@
 """The composition root's parts, built once per process from the settings."""
 
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 
 from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.context import Policy
 from bot.inbound import Inbound
-from bot.platform import build_api
+from bot.platform import TokenStores, build_api, build_token_stores
 from bot.share_tokens import ShareLinks, ShareTokens
 from bot.spool import Spool
 from bot.wechat.api import WeChatApi
@@ -35,9 +35,14 @@ class Runtime:
         """Open a new unit of work."""
         return self.inbound.uow_factory()
 
+    @cached_property
+    def token_stores(self) -> TokenStores:
+        """The credential stores every client of this process shares (and their read cache)."""
+        return build_token_stores(self.settings, self.inbound.uow_factory)
+
     def api(self) -> WeChatApi:
         """Build a WeChat API client (never on the webhook's request path)."""
-        return build_api(self.settings, self.inbound.uow_factory)
+        return build_api(self.settings, self.token_stores)
 
     def page_api(self) -> WeChatApi:
         """Build a client for a call a web page waits on; TransientError at once while the

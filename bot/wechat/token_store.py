@@ -24,6 +24,7 @@ import redis
 ACCESS_TOKEN = "access_token"  # noqa: S105  # a store name, not a secret
 JSAPI_TICKET = "jsapi_ticket"
 
+
 class TokenStore(Protocol):
     """Shared access-token storage with a single-refresher lock."""
 
