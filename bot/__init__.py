@@ -6,6 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from bot import texts
 from bot.config import Settings, load_settings
+from bot.edge import EXTENSION
 from bot.runtime import build_runtime
 
 ERRORS = {403: "您无权查看该内容。", 404: "页面不存在。", 400: "请求无效，请刷新后重试。"}
@@ -20,7 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.webhook.max_body_bytes
     runtime = build_runtime(settings)
-    app.extensions["branchlink"] = runtime
+    app.extensions[EXTENSION] = runtime
     init_auth(app, runtime)
     csrf = CSRFProtect(app)
     # The platform signs its callbacks and API clients send bearer tokens: no CSRF there.

@@ -6,7 +6,8 @@ from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from bot.api_spec import OPENAPI
-from bot.console.support import phone_cipher, runtime, work
+from bot.console.support import phone_cipher, work
+from bot.edge import current_runtime
 from crm_core import services
 from crm_core.model import LeadStatus, NoticeStatus, Scope, StaffRole, utcnow
 
@@ -40,7 +41,7 @@ def _authenticate() -> None:
         return
     header = request.headers.get("Authorization", "")
     token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-    with runtime().uow() as uow:
+    with current_runtime().uow() as uow:
         account = services.staff_for_token(uow, token, utcnow()) if token else None
         g.scope = services.scope_of(account) if account else None
         uow.commit()
@@ -149,7 +150,7 @@ def transfer() -> tuple[Response, int]:
         try:
             moved = services.transfer_customers(uow, _scope(), str(body.get("from", "")),
                                                 str(body.get("to", "")), ids, utcnow(),
-                                                runtime().settings.transfer.notify_customers)
+                                                current_runtime().settings.transfer.notify_customers)
         except ValueError as error:
             raise ApiError(422, "invalid", str(error)) from error
         uow.commit()

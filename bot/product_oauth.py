@@ -14,12 +14,12 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 import requests
-from flask import Blueprint, abort, current_app, redirect, request
+from flask import Blueprint, abort, redirect, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from bot import oauth_state
 from bot.config import Settings
-from bot.runtime import Runtime
+from bot.edge import current_runtime
 from bot.share_tokens import (
     Signer,
     Visitor,
@@ -44,14 +44,9 @@ WECHAT_UA = "MicroMessenger"
 _NEXT = re.compile(r"/s/[A-Za-z0-9_.=-]+|/p/[A-Za-z0-9_-]+\?t=[A-Za-z0-9_.=-]+")
 
 
-def _runtime() -> Runtime:
-    runtime: Runtime = current_app.extensions["branchlink"]
-    return runtime
-
-
 def current_visitor() -> tuple[Visitor, Signer]:
     """Return the visitor named by the request's cookie (a new one if none) and the signer."""
-    web = _runtime().settings.web
+    web = current_runtime().settings.web
     signer = Signer(web.secret_key, web.previous_secret_key)
     return read_visitor(signer, request.cookies.get(COOKIE)) or new_visitor(), signer
 
@@ -72,14 +67,14 @@ def wanted(visitor: Visitor) -> bool:
     """Whether this request should first go through web authorisation."""
     if request.args.get(DONE) or WECHAT_UA not in request.user_agent.string:
         return False
-    if not enabled(_runtime().settings) or (visitor.verified and visitor.customer_id):
+    if not enabled(current_runtime().settings) or (visitor.verified and visitor.customer_id):
         return False
     return int(time.time()) - visitor.oauth_at >= RETRY_SECONDS
 
 
 def send_to_authorize(visitor: Visitor, signer: Signer, next_path: str) -> BaseResponse:
     """Redirect to the platform's authorisation, which comes back to the callback."""
-    settings, now = _runtime().settings, int(time.time())
+    settings, now = current_runtime().settings, int(time.time())
     started = oauth_state.start(signer, next_path, now, STATE_SECONDS)
     redirect_uri = f"{settings.web.public_base_url}{CALLBACK}?{urlencode({'next': next_path})}"
     url = oauth.authorize_url(settings.wechat.oauth_base_url, settings.wechat.app_id,
@@ -112,7 +107,7 @@ def _identify(visitor: Visitor, signer: Signer, code: str, now: int) -> Visitor 
     if not code:
         _fell_back("no code (authorisation declined)")
         return None
-    runtime = _runtime()
+    runtime = current_runtime()
     wechat = runtime.settings.wechat
     if runtime.breaker.paused():
         _fell_back("platform calls paused after a failure")
@@ -126,7 +121,7 @@ def _identify(visitor: Visitor, signer: Signer, code: str, now: int) -> Visitor 
         runtime.breaker.failed(error)
         _fell_back(f"code exchange failed: {type(error).__name__} errcode {error.errcode}")
         return None
-    with _runtime().uow() as uow:
+    with current_runtime().uow() as uow:
         customer_id = services.customer_id_of(uow, openid)
     # Not a customer yet: known by their openid's keyed id, so that following later (by any
     # way, even by searching the account) is credited to the share they opened.

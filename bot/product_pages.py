@@ -10,11 +10,12 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from bot import answers, texts
 from bot.codes import CodeIssuer
+from bot.edge import current_runtime
 from bot.product_oauth import (
     WECHAT_UA,
     current_visitor,
@@ -22,7 +23,7 @@ from bot.product_oauth import (
     wanted,
     with_visitor,
 )
-from bot.runtime import Runtime, share_links
+from bot.runtime import share_links
 from bot.share_tokens import BadToken, ExpiredToken, Visitor
 from bot.wechat.errors import WeChatApiError
 from crm_core import services
@@ -40,15 +41,10 @@ CODE_CACHE_SECONDS = 3600
 QR_MODULE_PX = 8  # sharp at 180 CSS px on a 2x phone screen
 
 
-def _runtime() -> Runtime:
-    runtime: Runtime = current_app.extensions["branchlink"]
-    return runtime
-
-
 def claim_of(token: str) -> ShareClaim:
     """Return the claim of a share token; 404 if forged or altered, 410 if expired."""
     try:
-        return share_links(_runtime().settings).tokens.verify(token)
+        return share_links(current_runtime().settings).tokens.verify(token)
     except ExpiredToken:
         abort(410)
     except BadToken:
@@ -62,7 +58,7 @@ def open_share(token: str) -> BaseResponse:
     if wanted(visitor):
         return send_to_authorize(visitor, signer, f"/s/{token}")
     outcome, visitor = _record(claim, visitor)
-    links = share_links(_runtime().settings)
+    links = share_links(current_runtime().settings)
     return with_visitor(redirect(links.page_path(outcome.page_claim), code=302), signer, visitor)
 
 
@@ -81,7 +77,7 @@ def page(code: str) -> BaseResponse | str:
     outcome, visitor = _record(claim, visitor)
     # The page then carries the visitor's own token (and puts it in the address bar), so
     # forwarding it credits them and extends the chain.
-    own = share_links(_runtime().settings).tokens.issue(outcome.page_claim)
+    own = share_links(current_runtime().settings).tokens.issue(outcome.page_claim)
     html = _render(code, own, "products/page.html", own_url=f"/p/{code}?t={own}",
                    follow=outcome.customer_id is None, share_config=_share_config(code, own))
     return with_visitor(Response(html), signer, visitor)
@@ -109,7 +105,7 @@ def _share_code(code: str, interest: bool) -> Response:
     claim, (visitor, _signer) = claim_of(request.args.get("t", "")), current_visitor()
     if claim.product != code:
         abort(404)
-    runtime = _runtime()
+    runtime = current_runtime()
     with runtime.uow() as uow:
         scene = services.page_share_scene(uow, claim, f"v{visitor.id}", interest=interest)
     if scene is None:
@@ -137,7 +133,7 @@ def _no_code(status: int, reason: str) -> Response:
 
 
 def _record(claim: ShareClaim, visitor: Visitor) -> tuple[services.OpenOutcome, Visitor]:
-    runtime = _runtime()
+    runtime = current_runtime()
     batch = timedelta(minutes=runtime.settings.products.share_notice_minutes)
     with runtime.uow() as uow:
         try:
@@ -158,7 +154,7 @@ def contact(code: str) -> str:
         abort(404)
     if visitor.customer_id is None:  # asked to follow through the share's interest code
         return _render(code, token, "products/contact.html", outcome=None)
-    runtime = _runtime()
+    runtime = current_runtime()
     sla = timedelta(minutes=runtime.settings.leads.contact_sla_minutes)
     share = services.share_key(claim.sharer, claim.product, claim.parent)
     with runtime.uow() as uow:
@@ -170,11 +166,11 @@ def contact(code: str) -> str:
 
 
 def _render(code: str, token: str, template: str, **extra: object) -> str:
-    with _runtime().uow() as uow:
+    with current_runtime().uow() as uow:
         card = services.product_card(uow, code)
     if card is None or card.private_placement:
         abort(404)
     return render_template(template, card=card, token=token, texts=texts,
                            rate_label=answers.rate_label(card),
-                           account_name=_runtime().settings.wechat.account_name,
+                           account_name=current_runtime().settings.wechat.account_name,
                            disclosures=answers.disclosures_for([card]), **extra)

@@ -8,11 +8,11 @@ pages are signed: this must not sign arbitrary URLs for anyone who asks.
 
 import logging
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 
 from bot import answers, texts
+from bot.edge import current_runtime
 from bot.product_pages import claim_of
-from bot.runtime import Runtime
 from bot.wechat.errors import WeChatApiError
 from bot.wechat.jssdk import SHARE_APIS
 from crm_core import services
@@ -22,11 +22,6 @@ log = logging.getLogger(__name__)
 bp = Blueprint("product_share", __name__)
 DESC_MAX = 80  # characters WeChat shows of a card's description, roughly; disclosures stay whole
 URL_MAX = 2048
-
-
-def _runtime() -> Runtime:
-    runtime: Runtime = current_app.extensions["branchlink"]
-    return runtime
 
 
 @bp.after_request
@@ -43,11 +38,11 @@ def share_config(code: str) -> tuple[Response, int]:
     if claim_of(token).product != code:
         abort(404)
     card = _shareable(code)
-    page = f"{_runtime().settings.web.public_base_url}/p/{code}"
+    page = f"{current_runtime().settings.web.public_base_url}/p/{code}"
     url = request.args.get("url", "")
     if not _signable(url, page):
         return jsonify(error="url not signable"), 400
-    runtime = _runtime()
+    runtime = current_runtime()
     try:
         with runtime.page_api() as api:
             config = api.js_config(url)
@@ -62,7 +57,7 @@ def share_config(code: str) -> tuple[Response, int]:
 
 
 def _shareable(code: str) -> ProductCard:
-    with _runtime().uow() as uow:
+    with current_runtime().uow() as uow:
         card = services.product_card(uow, code)
     if card is None or card.private_placement:  # private placements are never shared
         abort(404)

@@ -37,9 +37,10 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
     def load(self) -> Any:
         """Create the app inside each worker process, its product index built before serving."""
         from bot import create_app
+        from bot.edge import EXTENSION
 
         app = create_app(self.settings)
-        runtime = app.extensions["branchlink"]
+        runtime = app.extensions[EXTENSION]
         # Built here, the index (and jieba's dictionary, ~0.7 s) never delays a customer.
         runtime.inbound.policy.catalogue.warm(runtime.uow)
         # What is loaded now (libraries, dictionaries, the index: some 330,000 objects) lives

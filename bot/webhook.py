@@ -2,23 +2,18 @@
 
 from flask import Blueprint, Response, current_app, request
 
-from bot.runtime import Runtime
+from bot.edge import current_runtime
 from bot.wechat.gate import Refused
 from bot.wechat.messages import MalformedMessage, parse_message
 
 bp = Blueprint("wechat", __name__)
 
 
-def _runtime() -> Runtime:
-    runtime: Runtime = current_app.extensions["branchlink"]
-    return runtime
-
-
 @bp.get("/wechat")
 def verify() -> Response:
     """Answer the platform's URL verification."""
     try:
-        return Response(_runtime().gate.echo(request.args), mimetype="text/plain")
+        return Response(current_runtime().gate.echo(request.args), mimetype="text/plain")
     except Refused as error:
         return _refuse(403, str(error))
 
@@ -26,7 +21,7 @@ def verify() -> Response:
 @bp.post("/wechat")
 def receive() -> Response:
     """Take one callback and answer it within the platform's deadline."""
-    runtime = _runtime()
+    runtime = current_runtime()
     try:
         opened = runtime.gate.open(request.args, request.get_data(cache=False))
         msg = parse_message(opened.plaintext)

@@ -8,8 +8,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from bot.codes import CodeIssuer
-from bot.console.support import roles, runtime, scope, work
+from bot.console.support import roles, scope, work
 from bot.console.views import HEADS, bp
+from bot.edge import current_runtime
 from bot.posters import PosterTexts, poster_spec
 from bot.wechat.errors import WeChatApiError
 from crm_core import services
@@ -46,7 +47,7 @@ def codes() -> str:
 def issue_code() -> ResponseReturnValue:
     """Issue (or reuse) the code of a scene through the platform API."""
     scene = request.form.get("scene", "").strip()
-    rt = runtime()
+    rt = current_runtime()
     try:
         _check_scene_in_branch(scene)
         with CodeIssuer(rt.inbound.uow_factory, rt.api) as issuer:
@@ -104,7 +105,7 @@ def posters_zip() -> Response:
 
 
 def _render(target: services.PosterTarget, url: str) -> bytes:
-    settings = runtime().settings.posters
+    settings = current_runtime().settings.posters
     try:
         fonts = load_fonts(settings.font_path or None)
     except FontNotFoundError as error:

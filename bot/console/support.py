@@ -1,25 +1,19 @@
-"""Helpers shared by the console views: the runtime, the scope, errors and auditing."""
+"""Helpers shared by the console views: the scope, units of work, errors and auditing."""
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, current_app, request
+from flask import abort, request
 from flask_login import current_user
 
+from bot.edge import current_runtime
 from bot.pii import PhoneCipher
-from bot.runtime import Runtime
 from crm_core.model import OutOfScope, Scope, StaffRole
 from crm_core.unit_of_work import SqlUnitOfWork
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def runtime() -> Runtime:
-    """Return the app's runtime."""
-    value: Runtime = current_app.extensions["branchlink"]
-    return value
 
 
 def scope() -> Scope:
@@ -31,7 +25,7 @@ def scope() -> Scope:
 @contextmanager
 def work() -> Iterator[SqlUnitOfWork]:
     """Open a unit of work; an out-of-scope record becomes 403, an unknown one 404."""
-    with runtime().uow() as uow:
+    with current_runtime().uow() as uow:
         assert isinstance(uow, SqlUnitOfWork)  # noqa: S101 - the console reads SQL
         try:
             yield uow
@@ -61,5 +55,5 @@ def client_ip() -> str:
 
 def phone_cipher() -> PhoneCipher:
     """Return the cipher for personal data."""
-    web = runtime().settings.web
+    web = current_runtime().settings.web
     return PhoneCipher(web.secret_key, web.previous_secret_key)

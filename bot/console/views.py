@@ -17,8 +17,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required, login_user, logout_user
 
 from bot.auth import StaffUser, authenticate
-from bot.console.support import client_ip, phone_cipher, roles, runtime, scope, work
+from bot.console.support import client_ip, phone_cipher, roles, scope, work
 from bot.context import local_date
+from bot.edge import current_runtime
 from crm_core import services
 from crm_core.model import LeadStatus, NoticeStatus, StaffRole, utcnow
 
@@ -34,7 +35,7 @@ def login() -> Any:
     """Log in with username and password."""
     if request.method == "GET":
         return render_template("console/login.html")
-    found = authenticate(runtime(), request.form.get("username", ""),
+    found = authenticate(current_runtime(), request.form.get("username", ""),
                          request.form.get("password", ""), client_ip())
     if found is None:
         flash("用户名或密码错误，或尝试次数过多，请稍后再试。")
@@ -100,7 +101,7 @@ def customers() -> str:
 @login_required
 def customer(customer_id: int) -> str:
     """One customer: timeline, manager history, phone (masked unless the role may see it)."""
-    settings = runtime().settings
+    settings = current_runtime().settings
     validity = timedelta(days=settings.products.assessment_validity_days)
     today = local_date(utcnow(), settings.leads.timezone)
     with work() as uow:
@@ -171,7 +172,7 @@ def transfer() -> Any:
         with work() as uow:
             moved = services.transfer_customers(uow, scope(), request.form.get("from", ""),
                                                 request.form.get("to", ""), ids, utcnow(),
-                                                runtime().settings.transfer.notify_customers)
+                                                current_runtime().settings.transfer.notify_customers)
             uow.commit()
     except ValueError as error:
         flash(f"无法转移：{error}")
