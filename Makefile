@@ -37,8 +37,8 @@ test-pg: $(STAMP)
 	BRANCHLINK_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot crm_core qr tests benchmarks
-	$(BIN)/mypy bot crm_core qr
+	$(BIN)/ruff check bot crm_core qr sandbox tests benchmarks
+	$(BIN)/mypy bot crm_core qr sandbox
 	$(BIN)/lint-imports
 
 ## bench: throughput/latency benchmarks, printed side by side with their floor

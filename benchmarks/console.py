@@ -17,8 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 
 from bot import create_app
-from bot.auth import hash_password
 from bot.config import settings_from_dict
+from bot.web.staff_auth import hash_password
 from crm_core import services
 from crm_core.db import upgrade
 from crm_core.model import LeadStatus, Scope, StaffRole, utcnow

@@ -1,6 +1,6 @@
 """Poster batch throughput: 6,000 manager posters against 6,000 bare QR PNGs, same run, same cores.
 
-The batch is what `branchlink posters` renders (`bot.poster_batch.render_batch`: one A4 PDF per
+The batch is what `branchlink posters` renders (`bot.qrcodes.batches.render_batch`: one A4 PDF per
 manager, the contact sheet, manifest and atomic writes) with synthetic ticket urls, so only the
 rendering is measured. The floor writes `qrcode.make(url).save(path)` PNGs on as many processes.
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import qrcode
 
-from bot.poster_batch import render_batch
-from bot.posters import PosterTexts, poster_jobs
+from bot.qrcodes.batches import render_batch
+from bot.qrcodes.posters import PosterTexts, poster_jobs
 from bot.texts import POSTER_FOOTER, POSTER_SLOGAN
 from crm_core.services import PosterTarget
 

@@ -174,3 +174,24 @@ LABELS = {
 def label(kind: str, value: str | None) -> str:
     """Return the Chinese name of a stored code, or the code itself when it has none."""
     return LABELS.get(kind, {}).get(value or "", value or "—")
+
+# Staff console: what the pages and their flashes say.
+HTTP_ERRORS = {403: "您无权查看该内容。", 404: "页面不存在。", 400: "请求无效，请刷新后重试。"}
+HTTP_ERROR_OTHER = "系统繁忙，请稍后重试。"
+LOGIN_REQUIRED = "请先登录"
+LOGIN_FAILED = "用户名或密码错误，或尝试次数过多，请稍后再试。"
+LEAD_UPDATED = "线索已更新。"
+ASSESSMENT_RECORDED = "已记录风险承受能力评估：C{level}（{day}）。"
+TRANSFER_REFUSED = "无法转移：{reason}"
+TRANSFER_DONE = "已转移 {moved} 位客户。"
+NOTICE_REQUEUED = "已重新排队发送。"
+CODE_FAILED = "无法生成二维码：{reason}"
+CODE_READY = "二维码 {scene} 已就绪。"
+IMPORT_HEAD_OFFICE_ONLY = "只有总行可以导入产品"
+IMPORT_PICK_FILE = "请选择 .csv 或 .toml 文件"
+IMPORT_DONE = "导入完成：新增 {created}，更新 {updated}，未变 {unchanged}。"
+
+
+def manager_named(card: ManagerCard) -> str:
+    """Name a manager to a customer: branch and name (上海分行营业部的张伟)."""
+    return f"{card.branch_name}的{card.name}"

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, Response, current_app, request
 
-from bot.edge import current_runtime
+from bot.web.edge import current_runtime
 from bot.wechat.gate import Refused
 from bot.wechat.messages import MalformedMessage, parse_message
 

@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
-from bot.auth import hash_password
 from bot.runtime import Runtime
+from bot.web.staff_auth import hash_password
 from crm_core import services
 from crm_core.model import StaffRole, utcnow
 from tests.builders import org

@@ -18,9 +18,9 @@ from typing import Any
 import requests
 from werkzeug.serving import make_server
 
-from bot.sandbox import SandboxConfig, create_sandbox_app
 from bot.wechat.api import WeChatApi
 from bot.wechat.token_store import InMemoryTokenStore, TokenStore
+from sandbox import SandboxConfig, create_sandbox_app
 
 SANDBOX_APP_ID = "wx5a4db0c000000001"
 SANDBOX_APP_SECRET = "sandbox-secret-for-tests-only"
@@ -51,7 +51,7 @@ class SandboxHandle:
         self._post("/_sandbox/reset")
 
     def inject(self, *faults: dict[str, Any]) -> None:
-        """Queue faults for the next matching requests (see bot/sandbox/faults.py)."""
+        """Queue faults for the next matching requests (see sandbox/faults.py)."""
         self._post("/_sandbox/faults", list(faults))
 
     def requests(self, path: str | None = None) -> list[dict[str, Any]]:

@@ -16,6 +16,6 @@ def handle(msg: Message, ctx: HandlerContext) -> Reply | None:
     outcome = services.open_lead(ctx.uow, msg.sender, source, ctx.now, sla)
     if outcome.manager is None:
         return TextReply(texts.LEAD_NO_MANAGER)
-    who = f"{outcome.manager.branch_name}的{outcome.manager.name}"
+    who = texts.manager_named(outcome.manager)
     template = texts.LEAD_CONFIRMED_AGAIN if outcome.duplicate else texts.LEAD_CONFIRMED
     return TextReply(template.format(who=who, hours=max(1, ctx.contact_sla_minutes // 60)))

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.demo import demo_manager_openid
+from bot.cli.demo import demo_manager_openid
 from bot.wechat.simulator import Platform
 from crm_core import services
 from crm_core.db import make_engine, make_session_factory

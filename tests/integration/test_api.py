@@ -7,7 +7,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bot.pii import PhoneCipher
+from bot.phone_cipher import PhoneCipher
 from crm_core import services
 from crm_core.model import utcnow
 from tests.conftest import WEB_SECRET, runtime

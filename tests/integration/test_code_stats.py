@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 import pytest
 from click.testing import CliRunner
 
-from bot.cli_base import Cli
-from bot.cli_codes import codes
+from bot.cli.base import Cli
+from bot.cli.codes import codes
 from bot.wechat.simulator import Platform
 from crm_core import services
 from tests.builders import event_xml, org, subscribe_xml

@@ -6,7 +6,7 @@ from functools import partial
 
 import pytest
 
-from bot.codes import CodeIssuer
+from bot.qrcodes.issuer import CodeIssuer
 from crm_core import services
 from crm_core.db import make_engine, make_session_factory
 from crm_core.model import utcnow

@@ -5,9 +5,9 @@ from datetime import date
 from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
-from bot.cli import demo
-from bot.cli_base import Cli
-from bot.demo import BRANCHES, catalogue_rows
+from bot.cli.base import Cli
+from bot.cli.demo import BRANCHES, catalogue_rows
+from bot.cli.main import demo
 from crm_core import services
 from crm_core.model import Category, Product, ProductVersion, utcnow
 from tests.builders import subscribe_xml, text_xml

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import Settings
-from bot.outbox import Outbox, Report
 from bot.runtime import Runtime, build_runtime
-from bot.worker import digest_trigger
+from bot.worker.outbox import Outbox, Report
+from bot.worker.scheduler import digest_trigger
 from crm_core import services
 from crm_core.model import (
     CUSTOMER_KINDS,

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.cli_base import Cli
-from bot.cli_codes import codes, posters
+from bot.cli.base import Cli
+from bot.cli.codes import codes, posters
 from bot.config import Settings
-from bot.poster_batch import MANIFEST, render_batch
-from bot.posters import PosterTexts, poster_jobs
+from bot.qrcodes.batches import MANIFEST, render_batch
+from bot.qrcodes.posters import PosterTexts, poster_jobs
 from crm_core import services
 from crm_core.services import PosterTarget
 from qr import Fonts, PosterSpec, render_pdf

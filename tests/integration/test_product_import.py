@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from bot.cli_base import Cli
-from bot.cli_products import products
+from bot.cli.base import Cli
+from bot.cli.products import products
 from crm_core import services
 from crm_core.model import Product, ProductVersion, RiskAssessment, utcnow
 from crm_core.services import ImportRejected, read_rows

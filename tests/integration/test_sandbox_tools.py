@@ -16,7 +16,7 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
-from bot.sandbox import push_template_finish
+from sandbox import push_template_finish
 from tests.sandbox_support import (
     CUSTOM_SEND,
     TEMPLATE_SEND,

@@ -9,9 +9,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from bot import create_app
-from bot.cli_base import Cli
-from bot.cli_staff import customers
-from bot.pii import PhoneCipher
+from bot.cli.base import Cli
+from bot.cli.staff import customers
+from bot.phone_cipher import PhoneCipher
 from bot.share_tokens import ShareTokens
 from crm_core import services
 from crm_core.model import AuditEvent, Customer, utcnow

@@ -133,7 +133,7 @@ def test_the_platform_failing_answers_503_and_the_page_still_shows(shop, platfor
                                                                    caplog, fault) -> None:
     token = page_token(shop, platform)
     sandbox.inject({"path": GETTICKET, **fault})
-    with caplog.at_level(logging.WARNING, logger="bot.product_share"):
+    with caplog.at_level(logging.WARNING, logger="bot.web.share_card"):
         answer = share_config(shop, "WM001", token)
     assert answer.status_code == 503 and answer.headers["Cache-Control"] == "no-store"
     assert answer.is_json

@@ -159,7 +159,7 @@ def test_the_platform_failing_gives_503_no_store_and_the_page_still_works(
     page = visit(friend, link)
     assert page.status_code == 200 and texts.follow_search(ACCOUNT) in page.text
     assert f'alt="{texts.FOLLOW_CODE_ALT}"' in page.text
-    with caplog.at_level(logging.WARNING, logger="bot.product_pages"):
+    with caplog.at_level(logging.WARNING, logger="bot.web.product_pages"):
         failed = friend.get(image_src(page.text, "follow-code"))
     assert failed.status_code == 503 and failed.headers["Cache-Control"] == "no-store"
     assert "503" in caplog.text and "o-sharer" not in caplog.text

@@ -144,10 +144,10 @@ def test_a_forged_state_is_refused_and_the_open_is_cookie_only(shop, platform, s
     victim = shop.test_client()
     back = callback_url(http, authorize_location(victim, link, sandbox))
     forged = re.sub(r"state=[^&]+", "state=AAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBB", back)
-    with caplog.at_level(logging.INFO, logger="bot.product_oauth"):
+    with caplog.at_level(logging.INFO, logger="bot.web.visitors"):
         page = land(victim, forged)
     assert page.status_code == 200 and sandbox.count(EXCHANGE) == 0
-    ours = "\n".join(r.getMessage() for r in caplog.records if r.name == "bot.product_oauth")
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name == "bot.web.visitors")
     assert "state refused" in ours and "o-" not in ours  # the servers' access logs aside
     assert opens(shop) == [("self", 1)]  # fell back to the cookie-only guess
 

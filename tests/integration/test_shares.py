@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot.cli_base import Cli
-from bot.cli_products import products
+from bot.cli.base import Cli
+from bot.cli.products import products
 from bot.share_tokens import ShareTokens
 from crm_core import services
 from crm_core.model import Lead, Notice, NoticeKind, ShareLink, utcnow

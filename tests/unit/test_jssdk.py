@@ -4,7 +4,7 @@ import hashlib
 from dataclasses import replace
 
 from bot import texts
-from bot.product_share import DESC_MAX, share_data
+from bot.web.share_card import DESC_MAX, share_data
 from bot.wechat.jssdk import js_config, jsapi_signature
 from tests.product_support import sample_cards
 

@@ -4,8 +4,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bot import oauth_state
 from bot.share_tokens import Signer, Visitor, read_visitor, visitor_cookie
+from bot.web import oauth_state
 from bot.wechat.oauth import MAX_STATE_CHARS, authorize_url
 
 SIGNER = Signer("test-secret-0123456789abcdef0123456789")

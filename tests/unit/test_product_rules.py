@@ -61,7 +61,7 @@ def test_the_share_notice_names_customer_product_and_opens_within_the_field_limi
     from zoneinfo import ZoneInfo
 
     from bot.config import NotificationSettings
-    from bot.notify import render_notice
+    from bot.worker.notices import render_notice
     from crm_core.model import NoticeKind
 
     settings = NotificationSettings(share_opens_template="TPL")

@@ -1,0 +1,1 @@
+"""The `branchlink` command: one module per command group, serving and demo data."""

@@ -1,0 +1,5 @@
+"""Run the `branchlink` command as `python -m bot.cli`."""
+
+from bot.cli.main import main
+
+main()

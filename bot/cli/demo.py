@@ -1,0 +1,78 @@
+"""Demo branches, managers and products, so a newcomer can try BranchLink without a bank."""
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from importlib import resources
+
+from crm_core import services
+from crm_core.model import ManagerRole, ManagerState, StaffRole, utcnow
+from crm_core.unit_of_work import UnitOfWork
+
+BRANCHES = (("SH001", "上海分行营业部"), ("SH002", "上海浦东支行"), ("BJ001", "北京分行营业部"))
+MANAGERS = (
+    ("SH001-01", "张伟", "SH001", "理财经理", ManagerRole.WEALTH),
+    ("SH001-02", "王芳", "SH001", "客户经理", ManagerRole.RETAIL),
+    ("SH001-03", "李娜", "SH001", "客户经理", ManagerRole.RETAIL),
+    ("SH002-01", "刘洋", "SH002", "信贷经理", ManagerRole.LOAN),
+    ("SH002-02", "陈静", "SH002", "公司客户经理", ManagerRole.CORPORATE),
+    ("BJ001-01", "赵磊", "BJ001", "客户经理", ManagerRole.RETAIL),
+)
+ON_LEAVE = ("SH001-03",)
+# Shipped as package data (pyproject's [tool.setuptools.package-data]).
+CATALOGUE = "catalogue.csv"
+HEADS = ("SH001-01", "SH002-01", "BJ001-01")
+
+
+def demo_manager_openid(code: str) -> str:
+    """The WeChat openid each demo manager is bound to (28 characters, like real ones)."""
+    return f"o-demo-manager-{code}".ljust(28, "0")
+
+
+STAFF = (
+    ("admin", "总行管理员", StaffRole.HEAD_OFFICE, None, None),
+    ("head-sh001", "上海分行营业部负责人", StaffRole.BRANCH_HEAD, None, "SH001"),
+    ("zhangwei", "张伟", StaffRole.MANAGER, "SH001-01", None),
+    ("wangfang", "王芳", StaffRole.MANAGER, "SH001-02", None),
+)
+
+
+def seed_staff(uow: UnitOfWork, hash_password: Callable[[str], str]) -> dict[str, str]:
+    """Create the demo console accounts that do not exist yet; return their new passwords."""
+    created = {}
+    for username, name, role, manager, branch in STAFF:
+        if uow.staff.by_username(username) is None:
+            password = secrets.token_urlsafe(12)
+            services.add_staff(uow, username, name, hash_password(password), role, manager,
+                               branch, "demo", utcnow())
+            created[username] = password
+    return created
+
+
+def seed(uow: UnitOfWork) -> None:
+    """Add the demo organisation (idempotent)."""
+    for code, name in BRANCHES:
+        services.add_branch(uow, code, name)
+    uow.flush()
+    for code, name, branch, title, role in MANAGERS:
+        services.add_manager(uow, code, name, branch, title=title, role=role)
+    uow.flush()
+    for code in ON_LEAVE:
+        services.set_manager_state(uow, code, ManagerState.ON_LEAVE)
+    for code in HEADS:
+        services.set_branch_head(uow, code, True)
+    for code, *_ in MANAGERS:
+        secret = services.issue_bind_code(uow, code, utcnow(), timedelta(minutes=1), "demo")
+        services.bind_manager(uow, demo_manager_openid(code), secret, utcnow(),
+                              max_failures=5, window=timedelta(hours=1))
+
+
+def catalogue_rows() -> list[services.SourceRow]:
+    """Read the demo catalogue shipped inside the package."""
+    text = (resources.files("bot.cli") / "demo_data" / CATALOGUE).read_text(encoding="utf-8")
+    return services.read_rows(text, "csv", "product")
+
+
+def seed_catalogue(uow: UnitOfWork, now: datetime) -> services.ImportReport:
+    """Import the demo catalogue like `products import`: unchanged products get no new version."""
+    return services.import_products(uow, catalogue_rows(), f"demo:{CATALOGUE}", now)

@@ -1,0 +1,171 @@
+"""The `branchlink` command: set-up, serving, simulation and staff tools."""
+
+import logging
+import secrets
+import string
+from pathlib import Path
+
+import click
+
+from bot.cli.base import Cli, pass_cli, refused
+from bot.cli.codes import codes, posters
+from bot.cli.leads import leads, outbox
+from bot.cli.products import products
+from bot.cli.staff import staff
+from bot.cli.tools import branches, customers, managers, simulate, spool
+from crm_core import db
+from crm_core.model import utcnow
+from crm_core.services import ImportRejected
+from sandbox.cli import sandbox_command
+
+
+@click.group()
+@click.option("--config", "config_path", envvar="BRANCHLINK_CONFIG",
+              type=click.Path(dir_okay=False), help="TOML settings file ($BRANCHLINK_CONFIG).")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None) -> None:
+    """BranchLink: WeChat engagement for bank branch networks."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per run is noise
+    ctx.obj = Cli(config_path)
+
+
+@main.command("init-config")
+@click.option("--path", default="instance/branchlink.toml", type=click.Path(dir_okay=False))
+def init_config(path: str) -> None:
+    """Write a local demo configuration with fresh random secrets (kept if it exists)."""
+    target = Path(path)
+    if target.exists():
+        click.echo(f"{target} exists; keeping it")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(_demo_config(target.parent.resolve()), encoding="utf-8")
+    target.chmod(0o600)
+    click.echo(f"wrote {target} with fresh random secrets")
+
+
+def _random(length: int, alphabet: str = string.ascii_letters + string.digits) -> str:
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def _demo_config(folder: Path) -> str:
+    return f"""# Local demo configuration written by `branchlink init-config`. Not for production.
+[wechat]
+app_id = "wx{_random(16, string.hexdigits.lower()[:16])}"
+token = "{_random(32)}"
+encoding_aes_key = "{_random(43)}"
+app_secret = "{_random(32)}"
+api_base_url = "http://127.0.0.1:8081"
+oauth_base_url = "http://127.0.0.1:8081"
+
+[web]
+secret_key = "{_random(48)}"
+
+[database]
+url = "sqlite:///{folder / 'branchlink.db'}"
+
+[webhook]
+spool_dir = "{folder / 'spool'}"
+
+[sandbox]
+enabled = true
+
+[notifications]
+new_customer_template = "DEMO_NEW_CUSTOMER"
+new_lead_template = "DEMO_NEW_LEAD"
+lead_reminder_template = "DEMO_LEAD_REMINDER"
+lead_escalation_template = "DEMO_LEAD_ESCALATION"
+daily_digest_template = "DEMO_DAILY_DIGEST"
+transfer_template = "DEMO_TRANSFER"
+"""
+
+
+@main.group("db")
+def db_group() -> None:
+    """Database maintenance."""
+
+
+@db_group.command("upgrade")
+@pass_cli
+def db_upgrade(cli: Cli) -> None:
+    """Migrate the database to the latest schema (SQLite or PostgreSQL)."""
+    db.upgrade(cli.settings.database.url)
+    click.echo("database is up to date")
+
+
+@main.group()
+def demo() -> None:
+    """Demo data for trying BranchLink without a bank."""
+
+
+@demo.command("seed")
+@pass_cli
+def demo_seed(cli: Cli) -> None:
+    """Add demo branches, managers, staff and the product catalogue (idempotent)."""
+    from bot.cli.demo import seed, seed_catalogue, seed_staff
+    from bot.web.staff_auth import hash_password
+
+    with cli.runtime.uow() as uow:
+        seed(uow)
+        uow.flush()
+        logins = seed_staff(uow, hash_password)
+        with refused(ImportRejected):
+            loaded = seed_catalogue(uow, utcnow())
+        uow.commit()
+    total = len(loaded.created) + len(loaded.updated) + loaded.unchanged
+    click.echo(f"demo catalogue: {total} products loaded ({len(loaded.created)} new, "
+               f"{len(loaded.updated)} updated, {loaded.unchanged} unchanged)")
+    click.echo(DEMO_HINT)
+    for username, password in logins.items():
+        click.echo(f"  console login (shown once): {username} / {password}")
+    click.echo(f"Staff console: {cli.settings.web.public_base_url}/console/ "
+               "(reset a password: branchlink staff password USERNAME)")
+
+
+DEMO_HINT = """demo branches SH001, SH002, BJ001 and their managers are in place.
+Once the server runs, in another terminal (BRANCHLINK_CONFIG=instance/branchlink.toml):
+  .venv/bin/branchlink simulate --openid demo-1 subscribe --scene b:SH001   # follow a branch code
+  .venv/bin/branchlink simulate --openid demo-1 text 我的客户经理
+  .venv/bin/branchlink simulate --openid demo-1 text 联系客户经理            # a lead
+  .venv/bin/branchlink simulate --openid demo-2 subscribe --scene m:SH002-01 # a manager's code
+  .venv/bin/branchlink simulate --openid demo-1 text 大额存单利率            # a product question
+  .venv/bin/branchlink simulate --openid demo-1 text "详情 DP001"
+  .venv/bin/branchlink customers set-risk demo-1 3 --assessed $(date +%F)   # C3: wealth answers
+  .venv/bin/branchlink simulate --openid demo-1 text 理财
+  .venv/bin/branchlink customers show demo-1
+  .venv/bin/branchlink outbox list
+Each demo manager is bound to a WeChat openid o-demo-manager-<code>000…; watch their
+notices arrive in the WeChat sandbox: http://127.0.0.1:8081/_sandbox/"""
+
+
+@main.command()
+@click.option("--bind", help="HOST:PORT (default: [server] bind).")
+@click.option("--workers", type=int, help="Web worker processes (default: [server] workers).")
+@pass_cli
+def serve(cli: Cli, bind: str | None, workers: int | None) -> None:
+    """Serve the webhook with gunicorn (and the background worker when embedded)."""
+    from bot.cli.serving import GunicornServer, start_companions
+
+    companions = start_companions(cli.settings, cli.config_path)
+    try:
+        GunicornServer(cli.settings, bind, workers).run()
+    finally:
+        for companion in companions:
+            companion.terminate()
+            companion.wait(timeout=10)
+
+
+@main.command()
+@pass_cli
+def worker(cli: Cli) -> None:
+    """Run the background jobs (spool replay)."""
+    from bot.worker.scheduler import build_scheduler, replay_spool
+
+    replay_spool(cli.runtime)
+    build_scheduler(cli.runtime, cli.config_path).start()
+
+
+for command in (customers, managers, branches, simulate, spool, sandbox_command, leads, outbox,
+                codes, posters, staff, products):
+    main.add_command(command)
+

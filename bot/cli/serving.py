@@ -1,0 +1,69 @@
+"""Production serving: gunicorn in front of the app, and the background worker beside it."""
+
+import gc
+import os
+import subprocess
+import sys
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from bot.config import Settings
+
+
+class GunicornServer(BaseApplication):  # type: ignore[misc]
+    """Gunicorn with options from our settings; each worker builds its own app (no preload)."""
+
+    def __init__(self, settings: Settings, bind: str | None = None,
+                 workers: int | None = None) -> None:
+        self.settings = settings
+        self.options = {
+            "bind": bind or settings.server.bind,
+            "workers": workers or settings.server.workers,
+            "threads": settings.server.threads,
+            "worker_class": "gthread",
+            "timeout": 30,
+            "graceful_timeout": 10,
+            "accesslog": None,
+            "preload_app": False,
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        """Hand our options to gunicorn."""
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        """Create the app inside each worker process, its product index built before serving."""
+        from bot import create_app
+        from bot.web.edge import EXTENSION
+
+        app = create_app(self.settings)
+        runtime = app.extensions[EXTENSION]
+        # Built here, the index (and jieba's dictionary, ~0.7 s) never delays a customer.
+        runtime.inbound.policy.catalogue.warm(runtime.uow)
+        # What is loaded now (libraries, dictionaries, the index: some 330,000 objects) lives
+        # as long as the worker. Frozen, the garbage collector stops walking it: a full
+        # collection took about 150 ms of a customer's request, now under 1 ms.
+        gc.collect()
+        gc.freeze()
+        return app
+
+
+def start_companions(settings: Settings, config_path: str | None) -> list[subprocess.Popen[bytes]]:
+    """Start what runs beside the web server: the worker and, for trials, the sandbox."""
+    base = [sys.executable, "-m", "bot.cli"] + (["--config", config_path] if config_path else [])
+    commands = []
+    if settings.sandbox.enabled:
+        host, port = settings.sandbox.bind.rsplit(":", 1)
+        commands.append([*base, "sandbox", "--host", host, "--port", port,
+                         "--app-id", settings.wechat.app_id, "--everyone-follows",
+                         "--webhook-url", f"http://{settings.server.bind}/wechat"])
+    if settings.server.embedded_worker:
+        commands.append([*base, "worker"])
+    # Secrets go through the environment, never the command line (visible in `ps`).
+    env = {**os.environ, "BRANCHLINK_SANDBOX_APP_SECRET": settings.wechat.app_secret or "",
+           "BRANCHLINK_SANDBOX_WEBHOOK_TOKEN": settings.wechat.token}
+    # Our own interpreter and module, with arguments from our own settings.
+    return [subprocess.Popen(command, env=env) for command in commands]  # noqa: S603

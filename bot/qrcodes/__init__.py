@@ -1,0 +1,1 @@
+"""Onboarding QR codes: issuing them through the registry, posters and poster batches."""

@@ -1,0 +1,153 @@
+"""Console pages for QR codes: issue, list, scans and follows per code, poster download."""
+
+import io
+import zipfile
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+
+from bot import texts
+from bot.qrcodes.issuer import CodeIssuer
+from bot.qrcodes.posters import PosterTexts, poster_spec
+from bot.web.console.support import roles, scope, work
+from bot.web.console.views import HEADS, bp
+from bot.web.edge import current_runtime
+from bot.wechat.errors import WeChatApiError
+from crm_core import services
+from crm_core.model import SceneError, StaffRole, utcnow
+from crm_core.unit_of_work import SqlUnitOfWork
+from qr import FontNotFoundError, load_fonts, qr_png, render_pdf
+
+ISSUE_ERRORS = (services.CodeLimitReached, services.UnknownRecord, SceneError, ValueError,
+                WeChatApiError)
+
+
+@bp.get("/codes")
+@login_required
+@roles(*HEADS)
+def codes() -> str:
+    """The branch's codes with follows and scans per code, as a bar chart."""
+    branch = _branch_code()
+    with work() as uow:
+        rows = services.list_codes(uow, branch)
+        stats = services.channel_stats(uow, branch=branch, by="code")
+    totals: dict[str, dict[str, int]] = {}
+    for row in stats:
+        total = totals.setdefault(row["code"], {"follows": 0, "scans": 0})
+        total["follows"] += row["follows"]
+        total["scans"] += row["scans"]
+    peak = max((t["follows"] + t["scans"] for t in totals.values()), default=1) or 1
+    return render_template("console/codes.html", codes=rows, totals=totals, peak=peak,
+                           branch=branch)
+
+
+@bp.post("/codes")
+@login_required
+@roles(*HEADS)
+def issue_code() -> ResponseReturnValue:
+    """Issue (or reuse) the code of a scene through the platform API."""
+    scene = request.form.get("scene", "").strip()
+    rt = current_runtime()
+    try:
+        _check_scene_in_branch(scene)
+        with CodeIssuer(rt.inbound.uow_factory, rt.api) as issuer:
+            issuer.issue(scene, days=int(request.form.get("days") or 30)
+                         if "c:" in scene else None)
+    except ISSUE_ERRORS as error:
+        flash(texts.CODE_FAILED.format(reason=error))
+        return redirect(url_for("console.codes")), 303
+    flash(texts.CODE_READY.format(scene=scene))
+    return redirect(url_for("console.codes")), 303
+
+
+@bp.get("/codes/preview.png")
+@login_required
+@roles(*HEADS)
+def preview() -> Response:
+    """The code itself as a PNG, for a preview on the page."""
+    branch = _branch_code()
+    with work() as uow:
+        _, url = _target(uow, request.args.get("scene", ""), branch)
+    return Response(qr_png(url, box_size=4), mimetype="image/png")
+
+
+@bp.get("/codes/poster.pdf")
+@login_required
+@roles(*HEADS)
+def poster() -> Response:
+    """Download the A4 poster of one code; every download is recorded as an export."""
+    scene, branch = request.args.get("scene", ""), _branch_code()
+    with work() as uow:
+        target, url = _target(uow, scene, branch)
+        services.audit(uow, utcnow(), scope().username, "poster_exported", scene)
+        uow.commit()
+    return _attachment(_render(target, url), _filename(scene) + ".pdf", "application/pdf")
+
+
+@bp.get("/codes/posters.zip")
+@login_required
+@roles(*HEADS)
+def posters_zip() -> Response:
+    """Download every current code's A4 poster of the branch as one ZIP (an audited export)."""
+    branch = _branch_code()
+    with work() as uow:
+        scenes = sorted({code["scene"] for code in services.list_codes(uow, branch)})
+        targets = [_target(uow, scene, branch) for scene in scenes]
+        services.audit(uow, utcnow(), scope().username, "posters_exported", branch or "all",
+                       {"files": len(scenes)})
+        uow.commit()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for scene, (target, url) in zip(scenes, targets, strict=True):
+            archive.writestr(_filename(scene) + ".pdf", _render(target, url))
+    return _attachment(buffer.getvalue(), f"posters-{branch or 'all'}.zip",
+                       "application/zip")
+
+
+def _render(target: services.PosterTarget, url: str) -> bytes:
+    settings = current_runtime().settings.posters
+    try:
+        fonts = load_fonts(settings.font_path or None)
+    except FontNotFoundError as error:
+        abort(500, str(error))
+    words = PosterTexts.from_settings(settings, None)
+    return render_pdf(poster_spec(target, url, words, "A4"), fonts)
+
+
+def _filename(scene: str) -> str:
+    return scene.replace(":", "-").replace(";", "_")
+
+
+def _attachment(body: bytes, filename: str, mimetype: str) -> Response:
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _branch_code() -> str | None:
+    if scope().role is StaffRole.HEAD_OFFICE:
+        return request.args.get("branch") or None
+    with work() as uow:
+        return services.branch_code_of(uow, scope().branch_id or 0)
+
+
+def _check_scene_in_branch(scene: str) -> None:
+    branch = _branch_code()
+    if scope().role is not StaffRole.HEAD_OFFICE and f"b:{branch}" not in scene.split(";") \
+            and not any(part.startswith(f"m:{branch}-") for part in scene.split(";")):
+        abort(403)
+
+
+def _target(uow: SqlUnitOfWork, scene: str,
+            branch: str | None) -> tuple[services.PosterTarget, str]:
+    # `branch` is looked up before the unit of work opens: a second one in the same thread
+    # would wait for the first on SQLite's writer queue.
+    code = next((c for c in services.list_codes(uow, branch) if c["scene"] == scene), None)
+    if code is None:
+        abort(404)
+    targets = services.poster_targets(uow, None)
+    base = scene.split(";c:")[0]
+    target = next((t for t in targets if t.scene == base), None)
+    if target is None:
+        abort(404)
+    return target, str(code["url"])

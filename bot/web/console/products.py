@@ -1,0 +1,66 @@
+"""Console pages for products: the catalogue (list, imports with a row-level report) and the
+share leaderboard."""
+
+from pathlib import Path
+
+from flask import flash, render_template, request
+from flask_login import login_required
+
+from bot import texts
+from bot.web.console.support import roles, scope, work
+from bot.web.console.views import HEADS, bp
+from crm_core import services
+from crm_core.model import StaffRole, utcnow
+from crm_core.services import ImportRejected, RowError
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024  # a catalogue file; the webhook keeps its own small cap
+FORMATS = {".csv": "csv", ".toml": "toml"}
+
+
+@bp.route("/products", methods=["GET", "POST"])
+@login_required
+@roles(*HEADS)
+def products() -> tuple[str, int]:
+    """List the catalogue; head office imports CSV or TOML files (all rows or none)."""
+    errors: list[RowError] = []
+    status = 200
+    if request.method == "POST":
+        errors, status = _import()
+    with work() as uow:
+        rows = services.catalogue_listing(uow)
+    return render_template("console/products.html", products=rows, errors=errors,
+                           can_import=scope().role is StaffRole.HEAD_OFFICE), status
+
+
+def _import() -> tuple[list[RowError], int]:
+    if scope().role is not StaffRole.HEAD_OFFICE:
+        return [RowError(0, texts.IMPORT_HEAD_OFFICE_ONLY)], 403
+    request.max_content_length = MAX_IMPORT_BYTES
+    upload = request.files.get("file")
+    fmt = FORMATS.get(Path(upload.filename or "").suffix.lower()) if upload else None
+    if upload is None or fmt is None:
+        return [RowError(0, texts.IMPORT_PICK_FILE)], 400
+    try:
+        rows = services.read_rows(upload.read().decode("utf-8"), fmt, "product")
+        with work() as uow:
+            report = services.import_products(uow, rows, upload.filename or fmt, utcnow())
+            services.audit(uow, utcnow(), scope().username, "products_imported",
+                           upload.filename or fmt, {"created": len(report.created),
+                                                    "updated": len(report.updated)})
+            uow.commit()
+    except ImportRejected as rejected:
+        return rejected.errors, 422
+    except (UnicodeDecodeError, ValueError) as error:
+        return [RowError(0, str(error))], 400
+    flash(texts.IMPORT_DONE.format(created=len(report.created), updated=len(report.updated),
+                                   unchanged=report.unchanged))
+    return [], 200
+
+
+@bp.get("/shares")
+@login_required
+def shares() -> str:
+    """The share leaderboard of the shares credited to the caller's scope (no reward: service)."""
+    with work() as uow:
+        board = services.share_leaderboard(uow, scope())
+    return render_template("console/shares.html", board=board)

@@ -1,0 +1,227 @@
+"""Console pages: leads, customers, branch overview, transfers, outbox, audit, QR codes."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import login_required, login_user, logout_user
+
+from bot import texts
+from bot.context import local_date
+from bot.web.console.support import client_ip, phone_cipher, roles, scope, work
+from bot.web.edge import current_runtime
+from bot.web.staff_auth import StaffUser, authenticate
+from crm_core import services
+from crm_core.model import LeadStatus, NoticeStatus, StaffRole, utcnow
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+HEADS = (StaffRole.BRANCH_HEAD, StaffRole.HEAD_OFFICE)
+# Assessments are taken at a branch (a first purchase needs one there): its staff record them.
+ASSESSORS = (StaffRole.MANAGER, StaffRole.BRANCH_HEAD)
+LEAD_STATUSES = [s.value for s in LeadStatus]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """Log in with username and password."""
+    if request.method == "GET":
+        return render_template("console/login.html")
+    found = authenticate(current_runtime(), request.form.get("username", ""),
+                         request.form.get("password", ""), client_ip())
+    if found is None:
+        flash(texts.LOGIN_FAILED)
+        return render_template("console/login.html"), 401
+    login_user(StaffUser(found))
+    session.permanent = True  # idle timeout: PERMANENT_SESSION_LIFETIME, refreshed per request
+    return redirect(url_for("console.leads"))
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> ResponseReturnValue:
+    """Log out."""
+    logout_user()
+    return redirect(url_for("console.login"))
+
+
+@bp.get("/")
+@login_required
+def home() -> ResponseReturnValue:
+    """Start at the leads."""
+    return redirect(url_for("console.leads"))
+
+
+@bp.get("/leads")
+@login_required
+def leads() -> str:
+    """List the leads in scope (open ones by default) with their SLA countdown."""
+    status = request.args.get("status")
+    with work() as uow:
+        rows = services.leads_view(uow, scope(), LeadStatus(status) if status in LEAD_STATUSES
+                                   else None, utcnow())
+    return render_template("console/leads.html", leads=rows, status=status,
+                           statuses=LEAD_STATUSES)
+
+
+@bp.post("/leads/<int:lead_id>")
+@login_required
+def update_lead(lead_id: int) -> ResponseReturnValue:
+    """Mark a lead contacted, converted or lost, with an optional note."""
+    status = request.form.get("status", "")
+    if status not in LEAD_STATUSES:
+        abort(400)
+    with work() as uow:
+        services.set_lead_status(uow, scope(), lead_id, LeadStatus(status),
+                                 request.form.get("note") or None, utcnow())
+        uow.commit()
+    flash(texts.LEAD_UPDATED)
+    return redirect(url_for("console.leads"))
+
+
+@bp.get("/customers")
+@login_required
+def customers() -> str:
+    """Search the customers in scope."""
+    query = request.args.get("q", "")
+    with work() as uow:
+        rows = services.find_customers(uow, scope(), query)
+    return render_template("console/customers.html", customers=rows, q=query)
+
+
+@bp.get("/customers/<int:customer_id>")
+@login_required
+def customer(customer_id: int) -> str:
+    """One customer: timeline, manager history, phone (masked unless the role may see it)."""
+    settings = current_runtime().settings
+    validity = timedelta(days=settings.products.assessment_validity_days)
+    today = local_date(utcnow(), settings.leads.timezone)
+    with work() as uow:
+        card = services.customer_card(uow, scope(), customer_id)
+        assessment = services.customer_assessment(uow, scope(), customer_id, today, validity)
+        if card["phone_cipher"]:
+            card["phone"] = phone_cipher().decrypt(card["phone_cipher"])
+            services.audit(uow, utcnow(), scope().username, "pii_viewed", str(customer_id))
+            uow.commit()
+    return render_template("console/customer.html", c=card, assessment=assessment,
+                           may_assess=scope().role in ASSESSORS, today=today)
+
+
+@bp.post("/customers/<int:customer_id>/risk")
+@login_required
+@roles(*ASSESSORS)
+def assess(customer_id: int) -> ResponseReturnValue:
+    """Record the risk assessment (C1–C5) a manager took of a customer at the branch."""
+    try:
+        level = int(request.form.get("level", ""))
+        assessed_on = date.fromisoformat(request.form.get("assessed_on", ""))
+    except ValueError:
+        abort(400)
+    with work() as uow:
+        try:
+            services.record_assessment(uow, scope(), customer_id, level, assessed_on, utcnow())
+        except ValueError:
+            abort(400)
+        uow.commit()
+    flash(texts.ASSESSMENT_RECORDED.format(level=level, day=assessed_on.isoformat()))
+    return redirect(url_for("console.customer", customer_id=customer_id))
+
+
+@bp.get("/branch")
+@bp.get("/branch/<code>")
+@login_required
+@roles(*HEADS)
+def branch(code: str | None = None) -> Any:
+    """A branch's managers, their load, overdue leads and customers without a manager."""
+    with work() as uow:
+        code = code or _own_branch_code(uow)
+        if code is None:
+            return redirect(url_for("console.branches"))
+        view = services.branch_overview(uow, scope(), code, utcnow())
+    return render_template("console/branch.html", b=view)
+
+
+@bp.get("/branches")
+@login_required
+@roles(StaffRole.HEAD_OFFICE)
+def branches() -> str:
+    """Head office picks a branch."""
+    with work() as uow:
+        rows = services.branch_list(uow)
+    return render_template("console/branches.html", branches=rows)
+
+
+@bp.route("/transfer", methods=["GET", "POST"])
+@login_required
+@roles(*HEADS)
+def transfer() -> Any:
+    """Move one or all customers of a manager to another manager."""
+    if request.method == "GET":
+        return render_template("console/transfer.html")
+    ids = [int(i) for i in request.form.get("customers", "").replace("，", ",").split(",")
+           if i.strip().isdigit()] or None
+    try:
+        with work() as uow:
+            moved = services.transfer_customers(uow, scope(), request.form.get("from", ""),
+                                                request.form.get("to", ""), ids, utcnow(),
+                                                current_runtime().settings.transfer.notify_customers)
+            uow.commit()
+    except ValueError as error:
+        flash(texts.TRANSFER_REFUSED.format(reason=error))
+        return render_template("console/transfer.html"), 400
+    flash(texts.TRANSFER_DONE.format(moved=moved))
+    return redirect(url_for("console.transfer"))
+
+
+@bp.get("/outbox")
+@login_required
+@roles(*HEADS)
+def outbox() -> str:
+    """Notices and dead letters."""
+    status = request.args.get("status")
+    valid = status in {s.value for s in NoticeStatus}
+    with work() as uow:
+        rows = services.list_notices(uow, NoticeStatus(status) if status and valid else None,
+                                     200)
+    return render_template("console/outbox.html", notices=rows, status=status,
+                           statuses=[s.value for s in NoticeStatus])
+
+
+@bp.post("/outbox/<int:notice_id>/retry")
+@login_required
+@roles(*HEADS)
+def retry(notice_id: int) -> ResponseReturnValue:
+    """Send a dead, failed or unknown notice again."""
+    with work() as uow:
+        try:
+            services.retry_notice(uow, notice_id, utcnow())
+        except ValueError:
+            abort(409)
+        services.audit(uow, utcnow(), scope().username, "notice_retried", str(notice_id))
+        uow.commit()
+    flash(texts.NOTICE_REQUEUED)
+    return redirect(url_for("console.outbox", status="dead"))
+
+
+@bp.get("/audit")
+@login_required
+@roles(StaffRole.HEAD_OFFICE)
+def audit() -> str:
+    """The audit trail: logins, exports, transfers, bindings."""
+    with work() as uow:
+        rows = services.audit_trail(uow, scope(), request.args.get("action") or None)
+    return render_template("console/audit.html", events=rows)
+
+
+def _own_branch_code(uow: Any) -> str | None:
+    branch_id = scope().branch_id
+    return services.branch_code_of(uow, branch_id) if branch_id else None

@@ -1,0 +1,159 @@
+"""Delivering notices: claim due rows, send template messages, record each outcome once."""
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.config import Settings
+from bot.wechat.api import WeChatApi
+from bot.wechat.errors import (
+    PermanentError,
+    QuotaExceededError,
+    TokenError,
+    TransientError,
+    UnknownOutcomeError,
+    WeChatApiError,
+)
+from bot.worker.notices import MissingTemplate, render_notice
+from crm_core import services
+from crm_core.model import CUSTOMER_KINDS, utcnow
+from crm_core.services import NoticeJob
+from crm_core.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Report:
+    """What one delivery round did."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    unknown: int = 0
+    released: int = 0
+    outcomes: dict[int, str] = field(default_factory=dict)
+
+
+class Outbox:
+    """One worker's delivery loop over the shared outbox."""
+
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], api: WeChatApi, settings: Settings,
+                 worker_id: str, clock: Callable[[], datetime] = utcnow) -> None:
+        self.uow_factory = uow_factory
+        self.api = api
+        self.settings = settings
+        self.worker_id = worker_id
+        self.clock = clock
+        self.zone = ZoneInfo(settings.leads.timezone)
+
+    def deliver_backlog(self, budget_seconds: float = 10.0) -> int:
+        """Deliver batch after batch while full batches come back (within a time budget)."""
+        deadline = self.clock() + timedelta(seconds=budget_seconds)
+        handled = 0
+        while True:
+            report = self.deliver_due()
+            handled += len(report.outcomes)
+            full = len(report.outcomes) >= self.settings.outbox.batch_size
+            if not full or report.released or self.clock() >= deadline:
+                return handled
+
+    def deliver_due(self) -> Report:
+        """Claim a batch of due notices and send each; stop the batch if the quota is spent."""
+        report = Report()
+        jobs = self._claim()
+        for index, job in enumerate(jobs):
+            paused_until = self._deliver(job, report)
+            if paused_until is not None:
+                self._release(jobs[index + 1:], report, paused_until)
+                break
+        return report
+
+    def _claim(self) -> list[NoticeJob]:
+        outbox = self.settings.outbox
+        with self.uow_factory() as uow:
+            jobs = services.claim_notices(uow, self.worker_id, self.clock(), outbox.batch_size,
+                                          outbox.claim_seconds)
+            uow.commit()
+        return jobs
+
+    def _deliver(self, job: NoticeJob, report: Report) -> datetime | None:
+        """Send one notice and record the outcome; return until when sending must pause."""
+        try:
+            msgid = self._send(job)
+        except MissingTemplate as error:
+            self._record(job, report, "failed", services.notice_failed, None, str(error))
+        except QuotaExceededError as error:
+            until = self.clock() + timedelta(seconds=self.settings.outbox.quota_pause_seconds)
+            self._pause(job, report, until, error)
+            return until
+        except UnknownOutcomeError as error:
+            self._record(job, report, "unknown", services.notice_failed, error.errcode,
+                         str(error), unknown=True)
+        except (TransientError, TokenError) as error:
+            self._retry(job, report, error)
+        except (PermanentError, WeChatApiError) as error:
+            self._record(job, report, "failed", services.notice_failed, error.errcode, str(error))
+        else:
+            with self.uow_factory() as uow:
+                services.notice_sent(uow, job.id, msgid, self.clock())
+                uow.commit()
+            report.sent += 1
+            report.outcomes[job.id] = "sent"
+        return None
+
+    def _send(self, job: NoticeJob) -> int | None:
+        if job.kind in CUSTOMER_KINDS:
+            # Customers get a customer-service message: no template for marketing-free notices.
+            self.api.send_custom_text(job.openid, texts.MANAGER_CHANGED.format(**job.payload))
+            return None
+        message = render_notice(job.kind, job.payload, self.settings.notifications, self.zone)
+        return self.api.send_template(job.openid, message.template_id, message.data,
+                                      client_msg_id=_client_msg_id(job.key))
+
+    def _retry(self, job: NoticeJob, report: Report, error: WeChatApiError) -> None:
+        outbox = self.settings.outbox
+        delay = min(outbox.backoff_base_seconds * 2 ** (job.attempts - 1),
+                    outbox.backoff_max_seconds)
+        with self.uow_factory() as uow:
+            status = services.notice_retry(uow, job.id, self.clock(), delay, outbox.max_attempts,
+                                           error.errcode, str(error)[:200])
+            uow.commit()
+        report.retried += 1
+        report.outcomes[job.id] = status.value
+        log.info("notice %s will be retried (%s): %s", job.id, status.value, error)
+
+    def _pause(self, job: NoticeJob, report: Report, until: datetime,
+               error: WeChatApiError) -> None:
+        log.warning("template quota spent (%s); notices wait until %s", error.errcode, until)
+        self._release([job], report, until)
+        with self.uow_factory() as uow:
+            services.pause_notices(uow, until)  # every worker's pending notices, not just ours
+            uow.commit()
+
+    def _release(self, jobs: list[NoticeJob], report: Report, until: datetime) -> None:
+        with self.uow_factory() as uow:
+            for job in jobs:
+                services.notice_release(uow, job.id, until)
+                report.outcomes[job.id] = "released"
+            uow.commit()
+        report.released += len(jobs)
+
+    def _record(self, job: NoticeJob, report: Report, outcome: str,
+                record: Callable[..., None], code: int | None, error: str,
+                **kwargs: bool) -> None:
+        with self.uow_factory() as uow:
+            record(uow, job.id, self.clock(), code, error[:200], **kwargs)
+            uow.commit()
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        report.outcomes[job.id] = outcome
+        log.warning("notice %s %s: %s", job.id, outcome, error)
+
+
+def _client_msg_id(key: str) -> str:
+    # The platform sends one message per openid + client_msg_id within ten minutes.
+    return hashlib.sha256(key.encode()).hexdigest()[:32]

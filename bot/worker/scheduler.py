@@ -1,0 +1,113 @@
+"""Background work run by `branchlink worker` on APScheduler.
+
+Every worker delivers notices and replays the spool (in-memory jobs: safe to run anywhere,
+claims and dedupe keep them exactly-once). Clock jobs (lead chasing, the daily digest) live in
+the database job store and run only on the worker holding the leader lease, so that they
+survive restarts and never run twice; their effects are idempotent besides.
+"""
+
+import logging
+import os
+import socket
+import uuid
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.runtime import Runtime
+from bot.spool import FAILED
+from bot.worker.outbox import Outbox
+from crm_core import services
+from crm_core.model import utcnow
+
+log = logging.getLogger(__name__)
+LEADER_KEY = "scheduler:leader"
+LEASE_SECONDS, LEASE_CHECK_SECONDS = 30, 10
+PERSISTENT = "persistent"
+# Clock jobs are stored by reference; replace_existing rewrites a stored reference on start.
+JOBS = "bot.worker.jobs"
+
+
+def worker_id() -> str:
+    """Name this worker process uniquely (host, pid, random suffix)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def replay_spool(runtime: Runtime) -> int:
+    """Process messages spooled during a database outage; keep them if it is still down."""
+    spool = runtime.inbound.spool
+    try:
+        done = spool.replay(runtime.inbound.replay)
+    except Exception:  # The database is still away: the files stay for the next run.
+        log.warning("spool replay stopped; %d message(s) wait", len(spool.waiting()))
+        return 0
+    if done:
+        log.info("replayed %d spooled message(s)", done)
+    if spool.waiting(FAILED):
+        log.warning("%d message(s) parked after handler errors: see `branchlink spool`",
+                    len(spool.waiting(FAILED)))
+    return done
+
+
+class Leadership:
+    """Attach the persistent job store only while this worker holds the leader lease."""
+
+    def __init__(self, runtime: Runtime, scheduler: BaseScheduler, me: str,
+                 config_path: str | None) -> None:
+        self.runtime, self.scheduler, self.me = runtime, scheduler, me
+        self.config_path = config_path
+        self.leading = False
+
+    def check(self) -> bool:
+        """Take or renew the lease; start or stop the clock jobs accordingly."""
+        with self.runtime.uow() as uow:
+            held = services.take_lease(uow, LEADER_KEY, self.me, LEASE_SECONDS, utcnow())
+            uow.commit()
+        if held and not self.leading:
+            self._lead()
+        elif not held and self.leading:
+            self.scheduler.remove_jobstore(PERSISTENT, shutdown=True)
+            log.info("lost the leader lease; clock jobs stop here")
+        self.leading = held
+        return held
+
+    def _lead(self) -> None:
+        settings = self.runtime.settings.leads
+        hour, minute = settings.digest_time.split(":")
+        self.scheduler.add_jobstore(SQLAlchemyJobStore(engine=self.runtime.engine), PERSISTENT)
+        common = {"args": [self.config_path], "jobstore": PERSISTENT, "replace_existing": True,
+                  "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
+        self.scheduler.add_job(f"{JOBS}:chase_leads", "interval", minutes=1, id="chase_leads",
+                               **common)
+        self.scheduler.add_job(f"{JOBS}:send_digests",
+                               digest_trigger(hour, minute, settings.timezone),
+                               id="send_digests", **common)
+        log.info("leader: clock jobs run here")
+
+
+def digest_trigger(hour: str, minute: str, timezone: str) -> CronTrigger:
+    """Return the daily trigger of the digest at local HH:MM."""
+    return CronTrigger(hour=int(hour), minute=int(minute), timezone=ZoneInfo(timezone))
+
+
+def build_scheduler(runtime: Runtime, config_path: str | None) -> BlockingScheduler:
+    """Return the worker's scheduler with every job registered."""
+    me = worker_id()
+    scheduler = BlockingScheduler(timezone=ZoneInfo(runtime.settings.leads.timezone))
+    interval = {"max_instances": 1, "coalesce": True}
+    scheduler.add_job(replay_spool, "interval", args=[runtime], id="replay_spool",
+                      seconds=runtime.settings.server.spool_replay_seconds, **interval)
+    if runtime.settings.wechat.app_secret:
+        outbox = Outbox(runtime.inbound.uow_factory, runtime.api(), runtime.settings, me)
+        scheduler.add_job(outbox.deliver_backlog, "interval", id="outbox",
+                          seconds=runtime.settings.outbox.poll_seconds, **interval)
+    else:
+        log.error("[wechat] app_secret is not set: notices are queued but not delivered")
+    leadership = Leadership(runtime, scheduler, me, config_path)
+    scheduler.add_job(leadership.check, "interval", id="leadership", seconds=LEASE_CHECK_SECONDS,
+                      next_run_time=datetime.now(UTC), **interval)
+    return scheduler
