@@ -3,16 +3,16 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.config import BindingSettings, ProductSettings
 from bot.search.cache import CatalogueIndex
 from bot.share_tokens import ShareLinks
+from crm_core.model import local_date
 from crm_core.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
-class Policy:
+class HandlerPolicy:
     """The settings handlers act on, fixed for the process."""
 
     default_branch: str | None = None
@@ -32,7 +32,7 @@ class HandlerContext:
 
     uow: UnitOfWork
     now: datetime
-    policy: Policy = field(default_factory=Policy)
+    policy: HandlerPolicy = field(default_factory=HandlerPolicy)
     # What the reply showed (product versions, disclosures): stored with the interaction.
     evidence: dict[str, Any] = field(default_factory=dict)
 
@@ -55,8 +55,3 @@ class HandlerContext:
     def binding(self) -> BindingSettings:
         """Limits on manager binding attempts."""
         return self.policy.binding
-
-
-def local_date(now: datetime, timezone: str) -> date:
-    """Return the calendar date in `timezone` of a naive UTC time."""
-    return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(timezone)).date()

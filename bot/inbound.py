@@ -7,7 +7,7 @@ from collections.abc import Callable
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot import texts
-from bot.context import HandlerContext, Policy
+from bot.context import HandlerContext, HandlerPolicy
 from bot.dispatch import dispatch, report
 from bot.spool import FAILED, Spool
 from bot.wechat.messages import Message, parse_message
@@ -28,10 +28,10 @@ class Inbound:
     """The path every verified message takes after the gate."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], spool: Spool,
-                 policy: Policy | None = None) -> None:
+                 policy: HandlerPolicy | None = None) -> None:
         self.uow_factory = uow_factory
         self.spool = spool
-        self.policy = policy or Policy()
+        self.policy = policy or HandlerPolicy()
 
     def receive(self, msg: Message, xml: str) -> str:
         """Process a message and return the reply; never lose it, whatever fails."""

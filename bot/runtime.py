@@ -6,7 +6,7 @@ from functools import cached_property, partial
 from sqlalchemy import Engine
 
 from bot.config import Settings
-from bot.context import Policy
+from bot.context import HandlerPolicy
 from bot.inbound import Inbound
 from bot.platform import TokenStores, build_api, build_token_stores
 from bot.share_tokens import ShareLinks, ShareTokens
@@ -28,17 +28,19 @@ class Runtime:
     engine: Engine
     gate: CallbackGate
     inbound: Inbound
+    # Where product links point, and the signer of share tokens and visitor cookies.
+    links: ShareLinks
     # Platform calls made while a web page waits pause after a failure (bot/wechat/breaker.py).
     breaker: PlatformBreaker = field(default_factory=PlatformBreaker)
 
     def uow(self) -> UnitOfWork:
-        """Open a new unit of work."""
+        """Open a new unit of work (pass `runtime.uow` wherever a factory is wanted)."""
         return self.inbound.uow_factory()
 
     @cached_property
     def token_stores(self) -> TokenStores:
         """The credential stores every client of this process shares (and their read cache)."""
-        return build_token_stores(self.settings, self.inbound.uow_factory)
+        return build_token_stores(self.settings, self.uow)
 
     def api(self) -> WeChatApi:
         """Build a WeChat API client (never on the webhook's request path)."""
@@ -56,16 +58,18 @@ def build_runtime(settings: Settings) -> Runtime:
     """Wire the database, the callback gate and the pipeline for `settings`."""
     engine = make_engine(settings.database.url)
     sessions = make_session_factory(engine)
+    links = share_links(settings)
     return Runtime(
         settings=settings,
         engine=engine,
         gate=CallbackGate(settings.wechat.token, build_cipher(settings),
                           settings.webhook.timestamp_window_seconds),
         inbound=Inbound(partial(SqlUnitOfWork, sessions), Spool(settings.webhook.spool_dir),
-                        Policy(settings.onboarding.default_branch,
-                               settings.leads.contact_sla_minutes, settings.binding,
-                               settings.products, share_links(settings),
-                               timezone=settings.leads.timezone)),
+                        HandlerPolicy(settings.onboarding.default_branch,
+                                      settings.leads.contact_sla_minutes, settings.binding,
+                                      settings.products, links,
+                                      timezone=settings.leads.timezone)),
+        links=links,
     )
 
 

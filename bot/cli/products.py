@@ -8,7 +8,6 @@ import click
 
 from bot.cli.base import Cli, pass_cli, refused
 from bot.cli.tools import customers
-from bot.runtime import share_links
 from crm_core import services
 from crm_core.model import utcnow
 from crm_core.services import ImportRejected, ShareClaim
@@ -76,7 +75,7 @@ def products_link(cli: Cli, code: str, manager_code: str) -> None:
             raise click.ClickException("unknown product or manager")
         with refused(services.NotShareable):
             services.check_shareable(uow, code.upper())
-    click.echo(share_links(cli.settings).share_url(ShareClaim(f"m{manager_code}",
+    click.echo(cli.runtime.links.share_url(ShareClaim(f"m{manager_code}",
                                                               code.upper())))
 
 

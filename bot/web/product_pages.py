@@ -15,7 +15,6 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from bot import answers, texts
 from bot.qrcodes.issuer import CodeIssuer
-from bot.runtime import share_links
 from bot.share_tokens import BadToken, ExpiredToken, Visitor
 from bot.web.edge import current_runtime
 from bot.web.visitors import (
@@ -44,7 +43,7 @@ QR_MODULE_PX = 8  # sharp at 180 CSS px on a 2x phone screen
 def claim_of(token: str) -> ShareClaim:
     """Return the claim of a share token; 404 if forged or altered, 410 if expired."""
     try:
-        return share_links(current_runtime().settings).tokens.verify(token)
+        return current_runtime().links.tokens.verify(token)
     except ExpiredToken:
         abort(410)
     except BadToken:
@@ -58,7 +57,7 @@ def open_share(token: str) -> BaseResponse:
     if wanted(visitor):
         return send_to_authorize(visitor, signer, f"/s/{token}")
     outcome, visitor = _record(claim, visitor)
-    links = share_links(current_runtime().settings)
+    links = current_runtime().links
     return with_visitor(redirect(links.page_path(outcome.page_claim), code=302), signer, visitor)
 
 
@@ -77,7 +76,7 @@ def page(code: str) -> BaseResponse | str:
     outcome, visitor = _record(claim, visitor)
     # The page then carries the visitor's own token (and puts it in the address bar), so
     # forwarding it credits them and extends the chain.
-    own = share_links(current_runtime().settings).tokens.issue(outcome.page_claim)
+    own = current_runtime().links.tokens.issue(outcome.page_claim)
     html = _render(code, own, "products/page.html", own_url=f"/p/{code}?t={own}",
                    follow=outcome.customer_id is None, share_config=_share_config(code, own))
     return with_visitor(Response(html), signer, visitor)

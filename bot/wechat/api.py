@@ -8,33 +8,22 @@ a `TokenStore` shared by all processes, and every failure is raised as one of th
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
 import requests
-from wechatpy.client.api import WeChatJSAPI, WeChatMessage, WeChatQRCode, WeChatTag, WeChatUser
+from wechatpy.client.api import WeChatJSAPI, WeChatMessage, WeChatQRCode
 
 from bot.wechat.access_token import AccessTokenSource
-from bot.wechat.errors import PermanentError, TransientError
+from bot.wechat.errors import TransientError
 from bot.wechat.jssdk import JsConfig, js_config
 from bot.wechat.token_store import InMemoryTokenStore, TokenStore
 from bot.wechat.transport import Transport, fetch_stable_token
 
 #: The platform's ceiling for temporary QR codes (30 days), used when no expiry is given.
 MAX_TEMPORARY_QR_SECONDS = 2_592_000
-_MASS_SEND_ALREADY_SUBMITTED = 45065  # same clientmsgid: the body names the existing job
-
-
-@dataclass(frozen=True)
-class NewsArticle:
-    """One link card for a customer-service news message."""
-
-    title: str
-    description: str
-    url: str
-    picurl: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,15 +33,6 @@ class QrTicket:
     ticket: str
     url: str
     expire_seconds: int | None
-
-
-@dataclass(frozen=True)
-class Tag:
-    """A user tag of the account."""
-
-    id: int
-    name: str
-    count: int = 0
 
 
 class WeChatApi:
@@ -85,8 +65,6 @@ class WeChatApi:
         self._sends = Transport(self._session, base, timeout, tokens, max_token_refreshes, True)
         self._reads = Transport(self._session, base, timeout, tokens, max_token_refreshes, False)
         self._messages = WeChatMessage(self._sends)
-        self._users = WeChatUser(self._reads)
-        self._tags = WeChatTag(self._reads)
         self._qrcodes = WeChatQRCode(self._reads)
         self._jsapi = WeChatJSAPI(self._reads)
         # The JS-SDK ticket is cached and refreshed like the token (getticket is rationed per
@@ -122,12 +100,6 @@ class WeChatApi:
         """Send a customer-service text (only inside the user's interaction window)."""
         self._messages.send_text(openid, text)
 
-    def send_custom_news(self, openid: str, article: NewsArticle) -> None:
-        """Send a customer-service news card with one article."""
-        fields = {"title": article.title, "description": article.description,
-                  "url": article.url, "picurl": article.picurl}
-        self._messages.send_articles(openid, [fields])
-
     def create_qrcode(
         self, scene_str: str, permanent: bool, expire_seconds: int | None = None
     ) -> QrTicket:
@@ -141,33 +113,6 @@ class WeChatApi:
         result = self._qrcodes.create(request)
         expires = result.get("expire_seconds")
         return QrTicket(result["ticket"], result["url"], None if expires is None else int(expires))
-
-    def user_info(self, openid: str) -> dict[str, Any]:
-        """Return the platform's user record (`subscribe` 0 means not following)."""
-        return dict(self._users.get(openid))
-
-    def create_tag(self, name: str) -> Tag:
-        """Create a tag (at most 100 per account, 30 characters per name)."""
-        tag = self._tags.create(name)
-        return Tag(int(tag["id"]), str(tag["name"]))
-
-    def list_tags(self) -> list[Tag]:
-        """Return every tag of the account with its member count."""
-        return [Tag(int(t["id"]), str(t["name"]), int(t.get("count", 0))) for t in self._tags.get()]
-
-    def tag_users(self, tag_id: int, openids: Sequence[str]) -> None:
-        """Put up to 50 users under a tag."""
-        self._tags.tag_user(tag_id, list(openids))
-
-    def mass_send_text(self, openids: Sequence[str], text: str, client_msg_id: str) -> int:
-        """Submit a mass text to an openid list; return the job's msg_id (same id on a resend)."""
-        try:
-            result = self._messages.send_mass_text(list(openids), text, client_msg_id=client_msg_id)
-        except PermanentError as error:
-            if error.errcode == _MASS_SEND_ALREADY_SUBMITTED and "msg_id" in error.body:
-                return int(error.body["msg_id"])  # our earlier attempt did go out
-            raise
-        return int(result["msg_id"])
 
     def jsapi_ticket(self) -> str:
         """Return the account's JS-SDK ticket from the shared store, fetched once when due."""

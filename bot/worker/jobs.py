@@ -1,13 +1,12 @@
 """Scheduled jobs, importable by reference so APScheduler can persist them across restarts."""
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from bot.config import load_settings
 from bot.runtime import Runtime, build_runtime
 from crm_core import services
-from crm_core.model import utcnow
+from crm_core.model import local_date, utcnow
 
 
 @cache
@@ -30,13 +29,8 @@ def send_digests(config_path: str | None) -> int:
     """Queue today's digest for every bound manager."""
     runtime = _runtime(config_path)
     now = utcnow()
-    today = local_date(now, ZoneInfo(runtime.settings.leads.timezone))
+    today = local_date(now, runtime.settings.leads.timezone)
     with runtime.uow() as uow:
         queued = services.queue_digests(uow, today, now)
         uow.commit()
     return queued
-
-
-def local_date(now: datetime, zone: ZoneInfo) -> date:
-    """Return the local calendar date of a naive-UTC moment."""
-    return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()

@@ -102,7 +102,7 @@ def build_scheduler(runtime: Runtime, config_path: str | None) -> BlockingSchedu
     scheduler.add_job(replay_spool, "interval", args=[runtime], id="replay_spool",
                       seconds=runtime.settings.server.spool_replay_seconds, **interval)
     if runtime.settings.wechat.app_secret:
-        outbox = Outbox(runtime.inbound.uow_factory, runtime.api(), runtime.settings, me)
+        outbox = Outbox(runtime.uow, runtime.api(), runtime.settings, me)
         scheduler.add_job(outbox.deliver_backlog, "interval", id="outbox",
                           seconds=runtime.settings.outbox.poll_seconds, **interval)
     else:

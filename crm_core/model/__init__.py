@@ -2,7 +2,7 @@
 
 from crm_core.model.activity import Direction, InboundDelivery, Interaction, Touch, TouchKind
 from crm_core.model.audit import AuditEvent, BindCode
-from crm_core.model.base import Base, utcnow
+from crm_core.model.base import Base, local_date, utcnow
 from crm_core.model.codes import (
     MAX_TEMPORARY_DAYS,
     PERMANENT_CODE_CAP,
@@ -76,6 +76,7 @@ __all__ = [
     "TouchFact",
     "TouchKind",
     "format_scene",
+    "local_date",
     "parse_scene",
     "pick_round_robin",
     "utcnow",

@@ -1,7 +1,8 @@
 """Declarative base, naming convention and time helpers shared by every model."""
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, Enum, Integer, MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -22,6 +23,11 @@ class Base(DeclarativeBase):
     """Base of every CRM table."""
 
     metadata = MetaData(naming_convention=NAMING)
+
+
+def local_date(now: datetime, timezone: str) -> date:
+    """Return the calendar date in `timezone` (an IANA name) of a naive UTC time."""
+    return now.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).date()
 
 
 def utcnow() -> datetime:

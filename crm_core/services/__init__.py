@@ -62,13 +62,13 @@ from crm_core.services.notices import (
 )
 from crm_core.services.offers import (
     Offer,
+    OfferPolicy,
     ProductCard,
     catalogue,
     catalogue_stamp,
     offer_products,
     product_card,
 )
-from crm_core.services.offers import Policy as OfferPolicy
 from crm_core.services.onboarding import (
     Arrival,
     ManagerCard,

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from crm_core.model import AuditEvent, Customer, Product
-from crm_core.model.products import BORROWING, INVESTMENT, Assessment, suitability
+from crm_core.model.products import INVESTMENT, Assessment, suitability
 from crm_core.services.customers import ensure_customer
 from crm_core.services.suitability import current_assessment, personalised
 from crm_core.unit_of_work import UnitOfWork
@@ -41,11 +41,6 @@ class ProductCard:
         """Return True for wealth, fund and insurance products (they carry the disclosure)."""
         return self.category in INVESTMENT
 
-    @property
-    def borrowing(self) -> bool:
-        """Return True for loans and cards (their rate is shown as an annual rate)."""
-        return self.category in BORROWING
-
     @classmethod
     def of(cls, product: Product) -> "ProductCard":
         """Describe a product as it currently stands."""
@@ -66,7 +61,7 @@ class Offer:
 
 
 @dataclass(frozen=True)
-class Policy:
+class OfferPolicy:
     """The rules an offer is made under."""
 
     today: date
@@ -85,7 +80,7 @@ def catalogue_stamp(uow: UnitOfWork) -> str | None:
 
 
 def offer_products(uow: UnitOfWork, openid: str, ranked: list[tuple[str, float]],
-                   policy: Policy, now: datetime) -> Offer:
+                   policy: OfferPolicy, now: datetime) -> Offer:
     """Decide which of the ranked product codes the customer may be shown, and log it."""
     customer = ensure_customer(uow, openid, now, source="direct")
     assessment = current_assessment(uow, customer, policy.today, policy.validity)

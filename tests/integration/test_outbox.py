@@ -72,7 +72,7 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
 
 
 def outbox(runtime: Runtime, sandbox: SandboxHandle, name: str = "w1") -> Outbox:
-    return Outbox(runtime.inbound.uow_factory, api_for(sandbox, timeout=0.3), runtime.settings,
+    return Outbox(runtime.uow, api_for(sandbox, timeout=0.3), runtime.settings,
                   name)
 
 

@@ -16,6 +16,7 @@ from crm_core.model import (
     NoticeKind,
     utcnow,
 )
+from crm_core.model.products import BORROWING
 from tests.builders import event_xml, org, subscribe_xml, text_xml
 from tests.conftest import runtime
 from tests.product_support import answer_text, import_sample, post, reply_of, rows, sample_cards
@@ -104,7 +105,7 @@ def test_every_wealth_fund_and_insurance_answer_carries_the_disclosure(shop, pla
         answer = ask(shop, platform, "o-c5", f"详情 {card.code}")
         assert (RISK in answer) == card.investment, (card.code, answer)
         assert (PAST in answer) == bool(card.past_performance), card.code
-        if card.borrowing:
+        if card.category in BORROWING:
             assert "年化利率" in answer
 
 

@@ -17,7 +17,6 @@ from sqlalchemy import select, update
 
 from bot import create_app
 from bot.config import Settings
-from bot.runtime import share_links
 from crm_core.model import Lead, ShareEvent, utcnow
 from crm_core.services import ShareClaim
 from tests.builders import org, subscribe_xml
@@ -214,7 +213,7 @@ def test_no_redirect_when_oauth_is_off_or_cannot_work(database_url, tmp_path, sa
             org(uow, {"SH001": ["SH001-01"], "SH002": ["SH002-01"]})
             import_sample(uow)
             uow.commit()
-        link = share_links(runtime(app).settings).share_url(ShareClaim("mSH001-01", "WM001"))
+        link = runtime(app).links.share_url(ShareClaim("mSH001-01", "WM001"))
         opened = app.test_client().get(urlsplit(link).path, headers=WECHAT)
         assert opened.status_code == 302 and opened.headers["Location"].startswith("/p/WM001")
     finally:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from bot.wechat.api import NewsArticle, WeChatApi
+from bot.wechat.api import WeChatApi
 from bot.wechat.errors import (
     PermanentError,
     QuotaExceededError,
@@ -142,16 +142,13 @@ def test_a_token_the_platform_revoked_is_replaced_once_and_the_call_retried(sand
     assert token_fetches(sandbox) == [False, False]
 
 
-def test_custom_text_and_news_reach_a_user_who_just_wrote(sandbox, make_api):
+def test_custom_text_reaches_a_user_who_just_wrote(sandbox, make_api):
     sandbox.act(ALICE, "message")
-    api = make_api()
 
-    api.send_custom_text(ALICE, "您好，客户经理稍后联系您。")
-    api.send_custom_news(ALICE, NewsArticle("网点地址", "点击查看地图", "https://example.invalid/m"))
+    make_api().send_custom_text(ALICE, "您好，客户经理稍后联系您。")
 
-    text, news = sandbox.inbox(ALICE)
+    [text] = sandbox.inbox(ALICE)
     assert text["payload"]["text"] == {"content": "您好，客户经理稍后联系您。"}
-    assert news["payload"]["news"]["articles"][0]["title"] == "网点地址"
 
 
 def test_qrcodes_are_temporary_for_thirty_days_by_default_or_permanent(sandbox, make_api):
@@ -165,30 +162,6 @@ def test_qrcodes_are_temporary_for_thirty_days_by_default_or_permanent(sandbox, 
     assert permanent.url.startswith("http://weixin.qq.com/q/")
     [_, permanent_request] = sandbox.requests("/cgi-bin/qrcode/create")
     assert permanent_request["json"]["action_name"] == "QR_LIMIT_STR_SCENE"
-
-
-def test_users_can_be_tagged_and_their_profile_shows_the_tag(sandbox, make_api):
-    sandbox.act(ALICE, "follow", scene="branch-0101")
-    api = make_api()
-
-    tag = api.create_tag("理财客户")
-    api.tag_users(tag.id, [ALICE])
-
-    assert [(t.name, t.count) for t in api.list_tags()] == [("理财客户", 1)]
-    profile = api.user_info(ALICE)
-    assert profile["tagid_list"] == [tag.id]
-    assert profile["qr_scene_str"] == "branch-0101"
-
-
-def test_a_mass_send_resubmitted_with_its_clientmsgid_returns_the_first_job(sandbox, make_api):
-    sandbox.follow(ALICE, BOB)
-    api = make_api()
-
-    first = api.mass_send_text([ALICE, BOB], "本周六网点照常营业。", client_msg_id="weekly-01")
-    again = api.mass_send_text([ALICE, BOB], "本周六网点照常营业。", client_msg_id="weekly-01")
-
-    assert again == first
-    assert [entry["msg_id"] for entry in sandbox.inbox(ALICE)] == [first]
 
 
 # --- error classes -----------------------------------------------------------------------------
@@ -240,10 +213,10 @@ def test_a_send_whose_answer_times_out_is_unknown_yet_went_out(sandbox, make_api
 
 
 def test_a_read_whose_answer_times_out_is_transient(sandbox, make_api):
-    sandbox.inject({"path": "/cgi-bin/user/info", "delay_seconds": SLOWER_THAN_READ_TIMEOUT})
+    sandbox.inject({"path": "/cgi-bin/ticket/getticket", "delay_seconds": SLOWER_THAN_READ_TIMEOUT})
 
     with pytest.raises(TransientError):
-        make_api().user_info(ALICE)
+        make_api().jsapi_ticket()
 
 
 def test_daily_quota_exceeded_is_its_own_class(sandbox, make_api):

@@ -51,7 +51,7 @@ def issue_code() -> ResponseReturnValue:
     rt = current_runtime()
     try:
         _check_scene_in_branch(scene)
-        with CodeIssuer(rt.inbound.uow_factory, rt.api) as issuer:
+        with CodeIssuer(rt.uow, rt.api) as issuer:
             issuer.issue(scene, days=int(request.form.get("days") or 30)
                          if "c:" in scene else None)
     except ISSUE_ERRORS as error:

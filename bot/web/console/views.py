@@ -17,12 +17,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required, login_user, logout_user
 
 from bot import texts
-from bot.context import local_date
 from bot.web.console.support import client_ip, phone_cipher, roles, scope, work
 from bot.web.edge import current_runtime
 from bot.web.staff_auth import StaffUser, authenticate
 from crm_core import services
-from crm_core.model import LeadStatus, NoticeStatus, StaffRole, utcnow
+from crm_core.model import LeadStatus, NoticeStatus, StaffRole, local_date, utcnow
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 HEADS = (StaffRole.BRANCH_HEAD, StaffRole.HEAD_OFFICE)
