@@ -9,10 +9,14 @@ import click
 
 from bot.cli.base import Cli, pass_cli, refused
 from bot.cli.codes import codes, posters
-from bot.cli.leads import leads, outbox
+from bot.cli.customers import customers
+from bot.cli.leads import leads
+from bot.cli.org import branches, managers
+from bot.cli.outbox import outbox
 from bot.cli.products import products
+from bot.cli.simulate import simulate
+from bot.cli.spool import spool
 from bot.cli.staff import staff
-from bot.cli.tools import branches, customers, managers, simulate, spool
 from crm_core import db
 from crm_core.model import utcnow
 from crm_core.services import ImportRejected
