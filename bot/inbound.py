@@ -14,7 +14,7 @@ from bot.wechat.messages import Message, parse_message
 from bot.wechat.replies import TextReply, render_reply
 from crm_core.model import utcnow
 from crm_core.services import claim_delivery, stored_reply
-from crm_core.unit_of_work import DuplicateError, UnitOfWork
+from crm_core.unit_of_work import DuplicateDelivery, DuplicateError, UnitOfWork
 
 CHANNEL = "wechat"
 ANSWERED_EVENTS = frozenset({"event:subscribe", "event:scan", "event:click"})
@@ -49,15 +49,24 @@ class Inbound:
     def process(self, msg: Message) -> str:
         """Process once; a twin delivery gets the reply the first one stored."""
         try:
-            return self._process_once(msg)
+            return self._process_or_answer_twin(msg)
         except DuplicateError:
-            with self.uow_factory() as uow:
-                reply = stored_reply(uow, CHANNEL, msg.dedupe_key)
-            return reply if reply is not None else render_reply(None, msg, 0)
+            # Another message took a unique row first (the sender's new customer row, an open
+            # lead, a link): its work is committed now, so the second attempt builds on it.
+            log.info("conflict with a concurrent message, processing %s again", msg.dedupe_key)
+            return self._process_or_answer_twin(msg)
 
     def replay(self, xml: str) -> str:
         """Process a spooled message (raises on outage so the spool keeps it)."""
         return self.process(parse_message(xml))
+
+    def _process_or_answer_twin(self, msg: Message) -> str:
+        try:
+            return self._process_once(msg)
+        except DuplicateDelivery:
+            with self.uow_factory() as uow:
+                reply = stored_reply(uow, CHANNEL, msg.dedupe_key)
+            return reply if reply is not None else render_reply(None, msg, 0)
 
     def _process_once(self, msg: Message) -> str:
         now = utcnow()
