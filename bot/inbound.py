@@ -3,14 +3,16 @@
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot import texts
 from bot.context import HandlerContext, HandlerPolicy
 from bot.dispatch import dispatch, report
-from bot.spool import FAILED, Spool
-from bot.wechat.messages import Message, parse_message
+from bot.spool import FAILED, PENDING, Spool
+from bot.wechat.messages import MalformedMessage, Message, parse_message
 from bot.wechat.replies import TextReply, render_reply
 from crm_core.model import utcnow
 from crm_core.services import claim_delivery, stored_reply
@@ -22,6 +24,14 @@ log = logging.getLogger(__name__)
 
 # Outage of the database: the message is spooled to disk and processed when it is back.
 OUTAGE = (OperationalError, InterfaceError)
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What one pass over a spool folder did."""
+
+    done: int
+    parked: int
 
 
 class Inbound:
@@ -56,9 +66,30 @@ class Inbound:
             log.info("conflict with a concurrent message, processing %s again", msg.dedupe_key)
             return self._process_or_answer_twin(msg)
 
-    def replay(self, xml: str) -> str:
-        """Process a spooled message (raises on outage so the spool keeps it)."""
-        return self.process(parse_message(xml))
+    def replay_spool(self, folder: str = PENDING) -> Replayed:
+        """Process spooled messages, oldest first: each one done is removed, each one that
+        fails is parked, and an outage (raised) stops the pass with the rest kept."""
+        outcomes = [self._replay_file(path) for path in self.spool.waiting(folder)]
+        return Replayed(done=outcomes.count(True), parked=outcomes.count(False))
+
+    def _replay_file(self, path: Path) -> bool | None:
+        try:
+            msg = parse_message(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None  # another replay (a worker, the command) took it meanwhile
+        except (MalformedMessage, UnicodeDecodeError):
+            log.error("unreadable spooled message, parked %s", self.spool.park(path).name)
+            return False
+        try:
+            self.process(msg)
+        except OUTAGE:
+            raise
+        except Exception as error:  # The funnel again: set it aside, replay the others.
+            report(error, msg)
+            log.error("parked %s (%s)", self.spool.park(path).name, msg.dedupe_key)
+            return False
+        path.unlink(missing_ok=True)
+        return True
 
     def _process_or_answer_twin(self, msg: Message) -> str:
         try:
@@ -66,7 +97,9 @@ class Inbound:
         except DuplicateDelivery:
             with self.uow_factory() as uow:
                 reply = stored_reply(uow, CHANNEL, msg.dedupe_key)
-            return reply if reply is not None else render_reply(None, msg, 0)
+            if reply is None:
+                raise  # No twin stored a reply (twins wait for each other): not a duplicate.
+            return reply
 
     def _process_once(self, msg: Message) -> str:
         now = utcnow()

@@ -3,7 +3,6 @@
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 PENDING, FAILED = "pending", "failed"
@@ -35,11 +34,11 @@ class Spool:
             return []
         return sorted(folder_path.glob("*.xml"), key=lambda path: path.stat().st_mtime)
 
-    def replay(self, process: Callable[[str], object], folder: str = PENDING) -> int:
-        """Process each spooled message and remove it; an exception stops the replay."""
-        done = 0
-        for path in self.waiting(folder):
-            process(path.read_text(encoding="utf-8"))
-            path.unlink(missing_ok=True)
-            done += 1
-        return done
+    def park(self, path: Path) -> Path:
+        """Set a message aside in the failed folder (one parked already stays there)."""
+        target_dir = self.root / FAILED
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = target_dir / path.name
+        if path != target:
+            os.replace(path, target)
+        return target
