@@ -204,3 +204,19 @@ def test_a_spooled_message_the_database_refuses_is_parked_with_its_key_logged(
         assert replay_spool(runtime(app)) == 0
     assert len(spool.waiting(FAILED)) == 1 and spool.waiting() == []
     assert "handler failed for msg:77" in caplog.text and "replay stopped" not in caplog.text
+
+
+@pytest.mark.parametrize(("table", "secret"), [("customers", "o-private-openid"),
+                                               ("interactions", "机密的留言内容")])
+def test_a_database_error_is_logged_with_the_key_and_without_the_message(
+        app, platform: Platform, refuse_rows, caplog: pytest.LogCaptureFixture,
+        table: str, secret: str) -> None:  # type: ignore[no-untyped-def]
+    refuse_rows(table)
+    openid = secret if table == "customers" else "o-writer"
+    with caplog.at_level(logging.INFO):
+        response = post(app.test_client(), platform, text_xml(openid, f"详情 {secret}",
+                                                              msg_id=4711))
+    assert "系统繁忙" in response.text  # the apology: parked, never lost
+    assert "handler failed for msg:4711" in caplog.text
+    assert "refused by the test" in caplog.text  # the database's own reason is kept
+    assert secret not in caplog.text
