@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 OUTAGE = (OperationalError, InterfaceError)
 
 
+class NotRecorded(Exception):
+    """Neither the database nor the spool took the message: it must be sent again."""
+
+
 @dataclass(frozen=True)
 class Replayed:
     """What one pass over a spool folder did."""
@@ -44,17 +48,27 @@ class Inbound:
         self.policy = policy or HandlerPolicy()
 
     def receive(self, msg: Message, xml: str) -> str:
-        """Process a message and return the reply; never lose it, whatever fails."""
+        """Process a message and return the reply; never lose it, whatever fails.
+
+        Raises NotRecorded when neither the database nor the spool could keep it.
+        """
         try:
             return self.process(msg)
         except OUTAGE:
+            self._keep(msg, xml, PENDING)
             log.warning("database unavailable, spooled %s", msg.dedupe_key)
-            self.spool.put(msg.dedupe_key, xml)
             return self._holding_reply(msg, texts.SPOOLED)
         except Exception as error:  # The one funnel for handler bugs: park, apologise.
             report(error, msg)
-            self.spool.put(msg.dedupe_key, xml, FAILED)
+            self._keep(msg, xml, FAILED)
             return self._holding_reply(msg, texts.SORRY)
+
+    def _keep(self, msg: Message, xml: str, folder: str) -> None:
+        try:
+            self.spool.put(msg.dedupe_key, xml, folder)
+        except OSError as error:
+            log.error("could not spool %s: %s", msg.dedupe_key, error.strerror or error)
+            raise NotRecorded(msg.dedupe_key) from error
 
     def process(self, msg: Message) -> str:
         """Process once; a twin delivery gets the reply the first one stored."""

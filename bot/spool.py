@@ -15,16 +15,21 @@ class Spool:
         self.root = Path(root)
 
     def put(self, key: str, xml: str, folder: str = PENDING) -> Path:
-        """Store a message atomically under its delivery key (a retry overwrites its twin)."""
+        """Store a message atomically under its delivery key (a retry overwrites its twin);
+        OSError (a full disk) leaves nothing behind."""
         target_dir = self.root / folder
         target_dir.mkdir(parents=True, exist_ok=True)
         target = target_dir / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".xml")
         fd, tmp = tempfile.mkstemp(dir=target_dir, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(xml)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(xml)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)  # a full disk must not fill up with fragments
+            raise
         return target
 
     def waiting(self, folder: str = PENDING) -> list[Path]:

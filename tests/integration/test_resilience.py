@@ -2,6 +2,8 @@
 
 import logging
 import os
+import subprocess
+import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +28,7 @@ from tests.conftest import AES_KEY, APP_ID, TOKEN, make_settings, runtime
 from tests.fakes import FakeUnitOfWork
 
 NEW_KEY = "NEWkey0123456789abcdefghijklmnopqrstuvwxyz0"
+ROOT = Path(__file__).parents[2]
 
 
 def test_concurrent_follows_through_one_branch_code_are_shared_fairly(
@@ -220,3 +223,34 @@ def test_a_database_error_is_logged_with_the_key_and_without_the_message(
     assert "handler failed for msg:4711" in caplog.text
     assert "refused by the test" in caplog.text  # the database's own reason is kept
     assert secret not in caplog.text
+
+
+# Run in a child process: the file size limit (RLIMIT_FSIZE, the kernel's own refusal to grow
+# a file, here to 16 bytes) must not reach pytest's files. SIGXFSZ ignored: writes fail EFBIG.
+FULL_DISK = """
+import resource, signal, sys
+from bot import create_app
+from tests.builders import post, text_xml
+from tests.conftest import make_settings
+from bot.wechat.simulator import Platform
+from tests.conftest import AES_KEY, APP_ID, TOKEN
+from pathlib import Path
+
+app = create_app(make_settings("postgresql+psycopg://nobody@127.0.0.1:9/none", Path(sys.argv[1])))
+client, platform = app.test_client(), Platform(TOKEN, APP_ID, AES_KEY)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (16, resource.RLIM_INFINITY))
+response = post(client, platform, text_xml("o-full", "你好", msg_id=808))
+print(response.status_code, response.text)
+"""
+
+
+def test_a_message_the_full_spool_cannot_take_is_refused_for_a_retry_and_leaves_no_file(
+        tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", FULL_DISK, str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    status, _, body = done.stdout.strip().partition(" ")
+    assert status == "503" and "success" not in body  # no 200: the platform sends it again
+    assert "could not spool msg:808" in done.stderr
+    assert [p.name for p in (tmp_path / "spool").rglob("*")] == ["pending"]
