@@ -1,4 +1,4 @@
-"""one open lead per customer and request, enforced by unique indexes
+"""one open lead per customer and request, enforced by unique indexes; longer interaction kinds
 
 Revision ID: 0008
 Revises: 0007
@@ -44,10 +44,16 @@ def upgrade() -> None:
         batch_op.create_index('uq_leads_open_product', ['customer_id', 'source', 'product_code'],
                               unique=True, sqlite_where=sa.text(OPEN),
                               postgresql_where=sa.text(OPEN))
+    with op.batch_alter_table('interactions', schema=None) as batch_op:
+        batch_op.alter_column('kind', existing_type=sa.String(length=32),
+                              type_=sa.String(length=80), existing_nullable=False)
 
 
 def downgrade() -> None:
-    """Revert this revision (closed twins stay closed)."""
+    """Revert this revision (closed twins stay closed; longer kinds must be gone first)."""
+    with op.batch_alter_table('interactions', schema=None) as batch_op:
+        batch_op.alter_column('kind', existing_type=sa.String(length=80),
+                              type_=sa.String(length=32), existing_nullable=False)
     with op.batch_alter_table('leads', schema=None) as batch_op:
         batch_op.drop_index('uq_leads_open_product')
         batch_op.drop_index('uq_leads_open_request')
