@@ -227,3 +227,11 @@ def test_identifiers_beyond_the_platforms_limits_are_refused_with_400(
     response = post(client, platform, xml)
     assert (response.status_code, response.text) == (400, reason)
     assert count(app, Interaction) == 0 and count(app, InboundDelivery) == 0
+
+
+def test_a_reply_echoing_the_end_of_cdata_is_well_formed(app, client,
+                                                         platform: Platform) -> None:
+    code = "]]></CONTENT><MSGTYPE>NEWS</MSGTYPE>"  # product codes are read in capitals
+    content = reply_content(platform, post(client, platform, text_xml("o11", f"详情 {code}"),
+                                           "safe"))
+    assert content is not None and f"「{code}」" in content
