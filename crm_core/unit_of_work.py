@@ -7,9 +7,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_core import repositories as repos
-from crm_core.repositories import DuplicateError
+from crm_core.repositories import DuplicateDelivery, DuplicateError, unique_violation
 
-__all__ = ["DuplicateError", "SqlUnitOfWork", "UnitOfWork"]
+__all__ = ["DuplicateDelivery", "DuplicateError", "SqlUnitOfWork", "UnitOfWork"]
 
 
 class UnitOfWork:
@@ -82,14 +82,14 @@ class SqlUnitOfWork(UnitOfWork):
         try:
             self.session.commit()
         except IntegrityError as error:
-            raise DuplicateError(str(error.orig)) from error
+            raise DuplicateError(unique_violation(error)) from error
 
     def flush(self) -> None:
         """Flush the session, turning a unique violation into DuplicateError."""
         try:
             self.session.flush()
         except IntegrityError as error:
-            raise DuplicateError(str(error.orig)) from error
+            raise DuplicateError(unique_violation(error)) from error
 
     def rollback(self) -> None:
         """Roll back the session."""

@@ -8,6 +8,7 @@ from crm_core.model import (
     Branch,
     CodeKind,
     Customer,
+    FollowState,
     InboundDelivery,
     Interaction,
     Manager,
@@ -18,7 +19,7 @@ from crm_core.model import (
     Touch,
     TouchFact,
 )
-from crm_core.unit_of_work import DuplicateError, UnitOfWork
+from crm_core.unit_of_work import DuplicateDelivery, UnitOfWork
 
 _ids = count(1)
 
@@ -68,8 +69,13 @@ class FakeCustomers:
     def by_openid(self, openid: str) -> Customer | None:
         return next((c for c in self.items if c.openid == openid), None)
 
-    def add(self, customer: Customer) -> None:
-        self.items.append(_with_id(customer))
+    def add_if_missing(self, openid: str, at: datetime, source: str) -> Customer:
+        found = self.by_openid(openid)
+        if found is None:
+            found = Customer(openid=openid, follow_state=FollowState.UNKNOWN, first_touch_at=at,
+                             first_touch_source=source, last_touch_at=at, links=[])
+            self.items.append(_with_id(found))
+        return found
 
 
 class FakeActivity:
@@ -100,7 +106,7 @@ class FakeDeliveries:
 
     def claim(self, delivery: InboundDelivery) -> None:
         if (delivery.channel, delivery.key) in self.items:
-            raise DuplicateError(delivery.key)
+            raise DuplicateDelivery(delivery.key)
         self.items[(delivery.channel, delivery.key)] = delivery
 
 

@@ -1,9 +1,9 @@
 """`branchlink spool`: messages kept on disk during a database outage."""
 
-
 import click
 
 from bot.cli.base import Cli, pass_cli
+from bot.inbound import OUTAGE
 from bot.spool import FAILED, PENDING
 
 
@@ -25,6 +25,9 @@ def spool_status(cli: Cli) -> None:
 @pass_cli
 def spool_replay(cli: Cli, failed: bool) -> None:
     """Process spooled messages now (each is processed once, whatever happened before)."""
-    inbound = cli.runtime.inbound
-    done = inbound.spool.replay(inbound.replay, FAILED if failed else PENDING)
-    click.echo(f"replayed {done} message(s)")
+    try:
+        replayed = cli.runtime.inbound.replay_spool(FAILED if failed else PENDING)
+    except OUTAGE as error:
+        raise click.ClickException("the database is unavailable; the messages wait") from error
+    parked = f"; {replayed.parked} parked (see the log)" if replayed.parked else ""
+    click.echo(f"replayed {replayed.done} message(s){parked}")

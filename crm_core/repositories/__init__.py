@@ -4,7 +4,12 @@
 the SQL classes are split by noun.
 """
 
-from crm_core.repositories.base import DuplicateError, insert_or_skip
+from crm_core.repositories.base import (
+    DuplicateDelivery,
+    DuplicateError,
+    insert_or_skip,
+    unique_violation,
+)
 from crm_core.repositories.codes import (
     SqlCodes,
 )
@@ -53,6 +58,7 @@ __all__ = [
     "CodeRepository",
     "CustomerRepository",
     "DeliveryRepository",
+    "DuplicateDelivery",
     "DuplicateError",
     "LeadRepository",
     "ManagerRepository",
@@ -75,4 +81,5 @@ __all__ = [
     "SqlStaff",
     "StaffRepository",
     "insert_or_skip",
+    "unique_violation",
 ]
