@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.search.index import ProductIndex
-from crm_core.services import ProductCard, read_rows
+from bot.search.matcher import Matcher
+from crm_core.services import FaqCard, ProductCard, read_rows
+from crm_core.services.answers.faq import faq_values
 from crm_core.services.catalogue import product_values
 
 NONE = "none"
-NOT_FOUND = "not_found"
 
 
 @dataclass(frozen=True)
@@ -88,19 +88,20 @@ def cards_from_csv(path: Path) -> list[ProductCard]:
     return cards
 
 
-def first_answer(index: ProductIndex, question: str) -> str:
-    """Label what a question gets first: a product code, the fallback or nothing."""
-    result = index.search(question)
-    if result.hits:
-        return result.hits[0][0]
-    return NOT_FOUND if result.intent else NONE
+def sample_matcher(folder: Path) -> Matcher:
+    """Build the matcher of a folder's sample catalogue and FAQ (catalogue.csv, faq.csv)."""
+    faq = []
+    for row in read_rows((folder / "faq.csv").read_text(encoding="utf-8"), "csv", "faq"):
+        values = faq_values(row.fields)
+        if values["active"]:
+            faq.append(FaqCard(values["key"], values["topic"], values["question"],
+                               values["answer"], tuple(values["keywords"].split()), 1))
+    return Matcher(cards_from_csv(folder / "catalogue.csv"), faq)
 
 
 def score_sets(folder: Path) -> dict[str, Score]:
-    """Score the sample catalogue's matcher on the tuning and the held-out set of `folder`."""
-    cards = cards_from_csv(folder / "catalogue.csv")
-    index = ProductIndex(cards)
-    categories = {card.code: card.category for card in cards}
-    return {name: score(lambda q: first_answer(index, q),
-                        load(folder / f"{name}_questions.csv"), categories)
+    """Score the sample matcher on the tuning and the held-out set of `folder`."""
+    matcher = sample_matcher(folder)
+    return {name: score(lambda q: matcher.decide(q).label(),
+                        load(folder / f"{name}_questions.csv"), matcher.category)
             for name in ("tuning", "heldout")}

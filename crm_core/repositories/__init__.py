@@ -4,6 +4,7 @@
 the SQL classes are split by noun.
 """
 
+from crm_core.repositories.answers import SqlAnswers
 from crm_core.repositories.base import DuplicateError, insert_or_skip
 from crm_core.repositories.codes import (
     SqlCodes,
@@ -28,6 +29,7 @@ from crm_core.repositories.products import (
 )
 from crm_core.repositories.protocols import (
     ActivityRepository,
+    AnswerRepository,
     AuditRepository,
     BranchRepository,
     CodeRepository,
@@ -48,6 +50,7 @@ from crm_core.repositories.system import (
 
 __all__ = [
     "ActivityRepository",
+    "AnswerRepository",
     "AuditRepository",
     "BranchRepository",
     "CodeRepository",
@@ -61,6 +64,7 @@ __all__ = [
     "ShareRepository",
     "SharedValueRepository",
     "SqlActivity",
+    "SqlAnswers",
     "SqlAudit",
     "SqlBranches",
     "SqlCodes",

@@ -6,9 +6,9 @@ from bot.search import evaluation
 from bot.search.index import ProductIndex
 from tests.product_support import QUESTION_SETS, sample_cards
 
+# The held-out set (heldout_questions.csv) is only ever scored: never change the matcher or
+# the vocabulary for one of its questions; tune on this one.
 TUNING = evaluation.load(QUESTION_SETS / "tuning_questions.csv")
-# Written before any tuning and only ever scored: never change the matcher for one of these.
-HELD_OUT = evaluation.load(QUESTION_SETS / "heldout_questions.csv")
 SMALL_TALK = [q.text for q in TUNING if q.expected == evaluation.NONE]
 
 
@@ -17,23 +17,22 @@ def index() -> ProductIndex:
     return ProductIndex(sample_cards())
 
 
-def _score(index: ProductIndex, questions: list[evaluation.Question]) -> evaluation.Score:
-    categories = {card.code: card.category for card in sample_cards()}
-    score = evaluation.score(lambda q: evaluation.first_answer(index, q), questions,
-                             categories)
-    print(f"top-1 {score.rate:.1%} over {score.total}; by kind {score.by_kind()}; "
+def _report(name: str, score: evaluation.Score) -> None:
+    print(f"{name}: top-1 {score.rate:.1%} over {score.total}; by kind {score.by_kind()}; "
           f"misses {[(q.text, q.expected, got) for q, got in score.misses]}")
-    return score
 
 
-def test_the_tuning_questions_find_the_right_answer_first(index: ProductIndex) -> None:
-    score = _score(index, TUNING)
-    assert score.total >= 100 and score.rate >= 0.95, score.misses
+def test_the_tuning_questions_get_the_right_answer_first() -> None:
+    score = evaluation.score_sets(QUESTION_SETS)["tuning"]
+    _report("tuning", score)
+    assert score.total >= 140 and score.rate >= 0.95, score.misses
 
 
-def test_the_held_out_questions_find_the_right_answer_first(index: ProductIndex) -> None:
-    score = _score(index, HELD_OUT)
-    assert score.total >= 150 and score.rate >= 0.68, score.misses
+def test_the_held_out_questions_get_the_right_answer_first() -> None:
+    # The goal is 95 %; the set was written before the matcher was changed and is never tuned on.
+    score = evaluation.score_sets(QUESTION_SETS)["heldout"]
+    _report("held-out", score)
+    assert score.total >= 150 and score.rate >= 0.95, score.misses
 
 
 @pytest.mark.parametrize("text", SMALL_TALK)
