@@ -5,6 +5,7 @@ it: head office needs the wording, not the person. Similar questions are grouped
 missing word shows as one line with a count, not as fifty.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
@@ -14,6 +15,7 @@ from crm_core.pii import mask_text
 from crm_core.unit_of_work import UnitOfWork
 
 SIMILAR = 0.6
+_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,9 @@ def grouped_misses(uow: UnitOfWork, since: datetime, limit: int = 500) -> list[M
 
 
 def _similar(a: str, b: str) -> bool:
-    return SequenceMatcher(None, a, b).ratio() >= SIMILAR
+    # Compared on their Chinese characters: numbers (masked or not) and punctuation say
+    # nothing about what was asked.
+    return SequenceMatcher(None, _CJK.sub("", a), _CJK.sub("", b)).ratio() >= SIMILAR
 
 
 def _group(misses: list[AnswerMiss]) -> MissGroup:
