@@ -174,6 +174,7 @@ LABELS = {
                "delivered": "已送达", "failed": "失败", "unknown": "结果未知", "dead": "已放弃"},
     "manager": {"active": "在岗", "on_leave": "休假", "left": "已离职"},
     "link": {"first_touch": "首次关注", "manager_left": "原经理离职", "transfer": "转移"},
+    "miss": {"not_found": "未找到（已建议联系客户经理）", "unsure": "不确定（已给出选项）"},
 }
 
 

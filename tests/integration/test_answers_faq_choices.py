@@ -144,3 +144,20 @@ def last_reply_detail(app) -> dict:  # type: ignore[no-untyped-def,type-arg]
     stmt = (select(Interaction.detail).where(Interaction.direction == Direction.OUT)
             .order_by(Interaction.id.desc()).limit(1))
     return rows(app, stmt)[0][0]  # type: ignore[no-any-return]
+
+
+def test_head_office_sees_the_missed_questions_grouped_and_nobody_else_does(app) -> None:
+    from tests.console_support import login, populate
+
+    populate(runtime(app))
+    with runtime(app).uow() as uow:
+        for text in ("你们有股票产品吗", "有没有股票产品 13812345678", "黄金能买吗"):
+            services.record_miss(uow, text, "not_found", utcnow())
+        uow.commit()
+    head_office, manager = app.test_client(), app.test_client()
+    login(head_office, "admin")
+    page = head_office.get("/console/misses").text
+    assert "共 3 次，2 组" in page and "138****5678" in page and "13812345678" not in page
+    assert "未找到（已建议联系客户经理）" in page
+    login(manager, "m1")
+    assert manager.get("/console/misses").status_code == 403
