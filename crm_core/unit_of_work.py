@@ -28,6 +28,7 @@ class UnitOfWork:
     codes: repos.CodeRepository
     products: repos.ProductRepository
     shares: repos.ShareRepository
+    answers: repos.AnswerRepository
 
     def __enter__(self) -> Self:
         return self
@@ -70,6 +71,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.codes = repos.SqlCodes(self.session)
         self.products = repos.SqlProducts(self.session)
         self.shares = repos.SqlShares(self.session)
+        self.answers = repos.SqlAnswers(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -4,6 +4,7 @@
 the SQL classes are split by noun.
 """
 
+from crm_core.repositories.answers import SqlAnswers
 from crm_core.repositories.base import (
     DuplicateDelivery,
     DuplicateError,
@@ -33,6 +34,7 @@ from crm_core.repositories.products import (
 )
 from crm_core.repositories.protocols import (
     ActivityRepository,
+    AnswerRepository,
     AuditRepository,
     BranchRepository,
     CodeRepository,
@@ -53,6 +55,7 @@ from crm_core.repositories.system import (
 
 __all__ = [
     "ActivityRepository",
+    "AnswerRepository",
     "AuditRepository",
     "BranchRepository",
     "CodeRepository",
@@ -67,6 +70,7 @@ __all__ = [
     "ShareRepository",
     "SharedValueRepository",
     "SqlActivity",
+    "SqlAnswers",
     "SqlAudit",
     "SqlBranches",
     "SqlCodes",

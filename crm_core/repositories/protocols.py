@@ -5,11 +5,14 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from crm_core.model import (
+    AnswerMiss,
     ApiToken,
     AuditEvent,
     BindCode,
     Branch,
     Customer,
+    FaqEntry,
+    FaqVersion,
     InboundDelivery,
     Interaction,
     Lead,
@@ -18,6 +21,7 @@ from crm_core.model import (
     ManagerLink,
     Notice,
     NoticeStatus,
+    PendingChoice,
     Product,
     ProductVersion,
     QrCode,
@@ -169,3 +173,19 @@ class ShareRepository(Protocol):
     def has_events(self, share: ShareLink) -> bool: ...
     def board(self, by: str, manager_id: int | None = None,
               branch_id: int | None = None) -> list[tuple[Any, ...]]: ...
+
+
+class AnswerRepository(Protocol):
+    """Head office's FAQ, the choices customers were offered, and the recorded misses."""
+
+    def stamp(self) -> str | None: ...
+    def new_revision(self, revision: str) -> None: ...
+    def entries(self) -> list[FaqEntry]: ...
+    def by_key(self, key: str) -> FaqEntry | None: ...
+    def add(self, item: FaqEntry | FaqVersion | AnswerMiss) -> None: ...
+    def version_of(self, entry: FaqEntry, version: int) -> dict[str, Any] | None: ...
+    def pending(self, customer_id: int) -> PendingChoice | None: ...
+    def offer(self, customer_id: int, options: list[dict[str, str]],
+              expires_at: datetime) -> None: ...
+    def clear(self, customer_id: int) -> None: ...
+    def misses(self, since: datetime, limit: int) -> list[AnswerMiss]: ...
