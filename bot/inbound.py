@@ -75,8 +75,8 @@ class Inbound:
         try:
             return self._process_or_answer_twin(msg)
         except DuplicateError:
-            # Another message took a unique row first (the sender's new customer row, an open
-            # lead, a link): its work is committed now, so the second attempt builds on it.
+            # A concurrent message took a unique row first (a link, when two codes are scanned
+            # at once): its work is committed now, so the second attempt builds on it.
             log.info("conflict with a concurrent message, processing %s again", msg.dedupe_key)
             return self._process_or_answer_twin(msg)
 

@@ -33,8 +33,8 @@ def receive() -> Response:
     try:
         reply = runtime.inbound.receive(msg, opened.plaintext)
     except NotRecorded:
-        # Never `success` for a message nobody kept: an error answer makes the platform
-        # deliver it again, by when the database or the disk may take it.
+        # Never `success` for a message nobody kept: only an answer that is not one leaves
+        # the platform a reason to deliver it again, when the database or disk may take it.
         return Response("not recorded, send again", status=503, mimetype="text/plain")
     return Response(runtime.gate.seal(reply, opened), mimetype="application/xml")
 
