@@ -210,6 +210,8 @@ class ProductSettings:
     follow_window_days: int = field(default=7, metadata=_meta(_positive))
     # Identify visitors inside WeChat by silent web authorisation (needs [wechat] app_secret).
     oauth: bool = True
+    # Minutes a customer offered numbered choices may still answer with the number.
+    choice_minutes: int = field(default=30, metadata=_meta(_positive))
 
 
 @dataclass(frozen=True)

@@ -3,18 +3,20 @@
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot import texts
 from bot.context import HandlerContext, HandlerPolicy
 from bot.dispatch import dispatch, report
-from bot.spool import FAILED, Spool
-from bot.wechat.messages import Message, parse_message
+from bot.spool import FAILED, PENDING, Spool
+from bot.wechat.messages import MalformedMessage, Message, parse_message
 from bot.wechat.replies import TextReply, render_reply
 from crm_core.model import utcnow
 from crm_core.services import claim_delivery, stored_reply
-from crm_core.unit_of_work import DuplicateError, UnitOfWork
+from crm_core.unit_of_work import DuplicateDelivery, DuplicateError, UnitOfWork
 
 CHANNEL = "wechat"
 ANSWERED_EVENTS = frozenset({"event:subscribe", "event:scan", "event:click"})
@@ -22,6 +24,18 @@ log = logging.getLogger(__name__)
 
 # Outage of the database: the message is spooled to disk and processed when it is back.
 OUTAGE = (OperationalError, InterfaceError)
+
+
+class NotRecorded(Exception):
+    """Neither the database nor the spool took the message: it must be sent again."""
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What one pass over a spool folder did."""
+
+    done: int
+    parked: int
 
 
 class Inbound:
@@ -34,30 +48,72 @@ class Inbound:
         self.policy = policy or HandlerPolicy()
 
     def receive(self, msg: Message, xml: str) -> str:
-        """Process a message and return the reply; never lose it, whatever fails."""
+        """Process a message and return the reply; never lose it, whatever fails.
+
+        Raises NotRecorded when neither the database nor the spool could keep it.
+        """
         try:
             return self.process(msg)
         except OUTAGE:
+            self._keep(msg, xml, PENDING)
             log.warning("database unavailable, spooled %s", msg.dedupe_key)
-            self.spool.put(msg.dedupe_key, xml)
             return self._holding_reply(msg, texts.SPOOLED)
         except Exception as error:  # The one funnel for handler bugs: park, apologise.
             report(error, msg)
-            self.spool.put(msg.dedupe_key, xml, FAILED)
+            self._keep(msg, xml, FAILED)
             return self._holding_reply(msg, texts.SORRY)
+
+    def _keep(self, msg: Message, xml: str, folder: str) -> None:
+        try:
+            self.spool.put(msg.dedupe_key, xml, folder)
+        except OSError as error:
+            log.error("could not spool %s: %s", msg.dedupe_key, error.strerror or error)
+            raise NotRecorded(msg.dedupe_key) from error
 
     def process(self, msg: Message) -> str:
         """Process once; a twin delivery gets the reply the first one stored."""
         try:
-            return self._process_once(msg)
+            return self._process_or_answer_twin(msg)
         except DuplicateError:
+            # A concurrent message took a unique row first (a link, when two codes are scanned
+            # at once): its work is committed now, so the second attempt builds on it.
+            log.info("conflict with a concurrent message, processing %s again", msg.dedupe_key)
+            return self._process_or_answer_twin(msg)
+
+    def replay_spool(self, folder: str = PENDING) -> Replayed:
+        """Process spooled messages, oldest first: each one done is removed, each one that
+        fails is parked, and an outage (raised) stops the pass with the rest kept."""
+        outcomes = [self._replay_file(path) for path in self.spool.waiting(folder)]
+        return Replayed(done=outcomes.count(True), parked=outcomes.count(False))
+
+    def _replay_file(self, path: Path) -> bool | None:
+        try:
+            msg = parse_message(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None  # another replay (a worker, the command) took it meanwhile
+        except (MalformedMessage, UnicodeDecodeError):
+            log.error("unreadable spooled message, parked %s", self.spool.park(path).name)
+            return False
+        try:
+            self.process(msg)
+        except OUTAGE:
+            raise
+        except Exception as error:  # The funnel again: set it aside, replay the others.
+            report(error, msg)
+            log.error("parked %s (%s)", self.spool.park(path).name, msg.dedupe_key)
+            return False
+        path.unlink(missing_ok=True)
+        return True
+
+    def _process_or_answer_twin(self, msg: Message) -> str:
+        try:
+            return self._process_once(msg)
+        except DuplicateDelivery:
             with self.uow_factory() as uow:
                 reply = stored_reply(uow, CHANNEL, msg.dedupe_key)
-            return reply if reply is not None else render_reply(None, msg, 0)
-
-    def replay(self, xml: str) -> str:
-        """Process a spooled message (raises on outage so the spool keeps it)."""
-        return self.process(parse_message(xml))
+            if reply is None:
+                raise  # No twin stored a reply (twins wait for each other): not a duplicate.
+            return reply
 
     def _process_once(self, msg: Message) -> str:
         now = utcnow()

@@ -3,7 +3,6 @@
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 PENDING, FAILED = "pending", "failed"
@@ -16,16 +15,21 @@ class Spool:
         self.root = Path(root)
 
     def put(self, key: str, xml: str, folder: str = PENDING) -> Path:
-        """Store a message atomically under its delivery key (a retry overwrites its twin)."""
+        """Store a message atomically under its delivery key (a retry overwrites its twin);
+        OSError (a full disk) leaves nothing behind."""
         target_dir = self.root / folder
         target_dir.mkdir(parents=True, exist_ok=True)
         target = target_dir / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".xml")
         fd, tmp = tempfile.mkstemp(dir=target_dir, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(xml)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(xml)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)  # a full disk must not fill up with fragments
+            raise
         return target
 
     def waiting(self, folder: str = PENDING) -> list[Path]:
@@ -35,11 +39,11 @@ class Spool:
             return []
         return sorted(folder_path.glob("*.xml"), key=lambda path: path.stat().st_mtime)
 
-    def replay(self, process: Callable[[str], object], folder: str = PENDING) -> int:
-        """Process each spooled message and remove it; an exception stops the replay."""
-        done = 0
-        for path in self.waiting(folder):
-            process(path.read_text(encoding="utf-8"))
-            path.unlink(missing_ok=True)
-            done += 1
-        return done
+    def park(self, path: Path) -> Path:
+        """Set a message aside in the failed folder (one parked already stays there)."""
+        target_dir = self.root / FAILED
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = target_dir / path.name
+        if path != target:
+            os.replace(path, target)
+        return target

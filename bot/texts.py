@@ -114,6 +114,12 @@ HOW_TO_ASSESS = ("您可携带身份证到任一网点完成风险承受能力�
 NOT_FOUND = ("抱歉，暂时没有找到与您的问题相符的产品。"
              "您可以回复「理财」「存款利率」「贷款」「信用卡」查看在售产品，"
              "或回复「联系客户经理」，由您的客户经理为您解答。")
+# When unsure which product a question means: up to three numbered choices, or the manager.
+CHOICE_REPLIES = ("1", "2", "3")
+CHOICES_HEADER = "您是想了解以下哪一项？回复 {numbers}："
+CHOICE_LINE = "{n}. {label}"
+CHOICE_PRODUCT = "{name}（{code}）"
+CHOICES_FOOTER = "都不是？回复「联系客户经理」，由您的客户经理为您解答。"
 DETAILS_USAGE = "请发送「详情 产品代码」，例如「详情 WM001」。"
 DETAILS_UNKNOWN = "没有找到产品代码「{code}」，请核对后重试。"
 DETAILS_UNAVAILABLE = ("该产品目前不在您所在网点的销售范围内或不在销售期，"
@@ -168,6 +174,7 @@ LABELS = {
                "delivered": "已送达", "failed": "失败", "unknown": "结果未知", "dead": "已放弃"},
     "manager": {"active": "在岗", "on_leave": "休假", "left": "已离职"},
     "link": {"first_touch": "首次关注", "manager_left": "原经理离职", "transfer": "转移"},
+    "miss": {"not_found": "未找到（已建议联系客户经理）", "unsure": "不确定（已给出选项）"},
 }
 
 

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, current_app, request
 
+from bot.inbound import NotRecorded
 from bot.web.edge import current_runtime
 from bot.wechat.gate import Refused
 from bot.wechat.messages import MalformedMessage, parse_message
@@ -29,7 +30,12 @@ def receive() -> Response:
         return _refuse(403, str(error))
     except (MalformedMessage, UnicodeDecodeError) as error:
         return _refuse(400, str(error))
-    reply = runtime.inbound.receive(msg, opened.plaintext)
+    try:
+        reply = runtime.inbound.receive(msg, opened.plaintext)
+    except NotRecorded:
+        # Never `success` for a message nobody kept: only an answer that is not one leaves
+        # the platform a reason to deliver it again, when the database or disk may take it.
+        return Response("not recorded, send again", status=503, mimetype="text/plain")
     return Response(runtime.gate.seal(reply, opened), mimetype="application/xml")
 
 

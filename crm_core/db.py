@@ -15,6 +15,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout, foreign keys and write-ahead locking."""
+    # Statement parameters are openids and message text: never in an error, so never logged.
+    kwargs.setdefault("hide_parameters", True)
     if not url.startswith("sqlite"):
         # No pre-ping round trip per checkout: a dropped connection surfaces as an outage,
         # the message is spooled and the pool reconnects on the next checkout.

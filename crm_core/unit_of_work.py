@@ -7,9 +7,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_core import repositories as repos
-from crm_core.repositories import DuplicateError
+from crm_core.repositories import DuplicateDelivery, DuplicateError, unique_violation
 
-__all__ = ["DuplicateError", "SqlUnitOfWork", "UnitOfWork"]
+__all__ = ["DuplicateDelivery", "DuplicateError", "SqlUnitOfWork", "UnitOfWork"]
 
 
 class UnitOfWork:
@@ -28,6 +28,7 @@ class UnitOfWork:
     codes: repos.CodeRepository
     products: repos.ProductRepository
     shares: repos.ShareRepository
+    answers: repos.AnswerRepository
 
     def __enter__(self) -> Self:
         return self
@@ -70,6 +71,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.codes = repos.SqlCodes(self.session)
         self.products = repos.SqlProducts(self.session)
         self.shares = repos.SqlShares(self.session)
+        self.answers = repos.SqlAnswers(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -82,14 +84,14 @@ class SqlUnitOfWork(UnitOfWork):
         try:
             self.session.commit()
         except IntegrityError as error:
-            raise DuplicateError(str(error.orig)) from error
+            raise DuplicateError(unique_violation(error)) from error
 
     def flush(self) -> None:
         """Flush the session, turning a unique violation into DuplicateError."""
         try:
             self.session.flush()
         except IntegrityError as error:
-            raise DuplicateError(str(error.orig)) from error
+            raise DuplicateError(unique_violation(error)) from error
 
     def rollback(self) -> None:
         """Roll back the session."""

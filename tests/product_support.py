@@ -6,16 +6,17 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from bot.search.evaluation import cards_from_csv
 from crm_core import services
 from crm_core.model import utcnow
 from crm_core.services import ProductCard, read_rows
-from crm_core.services.catalogue import product_values
 from crm_core.unit_of_work import UnitOfWork
 from tests.builders import org, subscribe_xml, text_xml
 from tests.builders import post as post  # the product tests import it from here
 from tests.conftest import runtime
 
-CATALOGUE = Path(__file__).parent / "data" / "products" / "catalogue.csv"
+QUESTION_SETS = Path(__file__).parent / "data" / "products"
+CATALOGUE = QUESTION_SETS / "catalogue.csv"
 SHARER = "o-sharer"  # follows SH001-01's code, assessed C3
 SHARED = "稳盈90天理财"  # WM001, R2: shown to the sharer
 
@@ -27,15 +28,7 @@ def catalogue_text() -> str:
 
 def sample_cards() -> list[ProductCard]:
     """Return the sample catalogue as cards, without a database."""
-    cards = []
-    for row in read_rows(catalogue_text(), "csv", "product"):
-        values = product_values(row.fields, lambda _code: True)
-        cards.append(ProductCard(values["code"], values["name"], values["category"],
-                                 values["risk_level"], values["rate"], values["term"],
-                                 values["min_amount"], values["summary"], values["details"],
-                                 values["past_performance"], values["keywords"],
-                                 values["private_placement"], 1))
-    return cards
+    return cards_from_csv(CATALOGUE)
 
 
 def import_sample(uow: UnitOfWork) -> None:

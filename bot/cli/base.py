@@ -3,11 +3,14 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
+from pathlib import Path
 
 import click
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.runtime import Runtime, build_runtime
+from crm_core import services
+from crm_core.services import ImportRejected
 
 
 class Cli:
@@ -40,3 +43,24 @@ def refused(*errors: type[Exception]) -> Iterator[None]:
         yield
     except errors as error:
         raise click.ClickException(str(error)) from error
+
+
+FORMATS = click.Choice(["csv", "toml"])
+
+
+def source_rows(path: str, fmt: str | None, table: str) -> list[services.SourceRow]:
+    """Read an import file's rows (format from its extension unless given), or refuse it."""
+    fmt = fmt or Path(path).suffix.lstrip(".").lower()
+    try:
+        return services.read_rows(Path(path).read_text(encoding="utf-8"), fmt, table)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    except ImportRejected as error:
+        raise rejected_rows(error) from error
+
+
+def rejected_rows(error: ImportRejected) -> click.ClickException:
+    """Print each bad row and return the one-line refusal: nothing was imported."""
+    for problem in error.errors:
+        click.echo(f"{problem}", err=True)
+    return click.ClickException(f"{len(error.errors)} bad row(s): nothing was imported")

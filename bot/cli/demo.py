@@ -21,6 +21,7 @@ MANAGERS = (
 ON_LEAVE = ("SH001-03",)
 # Shipped as package data (pyproject's [tool.setuptools.package-data]).
 CATALOGUE = "catalogue.csv"
+FAQ = "faq.csv"
 HEADS = ("SH001-01", "SH002-01", "BJ001-01")
 
 
@@ -76,3 +77,9 @@ def catalogue_rows() -> list[services.SourceRow]:
 def seed_catalogue(uow: UnitOfWork, now: datetime) -> services.ImportReport:
     """Import the demo catalogue like `products import`: unchanged products get no new version."""
     return services.import_products(uow, catalogue_rows(), f"demo:{CATALOGUE}", now)
+
+
+def seed_faq(uow: UnitOfWork, now: datetime) -> services.FaqReport:
+    """Import the demo FAQ like `faq import`: unchanged entries get no new version."""
+    text = (resources.files("bot.cli") / "demo_data" / FAQ).read_text(encoding="utf-8")
+    return services.import_faq(uow, services.read_rows(text, "csv", "faq"), f"demo:{FAQ}", now)

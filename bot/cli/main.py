@@ -9,10 +9,15 @@ import click
 
 from bot.cli.base import Cli, pass_cli, refused
 from bot.cli.codes import codes, posters
-from bot.cli.leads import leads, outbox
+from bot.cli.customers import customers
+from bot.cli.faq import faq
+from bot.cli.leads import leads
+from bot.cli.org import branches, managers
+from bot.cli.outbox import outbox
 from bot.cli.products import products
+from bot.cli.simulate import simulate
+from bot.cli.spool import spool
 from bot.cli.staff import staff
-from bot.cli.tools import branches, customers, managers, simulate, spool
 from crm_core import db
 from crm_core.model import utcnow
 from crm_core.services import ImportRejected
@@ -101,8 +106,8 @@ def demo() -> None:
 @demo.command("seed")
 @pass_cli
 def demo_seed(cli: Cli) -> None:
-    """Add demo branches, managers, staff and the product catalogue (idempotent)."""
-    from bot.cli.demo import seed, seed_catalogue, seed_staff
+    """Add demo branches, managers, staff, the product catalogue and the FAQ (idempotent)."""
+    from bot.cli.demo import seed, seed_catalogue, seed_faq, seed_staff
     from bot.web.staff_auth import hash_password
 
     with cli.runtime.uow() as uow:
@@ -111,10 +116,13 @@ def demo_seed(cli: Cli) -> None:
         logins = seed_staff(uow, hash_password)
         with refused(ImportRejected):
             loaded = seed_catalogue(uow, utcnow())
+            answers = seed_faq(uow, utcnow())
         uow.commit()
     total = len(loaded.created) + len(loaded.updated) + loaded.unchanged
     click.echo(f"demo catalogue: {total} products loaded ({len(loaded.created)} new, "
                f"{len(loaded.updated)} updated, {loaded.unchanged} unchanged)")
+    click.echo(f"demo FAQ: {len(answers.created)} new, {len(answers.updated)} updated, "
+               f"{answers.unchanged} unchanged")
     click.echo(DEMO_HINT)
     for username, password in logins.items():
         click.echo(f"  console login (shown once): {username} / {password}")
@@ -166,6 +174,6 @@ def worker(cli: Cli) -> None:
 
 
 for command in (customers, managers, branches, simulate, spool, sandbox_command, leads, outbox,
-                codes, posters, staff, products):
+                codes, posters, staff, products, faq):
     main.add_command(command)
 

@@ -36,10 +36,10 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         """Create the app inside each worker process, its product index built before serving."""
-        from bot import create_app
+        from bot.web.app import build_app
         from bot.web.edge import EXTENSION
 
-        app = create_app(self.settings)
+        app = build_app(self.settings)
         runtime = app.extensions[EXTENSION]
         # Built here, the index (and jieba's dictionary, ~0.7 s) never delays a customer.
         runtime.inbound.policy.catalogue.warm(runtime.uow)

@@ -15,6 +15,13 @@ want ("买房借钱") rather than by catalogue words. So a question goes through
 4. **Scoring**: concept and word overlap weighted by rarity (IDF, as in BM25) per field (name
    weighs most), plus a fuzzy name match (rapidfuzz partial ratio, for near-miss names and
    partial names), plus exact product codes, which always win.
+5. **Needs** (bot.search.needs): a question that states a need (travel, money at call, a
+   child's education, retirement, a first home, a shop...) adds NEED_WEIGHT to every product
+   whose own text shows it serves that need, more than sharing a word is worth.
+
+Before any of this, numbers are read the same way on both sides (bot.search.numerals: 七天 and
+7天, 一年期 and 1年, durations as days), and product codes are compared without case or
+separators (wm-001, WM 001, ｗｍ００１).
 
 An embedding model would handle paraphrase better but needs a model download and a GPU-free
 latency budget we cannot spare on the webhook (p99 < 30 ms); this runs in about a millisecond
@@ -25,16 +32,22 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 
-from bot.search import lexicon
+from bot.search import lexicon, numerals
+from bot.search.needs import NeedIndex, NeedMatch
 from bot.search.segment import new_tokenizer
 from crm_core.services import ProductCard
 
-FIELD_WEIGHTS = (("name", 3.0), ("keywords", 2.0), ("summary", 0.5))
+FIELD_WEIGHTS = (("name", 3.0), ("keywords", 2.0), ("term", 1.0), ("summary", 0.5))
+NEED_WEIGHT = 15.0
+# Each further word of a product's text showing the same need (up to two) adds this much:
+# a product that says it three times fits better than one that mentions it in passing.
+NEED_EVIDENCE = 1.5
 CATEGORY_BONUS = 1.5
 NAME_WEIGHT = 6.0
 NAME_CUTOFF = 70
@@ -54,11 +67,15 @@ class SearchResult:
     categories: tuple[str, ...]
     exact: bool
     intent: bool
+    # The kinds of product the question names (vocabulary concepts, categories included).
+    concepts: tuple[str, ...] = ()
+    # Why a product was matched beyond its words: the needs it serves (by product code).
+    reasons: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def normalize(text: str) -> str:
-    """Fold width and case and drop punctuation and spaces."""
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", text).lower())
+    """Fold width and case, drop punctuation and spaces, and write quantities in digits."""
+    return numerals.arabic(_PUNCT.sub("", unicodedata.normalize("NFKC", text).lower()))
 
 
 def fuzzy_sound(syllable: str) -> str:
@@ -81,9 +98,11 @@ class ProductIndex:
     """An in-process index of the catalogue, rebuilt whenever the catalogue changes."""
 
     def __init__(self, cards: list[ProductCard]) -> None:
-        self.words = lexicon.concept_of()
+        self.words = {normalize(w): c for w, c in lexicon.concept_of().items()}
         self.tokenizer = new_tokenizer([*self.words, *(normalize(c.name) for c in cards)])
-        self.codes = {c.code.lower(): c.code for c in cards}
+        self.codes = {normalize(c.code): c.code for c in cards}
+        self.needs = NeedIndex(((c.code, normalize(" ".join(
+            (c.name, c.summary, c.details, c.keywords or "")))) for c in cards), normalize)
         self.names = {c.code: normalize(c.name) for c in cards}
         self.by_category: dict[str, list[str]] = defaultdict(list)
         self.postings: dict[str, dict[str, float]] = defaultdict(dict)
@@ -95,8 +114,8 @@ class ProductIndex:
         self.sounds = self._pinyin_vocabulary(cards)
 
     def _post(self, card: ProductCard) -> None:
-        for field, weight in FIELD_WEIGHTS:
-            for term in self.terms(normalize(getattr(card, field) or "")):
+        for name, weight in FIELD_WEIGHTS:
+            for term in self.terms(normalize(getattr(card, name) or ""), product=True):
                 docs = self.postings[term]
                 docs[card.code] = max(docs.get(card.code, 0.0), weight)
 
@@ -108,11 +127,16 @@ class ProductIndex:
         return {sound_key(w): w for w in sorted(words, key=len)
                 if _CJK.fullmatch(w) and len(w) > 1}
 
-    def terms(self, text: str) -> set[str]:
-        """Return the words and concepts of a normalized product text (no typo repair)."""
-        words = {w for w in self.tokenizer.cut_for_search(text)
-                 if w not in lexicon.STOPWORDS and (len(w) > 1 or w in self.words)}
-        return words | {self.words[w] for w in words if w in self.words}
+    def terms(self, text: str, product: bool = False) -> set[str]:
+        """Return the words and concepts of a normalized text (no typo repair).
+
+        A single character (存, 贷) says which category a question is about, but in a
+        product's text it is a fragment of a longer word ("每月存"): it is not indexed.
+        """
+        words = {w for w in self.tokenizer.cut_for_search(text) if w not in lexicon.STOPWORDS
+                 and (len(w) > 1 or (w in self.words and not product))}
+        return words | {self.words[w] for w in words if w in self.words} | \
+            numerals.quantities(text)
 
     def _understood(self, text: str) -> tuple[set[str], float]:
         # The text's known words and concepts, and the share of its meaningful characters
@@ -120,17 +144,32 @@ class ProductIndex:
         known: set[str] = set()
         meaningful: set[int] = set()
         covered: set[int] = set()
-        for word, start, end in self.tokenizer.tokenize(text, mode="search"):
+        for word, start, end in self._pieces(text):
             if word in lexicon.STOPWORDS:
                 continue
             meaningful.update(range(start, end))
             if len(word) > 1 or word in self.words:
                 known.add(word)
-            if word in self.words or word in self.postings or word in lexicon.INTENT_WORDS:
+            if word in self.words or word in self.postings or word in lexicon.INTENT_WORDS \
+                    or numerals.QUANTITY.fullmatch(word):
                 covered.update(range(start, end))
         covered |= self._repair(text, covered, known)
-        known |= {self.words[w] for w in known if w in self.words}
+        known |= {self.words[w] for w in known if w in self.words} | numerals.quantities(text)
         return known, len(covered & meaningful) / max(len(meaningful), 1)
+
+    def _pieces(self, text: str) -> Iterator[tuple[str, int, int]]:
+        # Quantities (20万, 3年, 2万块钱) are words of their own; jieba would glue their
+        # digits or units to the next character ("万存").
+        at = 0
+        for quantity in numerals.QUANTITY.finditer(text):
+            yield from self._cut(text[at:quantity.start()], at)
+            yield quantity.group(), quantity.start(), quantity.end()
+            at = quantity.end()
+        yield from self._cut(text[at:], at)
+
+    def _cut(self, text: str, offset: int) -> Iterator[tuple[str, int, int]]:
+        for word, start, end in self.tokenizer.tokenize(text, mode="search"):
+            yield word, start + offset, end + offset
 
     def search(self, question: str, limit: int = 20) -> SearchResult:
         """Return the products that best match a question."""
@@ -139,15 +178,20 @@ class ProductIndex:
         terms, coverage = self._understood(text)
         categories = tuple(sorted({c for t in terms if (c := lexicon.category_of_concept(t))}))
         names = self._name_matches(text)
-        understood = coverage >= COVERAGE or names or categories
+        served = self.needs.matches(self.needs.stated(text))
+        understood = coverage >= COVERAGE or names or categories or served
         scores = self._scores(terms, categories, names) if understood else {}
+        for product, matches in served.items():
+            scores[product] = scores.get(product, 0.0) + sum(map(_need_score, matches))
         if code is not None:
             scores[code] = EXACT
         ranked = sorted(((c, s) for c, s in scores.items() if s >= MIN_SCORE),
                         key=lambda item: (-item[1], item[0]))[:limit]
         exact = code is not None or self._named(text, ranked)
         intent = bool(ranked or categories or any(w in text for w in lexicon.INTENT_WORDS))
-        return SearchResult(tuple(ranked), categories, exact, intent)
+        reasons = {c: tuple(m.reason() for m in served[c]) for c, _ in ranked if c in served}
+        concepts = tuple(sorted({t for t in terms if lexicon.category_of_concept(t)}))
+        return SearchResult(tuple(ranked), categories, exact, intent, concepts, reasons)
 
     def _repair(self, text: str, covered: set[int], known: set[str]) -> set[int]:
         # Homophone typos: a window not already understood that sounds like a known word
@@ -195,3 +239,7 @@ class ProductIndex:
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         return (best in text or fuzz.partial_ratio(best, text) >= 90) and \
             ranked[0][1] > runner_up * 1.2
+
+
+def _need_score(match: NeedMatch) -> float:
+    return NEED_WEIGHT + NEED_EVIDENCE * min(len(match.evidence) - 1, 2)

@@ -8,6 +8,11 @@ from xml.parsers.expat import ExpatError
 import xmltodict
 
 SCENE_PREFIX = "qrscene_"
+SCENE_MAX = 64  # the platform's scene_str limit: a longer key is no code of ours
+# What the platform sends is far shorter (openids have 28 characters, MsgId is a 64-bit
+# integer, the longest event name about 30); beyond these a callback is refused, never cut.
+LIMITS = {"FromUserName": 64, "ToUserName": 64, "MsgType": 32, "Event": 64, "MsgId": 20,
+          "MsgID": 20, "CreateTime": 20}
 
 
 class MalformedMessage(ValueError):
@@ -63,8 +68,10 @@ class Message:
         """Return the parametric QR scene of a subscribe or SCAN event, if any."""
         key = self.event_key or ""
         if self.event == "subscribe" and key.startswith(SCENE_PREFIX):
-            return key[len(SCENE_PREFIX):] or None
-        return key or None if self.event == "scan" else None
+            key = key[len(SCENE_PREFIX):]
+        elif self.event != "scan":
+            return None
+        return key if 0 < len(key) <= SCENE_MAX else None
 
 
 def _refuse_doctype(*_args: object) -> NoReturn:
@@ -96,6 +103,9 @@ def parse_document(xml: bytes | str) -> dict[str, Any]:
 def parse_message(xml: bytes | str) -> Message:
     """Parse plaintext callback XML into a Message, or raise MalformedMessage."""
     fields = parse_document(xml)
+    for name, limit in LIMITS.items():
+        if len(_text(fields, name) or "") > limit:
+            raise MalformedMessage(f"{name} is longer than {limit} characters")
     msg_type = _text(fields, "MsgType")
     sender, recipient = _text(fields, "FromUserName"), _text(fields, "ToUserName")
     if not msg_type or not sender or not recipient:

@@ -40,11 +40,18 @@ def render_reply(reply: Reply | None, message: Message, at: int) -> str:
     """Render a reply to `message` as XML, or `success` when there is nothing to say."""
     if reply is None:
         return NO_REPLY
-    common = {"source": message.recipient, "target": message.sender, "time": at}
+    common = {"source": _cdata(message.recipient), "target": _cdata(message.sender), "time": at}
     if isinstance(reply, TextReply):
-        return str(wx.TextReply(content=reply.content, **common).render())
+        return str(wx.TextReply(content=_cdata(reply.content), **common).render())
     news = wx.ArticlesReply(**common)
     for article in reply.articles[:8]:
-        news.add_article({"title": article.title, "description": article.description,
-                          "url": article.url, "image": article.image})
+        news.add_article({"title": _cdata(article.title),
+                          "description": _cdata(article.description),
+                          "url": _cdata(article.url), "image": _cdata(article.image)})
     return str(news.render())
+
+
+def _cdata(text: str) -> str:
+    # wechatpy wraps every value in one CDATA section, which a "]]>" in the text would end:
+    # close the section between "]]" and ">" and open another, so the text reads back whole.
+    return text.replace("]]>", "]]]]><![CDATA[>")

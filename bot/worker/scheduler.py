@@ -18,6 +18,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.inbound import OUTAGE
 from bot.runtime import Runtime
 from bot.spool import FAILED
 from bot.worker.outbox import Outbox
@@ -41,16 +42,16 @@ def replay_spool(runtime: Runtime) -> int:
     """Process messages spooled during a database outage; keep them if it is still down."""
     spool = runtime.inbound.spool
     try:
-        done = spool.replay(runtime.inbound.replay)
-    except Exception:  # The database is still away: the files stay for the next run.
+        replayed = runtime.inbound.replay_spool()
+    except OUTAGE:  # The database is still away: the files stay for the next run.
         log.warning("spool replay stopped; %d message(s) wait", len(spool.waiting()))
         return 0
-    if done:
-        log.info("replayed %d spooled message(s)", done)
+    if replayed.done:
+        log.info("replayed %d spooled message(s)", replayed.done)
     if spool.waiting(FAILED):
         log.warning("%d message(s) parked after handler errors: see `branchlink spool`",
                     len(spool.waiting(FAILED)))
-    return done
+    return replayed.done
 
 
 class Leadership:

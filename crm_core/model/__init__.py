@@ -1,6 +1,13 @@
 """The CRM domain: plain mapped classes and pure rules; imports nothing outward."""
 
 from crm_core.model.activity import Direction, InboundDelivery, Interaction, Touch, TouchKind
+from crm_core.model.answers import (
+    AnswerMiss,
+    FaqEntry,
+    FaqTopic,
+    FaqVersion,
+    PendingChoice,
+)
 from crm_core.model.audit import AuditEvent, BindCode
 from crm_core.model.base import Base, local_date, utcnow
 from crm_core.model.codes import (
@@ -34,6 +41,7 @@ __all__ = [
     "MAX_TEMPORARY_DAYS",
     "OPEN_STATUSES",
     "PERMANENT_CODE_CAP",
+    "AnswerMiss",
     "ApiToken",
     "Assessment",
     "AuditEvent",
@@ -44,6 +52,9 @@ __all__ = [
     "CodeKind",
     "Customer",
     "Direction",
+    "FaqEntry",
+    "FaqTopic",
+    "FaqVersion",
     "FollowState",
     "InboundDelivery",
     "Interaction",
@@ -58,6 +69,7 @@ __all__ = [
     "NoticeKind",
     "NoticeStatus",
     "OutOfScope",
+    "PendingChoice",
     "Product",
     "ProductVersion",
     "QrCode",

@@ -27,7 +27,9 @@ class Interaction(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     channel: Mapped[str] = mapped_column(String(16))
     direction: Mapped[Direction] = mapped_column(str_enum(Direction))
-    kind: Mapped[str] = mapped_column(String(32))
+    # The channel's kind of message: for WeChat its type or `event:` and an event name the
+    # channel accepts up to 64 characters long (the platform adds events over the years).
+    kind: Mapped[str] = mapped_column(String(80))
     summary: Mapped[str] = mapped_column(String(500))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)

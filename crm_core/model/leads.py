@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm_core.model.base import Base, str_enum, utcnow
@@ -21,6 +21,7 @@ class LeadStatus(enum.StrEnum):
 
 
 OPEN_STATUSES = (LeadStatus.NEW, LeadStatus.CONTACTED)
+_OPEN = "status IN ('new', 'contacted')"
 
 
 class Lead(Base):
@@ -30,6 +31,13 @@ class Lead(Base):
     __table_args__ = (
         Index("ix_leads_manager_status", "manager_id", "status"),
         Index("ix_leads_status_due", "status", "due_at"),
+        # One open lead per customer and request (source, product), enforced by the database
+        # itself: two indexes, as NULL products would never collide in one.
+        Index("uq_leads_open_request", "customer_id", "source", unique=True,
+              sqlite_where=text(f"product_code IS NULL AND {_OPEN}"),
+              postgresql_where=text(f"product_code IS NULL AND {_OPEN}")),
+        Index("uq_leads_open_product", "customer_id", "source", "product_code", unique=True,
+              sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

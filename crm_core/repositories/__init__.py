@@ -4,7 +4,13 @@
 the SQL classes are split by noun.
 """
 
-from crm_core.repositories.base import DuplicateError, insert_or_skip
+from crm_core.repositories.answers import SqlAnswers
+from crm_core.repositories.base import (
+    DuplicateDelivery,
+    DuplicateError,
+    insert_or_skip,
+    unique_violation,
+)
 from crm_core.repositories.codes import (
     SqlCodes,
 )
@@ -28,6 +34,7 @@ from crm_core.repositories.products import (
 )
 from crm_core.repositories.protocols import (
     ActivityRepository,
+    AnswerRepository,
     AuditRepository,
     BranchRepository,
     CodeRepository,
@@ -48,11 +55,13 @@ from crm_core.repositories.system import (
 
 __all__ = [
     "ActivityRepository",
+    "AnswerRepository",
     "AuditRepository",
     "BranchRepository",
     "CodeRepository",
     "CustomerRepository",
     "DeliveryRepository",
+    "DuplicateDelivery",
     "DuplicateError",
     "LeadRepository",
     "ManagerRepository",
@@ -61,6 +70,7 @@ __all__ = [
     "ShareRepository",
     "SharedValueRepository",
     "SqlActivity",
+    "SqlAnswers",
     "SqlAudit",
     "SqlBranches",
     "SqlCodes",
@@ -75,4 +85,5 @@ __all__ = [
     "SqlStaff",
     "StaffRepository",
     "insert_or_skip",
+    "unique_violation",
 ]

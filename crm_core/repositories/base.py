@@ -1,13 +1,24 @@
-"""What every repository shares: the duplicate error and an upsert-capable INSERT."""
+"""What every repository shares: the duplicate errors and an upsert-capable INSERT."""
 
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 
 class DuplicateError(Exception):
-    """A unique row (such as a delivery's dedupe key) already exists."""
+    """A unique row already exists: a concurrent writer took it first."""
+
+
+class DuplicateDelivery(DuplicateError):
+    """The delivery's dedupe key is taken: the delivery was processed (or is in flight)."""
+
+
+def unique_violation(error: IntegrityError) -> str:
+    """Describe a violation by the driver's first line (PostgreSQL's DETAIL names the values)."""
+    lines = str(error.orig).splitlines()
+    return lines[0] if lines else type(error.orig).__name__
 
 
 def insert_or_skip(session: Session, table: Any) -> Any:

@@ -1,26 +1,29 @@
 """Customers, their interactions and touches, and processed deliveries in SQL."""
 
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from crm_core.model import (
     Customer,
+    FollowState,
     InboundDelivery,
     Interaction,
     Manager,
     ManagerLink,
     Touch,
 )
-from crm_core.repositories.base import DuplicateError
+from crm_core.repositories.base import DuplicateDelivery, insert_or_skip, unique_violation
 
 
 class SqlCustomers:
     """Customers in SQL, remembered by openid for the rest of the unit of work.
 
-    A miss is remembered too: customers are only created through `add`, which replaces it,
-    so a first message (handler, then its interaction) looks its sender up once.
+    A miss is remembered too: customers are only created through `add_if_missing`, which
+    replaces it, so a first message (handler, then its interaction) looks its sender up once.
     """
 
     def __init__(self, session: Session) -> None:
@@ -31,23 +34,37 @@ class SqlCustomers:
         """Return the customer with this openid, with links, managers and branches, in one query."""
         if openid in self.seen:
             return self.seen[openid]
-        stmt = (select(Customer).where(Customer.openid == openid)
-                .options(joinedload(Customer.links).joinedload(ManagerLink.manager)
-                         .joinedload(Manager.branch)))
-        customer = self.session.scalars(stmt).unique().one_or_none()
+        customer = self.session.scalars(_with_links(openid)).unique().one_or_none()
         self.seen[openid] = customer
         return customer
 
-    def add(self, customer: Customer) -> None:
-        """Add a customer."""
-        self.session.add(customer)
-        self.seen[customer.openid] = customer
+    def add_if_missing(self, openid: str, at: datetime, source: str) -> Customer:
+        """Return the customer with this openid, inserting them first if they are new."""
+        found = self.by_openid(openid)
+        if found is not None:
+            return found
+        # Two first messages of one sender at once both miss: ON CONFLICT DO NOTHING makes the
+        # second insert wait for the first and then read its row instead of failing.
+        self.session.execute(
+            insert_or_skip(self.session, Customer)
+            .values(openid=openid, follow_state=FollowState.UNKNOWN, first_touch_at=at,
+                    first_touch_source=source, last_touch_at=at)
+            .on_conflict_do_nothing(index_elements=[Customer.openid]))
+        customer = self.session.scalars(_with_links(openid)).unique().one()
+        self.seen[openid] = customer
+        return customer
 
     def with_phone(self, after_id: int, limit: int) -> list[Customer]:
         """Return the next customers (by id, after `after_id`) with an encrypted phone."""
         stmt = (select(Customer).where(Customer.id > after_id, Customer.phone_cipher.is_not(None))
                 .order_by(Customer.id).limit(limit))
         return list(self.session.scalars(stmt))
+
+
+def _with_links(openid: str) -> Select[tuple[Customer]]:
+    return (select(Customer).where(Customer.openid == openid)
+            .options(joinedload(Customer.links).joinedload(ManagerLink.manager)
+                     .joinedload(Manager.branch)))
 
 
 class SqlActivity:
@@ -100,4 +117,4 @@ class SqlDeliveries:
         try:
             self.session.flush([delivery])
         except IntegrityError as error:
-            raise DuplicateError(str(error.orig)) from error
+            raise DuplicateDelivery(unique_violation(error)) from error

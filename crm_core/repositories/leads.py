@@ -14,6 +14,7 @@ from crm_core.model import (
     Notice,
     NoticeStatus,
 )
+from crm_core.repositories.base import insert_or_skip
 
 
 class SqlLeads:
@@ -22,9 +23,15 @@ class SqlLeads:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, lead: Lead) -> None:
-        """Add a lead."""
-        self.session.add(lead)
+    def add_unless_open(self, lead: Lead) -> Lead | None:
+        """Insert a new lead unless the same request is open already (then return None)."""
+        values = {column.key: getattr(lead, column.key) for column in Lead.__table__.c
+                  if getattr(lead, column.key) is not None}
+        # A concurrent request that opened the lead first makes this insert wait for it and
+        # then skip: the unique indexes on open leads decide, whatever the isolation level.
+        new_id = self.session.scalar(insert_or_skip(self.session, Lead).values(**values)
+                                     .on_conflict_do_nothing().returning(Lead.id))
+        return self.session.get(Lead, new_id) if new_id is not None else None
 
     def get(self, lead_id: int) -> Lead | None:
         """Return a lead by id."""

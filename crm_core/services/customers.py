@@ -2,19 +2,13 @@
 
 from datetime import datetime
 
-from crm_core.model import Customer, FollowState
+from crm_core.model import Customer
 from crm_core.unit_of_work import UnitOfWork
 
 
 def ensure_customer(uow: UnitOfWork, openid: str, at: datetime, source: str) -> Customer:
     """Return the customer with `openid`, creating them at their first touch."""
-    customer = uow.customers.by_openid(openid)
-    if customer is None:
-        customer = Customer(openid=openid, follow_state=FollowState.UNKNOWN, first_touch_at=at,
-                            first_touch_source=source, last_touch_at=at, links=[])
-        uow.customers.add(customer)
-        uow.flush()
-    return customer
+    return uow.customers.add_if_missing(openid, at, source)
 
 
 def customer_label(openid: str) -> str:

@@ -30,11 +30,13 @@ def open_lead(uow: UnitOfWork, openid: str, source: str, now: datetime, sla: tim
     if existing is not None:
         return LeadOutcome(existing.id, _card(existing.manager), duplicate=True)
     manager = _handler_for(uow, customer)
-    lead = Lead(customer=customer, manager=manager, source=source, product_code=product_code,
-                branch=manager.branch if manager else customer.home_branch,
-                status=LeadStatus.NEW, created_at=now, due_at=now + sla)
-    uow.leads.add(lead)
-    uow.flush()
+    lead = uow.leads.add_unless_open(Lead(
+        customer_id=customer.id, manager_id=manager.id if manager else None, source=source,
+        product_code=product_code,
+        branch_id=manager.branch_id if manager else customer.home_branch_id,
+        status=LeadStatus.NEW, created_at=now, due_at=now + sla))
+    if lead is None:  # the same request, sent at the same moment, opened it first
+        return _existing(uow, customer, source, product_code)
     if manager is not None:
         enqueue_notice(uow, f"lead:{lead.id}:new", NoticeKind.NEW_LEAD, manager, {
             "lead_id": lead.id, "customer": customer_label(openid), "source": source,
@@ -98,6 +100,14 @@ def _handler_for(uow: UnitOfWork, customer: Customer) -> Manager | None:
         return link.manager
     branch = link.manager.branch if link else customer.home_branch
     return assign_in_branch(uow, branch) if branch else None
+
+
+def _existing(uow: UnitOfWork, customer: Customer, source: str,
+              product_code: str | None) -> LeadOutcome:
+    lead = uow.leads.open_for(customer, source, product_code)
+    if lead is None:
+        raise LookupError(f"no open {source} lead of customer {customer.id}")
+    return LeadOutcome(lead.id, _card(lead.manager), duplicate=True)
 
 
 def _card(manager: Manager | None) -> ManagerCard | None:

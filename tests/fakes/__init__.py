@@ -4,6 +4,7 @@ Split by noun as the SQL classes are; every fake shares one `FakeStore`, whose f
 what the database would do for the SQL classes (ids, defaults, foreign keys, unique keys).
 """
 
+from tests.fakes.answers import FakeAnswers
 from tests.fakes.codes import FakeCodes
 from tests.fakes.customers import FakeActivity, FakeCustomers, FakeDeliveries
 from tests.fakes.leads import FakeLeads, FakeNotices
@@ -15,6 +16,7 @@ from tests.fakes.unit_of_work import FakeUnitOfWork
 
 __all__ = [
     "FakeActivity",
+    "FakeAnswers",
     "FakeAudit",
     "FakeBranches",
     "FakeCodes",

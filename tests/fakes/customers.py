@@ -1,8 +1,17 @@
 """Customers, their interactions, touches and links, and processed deliveries in memory."""
 
+from datetime import datetime
 from typing import TypeVar
 
-from crm_core.model import Customer, InboundDelivery, Interaction, ManagerLink, Touch
+from crm_core.model import (
+    Customer,
+    FollowState,
+    InboundDelivery,
+    Interaction,
+    ManagerLink,
+    Touch,
+)
+from crm_core.unit_of_work import DuplicateDelivery
 from tests.fakes.store import FakeStore
 
 Item = TypeVar("Item", Interaction, Touch, ManagerLink)
@@ -17,8 +26,14 @@ class FakeCustomers:
     def by_openid(self, openid: str) -> Customer | None:
         return next((c for c in self.store.rows(Customer) if c.openid == openid), None)
 
-    def add(self, customer: Customer) -> None:
-        self.store.add(customer)
+    def add_if_missing(self, openid: str, at: datetime, source: str) -> Customer:
+        found = self.by_openid(openid)
+        if found is None:
+            # Inserted at once, as the SQL class's INSERT ... ON CONFLICT DO NOTHING is.
+            found = Customer(openid=openid, follow_state=FollowState.UNKNOWN, first_touch_at=at,
+                             first_touch_source=source, last_touch_at=at)
+            self.store.insert_unless_taken(found)
+        return found
 
     def with_phone(self, after_id: int, limit: int) -> list[Customer]:
         found = [c for c in self.store.rows(Customer)
@@ -62,7 +77,7 @@ class FakeActivity:
 
 
 class FakeDeliveries:
-    """Processed deliveries in memory; a twin's claim fails as the unique key would."""
+    """Processed deliveries in memory; a twin's claim fails as the unique key makes it."""
 
     def __init__(self, store: FakeStore) -> None:
         self.store = store
@@ -72,5 +87,5 @@ class FakeDeliveries:
                      if (d.channel, d.key) == (channel, key)), None)
 
     def claim(self, delivery: InboundDelivery) -> None:
-        self.store.add(delivery)
-        self.store.flush()
+        if not self.store.insert_unless_taken(delivery):
+            raise DuplicateDelivery(f"InboundDelivery {delivery.channel} {delivery.key}")

@@ -16,8 +16,9 @@ class FakeLeads:
     def items(self) -> list[Lead]:
         return self.store.rows(Lead)
 
-    def add(self, lead: Lead) -> None:
-        self.store.add(lead)
+    def add_unless_open(self, lead: Lead) -> Lead | None:
+        # The model's partial unique indexes on open leads decide, as they do in SQL.
+        return lead if self.store.insert_unless_taken(lead) else None
 
     def get(self, lead_id: int) -> Lead | None:
         return self.store.get(Lead, lead_id)

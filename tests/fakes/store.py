@@ -2,7 +2,7 @@
 the database would (ids, column defaults, foreign keys, related rows, unique keys)."""
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import pairwise
 from typing import Any, TypeVar
 
@@ -13,21 +13,27 @@ from crm_core.repositories import DuplicateError
 
 T = TypeVar("T")
 Check = Callable[[Any], bool]
-# The WHERE clauses of partial unique indexes this fake understands (the model has two).
-_IS_NULL = re.compile(r"(\w+) IS NULL")
-_EQUALS = re.compile(r"(\w+) = '([^']*)'")
+# The conditions of partial unique indexes this fake understands, joined by AND: a column IS
+# [NOT] NULL, equal to a literal, or IN a list of literals.
+_AND = re.compile(r"\s+AND\s+", re.IGNORECASE)
+_IS_NULL = re.compile(r"(\w+) IS (NOT )?NULL", re.IGNORECASE)
+_EQUALS = re.compile(r"(\w+) = ('[^']*')")
+_IN = re.compile(r"(\w+) IN \(('[^']*'(?:\s*,\s*'[^']*')*)\)", re.IGNORECASE)
+_LITERAL = re.compile(r"'([^']*)'")
 
 
 class FakeStore:
     """Rows of every table in insertion order; queries see them after an (auto)flush.
 
-    A rollback forgets the rows added since the last commit, but not changes made to older
-    rows: the fakes keep no old values.
+    A rollback brings back the rows as they were at the last commit (rows added since are
+    forgotten, rows deleted since return), but not changes made to their columns: the fakes
+    keep no old values.
     """
 
     def __init__(self) -> None:
         self.objects: list[Any] = []
-        self.flushed = self.committed = 0
+        self.committed: list[Any] = []
+        self.flushed = 0
 
     def add(self, item: object) -> None:
         """Add a row and, as the session's save-update cascade does, the rows it refers to."""
@@ -35,6 +41,25 @@ class FakeStore:
             self.objects.append(item)
             for related in _related(item):
                 self.add(related)
+
+    def insert_unless_taken(self, item: object) -> bool:
+        """Insert one row now unless a unique key of it is taken (INSERT ... ON CONFLICT DO
+        NOTHING): returns whether it was inserted."""
+        self.flush()
+        self.objects.append(item)
+        try:
+            self.flush()
+        except DuplicateError:
+            self.objects.remove(item)
+            self.flushed = len(self.objects)
+            return False
+        return True
+
+    def delete(self, item: object) -> None:
+        """Delete a row (at once: the fakes' queries never see it again)."""
+        self.flush()
+        self.objects = [row for row in self.objects if row is not item]
+        self.flushed = len(self.objects)
 
     def rows(self, kind: type[T]) -> list[T]:
         """Return every row of one mapped class, after an autoflush as a query would."""
@@ -58,12 +83,12 @@ class FakeStore:
     def commit(self) -> None:
         """Flush, then keep every row through later rollbacks."""
         self.flush()
-        self.committed = len(self.objects)
+        self.committed = list(self.objects)
 
     def rollback(self) -> None:
-        """Forget the rows added since the last commit."""
-        del self.objects[self.committed:]
-        self.flushed = min(self.flushed, self.committed)
+        """Return to the rows of the last commit."""
+        self.objects = list(self.committed)
+        self.flushed = len(self.objects)
 
     def _insert(self, item: Any) -> None:
         mapper = inspect(type(item))
@@ -138,7 +163,7 @@ def _unique_keys(mapper: Mapper[Any]) -> list[tuple[tuple[str, ...], Check]]:
     keys += [(tuple(_name(mapper, c) for c in constraint.columns), _always)
              for constraint in table.constraints if isinstance(constraint, UniqueConstraint)]
     keys += [(tuple(_name(mapper, c) for c in index.columns if isinstance(c, Column)),
-              _partial(index.dialect_options["sqlite"]["where"]))
+              _partial(mapper, index.dialect_options["sqlite"]["where"]))
              for index in table.indexes if index.unique]
     return keys
 
@@ -147,14 +172,27 @@ def _always(_row: Any) -> bool:
     return True
 
 
-def _partial(where: object) -> Check:
+def _partial(mapper: Mapper[Any], where: object) -> Check:
+    """The rows a partial index covers: those meeting every condition of its WHERE clause."""
     if where is None:
         return _always
-    text = str(where)
-    if found := _IS_NULL.fullmatch(text):
-        column = found.group(1)
-        return lambda row: getattr(row, column) is None
-    if found := _EQUALS.fullmatch(text):
-        column, value = found.groups()
-        return lambda row: str(getattr(row, column)) == value
-    raise NotImplementedError(f"a partial unique index the fakes cannot check: {text}")
+    checks = [_condition(mapper, term) for term in _AND.split(str(where).strip())]
+    return lambda row: all(check(row) for check in checks)
+
+
+def _condition(mapper: Mapper[Any], term: str) -> Check:
+    if found := _IS_NULL.fullmatch(term):
+        name, negated = _attribute(mapper, found.group(1)), found.group(2) is not None
+        return lambda row: (getattr(row, name) is None) is not negated
+    if found := _EQUALS.fullmatch(term) or _IN.fullmatch(term):
+        return _one_of(_attribute(mapper, found.group(1)), _LITERAL.findall(found.group(2)))
+    raise NotImplementedError(f"a partial unique index condition the fakes cannot check: {term}")
+
+
+def _one_of(name: str, values: Sequence[str]) -> Check:
+    # Enum columns hold StrEnum members, stored as their values: compare as text.
+    return lambda row: getattr(row, name) is not None and str(getattr(row, name)) in values
+
+
+def _attribute(mapper: Mapper[Any], column: str) -> str:
+    return _name(mapper, mapper.local_table.columns[column])

@@ -1,6 +1,7 @@
 """The unit of work over the fakes: every repository of the real one, over one store."""
 
 from crm_core.unit_of_work import UnitOfWork
+from tests.fakes.answers import FakeAnswers
 from tests.fakes.codes import FakeCodes
 from tests.fakes.customers import FakeActivity, FakeCustomers, FakeDeliveries
 from tests.fakes.leads import FakeLeads, FakeNotices
@@ -30,6 +31,7 @@ class FakeUnitOfWork(UnitOfWork):
     codes: FakeCodes
     products: FakeProducts
     shares: FakeShares
+    answers: FakeAnswers
 
     def __init__(self) -> None:
         self.store = FakeStore()
@@ -46,6 +48,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.codes = FakeCodes(self.store)
         self.products = FakeProducts(self.store)
         self.shares = FakeShares(self.store)
+        self.answers = FakeAnswers(self.store)
         self.commits = 0
 
     def commit(self) -> None:

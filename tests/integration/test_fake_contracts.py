@@ -13,9 +13,9 @@ import pytest
 
 from crm_core import services
 from crm_core.db import make_engine, make_session_factory
-from crm_core.model import Direction, LeadStatus, ManagerState, NoticeStatus, StaffRole
-from crm_core.services import CodeToCreate, ShareClaim
-from crm_core.unit_of_work import DuplicateError, SqlUnitOfWork, UnitOfWork
+from crm_core.model import Direction, Lead, LeadStatus, ManagerState, NoticeStatus, StaffRole
+from crm_core.services import Choice, CodeToCreate, ShareClaim
+from crm_core.unit_of_work import DuplicateDelivery, SqlUnitOfWork, UnitOfWork
 from tests.builders import org
 from tests.fakes import FakeUnitOfWork
 
@@ -24,6 +24,10 @@ SLA, BATCH = timedelta(hours=2), timedelta(minutes=10)
 CATALOGUE = """code,name,category,risk,rate,term,summary,private
 WM001,稳盈90天理财,理财,R2,{rate},90天,固收类理财,false
 DP001,三年期大额存单,存款,R1,2.35%,3年,大额存单,false
+"""
+FAQ = """key,topic,question,answer,keywords,active
+fees,费用,理财有哪些费用？,{answer},费用 手续费,true
+hours,流程,几点营业？,工作日九点至五点。,营业时间 几点,{active}
 """
 Opener = Callable[[], UnitOfWork]
 
@@ -59,6 +63,30 @@ def leads(uow: UnitOfWork) -> list[Any]:
     services.update_lead(uow, opened[1].lead_id, LeadStatus.CONTACTED, T0 + timedelta(hours=1))
     chased = services.chase_overdue_leads(uow, T0 + SLA, timedelta(hours=4))
     return [(o.lead_id, o.duplicate, o.manager) for o in opened] + [chased]
+
+
+def racing_leads(uow: UnitOfWork) -> list[Any]:
+    """Leads inserted as a request sent twice at once would: only the first of each is open.
+
+    Asked last and answered without ids: PostgreSQL's sequence moves on at each skipped insert.
+    """
+    o0, o2 = uow.customers.by_openid("o0"), uow.customers.by_openid("o2")
+    assert o0 is not None and o2 is not None
+    requests = [(o0, "contact", None), (o2, "product_interest", "WM001"),
+                (o0, "product_interest", "WM001"), (o0, "product_interest", "WM001"),
+                (o0, "product_interest", None), (o0, "product_interest", None)]
+    added = [uow.leads.add_unless_open(Lead(
+        customer_id=customer.id, source=source, product_code=product, status=LeadStatus.NEW,
+        created_at=T0, due_at=T0 + SLA)) for customer, source, product in requests]
+    lost = added[2]
+    assert lost is not None
+    services.update_lead(uow, lost.id, LeadStatus.LOST, T0)  # a closed lead binds nothing
+    again = uow.leads.add_unless_open(Lead(
+        customer_id=o0.id, source="product_interest", product_code="WM001",
+        status=LeadStatus.NEW, created_at=T0, due_at=T0 + SLA))
+    return [None if lead is None else (lead.customer_id, lead.source, lead.product_code,
+                                       lead.status, lead.manager_id, lead.due_at)
+            for lead in [*added, again]]
 
 
 def staff(uow: UnitOfWork) -> tuple[list[Any], dict[str, str]]:
@@ -102,6 +130,24 @@ def outbox_and_leases(uow: UnitOfWork) -> list[Any]:
             services.take_lease(uow, "token", "b", 30, T0 + timedelta(seconds=31))]
 
 
+def faq_choices_and_misses(uow: UnitOfWork) -> list[Any]:
+    reports = [services.import_faq(uow, services.read_rows(
+        FAQ.format(answer=answer, active=active), "csv", "faq"), "faq.csv", at)
+        for answer, active, at in [("认购费和管理费。", "true", T0),
+                                   ("认购费、管理费和托管费。", "false", T0 + timedelta(hours=1)),
+                                   ("认购费、管理费和托管费。", "false", T0 + timedelta(hours=2))]]
+    first, second = Choice("faq", "fees", "费用"), Choice("product", "WM001", "稳盈")
+    services.offer_choices(uow, "o0", [first], timedelta(minutes=10), T0)
+    services.offer_choices(uow, "o0", [second, first], timedelta(minutes=10), T0)
+    services.offer_choices(uow, "o1", [first], timedelta(minutes=10), T0)
+    services.offer_choices(uow, "o-new", [second], timedelta(minutes=10), T0)
+    services.clear_choices(uow, "o1")
+    services.clear_choices(uow, "o-nobody")
+    for minute, question in enumerate(["能贷款吗", "手机13812345678能贷款吗", "开户要什么"]):
+        services.record_miss(uow, question, "not_found", T0 + timedelta(minutes=minute % 2))
+    return [(r.created, r.updated, r.unchanged) for r in reports]
+
+
 def scenario(open_uow: Opener) -> tuple[list[Any], dict[str, str]]:
     with open_uow() as uow:
         org(uow, {"SH001": ["SH001-01", "SH001-02", "SH001-03"], "BJ001": ["BJ001-01"]})
@@ -112,10 +158,13 @@ def scenario(open_uow: Opener) -> tuple[list[Any], dict[str, str]]:
         outcomes = customers(uow) + leads(uow)
         bound, secrets = staff(uow)
         outcomes += bound + codes_and_shares(uow) + outbox_and_leases(uow)
+        outcomes += faq_choices_and_misses(uow)
         services.claim_delivery(uow, "wechat", "msg:1", T0)
         uow.commit()
-    with open_uow() as uow, pytest.raises(DuplicateError):
+    with open_uow() as uow, pytest.raises(DuplicateDelivery):
         services.claim_delivery(uow, "wechat", "msg:1", T0)
+    with open_uow() as uow:  # a rollback brings back what was deleted since the last commit
+        services.clear_choices(uow, "o0")
     return outcomes, secrets
 
 
@@ -139,9 +188,14 @@ def org_answers(uow: UnitOfWork) -> dict[str, Any]:
 def customer_answers(uow: UnitOfWork) -> dict[str, Any]:
     o0 = uow.customers.by_openid("o0")
     assert o0 is not None
+    again = uow.customers.add_if_missing("o0", T0 + timedelta(days=9), "later")
+    new = uow.customers.add_if_missing("o-late", T0 + timedelta(days=9), "direct")
     links = [(link.manager.code, link.reason.value, link.ended_at) for link in o0.links]
     return {"customers": (ids(uow.customers.with_phone(0, 10)), links,
-                          (o0.follow_state, o0.home_branch_id, o0.first_touch_source)),
+                          (o0.follow_state, o0.home_branch_id, o0.first_touch_source),
+                          (again.id, again.first_touch_at, again.first_touch_source),
+                          (new.id, new.follow_state, new.first_touch_at, new.last_touch_at,
+                           new.first_touch_source, new.home_branch_id, new.links)),
             "activity": ([(i.summary, i.occurred_at) for i in uow.activity.interactions_of(o0, 2)],
                          [t.scene for t in uow.activity.touches_of(o0)],
                          ids(uow.activity.current_links(1, None)),
@@ -237,12 +291,32 @@ def share_answers(uow: UnitOfWork) -> dict[str, Any]:
                                           "last_at": T0}))}
 
 
+def answer_answers(uow: UnitOfWork) -> dict[str, Any]:
+    fees, o0, o1 = (uow.answers.by_key("fees"), uow.customers.by_openid("o0"),
+                    uow.customers.by_openid("o1"))
+    assert fees is not None and o0 is not None and o1 is not None
+    pending = uow.answers.pending(o0.id)
+    assert pending is not None
+    return {"answers": (uow.answers.stamp() is not None,
+                        [(e.key, e.version, e.active, e.answer, e.updated_at)
+                         for e in uow.answers.entries()],
+                        (fees.topic, fees.keywords), uow.answers.by_key("nothing"),
+                        uow.answers.version_of(fees, 1), uow.answers.version_of(fees, 2),
+                        uow.answers.version_of(fees, 3),
+                        (pending.options, pending.expires_at), uow.answers.pending(o1.id),
+                        [(m.id, m.question, m.outcome, m.at)
+                         for m in uow.answers.misses(T0, 10)],
+                        ids(uow.answers.misses(T0 + timedelta(minutes=1), 1)))}
+
+
 def answers(open_uow: Opener) -> tuple[list[Any], dict[str, Any]]:
     outcomes, secrets = scenario(open_uow)
     with open_uow() as uow:
         found = {**org_answers(uow), **customer_answers(uow), **lead_answers(uow),
                  **notice_answers(uow), **system_answers(uow, secrets), **code_answers(uow),
-                 **product_answers(uow), **share_answers(uow)}
+                 **product_answers(uow), **share_answers(uow), **answer_answers(uow)}
+    with open_uow() as uow:
+        found["racing leads"] = racing_leads(uow)
     return outcomes, found
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot import create_app
 from bot.cli.base import Cli
-from bot.cli.staff import customers
+from bot.cli.customers import customers
 from bot.phone_cipher import PhoneCipher
 from bot.share_tokens import ShareTokens
 from crm_core import services

@@ -195,3 +195,43 @@ def test_personal_numbers_in_messages_are_masked_at_rest(app, client, platform: 
     stored = " ".join(summaries)
     assert "13812345678" not in stored and "110101199003071234" not in stored
     assert "138****5678" in stored and "1234" in stored
+
+
+def test_a_long_real_event_name_is_recorded_whole(app, client, platform: Platform) -> None:
+    response = post(client, platform, event_xml("o8", "qualification_verify_success"))
+    assert response.text == "success"
+    with runtime(app).engine.connect() as connection:
+        assert connection.scalar(select(Interaction.kind)) == "event:qualification_verify_success"
+    assert runtime(app).inbound.spool.waiting("failed") == []
+
+
+def test_a_follow_through_a_scene_longer_than_the_platform_allows_is_a_plain_follow(
+        seeded, platform: Platform) -> None:
+    scene = "b:SH001;c:" + "X" * 60
+    content = reply_content(platform, post(seeded.test_client(), platform,
+                                           subscribe_xml("o9", scene)))
+    assert content is not None and content.startswith("欢迎关注")
+    assert count(seeded, Touch) == 0
+    with runtime(seeded).engine.connect() as connection:
+        assert connection.scalar(select(Customer.first_touch_source)) == "direct"
+    assert runtime(seeded).inbound.spool.waiting("failed") == []
+
+
+@pytest.mark.parametrize(("xml", "reason"), [
+    (text_xml("o" * 65, "你好"), "FromUserName is longer than 64 characters"),
+    (text_xml("o10", "你好").replace("<![CDATA[text]]>", "x" * 33),
+     "MsgType is longer than 32 characters"),
+])
+def test_identifiers_beyond_the_platforms_limits_are_refused_with_400(
+        app, client, platform: Platform, xml: str, reason: str) -> None:
+    response = post(client, platform, xml)
+    assert (response.status_code, response.text) == (400, reason)
+    assert count(app, Interaction) == 0 and count(app, InboundDelivery) == 0
+
+
+def test_a_reply_echoing_the_end_of_cdata_is_well_formed(app, client,
+                                                         platform: Platform) -> None:
+    code = "]]></CONTENT><MSGTYPE>NEWS</MSGTYPE>"  # product codes are read in capitals
+    content = reply_content(platform, post(client, platform, text_xml("o11", f"详情 {code}"),
+                                           "safe"))
+    assert content is not None and f"「{code}」" in content

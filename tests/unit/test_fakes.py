@@ -6,8 +6,9 @@ from typing import Any, get_type_hints
 
 import pytest
 
-from crm_core.model import Branch, CodeKind, Manager, QrCode
-from crm_core.unit_of_work import DuplicateError, UnitOfWork
+from crm_core import services
+from crm_core.model import Branch, CodeKind, Lead, LeadStatus, Manager, QrCode
+from crm_core.unit_of_work import DuplicateDelivery, DuplicateError, UnitOfWork
 from tests.builders import org
 from tests.fakes import FakeUnitOfWork
 
@@ -49,6 +50,43 @@ def test_a_partial_unique_index_binds_only_the_rows_it_covers() -> None:
     uow.codes.add(QrCode(scene="b:SH001", kind=CodeKind.PERMANENT, ticket="t", url="u"))
     with pytest.raises(DuplicateError):
         uow.flush()
+
+
+def test_only_open_leads_bind_a_request_as_the_partial_indexes_with_in_say() -> None:
+    uow = FakeUnitOfWork()
+    customer = uow.customers.add_if_missing("o1", T0, "direct")
+
+    def request(product: str | None) -> Lead | None:
+        return uow.leads.add_unless_open(Lead(
+            customer_id=customer.id, source="contact", product_code=product,
+            status=LeadStatus.NEW, created_at=T0, due_at=T0))
+
+    first, twin, other = request(None), request(None), request("WM001")
+    assert first is not None and twin is None and other is not None
+    first.status = LeadStatus.CONTACTED
+    assert request(None) is None  # contacted is still open
+    first.status = LeadStatus.LOST
+    assert request(None) is not None and request("WM001") is None
+    assert len(uow.leads.items) == 3
+
+
+def test_a_delivery_claimed_twice_fails_as_a_duplicate_delivery() -> None:
+    uow = FakeUnitOfWork()
+    first = services.claim_delivery(uow, "wechat", "msg:1", T0)
+    with pytest.raises(DuplicateDelivery):
+        services.claim_delivery(uow, "wechat", "msg:1", T0)
+    assert uow.deliveries.get("wechat", "msg:1") is first
+
+
+def test_a_rollback_brings_back_rows_deleted_since_the_commit() -> None:
+    uow = FakeUnitOfWork()
+    services.offer_choices(uow, "o1", [services.Choice("faq", "fees", "费用")],
+                           timedelta(minutes=5), T0)
+    uow.commit()
+    services.clear_choices(uow, "o1")
+    assert services.pending_choice(uow, "o1", 1, T0) is None
+    uow.rollback()
+    assert services.pending_choice(uow, "o1", 1, T0) == services.Choice("faq", "fees", "费用")
 
 
 def test_flush_gives_ids_defaults_and_foreign_keys_and_rollback_forgets_uncommitted_rows(

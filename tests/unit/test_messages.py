@@ -64,3 +64,35 @@ def test_events_of_one_user_at_one_second_are_told_apart_by_event() -> None:
 def test_malformed_bodies_are_refused_with_the_reason(body: bytes, reason: str) -> None:
     with pytest.raises(MalformedMessage, match=reason):
         parse_message(body)
+
+
+def callback(sender: str = "u", msg_type: str = "event", event: str = "subscribe",
+             key: str = "", msg_id: str = "", created: str = "5") -> bytes:
+    return (f"<xml><ToUserName>a</ToUserName><FromUserName>{sender}</FromUserName>"
+            f"<CreateTime>{created}</CreateTime><MsgType>{msg_type}</MsgType>"
+            f"<Event>{event}</Event><EventKey>{key}</EventKey><MsgId>{msg_id}</MsgId>"
+            "</xml>").encode()
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    (callback(sender="o" * 65), "FromUserName is longer than 64 characters"),
+    (callback(msg_type="x" * 33), "MsgType is longer than 32 characters"),
+    (callback(event="e" * 65), "Event is longer than 64 characters"),
+    (callback(msg_id="9" * 21), "MsgId is longer than 20 characters"),
+    (callback(created="1" * 21), "CreateTime is longer than 20 characters"),
+])
+def test_fields_beyond_the_platforms_limits_are_refused_by_name(body: bytes,
+                                                                reason: str) -> None:
+    with pytest.raises(MalformedMessage, match=reason):
+        parse_message(body)
+
+
+def test_fields_at_the_limits_are_accepted_whole() -> None:
+    msg = parse_message(callback(sender="o" * 64, event="e" * 64, msg_id="9" * 20))
+    assert (len(msg.sender), msg.event, msg.msg_id) == (64, "e" * 64, "9" * 20)
+
+
+def test_a_scene_longer_than_the_platform_allows_is_no_scene() -> None:
+    assert parse_message(callback(key="qrscene_" + "s" * 64)).scene == "s" * 64
+    assert parse_message(callback(key="qrscene_" + "s" * 65)).scene is None
+    assert parse_message(callback(event="SCAN", key="s" * 65)).scene is None

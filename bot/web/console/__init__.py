@@ -1,7 +1,7 @@
 """The staff console: server-rendered pages in Simplified Chinese, scoped per account."""
 
-from bot.web.console import codes as _codes  # noqa: F401 - registers the QR code pages on bp
-from bot.web.console import products as _products  # noqa: F401 - registers the product page on bp
-from bot.web.console.views import bp
+# Importing a page module registers its views on the blueprint.
+from bot.web.console import codes, misses, products, views
+from bot.web.console.blueprint import bp
 
-__all__ = ["bp"]
+__all__ = ["bp", "codes", "misses", "products", "views"]

@@ -10,8 +10,8 @@ from flask_login import login_required
 from bot import texts
 from bot.qrcodes.issuer import CodeIssuer
 from bot.qrcodes.posters import PosterTexts, poster_spec
+from bot.web.console.blueprint import HEADS, bp
 from bot.web.console.support import roles, scope, work
-from bot.web.console.views import HEADS, bp
 from bot.web.edge import current_runtime
 from bot.wechat.errors import WeChatApiError
 from crm_core import services

@@ -7,8 +7,8 @@ from flask import flash, render_template, request
 from flask_login import login_required
 
 from bot import texts
+from bot.web.console.blueprint import HEADS, bp
 from bot.web.console.support import roles, scope, work
-from bot.web.console.views import HEADS, bp
 from crm_core import services
 from crm_core.model import StaffRole, utcnow
 from crm_core.services import ImportRejected, RowError

@@ -4,7 +4,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     redirect,
@@ -17,14 +16,13 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required, login_user, logout_user
 
 from bot import texts
+from bot.web.console.blueprint import HEADS, bp
 from bot.web.console.support import client_ip, phone_cipher, roles, scope, work
 from bot.web.edge import current_runtime
 from bot.web.staff_auth import StaffUser, authenticate
 from crm_core import services
 from crm_core.model import LeadStatus, NoticeStatus, StaffRole, local_date, utcnow
 
-bp = Blueprint("console", __name__, url_prefix="/console")
-HEADS = (StaffRole.BRANCH_HEAD, StaffRole.HEAD_OFFICE)
 # Assessments are taken at a branch (a first purchase needs one there): its staff record them.
 ASSESSORS = (StaffRole.MANAGER, StaffRole.BRANCH_HEAD)
 LEAD_STATUSES = [s.value for s in LeadStatus]

@@ -1,0 +1,128 @@
+"""`branchlink customers`: a customer's record, the details staff maintain, risk assessments."""
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from bot.cli.base import FORMATS, Cli, pass_cli, refused, rejected_rows, source_rows
+from bot.phone_cipher import PhoneCipher
+from crm_core import services
+from crm_core.model import utcnow
+from crm_core.services import ImportRejected
+
+
+@click.group()
+def customers() -> None:
+    """Customers."""
+
+
+@customers.command("show")
+@click.argument("openid")
+@pass_cli
+def customers_show(cli: Cli, openid: str) -> None:
+    """Print a customer's record as JSON."""
+    with cli.runtime.uow() as uow:
+        profile = services.customer_profile(uow, openid)
+        if profile is not None:
+            services.audit(uow, utcnow(), "cli", "customer_exported", openid)
+            uow.commit()
+    if profile is None:
+        raise click.ClickException(f"no customer with openid {openid!r}")
+    click.echo(json.dumps(profile, ensure_ascii=False, indent=2))
+
+
+OPERATOR = "cli"
+
+
+@customers.command("phone")
+@click.argument("openid")
+@click.argument("phone")
+@pass_cli
+def customers_phone(cli: Cli, openid: str, phone: str) -> None:
+    """Record a customer's mobile number (stored encrypted)."""
+    with refused(ValueError, LookupError):
+        cipher, last4 = PhoneCipher(cli.settings.web.secret_key).encrypt(phone)
+        with cli.runtime.uow() as uow:
+            services.set_customer_details(uow, openid, None, (cipher, last4), OPERATOR,
+                                          utcnow())
+            uow.commit()
+    click.echo(f"phone of {openid} recorded (…{last4})")
+
+
+@customers.command("name")
+@click.argument("openid")
+@click.argument("name")
+@pass_cli
+def customers_name(cli: Cli, openid: str, name: str) -> None:
+    """Give a customer a name staff recognise (备注名)."""
+    with cli.runtime.uow() as uow:
+        with refused(LookupError):
+            services.set_customer_details(uow, openid, name, None, OPERATOR, utcnow())
+        uow.commit()
+    click.echo(f"{openid} is now called {name}")
+
+
+@customers.command("rotate-phones")
+@click.option("--batch", default=500, show_default=True, help="Customers per transaction.")
+@pass_cli
+def customers_rotate_phones(cli: Cli, batch: int) -> None:
+    """Re-encrypt every stored phone number under the current [web] secret_key.
+
+    Run it after moving the old secret to `previous_secret_key`; once it reports no unreadable
+    number, `previous_secret_key` can go (after share links' `link_ttl_days`, which it signs).
+    """
+    web = cli.settings.web
+    cipher = PhoneCipher(web.secret_key, web.previous_secret_key)
+    after = rotated = unreadable = 0
+    while True:
+        with cli.runtime.uow() as uow:
+            done = services.rotate_phones(uow, cipher.rotate, after, batch)
+            if done is None:
+                break
+            uow.commit()
+        after, rotated, unreadable = done.last_id, rotated + done.rotated, \
+            unreadable + done.unreadable
+    with cli.runtime.uow() as uow:
+        services.audit(uow, utcnow(), OPERATOR, "pii_rotated", "customers.phone",
+                       {"rotated": rotated, "unreadable": unreadable})
+        uow.commit()
+    click.echo(f"{rotated} phone numbers re-encrypted under the current key")
+    if unreadable:
+        raise click.ClickException(f"{unreadable} phone numbers are encrypted under neither "
+                                   "secret_key nor previous_secret_key: left as they are")
+
+
+@customers.command("import-risk")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=FORMATS, help="Default: from the file's extension.")
+@pass_cli
+def customers_import_risk(cli: Cli, path: str, fmt: str | None) -> None:
+    """Import risk assessments (openid, level C1-C5, assessed_on): all rows or none."""
+    rows = source_rows(path, fmt, "assessment")
+    with cli.runtime.uow() as uow:
+        try:
+            count = services.import_risk_levels(uow, rows, f"import:{Path(path).name}",
+                                                utcnow())
+        except ImportRejected as error:
+            raise rejected_rows(error) from error
+        uow.commit()
+    click.echo(f"recorded {count} assessment(s)")
+
+
+@customers.command("set-risk")
+@click.argument("openid")
+@click.argument("level", type=click.IntRange(1, 5))
+@click.option("--assessed", "assessed_on", required=True, help="Date of the assessment.",
+              type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--by", "actor", default="cli", show_default=True, help="Who records it.")
+@pass_cli
+def customers_set_risk(cli: Cli, openid: str, level: int, assessed_on: datetime,
+                       actor: str) -> None:
+    """Record a customer's risk assessment (C1-C5 as 1-5) entered by staff."""
+    with cli.runtime.uow() as uow:
+        with refused(LookupError, ValueError):
+            services.set_risk_level(uow, openid, level, assessed_on.date(), actor, utcnow())
+        uow.commit()
+    click.echo(f"{openid}: C{level} assessed {assessed_on:%Y-%m-%d}")

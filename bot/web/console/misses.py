@@ -1,0 +1,38 @@
+"""Console page for head office: the questions product answers missed, grouped by similarity.
+
+These are the questions that got the fallback or numbered choices (recorded masked, with no
+customer attached); the largest groups show where the vocabulary, the needs or the FAQ fall
+short.
+"""
+
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import render_template, request
+from flask_login import login_required
+
+from bot.web.console.blueprint import bp
+from bot.web.console.support import roles, work
+from bot.web.edge import current_runtime
+from crm_core import services
+from crm_core.model import StaffRole, utcnow
+
+DAY_CHOICES = (7, 30, 90)
+
+
+@bp.get("/misses")
+@login_required
+@roles(StaffRole.HEAD_OFFICE)
+def misses() -> str:
+    """List the missed questions of the last 7, 30 or 90 days, similar ones grouped."""
+    days = request.args.get("days", type=int)
+    days = days if days in DAY_CHOICES else DAY_CHOICES[1]
+    with work() as uow:
+        groups = services.grouped_misses(uow, utcnow() - timedelta(days=days))
+    zone = ZoneInfo(current_runtime().settings.leads.timezone)
+    rows = [{"question": g.question, "count": g.count, "outcomes": g.outcomes,
+             "examples": [e for e in g.examples if e != g.question],
+             "last": g.last_at.replace(tzinfo=UTC).astimezone(zone).strftime("%m-%d %H:%M")}
+            for g in groups]
+    return render_template("console/misses.html", groups=rows, days=days,
+                           day_choices=DAY_CHOICES, total=sum(g.count for g in groups))
