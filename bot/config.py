@@ -48,6 +48,9 @@ def _meta(check: Callable[[Any], str | None] | None = None) -> Any:
 AES_KEY = _check(r"[A-Za-z0-9]{43}", "must be exactly 43 letters and digits (EncodingAESKey)")
 APP_ID = _check(r"wx[0-9A-Za-z]{16}", "must look like wx followed by 16 letters or digits")
 TOKEN = _check(r"[A-Za-z0-9]{3,32}", "must be 3..32 letters or digits")
+# The platform's message modes (明文, 兼容, 安全模式); empty: safe with a key, else plaintext.
+MODE = _check(r"(plaintext|compatible|safe)?",
+              "must be plaintext, compatible or safe (the platform's 明文, 兼容 or 安全模式)")
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,19 @@ class WeChatSettings:
     # The account's display name, for visitors who must search it (None: a generic wording).
     account_name: str | None = field(default=None, metadata=_meta(
         _check(r"\S.{0,29}", "must be 1..30 characters, the name shown on WeChat")))
+    # Which callbacks the webhook accepts (resolved below when left empty).
+    mode: str = field(default="", metadata=_meta(MODE))
+
+    def __post_init__(self) -> None:
+        # A key that is set but not enforced is what let plaintext forgeries in: with a key
+        # the default is safe mode, and a mode that contradicts the key stops start-up.
+        mode = self.mode or ("safe" if self.encoding_aes_key else "plaintext")
+        if mode != "plaintext" and not self.encoding_aes_key:
+            raise ConfigError(f"[wechat] mode: {mode} needs encoding_aes_key")
+        if mode == "plaintext" and self.encoding_aes_key:
+            raise ConfigError("[wechat] mode: plaintext would leave encoding_aes_key unused "
+                              "(choose compatible or safe, or remove the key)")
+        object.__setattr__(self, "mode", mode)
 
 
 @dataclass(frozen=True)
