@@ -31,6 +31,10 @@ def _positive(value: Any) -> str | None:
     return None if value > 0 else "must be greater than 0"
 
 
+def _not_negative(value: Any) -> str | None:
+    return None if value >= 0 else "must be 0 or more"
+
+
 def _temporary_code_days(value: Any) -> str | None:
     # The platform keeps a temporary QR code 30 days at most.
     return None if 1 <= value <= 30 else "must be 1..30 (days a temporary QR code lives)"
@@ -110,6 +114,10 @@ class WebSettings:
     # links and cookies; still decrypts phone numbers until `customers rotate-phones` ran.
     previous_secret_key: str | None = field(default=None, repr=False, metadata=_meta(
         _check(r"\S{32,}", "must be at least 32 characters")))
+    # Reverse proxies in front of the service that append to X-Forwarded-For (and set
+    # X-Forwarded-Proto); the client address is the one the outermost of them saw. 0: none,
+    # the header is ignored, since any client can write it.
+    trusted_proxies: int = field(default=0, metadata=_meta(_not_negative))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import texts, webhook
 from bot.config import Settings, load_settings
@@ -30,6 +31,11 @@ def build_app(settings: Settings | None = None) -> Flask:
     app.register_error_handler(HTTPException, _console_error)
     app.jinja_env.globals["label"] = texts.label
     app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
+    proxies = settings.web.trusted_proxies
+    if proxies:
+        # Only the addresses our own proxies appended are believed: request.remote_addr is
+        # then the client the outermost proxy saw, whatever the client wrote itself.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     return app
 
 
