@@ -118,6 +118,9 @@ class WebSettings:
     # X-Forwarded-Proto); the client address is the one the outermost of them saw. 0: none,
     # the header is ignored, since any client can write it.
     trusted_proxies: int = field(default=0, metadata=_meta(_not_negative))
+    # Failed console logins from one client address, across all accounts, per 15 minutes
+    # before that address is refused for the rest of them (a branch's staff may share one).
+    login_failures_per_address: int = field(default=20, metadata=_meta(_positive))
 
 
 @dataclass(frozen=True)

@@ -33,20 +33,30 @@ def hash_password(password: str) -> str:
 
 
 def authenticate(runtime: Runtime, username: str, password: str, ip: str) -> Scope | None:
-    """Check a login, throttling repeated failures per account; every attempt is audited."""
-    now = utcnow()
+    """Check a login within the account and address limits; every attempt is audited."""
+    now, limits = utcnow(), login_limits(runtime)
     with runtime.uow() as uow:
-        if not services.login_allowed(uow, username, now, MAX_FAILURES, FAILURE_WINDOW):
-            services.record_login(uow, username, False, now, ip)
-            uow.commit()
-            return None
+        refused = services.admit_login(uow, username, ip, now, limits)
+        if refused:
+            services.record_refused_login(uow, username, ip, refused, now)
         account = uow.staff.by_username(username)
-        valid = check_password_hash(account.password_hash if account else _DUMMY_HASH, password)
-        ok = bool(account and account.active and valid)
-        services.record_login(uow, username, ok, now, ip)
+        stored = account.password_hash if account and account.active else None
+        uow.commit()  # the attempt counts for concurrent ones before the slow hash check
+    if refused:
+        return None
+    ok = check_password_hash(stored or _DUMMY_HASH, password) and stored is not None
+    with runtime.uow() as uow:
+        services.record_login(uow, username, ip, ok, now, limits.window)
+        account = uow.staff.by_username(username)
         scope = services.scope_of(account) if ok and account else None
         uow.commit()
     return scope
+
+
+def login_limits(runtime: Runtime) -> services.LoginLimits:
+    """Return the login limits: per account fixed, per address from `[web]`."""
+    return services.LoginLimits(MAX_FAILURES, runtime.settings.web.login_failures_per_address,
+                                FAILURE_WINDOW)
 
 
 def init_auth(app: Flask, runtime: Runtime) -> None:

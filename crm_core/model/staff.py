@@ -74,3 +74,15 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None]
 
     staff: Mapped[StaffAccount] = relationship()
+
+
+class LoginCounter(Base):
+    """Login attempts counted against one key (an account or a client address) in a fixed
+    window that starts with the first attempt: attempts while over the limit never move the
+    window, so a lock ends when its window does however often it is hammered meanwhile."""
+
+    __tablename__ = "login_counters"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(index=True)
+    attempts: Mapped[int]

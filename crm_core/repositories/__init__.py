@@ -20,7 +20,6 @@ from crm_core.repositories.leads import (
 from crm_core.repositories.org import (
     SqlBranches,
     SqlManagers,
-    SqlStaff,
 )
 from crm_core.repositories.products import (
     SqlProducts,
@@ -40,6 +39,9 @@ from crm_core.repositories.protocols import (
     SharedValueRepository,
     ShareRepository,
     StaffRepository,
+)
+from crm_core.repositories.staff import (
+    SqlStaff,
 )
 from crm_core.repositories.system import (
     SqlAudit,

@@ -1,5 +1,11 @@
 """The CRM core's public API: every channel reaches the CRM only through these functions."""
 
+from crm_core.services.access import (
+    LoginLimits,
+    admit_login,
+    record_login,
+    record_refused_login,
+)
 from crm_core.services.binding import (
     BindOutcome,
     BindResult,
@@ -113,8 +119,6 @@ from crm_core.services.staff import (
     add_staff,
     audit,
     issue_api_token,
-    login_allowed,
-    record_login,
     rotate_phones,
     scope_of,
     set_customer_details,
@@ -133,6 +137,7 @@ __all__ = [
     "ImportRejected",
     "ImportReport",
     "LeadOutcome",
+    "LoginLimits",
     "ManagerCard",
     "NotShareable",
     "NoticeJob",
@@ -150,6 +155,7 @@ __all__ = [
     "add_branch",
     "add_manager",
     "add_staff",
+    "admit_login",
     "audit",
     "audit_trail",
     "bind_manager",
@@ -185,7 +191,6 @@ __all__ = [
     "list_codes",
     "list_leads",
     "list_notices",
-    "login_allowed",
     "my_manager",
     "notice_failed",
     "notice_release",
@@ -208,6 +213,7 @@ __all__ = [
     "record_interaction",
     "record_login",
     "record_open",
+    "record_refused_login",
     "release_lease",
     "request_product_lead",
     "retry_notice",

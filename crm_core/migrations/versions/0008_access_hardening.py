@@ -1,0 +1,37 @@
+"""login counters per account and client address
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-02
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision: str = '0008'
+down_revision: str | None = '0007'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Apply this revision."""
+    op.create_table('login_counters',
+    sa.Column('key', sa.String(length=100), nullable=False),
+    sa.Column('window_start', sa.DateTime(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_login_counters'))
+    )
+    with op.batch_alter_table('login_counters', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_counters_window_start'), ['window_start'],
+                              unique=False)
+
+
+def downgrade() -> None:
+    """Revert this revision."""
+    with op.batch_alter_table('login_counters', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_counters_window_start'))
+    op.drop_table('login_counters')
