@@ -55,6 +55,9 @@ class StaffAccount(Base):
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Written into each console session at login and compared on every request: raising it
+    # ends every session of the account (logout, new password, deactivation).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     manager: Mapped[Manager | None] = relationship()
     branch: Mapped[Branch | None] = relationship()

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from crm_core.model import ApiToken, LoginCounter, StaffAccount
@@ -30,6 +30,16 @@ class SqlStaff:
     def token(self, token_hash: str) -> ApiToken | None:
         """Return the API token with this hash."""
         return self.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
+
+    def listing(self) -> list[StaffAccount]:
+        """Return every account by username."""
+        return list(self.session.scalars(select(StaffAccount).order_by(StaffAccount.username)))
+
+    def live_token_counts(self) -> dict[int, int]:
+        """Return the number of unrevoked API tokens per account id."""
+        stmt = (select(ApiToken.staff_id, func.count()).where(ApiToken.revoked_at.is_(None))
+                .group_by(ApiToken.staff_id))
+        return {staff_id: int(count) for staff_id, count in self.session.execute(stmt)}
 
     def tokens_of(self, staff_id: int) -> list[ApiToken]:
         """Return an account's API tokens, oldest first."""

@@ -100,6 +100,15 @@ from crm_core.services.product_leads import (
     request_product_lead,
 )
 from crm_core.services.profiles import customer_profile
+from crm_core.services.revocation import (
+    api_tokens_of,
+    deactivate_staff,
+    log_out,
+    reactivate_staff,
+    revoke_api_tokens,
+    set_staff_password,
+    staff_listing,
+)
 from crm_core.services.shares import (
     NotShareable,
     OpenOutcome,
@@ -122,7 +131,6 @@ from crm_core.services.staff import (
     rotate_phones,
     scope_of,
     set_customer_details,
-    set_staff_password,
     staff_for_token,
 )
 from crm_core.services.suitability import import_risk_levels, set_personalised, set_risk_level
@@ -156,6 +164,7 @@ __all__ = [
     "add_manager",
     "add_staff",
     "admit_login",
+    "api_tokens_of",
     "audit",
     "audit_trail",
     "bind_manager",
@@ -178,6 +187,7 @@ __all__ = [
     "customer_id_of",
     "customer_profile",
     "customer_sharer",
+    "deactivate_staff",
     "enqueue_notice",
     "find_customers",
     "follow",
@@ -191,6 +201,7 @@ __all__ = [
     "list_codes",
     "list_leads",
     "list_notices",
+    "log_out",
     "my_manager",
     "notice_failed",
     "notice_release",
@@ -206,6 +217,7 @@ __all__ = [
     "product_card",
     "product_version",
     "queue_digests",
+    "reactivate_staff",
     "read_rows",
     "read_shared",
     "record_assessment",
@@ -217,6 +229,7 @@ __all__ = [
     "release_lease",
     "request_product_lead",
     "retry_notice",
+    "revoke_api_tokens",
     "rotate_phones",
     "scan",
     "scope_of",
@@ -231,6 +244,7 @@ __all__ = [
     "share_leaderboard",
     "share_scene",
     "staff_for_token",
+    "staff_listing",
     "stored_reply",
     "take_lease",
     "transfer_customers",

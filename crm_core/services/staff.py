@@ -40,16 +40,6 @@ def add_staff(uow: UnitOfWork, username: str, display_name: str, password_hash: 
     return account
 
 
-def set_staff_password(uow: UnitOfWork, username: str, password_hash: str, actor: str,
-                       now: datetime) -> None:
-    """Replace an account's password hash."""
-    account = uow.staff.by_username(username)
-    if account is None:
-        raise LookupError(f"no staff account {username!r}")
-    account.password_hash = password_hash
-    audit(uow, now, actor, "password_set", username)
-
-
 def set_customer_details(uow: UnitOfWork, openid: str, name: str | None,
                          phone: tuple[str, str] | None, actor: str, now: datetime) -> None:
     """Set a customer's staff-given name and/or encrypted phone (ciphertext, last 4 digits)."""

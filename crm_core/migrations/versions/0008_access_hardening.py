@@ -1,4 +1,4 @@
-"""login counters per account and client address
+"""login counters per account and client address, session generation of staff accounts
 
 Revision ID: 0008
 Revises: 0007
@@ -28,10 +28,15 @@ def upgrade() -> None:
     with op.batch_alter_table('login_counters', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_login_counters_window_start'), ['window_start'],
                               unique=False)
+    with op.batch_alter_table('staff_accounts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('session_generation', sa.Integer(), server_default='0',
+                                      nullable=False))
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    with op.batch_alter_table('staff_accounts', schema=None) as batch_op:
+        batch_op.drop_column('session_generation')
     with op.batch_alter_table('login_counters', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_counters_window_start'))
     op.drop_table('login_counters')
