@@ -1,4 +1,5 @@
-"""The Flask application: blueprints, CSRF, staff login and the error pages, built once."""
+"""The Flask application: blueprints, CSRF, staff login, security headers and the error pages,
+built once."""
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFProtect
@@ -10,6 +11,7 @@ from bot.config import Settings, load_settings
 from bot.runtime import build_runtime
 from bot.web import console, product_pages, share_card, staff_api, visitors
 from bot.web.edge import EXTENSION
+from bot.web.headers import init_headers
 from bot.web.staff_auth import init_auth
 
 
@@ -29,6 +31,7 @@ def build_app(settings: Settings | None = None) -> Flask:
                       share_card.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _console_error)
+    init_headers(app)
     app.jinja_env.globals["label"] = texts.label
     app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
     proxies = settings.web.trusted_proxies
