@@ -63,7 +63,7 @@ def build_runtime(settings: Settings) -> Runtime:
         settings=settings,
         engine=engine,
         gate=CallbackGate(settings.wechat.token, build_cipher(settings),
-                          settings.webhook.timestamp_window_seconds),
+                          settings.webhook.timestamp_window_seconds, settings.wechat.mode),
         inbound=Inbound(partial(SqlUnitOfWork, sessions), Spool(settings.webhook.spool_dir),
                         HandlerPolicy(settings.onboarding.default_branch,
                                       settings.leads.contact_sla_minutes, settings.binding,

@@ -175,6 +175,7 @@ LABELS = {
     "manager": {"active": "在岗", "on_leave": "休假", "left": "已离职"},
     "link": {"first_touch": "首次关注", "manager_left": "原经理离职", "transfer": "转移"},
     "miss": {"not_found": "未找到（已建议联系客户经理）", "unsure": "不确定（已给出选项）"},
+    "role": {"manager": "客户经理", "branch_head": "网点负责人", "head_office": "总行"},
 }
 
 
@@ -197,6 +198,10 @@ CODE_READY = "二维码 {scene} 已就绪。"
 IMPORT_HEAD_OFFICE_ONLY = "只有总行可以导入产品"
 IMPORT_PICK_FILE = "请选择 .csv 或 .toml 文件"
 IMPORT_DONE = "导入完成：新增 {created}，更新 {updated}，未变 {unchanged}。"
+STAFF_DEACTIVATED = "已停用账号 {username}：其登录会话已全部结束，{tokens} 个 API 令牌已吊销。"
+STAFF_REACTIVATED = "已恢复账号 {username}，可重新登录；原 API 令牌仍然无效。"
+STAFF_TOKENS_REVOKED = "已吊销 {username} 的 {count} 个 API 令牌。"
+STAFF_NOT_SELF = "不能停用自己的账号，请由另一位总行同事操作。"
 
 
 def manager_named(card: ManagerCard) -> str:

@@ -41,13 +41,14 @@ def staff_add(cli: Cli, username: str, display_name: str, role: str, manager_cod
 @click.password_option(help="At least 10 characters (prompted, never echoed).")
 @pass_cli
 def staff_password(cli: Cli, username: str, password: str) -> None:
-    """Set a new password for an account."""
+    """Set a new password for an account (ends its sessions, revokes its API tokens)."""
     with refused(ValueError, LookupError):
         hashed = hash_password(password)
         with cli.runtime.uow() as uow:
-            services.set_staff_password(uow, username, hashed, OPERATOR, utcnow())
+            revoked = services.set_staff_password(uow, username, hashed, OPERATOR, utcnow())
             uow.commit()
-    click.echo(f"password of {username} changed")
+    click.echo(f"password of {username} changed; its console sessions are ended and "
+               f"{revoked} API token(s) revoked")
 
 
 @staff.command("token")
@@ -61,3 +62,64 @@ def staff_token(cli: Cli, username: str, token_name: str) -> None:
             token = services.issue_api_token(uow, username, token_name, utcnow(), OPERATOR)
         uow.commit()
     click.echo(token)
+
+
+@staff.command("deactivate")
+@click.argument("username")
+@pass_cli
+def staff_deactivate(cli: Cli, username: str) -> None:
+    """Shut an account out: no login, its sessions ended, its API tokens revoked."""
+    with cli.runtime.uow() as uow:
+        with refused(LookupError, ValueError):
+            revoked = services.deactivate_staff(uow, username, OPERATOR, utcnow())
+        uow.commit()
+    click.echo(f"staff account {username} deactivated; {revoked} API token(s) revoked")
+
+
+@staff.command("reactivate")
+@click.argument("username")
+@pass_cli
+def staff_reactivate(cli: Cli, username: str) -> None:
+    """Let a deactivated account log in again (revoked tokens stay revoked)."""
+    with cli.runtime.uow() as uow:
+        with refused(LookupError):
+            services.reactivate_staff(uow, username, OPERATOR, utcnow())
+        uow.commit()
+    click.echo(f"staff account {username} reactivated")
+
+
+@staff.group("tokens")
+def staff_tokens() -> None:
+    """List and revoke an account's API tokens."""
+
+
+@staff_tokens.command("list")
+@click.argument("username")
+@pass_cli
+def tokens_list(cli: Cli, username: str) -> None:
+    """List an account's API tokens: id, name, issued, last used, revoked."""
+    with cli.runtime.uow() as uow, refused(LookupError):
+        rows = services.api_tokens_of(uow, username)
+    for row in rows:
+        state = f"revoked {row['revoked_at']:%Y-%m-%d %H:%M}" if row["revoked_at"] else "live"
+        used = f"{row['last_used_at']:%Y-%m-%d %H:%M}" if row["last_used_at"] else "never"
+        click.echo(f"{row['id']}\t{row['name']}\tissued {row['created_at']:%Y-%m-%d %H:%M}"
+                   f"\tlast used {used}\t{state}")
+
+
+@staff_tokens.command("revoke")
+@click.argument("username")
+@click.argument("token_ids", nargs=-1, type=int)
+@click.option("--all", "every", is_flag=True, help="Revoke every live token of the account.")
+@pass_cli
+def tokens_revoke(cli: Cli, username: str, token_ids: tuple[int, ...], every: bool) -> None:
+    """Revoke API tokens of an account by id (see `tokens list`), or --all."""
+    if every == bool(token_ids):
+        raise click.UsageError("name the token ids to revoke, or --all")
+    with cli.runtime.uow() as uow:
+        with refused(LookupError):
+            count = services.revoke_api_tokens(uow, username, None if every else token_ids,
+                                               OPERATOR, utcnow())
+        uow.commit()
+    click.echo(f"{count} API token(s) of {username} revoked")
+

@@ -1,14 +1,17 @@
-"""The Flask application: blueprints, CSRF, staff login and the error pages, built once."""
+"""The Flask application: blueprints, CSRF, staff login, security headers and the error pages,
+built once."""
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import texts, webhook
 from bot.config import Settings, load_settings
 from bot.runtime import build_runtime
 from bot.web import console, product_pages, share_card, staff_api, visitors
 from bot.web.edge import EXTENSION
+from bot.web.headers import init_headers
 from bot.web.staff_auth import init_auth
 
 
@@ -28,8 +31,14 @@ def build_app(settings: Settings | None = None) -> Flask:
                       share_card.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _console_error)
+    init_headers(app)
     app.jinja_env.globals["label"] = texts.label
     app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
+    proxies = settings.web.trusted_proxies
+    if proxies:
+        # Only the addresses our own proxies appended are believed: request.remote_addr is
+        # then the client the outermost proxy saw, whatever the client wrote itself.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     return app
 
 

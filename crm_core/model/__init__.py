@@ -33,7 +33,14 @@ from crm_core.model.products import (
     ShareLink,
 )
 from crm_core.model.scene import Scene, SceneError, format_scene, parse_scene
-from crm_core.model.staff import ApiToken, OutOfScope, Scope, StaffAccount, StaffRole
+from crm_core.model.staff import (
+    ApiToken,
+    LoginCounter,
+    OutOfScope,
+    Scope,
+    StaffAccount,
+    StaffRole,
+)
 from crm_core.model.system import SharedValue
 
 __all__ = [
@@ -61,6 +68,7 @@ __all__ = [
     "Lead",
     "LeadStatus",
     "LinkReason",
+    "LoginCounter",
     "Manager",
     "ManagerLink",
     "ManagerRole",

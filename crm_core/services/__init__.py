@@ -1,5 +1,11 @@
 """The CRM core's public API: every channel reaches the CRM only through these functions."""
 
+from crm_core.services.access import (
+    LoginLimits,
+    admit_login,
+    record_login,
+    record_refused_login,
+)
 from crm_core.services.answers import (
     Choice,
     FaqCard,
@@ -109,6 +115,15 @@ from crm_core.services.product_leads import (
     request_product_lead,
 )
 from crm_core.services.profiles import customer_profile
+from crm_core.services.revocation import (
+    api_tokens_of,
+    deactivate_staff,
+    log_out,
+    reactivate_staff,
+    revoke_api_tokens,
+    set_staff_password,
+    staff_listing,
+)
 from crm_core.services.shares import (
     NotShareable,
     OpenOutcome,
@@ -128,12 +143,9 @@ from crm_core.services.staff import (
     add_staff,
     audit,
     issue_api_token,
-    login_allowed,
-    record_login,
     rotate_phones,
     scope_of,
     set_customer_details,
-    set_staff_password,
     staff_for_token,
 )
 from crm_core.services.suitability import import_risk_levels, set_personalised, set_risk_level
@@ -151,6 +163,7 @@ __all__ = [
     "ImportRejected",
     "ImportReport",
     "LeadOutcome",
+    "LoginLimits",
     "ManagerCard",
     "MissGroup",
     "NotShareable",
@@ -169,6 +182,8 @@ __all__ = [
     "add_branch",
     "add_manager",
     "add_staff",
+    "admit_login",
+    "api_tokens_of",
     "audit",
     "audit_trail",
     "bind_manager",
@@ -192,6 +207,7 @@ __all__ = [
     "customer_id_of",
     "customer_profile",
     "customer_sharer",
+    "deactivate_staff",
     "enqueue_notice",
     "faq_entries",
     "faq_stamp",
@@ -210,7 +226,7 @@ __all__ = [
     "list_codes",
     "list_leads",
     "list_notices",
-    "login_allowed",
+    "log_out",
     "my_manager",
     "notice_failed",
     "notice_release",
@@ -228,6 +244,7 @@ __all__ = [
     "product_card",
     "product_version",
     "queue_digests",
+    "reactivate_staff",
     "read_rows",
     "read_shared",
     "record_assessment",
@@ -236,9 +253,11 @@ __all__ = [
     "record_login",
     "record_miss",
     "record_open",
+    "record_refused_login",
     "release_lease",
     "request_product_lead",
     "retry_notice",
+    "revoke_api_tokens",
     "rotate_phones",
     "scan",
     "scope_of",
@@ -253,6 +272,7 @@ __all__ = [
     "share_leaderboard",
     "share_scene",
     "staff_for_token",
+    "staff_listing",
     "stored_reply",
     "take_lease",
     "transfer_customers",

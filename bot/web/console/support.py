@@ -48,9 +48,8 @@ def roles(*allowed: StaffRole) -> Callable[[F], F]:
 
 
 def client_ip() -> str:
-    """Return the caller's address (the proxy is expected to set X-Forwarded-For)."""
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    return forwarded.split(",")[0].strip() or (request.remote_addr or "")
+    """Return the caller's address: the peer's, or what `[web] trusted_proxies` saw."""
+    return request.remote_addr or ""
 
 
 def phone_cipher() -> PhoneCipher:

@@ -19,7 +19,7 @@ from bot import texts
 from bot.web.console.blueprint import HEADS, bp
 from bot.web.console.support import client_ip, phone_cipher, roles, scope, work
 from bot.web.edge import current_runtime
-from bot.web.staff_auth import StaffUser, authenticate
+from bot.web.staff_auth import authenticate
 from crm_core import services
 from crm_core.model import LeadStatus, NoticeStatus, StaffRole, local_date, utcnow
 
@@ -38,7 +38,8 @@ def login() -> Any:
     if found is None:
         flash(texts.LOGIN_FAILED)
         return render_template("console/login.html"), 401
-    login_user(StaffUser(found))
+    session.clear()  # a fresh session, and with it a fresh CSRF token
+    login_user(found)
     session.permanent = True  # idle timeout: PERMANENT_SESSION_LIFETIME, refreshed per request
     return redirect(url_for("console.leads"))
 
@@ -46,8 +47,12 @@ def login() -> Any:
 @bp.post("/logout")
 @login_required
 def logout() -> ResponseReturnValue:
-    """Log out."""
+    """Log out, ending the account's sessions on the server too."""
+    with work() as uow:
+        services.log_out(uow, scope().staff_id, client_ip(), utcnow())
+        uow.commit()
     logout_user()
+    session.clear()
     return redirect(url_for("console.login"))
 
 
