@@ -140,6 +140,11 @@ FOLLOW_SEARCH_GENERIC = "二维码无法显示时，请在微信中搜索本行�
 INTEREST_PROMPT = ("长按识别二维码关注本行公众号，即可提交对「{product}」的咨询预约，"
                    "客户经理会尽快与您联系。")
 INTEREST_SEARCH = "关注后发送「我要预约 {code}」，同样可以预约。"
+# What a product page or share link answers when it cannot be shown (the public error page).
+PAGE_ERROR_TITLE = "无法打开该页面"
+PAGE_ERRORS = {404: "链接无效或产品已下架，请向分享给您的人重新获取链接。",
+               410: "链接已过期，请向分享给您的人重新获取链接。"}
+PAGE_ERROR_OTHER = "系统繁忙，请稍后重试。"
 
 
 def follow_search(account_name: str | None) -> str:

@@ -11,6 +11,9 @@ from bot.web import console, product_pages, share_card, staff_api, visitors
 from bot.web.edge import EXTENSION
 from bot.web.staff_auth import init_auth
 
+# The pages customers open: share links, product pages and the web authorisation callback.
+_PUBLIC_PAGES = ("/s/", "/p/", visitors.CALLBACK)
+
 
 def build_app(settings: Settings | None = None) -> Flask:
     """Create the web application for `settings` (default: $BRANCHLINK_CONFIG + environment)."""
@@ -27,15 +30,20 @@ def build_app(settings: Settings | None = None) -> Flask:
     for blueprint in (webhook.bp, console.bp, staff_api.bp, product_pages.bp, visitors.bp,
                       share_card.bp):
         app.register_blueprint(blueprint)
-    app.register_error_handler(HTTPException, _console_error)
+    app.register_error_handler(HTTPException, _error_page)
     app.jinja_env.globals["label"] = texts.label
     app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
     return app
 
 
-def _console_error(error: HTTPException) -> tuple[str, int] | HTTPException:
-    if not request.path.startswith("/console"):
-        return error
+def _error_page(error: HTTPException) -> tuple[str, int] | HTTPException:
+    # Staff and customers read Chinese: the console's pages and the public product pages get
+    # their own error pages; the webhook and the API keep their plain answers.
     code = error.code or 500
-    message = texts.HTTP_ERRORS.get(code, texts.HTTP_ERROR_OTHER)
-    return render_template("console/error.html", code=code, message=message), code
+    if request.path.startswith("/console"):
+        message = texts.HTTP_ERRORS.get(code, texts.HTTP_ERROR_OTHER)
+        return render_template("console/error.html", code=code, message=message), code
+    if request.path.startswith(_PUBLIC_PAGES):
+        message = texts.PAGE_ERRORS.get(code, texts.PAGE_ERROR_OTHER)
+        return render_template("products/error.html", message=message, texts=texts), code
+    return error
