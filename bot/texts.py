@@ -183,6 +183,7 @@ def label(kind: str, value: str | None) -> str:
 # Staff console: what the pages and their flashes say.
 HTTP_ERRORS = {403: "您无权查看该内容。", 404: "页面不存在。", 400: "请求无效，请刷新后重试。"}
 HTTP_ERROR_OTHER = "系统繁忙，请稍后重试。"
+TOO_LARGE = "上传的文件或提交的内容过大（上限 {limit}），请拆分或删减后重试。"
 LOGIN_REQUIRED = "请先登录"
 LOGIN_FAILED = "用户名或密码错误，或尝试次数过多，请稍后再试。"
 LEAD_UPDATED = "线索已更新。"
@@ -195,6 +196,13 @@ CODE_READY = "二维码 {scene} 已就绪。"
 IMPORT_HEAD_OFFICE_ONLY = "只有总行可以导入产品"
 IMPORT_PICK_FILE = "请选择 .csv 或 .toml 文件"
 IMPORT_DONE = "导入完成：新增 {created}，更新 {updated}，未变 {unchanged}。"
+
+
+def too_large(limit_bytes: int) -> str:
+    """Tell staff that what they sent is over the page's size cap, and what the cap is."""
+    mib = 1024 * 1024
+    limit = f"{limit_bytes // mib} MB" if limit_bytes >= mib else f"{limit_bytes // 1024} KB"
+    return TOO_LARGE.format(limit=limit)
 
 
 def manager_named(card: ManagerCard) -> str:
