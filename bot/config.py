@@ -210,6 +210,11 @@ class ProductSettings:
     follow_window_days: int = field(default=7, metadata=_meta(_positive))
     # Identify visitors inside WeChat by silent web authorisation (needs [wechat] app_secret).
     oauth: bool = True
+    # Forwarded shares (a visitor's own link, first opened by someone else) that page opens may
+    # create per hour: from one client address (IPv6: per /64), and in one chain of shares
+    # (one root link's forwards). Past either, the open counts for the share forwarded from.
+    forwards_per_address_hour: int = field(default=30, metadata=_meta(_positive))
+    forwards_per_share_hour: int = field(default=100, metadata=_meta(_positive))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from crm_core.model.products import (
 )
 from crm_core.model.scene import Scene, SceneError, format_scene, parse_scene
 from crm_core.model.staff import ApiToken, OutOfScope, Scope, StaffAccount, StaffRole
-from crm_core.model.system import SharedValue
+from crm_core.model.system import RateCounter, SharedValue
 
 __all__ = [
     "CUSTOMER_KINDS",
@@ -61,6 +61,7 @@ __all__ = [
     "Product",
     "ProductVersion",
     "QrCode",
+    "RateCounter",
     "RecommendationPref",
     "RiskAssessment",
     "Scene",

@@ -46,7 +46,13 @@ from crm_core.services.leads import (
     queue_digests,
     update_lead,
 )
-from crm_core.services.leases import read_shared, release_lease, take_lease, write_shared
+from crm_core.services.leases import (
+    read_shared,
+    release_lease,
+    take_lease,
+    within_cap,
+    write_shared,
+)
 from crm_core.services.listings import list_leads, list_notices
 from crm_core.services.notices import (
     NoticeJob,
@@ -95,6 +101,7 @@ from crm_core.services.product_leads import (
 )
 from crm_core.services.profiles import customer_profile
 from crm_core.services.shares import (
+    MintCaps,
     NotShareable,
     OpenOutcome,
     ShareClaim,
@@ -134,6 +141,7 @@ __all__ = [
     "ImportReport",
     "LeadOutcome",
     "ManagerCard",
+    "MintCaps",
     "NotShareable",
     "NoticeJob",
     "Offer",
@@ -231,5 +239,6 @@ __all__ = [
     "unbind_manager",
     "unfollow",
     "update_lead",
+    "within_cap",
     "write_shared",
 ]

@@ -17,7 +17,7 @@ from crm_core.model import Lead, Notice, NoticeKind, utcnow
 from tests.builders import org, subscribe_xml, text_xml
 from tests.conftest import make_settings, runtime
 from tests.console_support import live_server
-from tests.product_support import import_sample, post, reply_of
+from tests.product_support import import_sample, open_link, post, reply_of
 from tests.sandbox_support import SandboxHandle
 from tests.unit.qr.readback import decode_qr
 
@@ -76,7 +76,7 @@ def test_an_unknown_visitor_sees_the_follow_code_and_contact_shows_the_interest_
         app, platform, browser: Browser, sandbox: SandboxHandle) -> None:
     sandbox.reset()
     link = handed_link(app, platform)
-    app.test_client().get(link)  # the customer's own first open: the browser is a friend's
+    open_link(app.test_client(), link)  # the customer's own first open: the browser is a friend's
     context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
     page = context.new_page()
     with live_server(app) as base:
