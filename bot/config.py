@@ -239,6 +239,11 @@ class ProductSettings:
     oauth: bool = True
     # Minutes a customer offered numbered choices may still answer with the number.
     choice_minutes: int = field(default=30, metadata=_meta(_positive))
+    # Forwarded shares (a visitor's own link, first opened by someone else) that page opens may
+    # create per hour: from one client address (IPv6: per /64), and in one chain of shares
+    # (one root link's forwards). Past either, the open counts for the share forwarded from.
+    forwards_per_address_hour: int = field(default=30, metadata=_meta(_positive))
+    forwards_per_share_hour: int = field(default=100, metadata=_meta(_positive))
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,11 @@ FOLLOW_SEARCH_GENERIC = "二维码无法显示时，请在微信中搜索本行�
 INTEREST_PROMPT = ("长按识别二维码关注本行公众号，即可提交对「{product}」的咨询预约，"
                    "客户经理会尽快与您联系。")
 INTEREST_SEARCH = "关注后发送「我要预约 {code}」，同样可以预约。"
+# What a product page or share link answers when it cannot be shown (the public error page).
+PAGE_ERROR_TITLE = "无法打开该页面"
+PAGE_ERRORS = {404: "链接无效或产品已下架，请向分享给您的人重新获取链接。",
+               410: "链接已过期，请向分享给您的人重新获取链接。"}
+PAGE_ERROR_OTHER = "系统繁忙，请稍后重试。"
 
 
 def follow_search(account_name: str | None) -> str:
@@ -186,6 +191,7 @@ def label(kind: str, value: str | None) -> str:
 # Staff console: what the pages and their flashes say.
 HTTP_ERRORS = {403: "您无权查看该内容。", 404: "页面不存在。", 400: "请求无效，请刷新后重试。"}
 HTTP_ERROR_OTHER = "系统繁忙，请稍后重试。"
+TOO_LARGE = "上传的文件或提交的内容过大（上限 {limit}），请拆分或删减后重试。"
 LOGIN_REQUIRED = "请先登录"
 LOGIN_FAILED = "用户名或密码错误，或尝试次数过多，请稍后再试。"
 LEAD_UPDATED = "线索已更新。"
@@ -202,6 +208,13 @@ STAFF_DEACTIVATED = "已停用账号 {username}：其登录会话已全部结束
 STAFF_REACTIVATED = "已恢复账号 {username}，可重新登录；原 API 令牌仍然无效。"
 STAFF_TOKENS_REVOKED = "已吊销 {username} 的 {count} 个 API 令牌。"
 STAFF_NOT_SELF = "不能停用自己的账号，请由另一位总行同事操作。"
+
+
+def too_large(limit_bytes: int) -> str:
+    """Tell staff that what they sent is over the page's size cap, and what the cap is."""
+    mib = 1024 * 1024
+    limit = f"{limit_bytes // mib} MB" if limit_bytes >= mib else f"{limit_bytes // 1024} KB"
+    return TOO_LARGE.format(limit=limit)
 
 
 def manager_named(card: ManagerCard) -> str:

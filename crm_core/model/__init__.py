@@ -41,7 +41,7 @@ from crm_core.model.staff import (
     StaffAccount,
     StaffRole,
 )
-from crm_core.model.system import SharedValue
+from crm_core.model.system import RateCounter, SharedValue
 
 __all__ = [
     "CUSTOMER_KINDS",
@@ -81,6 +81,7 @@ __all__ = [
     "Product",
     "ProductVersion",
     "QrCode",
+    "RateCounter",
     "RecommendationPref",
     "RiskAssessment",
     "Scene",

@@ -67,7 +67,13 @@ from crm_core.services.leads import (
     queue_digests,
     update_lead,
 )
-from crm_core.services.leases import read_shared, release_lease, take_lease, write_shared
+from crm_core.services.leases import (
+    read_shared,
+    release_lease,
+    take_lease,
+    within_cap,
+    write_shared,
+)
 from crm_core.services.listings import list_leads, list_notices
 from crm_core.services.notices import (
     NoticeJob,
@@ -125,6 +131,7 @@ from crm_core.services.revocation import (
     staff_listing,
 )
 from crm_core.services.shares import (
+    MintCaps,
     NotShareable,
     OpenOutcome,
     ShareClaim,
@@ -165,6 +172,7 @@ __all__ = [
     "LeadOutcome",
     "LoginLimits",
     "ManagerCard",
+    "MintCaps",
     "MissGroup",
     "NotShareable",
     "NoticeJob",
@@ -279,5 +287,6 @@ __all__ = [
     "unbind_manager",
     "unfollow",
     "update_lead",
+    "within_cap",
     "write_shared",
 ]

@@ -72,14 +72,15 @@ def served(request: pytest.FixtureRequest, database_url: str, tmp_path: Path,
            sandbox: SandboxHandle) -> Iterator[tuple[Flask, str]]:
     """The app against the sandbox, on a loopback port that is also its public_base_url (the
     host of signed pages and of the web authorisation callback). A module sets `OAUTH = False`
-    to keep web authorisation off."""
+    to keep web authorisation off, and `PRODUCTS` to override other `[products]` keys."""
     holder: dict[str, Flask] = {}
     server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start),
                          threaded=True)
     base = f"http://127.0.0.1:{server.port}"
     holder["app"] = app = create_app(make_settings(
         database_url, tmp_path, web={"public_base_url": base},
-        products={"oauth": getattr(request.module, "OAUTH", True)},
+        products={"oauth": getattr(request.module, "OAUTH", True),
+                  **getattr(request.module, "PRODUCTS", {})},
         wechat={"app_secret": sandbox.app_secret, "api_base_url": sandbox.base_url,
                 "oauth_base_url": sandbox.base_url}))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -18,7 +18,7 @@ from tests.builders import org, subscribe_xml, text_xml
 from tests.conftest import make_settings, runtime
 from tests.console_support import live_server
 from tests.e2e.conftest import blocked, watched_page
-from tests.product_support import import_sample, post, reply_of
+from tests.product_support import import_sample, open_link, post, reply_of
 from tests.sandbox_support import SandboxHandle
 from tests.unit.qr.readback import decode_qr
 
@@ -79,7 +79,7 @@ def test_an_unknown_visitor_sees_the_follow_code_and_contact_shows_the_interest_
         app, platform, browser: Browser, sandbox: SandboxHandle) -> None:
     sandbox.reset()
     link = handed_link(app, platform)
-    app.test_client().get(link)  # the customer's own first open: the browser is a friend's
+    open_link(app.test_client(), link)  # the customer's own first open: the browser is a friend's
     context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
     page, errors = watched_page(context)
     with live_server(app) as base:

@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, Page, Route
 
 from bot import texts
 from tests.e2e.conftest import blocked, watched_page
-from tests.product_support import handed_link, share_shop
+from tests.product_support import handed_link, open_link, share_shop
 from tests.sandbox_support import GETTICKET, SandboxHandle
 
 WECHAT_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
@@ -28,7 +28,7 @@ OAUTH = False  # the page is opened directly: no web authorisation round trip
 def wealth_link(app, platform) -> str:  # type: ignore[no-untyped-def]
     """The WM001 link the bot hands a customer, opened by them first (the browser is a friend's)."""
     link = handed_link(share_shop(app, platform), platform)
-    app.test_client().get(link)
+    open_link(app.test_client(), link)
     return link
 
 
