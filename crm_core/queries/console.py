@@ -133,5 +133,7 @@ def _matches(query: str) -> ColumnElement[bool]:
     query = query.strip()
     if query.isdigit() and len(query) == 4:
         return Customer.phone_last4 == query
-    prefix = query.replace("%", "").replace("_", "") + "%"
-    return or_(Customer.display_name.like(prefix), Customer.openid.like(prefix))
+    # Openids contain `_` (and a name may contain `%`): they are matched as written, not as
+    # LIKE wildcards.
+    return or_(Customer.display_name.startswith(query, autoescape=True),
+               Customer.openid.startswith(query, autoescape=True))

@@ -135,3 +135,18 @@ def test_the_share_leaderboard_follows_the_scope(app: Flask, world: World, call,
     assert sorted(row["manager"] for row in board["managers"]) == managers
     assert len(board["customers"]) == len(managers)
     assert all(row["opens"] == 2 for row in board["managers"] + board["customers"])
+
+
+
+def test_a_whole_openid_with_like_wildcards_finds_exactly_that_customer(app, call) -> None:  # type: ignore[no-untyped-def]
+    openids = ["o_under_score", "oXunderXscore", "o%percent", "oYpercent", "o/slash"]
+    with runtime(app).uow() as uow:
+        for openid in openids:
+            services.follow(uow, openid, "m:SH001-01", utcnow())
+        ids = {openid: uow.customers.by_openid(openid).id for openid in openids}  # type: ignore[union-attr]
+        uow.commit()
+    for openid in ("o_under_score", "o%percent", "o/slash"):
+        found = call("admin", "GET", "/customers", query_string={"q": openid}).json
+        assert [c["id"] for c in found["customers"]] == [ids[openid]]
+    assert len(call("admin", "GET", "/customers", query_string={"q": "o_"}).json[
+        "customers"]) == 1
