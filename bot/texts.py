@@ -183,6 +183,16 @@ LOGIN_FAILED = "用户名或密码错误，或尝试次数过多，请稍后再�
 LEAD_UPDATED = "线索已更新。"
 ASSESSMENT_RECORDED = "已记录风险承受能力评估：C{level}（{day}）。"
 TRANSFER_REFUSED = "无法转移：{reason}"
+# Why a transfer was refused, by the refusal's code; {detail} names the manager, ids or token.
+TRANSFER_REFUSALS = {
+    "target_unavailable": "客户经理 {detail} 不在岗或与转出经理相同，不能接收客户。",
+    "no_customers": "请填写要转移的客户编号，或选择“全部客户”。",
+    "all_and_list": "已选择“全部客户”，请清空客户编号；或取消“全部客户”，只转移所填客户。",
+    "not_theirs": "客户 {detail} 不是转出客户经理名下的客户，本次未转移任何客户。",
+    "bad_token": "客户编号“{detail}”无效：请只填写数字编号，用逗号、顿号或空格分隔。",
+    "bad_list": "customers 必须是客户编号（正整数）的列表。",
+    "bad_flag": "all 必须是 true 或 false。",
+}
 TRANSFER_DONE = "已转移 {moved} 位客户。"
 NOTICE_REQUEUED = "已重新排队发送。"
 CODE_FAILED = "无法生成二维码：{reason}"

@@ -56,7 +56,11 @@ OPENAPI: dict[str, Any] = {
             "Transfer customers", ok="201",
             body={"type": "object", "required": ["from", "to"], "properties": {
                 "from": {"type": "string"}, "to": {"type": "string"},
-                "customers": {"type": "array", "items": {"type": "integer"}}}})},
+                "customers": {"type": "array", "description": "the customers to move",
+                              "items": {"type": "integer", "minimum": 1,
+                                        "maximum": 2**63 - 1}},
+                "all": {"type": "boolean", "description": "true moves every customer of "
+                        "`from`; without it `customers` must list at least one"}}})},
         "/api/v1/shares/leaderboard": {"get": _op(
             "Opens (unique visitors), follows and leads brought by shares, per manager and per "
             "customer")},

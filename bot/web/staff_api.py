@@ -1,11 +1,12 @@
 """The JSON API under /api/v1: bearer tokens, the console's scope rules, stable JSON errors."""
 
-from typing import Any
+from typing import Any, Literal
 
 from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from bot.web.console.support import phone_cipher, work
+from bot import texts
+from bot.web.console.support import phone_cipher, transfer_refusal, work
 from bot.web.edge import current_runtime
 from bot.web.openapi import OPENAPI
 from crm_core import services
@@ -141,20 +142,32 @@ def branch(code: str) -> Response:
 
 @bp.post("/transfers")
 def transfer() -> tuple[Response, int]:
-    """Move customers: {"from": code, "to": code, "customers": [ids] (optional: all)}."""
+    """Move customers: {"from": code, "to": code, "customers": [ids]} or {..., "all": true}."""
     body = _body()
-    ids = body.get("customers")
-    if ids is not None and not (isinstance(ids, list) and all(isinstance(i, int) for i in ids)):
-        raise ApiError(422, "invalid", "customers must be a list of ids")
     with work() as uow:
         try:
             moved = services.transfer_customers(uow, _scope(), str(body.get("from", "")),
-                                                str(body.get("to", "")), ids, utcnow(),
+                                                str(body.get("to", "")), _customers(body),
+                                                utcnow(),
                                                 current_runtime().settings.transfer.notify_customers)
-        except ValueError as error:
-            raise ApiError(422, "invalid", str(error)) from error
+        except services.TransferRefused as error:
+            raise ApiError(422, "invalid", transfer_refusal(error)) from error
         uow.commit()
     return jsonify(moved=moved), 201
+
+
+def _customers(body: dict[str, Any]) -> list[int] | Literal["all"]:
+    every, listed = body.get("all", False), body.get("customers")
+    if not isinstance(every, bool):
+        raise ApiError(400, "bad_request", texts.TRANSFER_REFUSALS["bad_flag"])
+    if listed is not None and not (isinstance(listed, list) and all(
+            type(i) is int and 0 < i < 2**63 for i in listed)):
+        raise ApiError(400, "bad_request", texts.TRANSFER_REFUSALS["bad_list"])
+    if every:
+        if listed:
+            raise ApiError(422, "invalid", texts.TRANSFER_REFUSALS["all_and_list"])
+        return services.ALL_CUSTOMERS
+    return listed or []
 
 
 @bp.get("/notices")

@@ -27,6 +27,8 @@ from crm_core.services.codes import (
     record_code,
 )
 from crm_core.services.console import (
+    ALL_CUSTOMERS,
+    TransferRefused,
     audit_trail,
     branch_overview,
     customer_assessment,
@@ -124,6 +126,7 @@ from crm_core.services.staff import (
 from crm_core.services.suitability import import_risk_levels, set_personalised, set_risk_level
 
 __all__ = [
+    "ALL_CUSTOMERS",
     "Arrival",
     "BindOutcome",
     "BindResult",
@@ -146,6 +149,7 @@ __all__ = [
     "ShareCredit",
     "ShareInterest",
     "SourceRow",
+    "TransferRefused",
     "UnknownRecord",
     "add_branch",
     "add_manager",

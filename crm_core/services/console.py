@@ -1,7 +1,7 @@
 """What staff see and do in the console and the API, always within their scope."""
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Final, Literal
 
 from crm_core.model import (
     Customer,
@@ -23,6 +23,15 @@ from crm_core.services.suitability import current_assessment, record_staff_asses
 from crm_core.unit_of_work import SqlUnitOfWork
 
 TIMELINE = 50
+ALL_CUSTOMERS: Final = "all"  # a transfer of every customer must say so: no list means nothing
+
+
+class TransferRefused(ValueError):
+    """A transfer that cannot be done as asked; `code` says why, `detail` names what."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code, self.detail = code, detail
 
 
 def leads_view(uow: SqlUnitOfWork, scope: Scope, status: LeadStatus | None, now: datetime,
@@ -111,16 +120,19 @@ def branch_overview(uow: SqlUnitOfWork, scope: Scope, branch_code: str,
 
 
 def transfer_customers(uow: SqlUnitOfWork, scope: Scope, from_code: str, to_code: str,
-                       customer_ids: list[int] | None, now: datetime,
+                       customers: list[int] | Literal["all"], now: datetime,
                        tell_customers: bool = False) -> int:
-    """Move customers (all, or those listed) from one manager to another, keeping history."""
+    """Move customers (ALL_CUSTOMERS, or those listed) to another manager, keeping history.
+
+    A listed customer who is not the source manager's refuses the whole transfer.
+    """
     source, target = uow.managers.by_code(from_code), uow.managers.by_code(to_code)
     if source is None or target is None:
         raise LookupError(f"unknown manager {from_code!r} or {to_code!r}")
     _may_transfer(scope, source.branch_id, target.branch_id)
     if target.state is not ManagerState.ACTIVE or source.id == target.id:
-        raise ValueError(f"manager {to_code} cannot take these customers")
-    moved = _move(uow, source.id, target, customer_ids, now, scope.username)
+        raise TransferRefused("target_unavailable", to_code)
+    moved = _move(uow, source.id, target, _listed(customers), now, scope.username)
     payload = {"count": len(moved), "from": source.name, "to": target.name,
                "at": now.isoformat()}
     for manager, side in ((target, "in"), (source, "out")):
@@ -131,6 +143,14 @@ def transfer_customers(uow: SqlUnitOfWork, scope: Scope, from_code: str, to_code
     audit(uow, now, scope.username, "transfer", f"{from_code}->{to_code}",
           {"customers": moved})
     return len(moved)
+
+
+def _listed(customers: list[int] | Literal["all"]) -> list[int] | None:
+    if customers == ALL_CUSTOMERS:
+        return None
+    if not customers:
+        raise TransferRefused("no_customers")
+    return list(dict.fromkeys(customers))
 
 
 def _tell_customers(uow: SqlUnitOfWork, customer_ids: list[int], name: str, branch: str,
@@ -163,6 +183,9 @@ def _may_transfer(scope: Scope, from_branch: int, to_branch: int) -> None:
 def _move(uow: SqlUnitOfWork, source_id: int, target: Any, customer_ids: list[int] | None,
           now: datetime, actor: str) -> list[int]:
     links = uow.activity.current_links(source_id, customer_ids)
+    missing = set(customer_ids or ()) - {link.customer_id for link in links}
+    if missing:
+        raise TransferRefused("not_theirs", ", ".join(map(str, sorted(missing))))
     for link in links:
         link.end(now, LinkReason.TRANSFER)
     uow.flush()  # free the one-current-link slot before the new links take it

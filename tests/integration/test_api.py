@@ -91,10 +91,10 @@ def test_branch_overview_is_for_its_head_and_head_office(call) -> None:  # type:
 
 
 def test_transfers_only_within_the_heads_branch_and_are_audited(call) -> None:  # type: ignore[no-untyped-def]
-    body = {"from": "SH001-02", "to": "SH001-01"}
+    body = {"from": "SH001-02", "to": "SH001-01", "all": True}
     assert call("m1", "POST", "/transfers", json=body).status_code == 403
     assert call("head", "POST", "/transfers",
-                json={"from": "SH002-01", "to": "SH001-01"}).status_code == 403
+                json={"from": "SH002-01", "to": "SH001-01", "all": True}).status_code == 403
     assert call("head", "POST", "/transfers", json=body).json == {"moved": 1}
     assert len(call("m1", "GET", "/customers").json["customers"]) == 2
     events = call("admin", "GET", "/audit?action=transfer").json["events"]
@@ -150,3 +150,23 @@ def test_a_whole_openid_with_like_wildcards_finds_exactly_that_customer(app, cal
         assert [c["id"] for c in found["customers"]] == [ids[openid]]
     assert len(call("admin", "GET", "/customers", query_string={"q": "o_"}).json[
         "customers"]) == 1
+
+
+@pytest.mark.parametrize(("body", "status"), [
+    ({}, 422), ({"customers": []}, 422), ({"all": False}, 422),
+    ({"all": True, "customers": [1]}, 422), ({"all": "yes"}, 400), ({"customers": "1;2"}, 400),
+    ({"customers": [True]}, 400), ({"customers": [0]}, 400), ({"customers": [2**63]}, 400)])
+def test_a_transfer_without_an_explicit_all_or_with_a_bad_list_moves_nobody(
+        call, body: dict[str, object], status: int) -> None:  # type: ignore[no-untyped-def]
+    answer = call("head", "POST", "/transfers",
+                  json={"from": "SH001-02", "to": "SH001-01", **body})
+    assert answer.status_code == status and answer.json["error"]["message"]
+    assert len(call("m2", "GET", "/customers").json["customers"]) == 1
+
+
+def test_a_transfer_naming_another_managers_customer_moves_nobody(call, world: World) -> None:  # type: ignore[no-untyped-def]
+    listed = [world.customers["c2-sh001-02"], world.customers["c1-sh001-01"]]
+    answer = call("head", "POST", "/transfers",
+                  json={"from": "SH001-02", "to": "SH001-01", "customers": listed})
+    assert answer.status_code == 422 and str(listed[1]) in answer.json["error"]["message"]
+    assert len(call("m2", "GET", "/customers").json["customers"]) == 1

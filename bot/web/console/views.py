@@ -17,7 +17,15 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required, login_user, logout_user
 
 from bot import texts
-from bot.web.console.support import client_ip, phone_cipher, roles, scope, work
+from bot.web.console.support import (
+    client_ip,
+    customer_choice,
+    phone_cipher,
+    roles,
+    scope,
+    transfer_refusal,
+    work,
+)
 from bot.web.edge import current_runtime
 from bot.web.staff_auth import StaffUser, authenticate
 from crm_core import services
@@ -163,20 +171,20 @@ def branches() -> str:
 @login_required
 @roles(*HEADS)
 def transfer() -> Any:
-    """Move one or all customers of a manager to another manager."""
+    """Move the listed customers of a manager, or all of them when so chosen, to another."""
     if request.method == "GET":
-        return render_template("console/transfer.html")
-    ids = [int(i) for i in request.form.get("customers", "").replace("，", ",").split(",")
-           if i.strip().isdigit()] or None
+        return render_template("console/transfer.html", form={})
+    form = request.form
     try:
+        customers = customer_choice(form.get("customers", ""), form.get("all") == "1")
         with work() as uow:
-            moved = services.transfer_customers(uow, scope(), request.form.get("from", ""),
-                                                request.form.get("to", ""), ids, utcnow(),
+            moved = services.transfer_customers(uow, scope(), form.get("from", ""),
+                                                form.get("to", ""), customers, utcnow(),
                                                 current_runtime().settings.transfer.notify_customers)
             uow.commit()
-    except ValueError as error:
-        flash(texts.TRANSFER_REFUSED.format(reason=error))
-        return render_template("console/transfer.html"), 400
+    except services.TransferRefused as error:
+        flash(texts.TRANSFER_REFUSED.format(reason=transfer_refusal(error)))
+        return render_template("console/transfer.html", form=form), 400
     flash(texts.TRANSFER_DONE.format(moved=moved))
     return redirect(url_for("console.transfer"))
 
