@@ -190,8 +190,20 @@ TRANSFER_REFUSALS = {
     "all_and_list": "已选择“全部客户”，请清空客户编号；或取消“全部客户”，只转移所填客户。",
     "not_theirs": "客户 {detail} 不是转出客户经理名下的客户，本次未转移任何客户。",
     "bad_token": "客户编号“{detail}”无效：请只填写数字编号，用逗号、顿号或空格分隔。",
-    "bad_list": "customers 必须是客户编号（正整数）的列表。",
-    "bad_flag": "all 必须是 true 或 false。",
+}
+NOTE_REFUSED = "备注最多{limit}个字，且不能含有控制字符。"
+# The staff API's refusals of its input, by reason; {field} names the field or parameter.
+API_NOT_AN_OBJECT = "请求体必须是 JSON 对象（Content-Type: application/json）。"
+API_NOT_A_CHOICE = "字段 {field} 只能是 {choices} 之一。"
+API_FIELD_ERRORS = {
+    "required": "缺少字段 {field}。",
+    "unknown": "不认识的字段 {field}。",
+    "not_text": "字段 {field} 必须是字符串。",
+    "not_flag": "字段 {field} 必须是 true 或 false。",
+    "not_ids": "字段 {field} 必须是编号（正整数）的列表。",
+    "control": "{field} 含有控制字符（如 NUL）。",
+    "surrogate": "{field} 含有无效的 Unicode 字符（孤立的代理项）。",
+    "too_long": "{field} 最多 {limit} 个字符。",
 }
 TRANSFER_DONE = "已转移 {moved} 位客户。"
 NOTICE_REQUEUED = "已重新排队发送。"

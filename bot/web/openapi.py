@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from crm_core.model import NOTE_MAX_LENGTH
+
 _ERROR = {"description": "error", "content": {"application/json": {"schema": {
     "$ref": "#/components/schemas/Error"}}}}
 _OK = {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}
@@ -34,7 +36,7 @@ OPENAPI: dict[str, Any] = {
             "error": {"type": "object", "required": ["code", "message"], "properties": {
                 "code": {"type": "string", "enum": [
                     "bad_request", "unauthorized", "forbidden", "not_found", "conflict",
-                    "invalid"]},
+                    "invalid", "internal"]},
                 "message": {"type": "string"}}}}}},
     },
     "security": [{"bearer": []}],
@@ -43,9 +45,12 @@ OPENAPI: dict[str, Any] = {
         "/api/v1/leads": {"get": _op("Leads in scope", params=[_STATUS])},
         "/api/v1/leads/{lead_id}": {"patch": _op(
             "Move a lead on", params=[_path_id("lead_id")],
-            body={"type": "object", "required": ["status"], "properties": {
-                "status": {"enum": ["new", "contacted", "converted", "lost"]},
-                "note": {"type": "string"}}})},
+            body={"type": "object", "required": ["status"], "additionalProperties": False,
+                  "properties": {
+                      "status": {"enum": ["new", "contacted", "converted", "lost"]},
+                      "note": {"type": ["string", "null"], "maxLength": NOTE_MAX_LENGTH,
+                               "description": "appended to the lead's notes; no control "
+                                              "characters but tab and line breaks"}}})},
         "/api/v1/customers": {"get": _op("Search customers", params=[
             {"name": "q", "in": "query", "required": False, "schema": {"type": "string"}}])},
         "/api/v1/customers/{customer_id}": {"get": _op(
@@ -54,7 +59,8 @@ OPENAPI: dict[str, Any] = {
             {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}])},
         "/api/v1/transfers": {"post": _op(
             "Transfer customers", ok="201",
-            body={"type": "object", "required": ["from", "to"], "properties": {
+            body={"type": "object", "required": ["from", "to"], "additionalProperties": False,
+                  "properties": {
                 "from": {"type": "string"}, "to": {"type": "string"},
                 "customers": {"type": "array", "description": "the customers to move",
                               "items": {"type": "integer", "minimum": 1,

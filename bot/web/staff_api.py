@@ -6,14 +6,18 @@ from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from bot import texts
+from bot.web import api_input
+from bot.web.api_input import BadField, NotAnObject
 from bot.web.console.support import phone_cipher, transfer_refusal, work
 from bot.web.edge import current_runtime
 from bot.web.openapi import OPENAPI
 from crm_core import services
-from crm_core.model import LeadStatus, NoticeStatus, Scope, StaffRole, utcnow
+from crm_core.model import NOTE_MAX_LENGTH, LeadStatus, NoticeStatus, Scope, StaffRole, utcnow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 OPEN_PATHS = ("/api/v1/openapi.json",)
+PARAMETER_MAX_LENGTH = 200  # query and path values: codes, statuses, a search
+CODE_MAX_LENGTH = 24  # branch and manager codes
 
 
 class ApiError(Exception):
@@ -29,11 +33,27 @@ def _api_error(error: ApiError) -> tuple[Response, int]:
     return jsonify(error={"code": error.code, "message": error.message}), error.status
 
 
+@bp.errorhandler(BadField)
+def _bad_field(error: BadField) -> tuple[Response, int]:
+    message = texts.API_FIELD_ERRORS[error.reason].format(field=error.field, limit=error.limit)
+    return jsonify(error={"code": "bad_request", "message": message}), 400
+
+
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException) -> tuple[Response, int]:
     status = error.code or 500
-    code = {403: "forbidden", 404: "not_found", 409: "conflict"}.get(status, "bad_request")
+    code = {403: "forbidden", 404: "not_found", 409: "conflict"}.get(
+        status, "internal" if status >= 500 else "bad_request")
     return jsonify(error={"code": code, "message": error.description}), status
+
+
+@bp.before_request
+def _storable_parameters() -> None:
+    # Query and path values reach SQL as they are: refuse what no database would store.
+    values = {**request.args, **{k: v for k, v in (request.view_args or {}).items()
+                                 if isinstance(v, str)}}
+    for name, value in values.items():
+        api_input.storable(name[:40], value, PARAMETER_MAX_LENGTH)
 
 
 @bp.before_request
@@ -55,11 +75,21 @@ def _scope() -> Scope:
     return value
 
 
-def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "bad_request", "the body must be a JSON object")
-    return body
+def _body(*fields: str) -> dict[str, Any]:
+    try:
+        if not request.is_json:
+            raise NotAnObject(request.mimetype)
+        return api_input.json_object(request.get_data(), fields)
+    except NotAnObject as error:
+        raise ApiError(400, "bad_request", texts.API_NOT_AN_OBJECT) from error
+
+
+def _choice(body: dict[str, Any], field: str, values: set[str]) -> str:
+    value = api_input.text(body, field, PARAMETER_MAX_LENGTH, required=True)
+    if value not in values:
+        raise ApiError(422, "invalid", texts.API_NOT_A_CHOICE.format(
+            field=field, choices="、".join(sorted(values))))
+    return value
 
 
 def _heads_only() -> None:
@@ -94,15 +124,14 @@ def leads() -> Response:
 
 @bp.patch("/leads/<int:lead_id>")
 def update_lead(lead_id: int) -> Response:
-    """Move a lead on: {"status": "contacted|converted|lost", "note": "..."}."""
-    body = _body()
-    if body.get("status") not in {s.value for s in LeadStatus}:
-        raise ApiError(422, "invalid", "status must be new, contacted, converted or lost")
+    """Move a lead on: {"status": "new|contacted|converted|lost", "note": "..."}."""
+    body = _body("status", "note")
+    status = _choice(body, "status", {s.value for s in LeadStatus})
+    note = api_input.text(body, "note", NOTE_MAX_LENGTH)
     with work() as uow:
-        services.set_lead_status(uow, _scope(), lead_id, LeadStatus(body["status"]),
-                                 body.get("note"), utcnow())
+        services.set_lead_status(uow, _scope(), lead_id, LeadStatus(status), note, utcnow())
         uow.commit()
-    return jsonify(id=lead_id, status=body["status"])
+    return jsonify(id=lead_id, status=status)
 
 
 @bp.get("/customers")
@@ -143,12 +172,14 @@ def branch(code: str) -> Response:
 @bp.post("/transfers")
 def transfer() -> tuple[Response, int]:
     """Move customers: {"from": code, "to": code, "customers": [ids]} or {..., "all": true}."""
-    body = _body()
+    body = _body("from", "to", "customers", "all")
+    source = api_input.text(body, "from", CODE_MAX_LENGTH, required=True)
+    target = api_input.text(body, "to", CODE_MAX_LENGTH, required=True)
+    customers = _customers(body)
     with work() as uow:
         try:
-            moved = services.transfer_customers(uow, _scope(), str(body.get("from", "")),
-                                                str(body.get("to", "")), _customers(body),
-                                                utcnow(),
+            moved = services.transfer_customers(uow, _scope(), str(source), str(target),
+                                                customers, utcnow(),
                                                 current_runtime().settings.transfer.notify_customers)
         except services.TransferRefused as error:
             raise ApiError(422, "invalid", transfer_refusal(error)) from error
@@ -157,17 +188,10 @@ def transfer() -> tuple[Response, int]:
 
 
 def _customers(body: dict[str, Any]) -> list[int] | Literal["all"]:
-    every, listed = body.get("all", False), body.get("customers")
-    if not isinstance(every, bool):
-        raise ApiError(400, "bad_request", texts.TRANSFER_REFUSALS["bad_flag"])
-    if listed is not None and not (isinstance(listed, list) and all(
-            type(i) is int and 0 < i < 2**63 for i in listed)):
-        raise ApiError(400, "bad_request", texts.TRANSFER_REFUSALS["bad_list"])
-    if every:
-        if listed:
-            raise ApiError(422, "invalid", texts.TRANSFER_REFUSALS["all_and_list"])
-        return services.ALL_CUSTOMERS
-    return listed or []
+    every, listed = api_input.flag(body, "all"), api_input.ids(body, "customers")
+    if every and listed:
+        raise ApiError(422, "invalid", texts.TRANSFER_REFUSALS["all_and_list"])
+    return services.ALL_CUSTOMERS if every else listed
 
 
 @bp.get("/notices")

@@ -11,7 +11,7 @@ from crm_core.model.codes import (
     TouchFact,
 )
 from crm_core.model.customer import Customer, FollowState, LinkReason, ManagerLink
-from crm_core.model.leads import OPEN_STATUSES, Lead, LeadStatus
+from crm_core.model.leads import NOTE_MAX_LENGTH, OPEN_STATUSES, BadNote, Lead, LeadStatus
 from crm_core.model.notices import CUSTOMER_KINDS, Notice, NoticeKind, NoticeStatus
 from crm_core.model.org import Branch, Manager, ManagerRole, ManagerState, pick_round_robin
 from crm_core.model.products import (
@@ -32,11 +32,13 @@ from crm_core.model.system import SharedValue
 __all__ = [
     "CUSTOMER_KINDS",
     "MAX_TEMPORARY_DAYS",
+    "NOTE_MAX_LENGTH",
     "OPEN_STATUSES",
     "PERMANENT_CODE_CAP",
     "ApiToken",
     "Assessment",
     "AuditEvent",
+    "BadNote",
     "Base",
     "BindCode",
     "Branch",

@@ -50,7 +50,7 @@ def set_lead_status(uow: SqlUnitOfWork, scope: Scope, lead_id: int, status: Lead
         raise OutOfScope(f"lead {lead_id}")
     lead.move_to(status, now)
     if note:
-        lead.note = f"{lead.note}\n{note}" if lead.note else note
+        lead.add_note(note)
     audit(uow, now, scope.username, "lead_updated", str(lead_id), {"status": status.value})
 
 

@@ -170,3 +170,42 @@ def test_a_transfer_naming_another_managers_customer_moves_nobody(call, world: W
                   json={"from": "SH001-02", "to": "SH001-01", "customers": listed})
     assert answer.status_code == 422 and str(listed[1]) in answer.json["error"]["message"]
     assert len(call("m2", "GET", "/customers").json["customers"]) == 1
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"status": "contacted", "note": {"a": 1}}, "note"),
+    ({"status": "contacted", "note": ["a"]}, "note"),
+    ({"status": "contacted", "note": 7}, "note"),
+    ({"status": ["contacted"]}, "status"),
+    ({"status": {"s": 1}}, "status"),
+    ({"note": "x"}, "status"),
+    ({"status": "contacted", "note": "a\u0000b"}, "note"),
+    ({"status": "contacted", "note": "a\ud800b"}, "note"),
+    ({"status": "contacted\u0000"}, "status"),
+    ({"status": "contacted", "note": "记" * 501}, "note"),
+    ({"status": "contacted", "notes": "x"}, "notes"),
+])
+def test_a_lead_update_with_a_field_of_the_wrong_kind_is_refused_naming_it(
+        call, world: World, body: dict[str, object], field: str) -> None:  # type: ignore[no-untyped-def]
+    lead = world.leads["c1-sh001-01"]
+    answer = call("m1", "PATCH", f"/leads/{lead}", json=body)
+    assert answer.status_code == 400
+    assert answer.json["error"]["code"] == "bad_request"
+    assert field in answer.json["error"]["message"]
+    assert call("m1", "GET", "/leads").json["leads"][0]["status"] == "new"
+
+
+def test_a_note_of_the_longest_length_is_kept(call, world: World) -> None:  # type: ignore[no-untyped-def]
+    lead = world.leads["c1-sh001-01"]
+    note = "记" * 500
+    answer = call("m1", "PATCH", f"/leads/{lead}", json={"status": "contacted", "note": note})
+    assert answer.status_code == 200
+    assert call("m1", "GET", "/leads").json["leads"][0]["note"] == note
+
+
+@pytest.mark.parametrize("query", ["/customers?q=a%00b", "/leads?status=%01", "/audit?action=%00",
+                                   "/branches/SH%00"])
+def test_a_parameter_with_a_control_character_is_refused_before_it_reaches_sql(
+        call, query: str) -> None:  # type: ignore[no-untyped-def]
+    answer = call("admin", "GET", query)
+    assert answer.status_code == 400 and answer.json["error"]["code"] == "bad_request"

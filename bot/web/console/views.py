@@ -29,7 +29,15 @@ from bot.web.console.support import (
 from bot.web.edge import current_runtime
 from bot.web.staff_auth import StaffUser, authenticate
 from crm_core import services
-from crm_core.model import LeadStatus, NoticeStatus, StaffRole, local_date, utcnow
+from crm_core.model import (
+    NOTE_MAX_LENGTH,
+    BadNote,
+    LeadStatus,
+    NoticeStatus,
+    StaffRole,
+    local_date,
+    utcnow,
+)
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 HEADS = (StaffRole.BRANCH_HEAD, StaffRole.HEAD_OFFICE)
@@ -88,8 +96,12 @@ def update_lead(lead_id: int) -> ResponseReturnValue:
     if status not in LEAD_STATUSES:
         abort(400)
     with work() as uow:
-        services.set_lead_status(uow, scope(), lead_id, LeadStatus(status),
-                                 request.form.get("note") or None, utcnow())
+        try:
+            services.set_lead_status(uow, scope(), lead_id, LeadStatus(status),
+                                     request.form.get("note") or None, utcnow())
+        except BadNote:
+            flash(texts.NOTE_REFUSED.format(limit=NOTE_MAX_LENGTH))
+            return redirect(url_for("console.leads")), 303
         uow.commit()
     flash(texts.LEAD_UPDATED)
     return redirect(url_for("console.leads"))
