@@ -207,6 +207,10 @@ API_FIELD_ERRORS = {
 }
 TRANSFER_DONE = "已转移 {moved} 位客户。"
 NOTICE_REQUEUED = "已重新排队发送。"
+NOTICE_NOT_RETRYABLE = "通知 {id} 当前为“{status}”，只有“失败”或“已放弃”的通知可以重发。"
+NOTICE_OUTCOME_UNKNOWN = ("通知 {id} 的发送结果未知，可能已经送达；为避免重复发送，不能在此重发。"
+                          "请先向接收人核实，确认未收到后，请运维人员在命令行执行 "
+                          "branchlink outbox retry {id}。")
 CODE_FAILED = "无法生成二维码：{reason}"
 CODE_READY = "二维码 {scene} 已就绪。"
 IMPORT_HEAD_OFFICE_ONLY = "只有总行可以导入产品"

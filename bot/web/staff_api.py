@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 from bot import texts
 from bot.web import api_input
 from bot.web.api_input import BadField, NotAnObject
-from bot.web.console.support import phone_cipher, transfer_refusal, work
+from bot.web.console.support import phone_cipher, retry_refusal, transfer_refusal, work
 from bot.web.edge import current_runtime
 from bot.web.openapi import OPENAPI
 from crm_core import services
@@ -196,26 +196,25 @@ def _customers(body: dict[str, Any]) -> list[int] | Literal["all"]:
 
 @bp.get("/notices")
 def notices() -> Response:
-    """Notices and dead letters (branch heads and head office)."""
+    """Notices and dead letters in scope (branch heads: their branch's; head office: all)."""
     _heads_only()
     status = request.args.get("status")
     if status and status not in {s.value for s in NoticeStatus}:
         raise ApiError(422, "invalid", f"unknown status {status!r}")
     with work() as uow:
-        rows = services.list_notices(uow, NoticeStatus(status) if status else None, 200)
+        rows = services.notices_view(uow, _scope(), NoticeStatus(status) if status else None)
     return jsonify(notices=rows)
 
 
 @bp.post("/notices/<int:notice_id>/retry")
 def retry(notice_id: int) -> Response:
-    """Send a dead, failed or unknown notice again."""
+    """Send a failed or dead notice in scope again (409 for any other, `unknown` included)."""
     _heads_only()
     with work() as uow:
         try:
-            services.retry_notice(uow, notice_id, utcnow())
-        except ValueError as error:
-            raise ApiError(409, "conflict", str(error)) from error
-        services.audit(uow, utcnow(), _scope().username, "notice_retried", str(notice_id))
+            services.retry_notice_in_scope(uow, _scope(), notice_id, utcnow())
+        except services.NotRetryable as error:
+            raise ApiError(409, "conflict", retry_refusal(notice_id, error)) from error
         uow.commit()
     return jsonify(id=notice_id, status="pending")
 

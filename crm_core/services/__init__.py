@@ -35,7 +35,9 @@ from crm_core.services.console import (
     customer_card,
     find_customers,
     leads_view,
+    notices_view,
     record_assessment,
+    retry_notice_in_scope,
     set_lead_status,
     transfer_customers,
 )
@@ -52,6 +54,7 @@ from crm_core.services.leases import read_shared, release_lease, take_lease, wri
 from crm_core.services.listings import list_leads, list_notices
 from crm_core.services.notices import (
     NoticeJob,
+    NotRetryable,
     claim_notices,
     enqueue_notice,
     job_finished,
@@ -137,6 +140,7 @@ __all__ = [
     "ImportReport",
     "LeadOutcome",
     "ManagerCard",
+    "NotRetryable",
     "NotShareable",
     "NoticeJob",
     "Offer",
@@ -195,6 +199,7 @@ __all__ = [
     "notice_release",
     "notice_retry",
     "notice_sent",
+    "notices_view",
     "offer_products",
     "open_lead",
     "opened_share_scene",
@@ -215,6 +220,7 @@ __all__ = [
     "release_lease",
     "request_product_lead",
     "retry_notice",
+    "retry_notice_in_scope",
     "rotate_phones",
     "scan",
     "scope_of",

@@ -11,18 +11,24 @@ from crm_core.model import (
     ManagerLink,
     ManagerState,
     NoticeKind,
+    NoticeStatus,
     OutOfScope,
     Scope,
     StaffRole,
 )
 from crm_core.queries.console import SqlConsole
 from crm_core.services.customers import customer_label
-from crm_core.services.notices import enqueue_customer_notice, enqueue_notice
+from crm_core.services.listings import notice_row
+from crm_core.services.notices import enqueue_customer_notice, enqueue_notice, retry_notice
 from crm_core.services.staff import audit
 from crm_core.services.suitability import current_assessment, record_staff_assessment
 from crm_core.unit_of_work import SqlUnitOfWork
 
 TIMELINE = 50
+# An `unknown` notice may have gone out. The platform drops a resend with the same
+# client_msg_id for ten minutes only, and customer-service messages have none: staff retry
+# failed and dead notices only (an operator may still resend one from the command line).
+STAFF_RETRYABLE = (NoticeStatus.DEAD, NoticeStatus.FAILED)
 ALL_CUSTOMERS: Final = "all"  # a transfer of every customer must say so: no list means nothing
 
 
@@ -161,6 +167,26 @@ def _tell_customers(uow: SqlUnitOfWork, customer_ids: list[int], name: str, bran
             enqueue_customer_notice(uow, f"manager-changed:{customer_id}:{now.isoformat()}",
                                     NoticeKind.MANAGER_CHANGED, customer,
                                     {"manager": name, "branch": branch}, now)
+
+
+def notices_view(uow: SqlUnitOfWork, scope: Scope, status: NoticeStatus | None,
+                 limit: int = 200) -> list[dict[str, Any]]:
+    """Return the notices in scope, newest first (branch heads: their branch's)."""
+    if scope.role is StaffRole.MANAGER:
+        raise OutOfScope("notices")
+    return [notice_row(n) for n in SqlConsole(uow.session).notices(scope, status, limit)]
+
+
+def retry_notice_in_scope(uow: SqlUnitOfWork, scope: Scope, notice_id: int,
+                          now: datetime) -> None:
+    """Queue a failed or dead notice in scope again; refuse an unknown one (NotRetryable)."""
+    if uow.notices.get(notice_id) is None:
+        raise LookupError(f"no notice {notice_id}")
+    if scope.role is StaffRole.MANAGER or not SqlConsole(uow.session).notice_visible(
+            scope, notice_id):
+        raise OutOfScope(f"notice {notice_id}")
+    retry_notice(uow, notice_id, now, STAFF_RETRYABLE)
+    audit(uow, now, scope.username, "notice_retried", str(notice_id))
 
 
 def audit_trail(uow: SqlUnitOfWork, scope: Scope, action: str | None,

@@ -13,7 +13,7 @@ from bot import texts
 from bot.phone_cipher import PhoneCipher
 from bot.web.edge import current_runtime
 from crm_core import services
-from crm_core.model import OutOfScope, Scope, StaffRole
+from crm_core.model import NoticeStatus, OutOfScope, Scope, StaffRole
 from crm_core.unit_of_work import SqlUnitOfWork
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -83,3 +83,11 @@ def customer_choice(listed: str, every: bool) -> list[int] | Literal["all"]:
 def transfer_refusal(error: services.TransferRefused) -> str:
     """Say in Chinese why a transfer was refused."""
     return texts.TRANSFER_REFUSALS[error.code].format(detail=error.detail)
+
+
+def retry_refusal(notice_id: int, error: services.NotRetryable) -> str:
+    """Say in Chinese why a notice cannot be sent again from the console or the API."""
+    if error.status is NoticeStatus.UNKNOWN:
+        return texts.NOTICE_OUTCOME_UNKNOWN.format(id=notice_id)
+    return texts.NOTICE_NOT_RETRYABLE.format(id=notice_id,
+                                             status=texts.label("notice", error.status.value))

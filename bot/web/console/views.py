@@ -21,6 +21,7 @@ from bot.web.console.support import (
     client_ip,
     customer_choice,
     phone_cipher,
+    retry_refusal,
     roles,
     scope,
     transfer_refusal,
@@ -205,12 +206,12 @@ def transfer() -> Any:
 @login_required
 @roles(*HEADS)
 def outbox() -> str:
-    """Notices and dead letters."""
+    """Notices and dead letters of the caller's branch (head office: all)."""
     status = request.args.get("status")
     valid = status in {s.value for s in NoticeStatus}
     with work() as uow:
-        rows = services.list_notices(uow, NoticeStatus(status) if status and valid else None,
-                                     200)
+        rows = services.notices_view(uow, scope(), NoticeStatus(status) if status and valid
+                                     else None)
     return render_template("console/outbox.html", notices=rows, status=status,
                            statuses=[s.value for s in NoticeStatus])
 
@@ -219,13 +220,13 @@ def outbox() -> str:
 @login_required
 @roles(*HEADS)
 def retry(notice_id: int) -> ResponseReturnValue:
-    """Send a dead, failed or unknown notice again."""
+    """Send a failed or dead notice again (one whose outcome is unknown is refused)."""
     with work() as uow:
         try:
-            services.retry_notice(uow, notice_id, utcnow())
-        except ValueError:
-            abort(409)
-        services.audit(uow, utcnow(), scope().username, "notice_retried", str(notice_id))
+            services.retry_notice_in_scope(uow, scope(), notice_id, utcnow())
+        except services.NotRetryable as error:
+            flash(retry_refusal(notice_id, error))
+            return redirect(url_for("console.outbox", status=error.status.value)), 303
         uow.commit()
     flash(texts.NOTICE_REQUEUED)
     return redirect(url_for("console.outbox", status="dead"))
