@@ -212,6 +212,11 @@ NOTICE_OUTCOME_UNKNOWN = ("通知 {id} 的发送结果未知，可能已经送�
                           "请先向接收人核实，确认未收到后，请运维人员在命令行执行 "
                           "branchlink outbox retry {id}。")
 CODE_FAILED = "无法生成二维码：{reason}"
+# Why a scene was refused, by the refusal's code (console and `branchlink codes issue`).
+CODE_REFUSALS = {
+    "manager_elsewhere": "客户经理 {manager} 不在 {branch} 任职，二者不能印在同一个二维码上。",
+    "out_of_scope": "{subject} 不在您的管辖范围内，不能为其生成二维码。",
+}
 CODE_READY = "二维码 {scene} 已就绪。"
 IMPORT_HEAD_OFFICE_ONLY = "只有总行可以导入产品"
 IMPORT_PICK_FILE = "请选择 .csv 或 .toml 文件"
