@@ -198,6 +198,7 @@ API_NOT_A_CHOICE = "字段 {field} 只能是 {choices} 之一。"
 API_FIELD_ERRORS = {
     "required": "缺少字段 {field}。",
     "unknown": "不认识的字段 {field}。",
+    "unknown_parameter": "不认识的查询参数 {field}。",
     "not_text": "字段 {field} 必须是字符串。",
     "not_flag": "字段 {field} 必须是 true 或 false。",
     "not_ids": "字段 {field} 必须是编号（正整数）的列表。",

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # tab, line feed and return may stay
-BIGINT_MAX = 2**63 - 1
 
 
 class BadField(ValueError):
@@ -75,13 +74,13 @@ def flag(body: Mapping[str, Any], field: str) -> bool:
     return value
 
 
-def ids(body: Mapping[str, Any], field: str) -> list[int]:
-    """Return a list of row ids (empty if absent)."""
+def ids(body: Mapping[str, Any], field: str, largest: int) -> list[int]:
+    """Return a list of row ids, none above `largest` (empty if absent)."""
     value = body.get(field)
     if value is None:
         return []
     # bool is an int in Python, but `true` is not an id.
     if not isinstance(value, list) or not all(
-            type(item) is int and 0 < item <= BIGINT_MAX for item in value):
+            type(item) is int and 0 < item <= largest for item in value):
         raise BadField(field, "not_ids")
     return value

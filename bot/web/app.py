@@ -1,6 +1,7 @@
 """The Flask application: blueprints, CSRF, staff login and the error pages, built once."""
 
 from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -27,13 +28,17 @@ def build_app(settings: Settings | None = None) -> Flask:
     for blueprint in (webhook.bp, console.bp, staff_api.bp, product_pages.bp, visitors.bp,
                       share_card.bp):
         app.register_blueprint(blueprint)
-    app.register_error_handler(HTTPException, _console_error)
+    app.register_error_handler(HTTPException, _error_page)
     app.jinja_env.globals["label"] = texts.label
     app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
     return app
 
 
-def _console_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+def _error_page(error: HTTPException) -> ResponseReturnValue:
+    # Errors no blueprint handled (a URL or method routed nowhere): the API answers its JSON
+    # error under its prefix, the console its page; other paths keep werkzeug's answer.
+    if staff_api.serves(request.path):
+        return staff_api.error_answer(error)
     if not request.path.startswith("/console"):
         return error
     code = error.code or 500

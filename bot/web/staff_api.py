@@ -10,14 +10,27 @@ from bot.web import api_input
 from bot.web.api_input import BadField, NotAnObject
 from bot.web.console.support import phone_cipher, retry_refusal, transfer_refusal, work
 from bot.web.edge import current_runtime
-from bot.web.openapi import OPENAPI
+from bot.web.openapi import (
+    BIG_ROW_ID,
+    CODE_MAX_LENGTH,
+    OPENAPI,
+    PARAMETER_MAX_LENGTH,
+    ROW_ID,
+    query_parameters,
+)
 from crm_core import services
-from crm_core.model import NOTE_MAX_LENGTH, LeadStatus, NoticeStatus, Scope, StaffRole, utcnow
+from crm_core.model import (
+    ID_MAX,
+    NOTE_MAX_LENGTH,
+    LeadStatus,
+    NoticeStatus,
+    Scope,
+    StaffRole,
+    utcnow,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 OPEN_PATHS = ("/api/v1/openapi.json",)
-PARAMETER_MAX_LENGTH = 200  # query and path values: codes, statuses, a search
-CODE_MAX_LENGTH = 24  # branch and manager codes
 
 
 class ApiError(Exception):
@@ -40,20 +53,35 @@ def _bad_field(error: BadField) -> tuple[Response, int]:
 
 
 @bp.errorhandler(HTTPException)
-def _http_error(error: HTTPException) -> tuple[Response, int]:
+def error_answer(error: HTTPException) -> tuple[Response, int]:
+    """Answer an HTTP error as the API's JSON error (the Allow header of a 405 kept)."""
     status = error.code or 500
-    code = {403: "forbidden", 404: "not_found", 409: "conflict"}.get(
+    code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict"}.get(
         status, "internal" if status >= 500 else "bad_request")
-    return jsonify(error={"code": code, "message": error.description}), status
+    response = jsonify(error={"code": code, "message": error.description})
+    response.headers.extend((k, v) for k, v in error.get_headers() if k == "Allow")
+    return response, status
+
+
+def serves(path: str) -> bool:
+    """Return whether a path lies under the API's prefix."""
+    prefix = bp.url_prefix or ""
+    return path == prefix or path.startswith(prefix + "/")
 
 
 @bp.before_request
-def _storable_parameters() -> None:
-    # Query and path values reach SQL as they are: refuse what no database would store.
+def _documented_parameters() -> None:
+    # Only the query parameters the document lists (a misspelt filter must not return
+    # everything), and values fit to store: they reach SQL as they are.
+    rule = request.url_rule.rule if request.url_rule else ""
+    known = query_parameters(rule, request.method)
+    unknown = sorted(set(request.args) - known)
+    if unknown:
+        raise BadField(unknown[0][:40], "unknown_parameter")
     values = {**request.args, **{k: v for k, v in (request.view_args or {}).items()
                                  if isinstance(v, str)}}
     for name, value in values.items():
-        api_input.storable(name[:40], value, PARAMETER_MAX_LENGTH)
+        api_input.storable(name, value, PARAMETER_MAX_LENGTH)
 
 
 @bp.before_request
@@ -122,7 +150,7 @@ def leads() -> Response:
     return jsonify(leads=rows)
 
 
-@bp.patch("/leads/<int:lead_id>")
+@bp.patch(f"/leads/<{ROW_ID}:lead_id>")
 def update_lead(lead_id: int) -> Response:
     """Move a lead on: {"status": "new|contacted|converted|lost", "note": "..."}."""
     body = _body("status", "note")
@@ -142,7 +170,7 @@ def customers() -> Response:
     return jsonify(customers=rows)
 
 
-@bp.get("/customers/<int:customer_id>")
+@bp.get(f"/customers/<{ROW_ID}:customer_id>")
 def customer(customer_id: int) -> Response:
     """One customer with timeline and manager history."""
     with work() as uow:
@@ -188,7 +216,7 @@ def transfer() -> tuple[Response, int]:
 
 
 def _customers(body: dict[str, Any]) -> list[int] | Literal["all"]:
-    every, listed = api_input.flag(body, "all"), api_input.ids(body, "customers")
+    every, listed = api_input.flag(body, "all"), api_input.ids(body, "customers", ID_MAX)
     if every and listed:
         raise ApiError(422, "invalid", texts.TRANSFER_REFUSALS["all_and_list"])
     return services.ALL_CUSTOMERS if every else listed
@@ -206,7 +234,7 @@ def notices() -> Response:
     return jsonify(notices=rows)
 
 
-@bp.post("/notices/<int:notice_id>/retry")
+@bp.post(f"/notices/<{BIG_ROW_ID}:notice_id>/retry")
 def retry(notice_id: int) -> Response:
     """Send a failed or dead notice in scope again (409 for any other, `unknown` included)."""
     _heads_only()

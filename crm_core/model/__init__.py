@@ -2,7 +2,7 @@
 
 from crm_core.model.activity import Direction, InboundDelivery, Interaction, Touch, TouchKind
 from crm_core.model.audit import AuditEvent, BindCode
-from crm_core.model.base import Base, local_date, utcnow
+from crm_core.model.base import BIG_ID_MAX, ID_MAX, Base, local_date, utcnow
 from crm_core.model.codes import (
     MAX_TEMPORARY_DAYS,
     PERMANENT_CODE_CAP,
@@ -30,7 +30,9 @@ from crm_core.model.staff import ApiToken, OutOfScope, Scope, StaffAccount, Staf
 from crm_core.model.system import SharedValue
 
 __all__ = [
+    "BIG_ID_MAX",
     "CUSTOMER_KINDS",
+    "ID_MAX",
     "MAX_TEMPORARY_DAYS",
     "NOTE_MAX_LENGTH",
     "OPEN_STATUSES",

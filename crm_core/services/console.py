@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Final, Literal
 
 from crm_core.model import (
+    ID_MAX,
     Customer,
     Lead,
     LeadStatus,
@@ -156,6 +157,9 @@ def _listed(customers: list[int] | Literal["all"]) -> list[int] | None:
         return None
     if not customers:
         raise TransferRefused("no_customers")
+    beyond = [i for i in customers if not 0 < i <= ID_MAX]  # no customer has such an id
+    if beyond:
+        raise TransferRefused("not_theirs", ", ".join(map(str, beyond)))
     return list(dict.fromkeys(customers))
 
 

@@ -39,7 +39,8 @@ def customers_of(app: Flask, manager: str) -> int:
 
 
 @pytest.mark.parametrize(("listed", "named"), [("70;71", "70;71"), ("70, 7l", "7l"),
-                                               ("１２", "１２"), ("-3", "-3")])
+                                               ("１２", "１２"), ("-3", "-3"),
+                                               ("2147483648", "2147483648")])
 def test_a_customer_list_with_a_bad_token_is_refused_naming_it(app: Flask, world: World,
                                                                head: FlaskClient, listed: str,
                                                                named: str) -> None:

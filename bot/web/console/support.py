@@ -13,12 +13,12 @@ from bot import texts
 from bot.phone_cipher import PhoneCipher
 from bot.web.edge import current_runtime
 from crm_core import services
-from crm_core.model import NoticeStatus, OutOfScope, Scope, StaffRole
+from crm_core.model import ID_MAX, NoticeStatus, OutOfScope, Scope, StaffRole
 from crm_core.unit_of_work import SqlUnitOfWork
 
 F = TypeVar("F", bound=Callable[..., Any])
 _ID_SEPARATORS = re.compile(r"[,，；、\s]+")
-_CUSTOMER_ID = re.compile(r"[1-9][0-9]{0,17}", re.ASCII)  # fits a BIGINT column
+_CUSTOMER_ID = re.compile(r"[1-9][0-9]{0,9}", re.ASCII)
 
 
 def scope() -> Scope:
@@ -74,7 +74,8 @@ def customer_choice(listed: str, every: bool) -> list[int] | Literal["all"]:
         if tokens:
             raise services.TransferRefused("all_and_list")
         return services.ALL_CUSTOMERS
-    bad = next((token for token in tokens if not _CUSTOMER_ID.fullmatch(token)), None)
+    bad = next((token for token in tokens if not _CUSTOMER_ID.fullmatch(token)
+                or int(token) > ID_MAX), None)
     if bad is not None:
         raise services.TransferRefused("bad_token", bad[:20])
     return [int(token) for token in tokens]
