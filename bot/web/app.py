@@ -4,6 +4,7 @@ built once."""
 from functools import partial
 
 from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -59,9 +60,12 @@ def _cap_body(caps: dict[str, int]) -> None:
         request.max_content_length = caps[request.endpoint]
 
 
-def _error_page(error: HTTPException) -> tuple[str, int] | HTTPException:
-    # Staff and customers read Chinese: the console's pages and the public product pages get
-    # their own error pages; the webhook and the API keep their plain answers.
+def _error_page(error: HTTPException) -> ResponseReturnValue:
+    # Errors no blueprint handled (a URL or method routed nowhere). Staff and customers read
+    # Chinese: the API answers its JSON error under its prefix, the console and the public
+    # product pages their own pages; the webhook keeps werkzeug's plain answer.
+    if staff_api.serves(request.path):
+        return staff_api.error_answer(error)
     code = error.code or 500
     if request.path.startswith("/console"):
         message = texts.HTTP_ERRORS.get(code, texts.HTTP_ERROR_OTHER) if code != 413 \

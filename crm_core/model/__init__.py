@@ -9,7 +9,7 @@ from crm_core.model.answers import (
     PendingChoice,
 )
 from crm_core.model.audit import AuditEvent, BindCode
-from crm_core.model.base import Base, local_date, utcnow
+from crm_core.model.base import BIG_ID_MAX, ID_MAX, Base, local_date, utcnow
 from crm_core.model.codes import (
     MAX_TEMPORARY_DAYS,
     PERMANENT_CODE_CAP,
@@ -18,7 +18,7 @@ from crm_core.model.codes import (
     TouchFact,
 )
 from crm_core.model.customer import Customer, FollowState, LinkReason, ManagerLink
-from crm_core.model.leads import OPEN_STATUSES, Lead, LeadStatus
+from crm_core.model.leads import NOTE_MAX_LENGTH, OPEN_STATUSES, BadNote, Lead, LeadStatus
 from crm_core.model.notices import CUSTOMER_KINDS, Notice, NoticeKind, NoticeStatus
 from crm_core.model.org import Branch, Manager, ManagerRole, ManagerState, pick_round_robin
 from crm_core.model.products import (
@@ -44,14 +44,18 @@ from crm_core.model.staff import (
 from crm_core.model.system import RateCounter, SharedValue
 
 __all__ = [
+    "BIG_ID_MAX",
     "CUSTOMER_KINDS",
+    "ID_MAX",
     "MAX_TEMPORARY_DAYS",
+    "NOTE_MAX_LENGTH",
     "OPEN_STATUSES",
     "PERMANENT_CODE_CAP",
     "AnswerMiss",
     "ApiToken",
     "Assessment",
     "AuditEvent",
+    "BadNote",
     "Base",
     "BindCode",
     "Branch",

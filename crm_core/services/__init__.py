@@ -42,19 +42,24 @@ from crm_core.services.codes import (
     CodeLimitReached,
     CodeToCreate,
     PosterTarget,
+    SceneRefused,
     code_for,
     list_codes,
     poster_targets,
     record_code,
 )
 from crm_core.services.console import (
+    ALL_CUSTOMERS,
+    TransferRefused,
     audit_trail,
     branch_overview,
     customer_assessment,
     customer_card,
     find_customers,
     leads_view,
+    notices_view,
     record_assessment,
+    retry_notice_in_scope,
     set_lead_status,
     transfer_customers,
 )
@@ -77,6 +82,7 @@ from crm_core.services.leases import (
 from crm_core.services.listings import list_leads, list_notices
 from crm_core.services.notices import (
     NoticeJob,
+    NotRetryable,
     claim_notices,
     enqueue_notice,
     job_finished,
@@ -158,6 +164,7 @@ from crm_core.services.staff import (
 from crm_core.services.suitability import import_risk_levels, set_personalised, set_risk_level
 
 __all__ = [
+    "ALL_CUSTOMERS",
     "Arrival",
     "BindOutcome",
     "BindResult",
@@ -174,6 +181,7 @@ __all__ = [
     "ManagerCard",
     "MintCaps",
     "MissGroup",
+    "NotRetryable",
     "NotShareable",
     "NoticeJob",
     "Offer",
@@ -182,10 +190,12 @@ __all__ = [
     "PosterTarget",
     "ProductCard",
     "RowError",
+    "SceneRefused",
     "ShareClaim",
     "ShareCredit",
     "ShareInterest",
     "SourceRow",
+    "TransferRefused",
     "UnknownRecord",
     "add_branch",
     "add_manager",
@@ -240,6 +250,7 @@ __all__ = [
     "notice_release",
     "notice_retry",
     "notice_sent",
+    "notices_view",
     "offer_choices",
     "offer_products",
     "open_lead",
@@ -265,6 +276,7 @@ __all__ = [
     "release_lease",
     "request_product_lead",
     "retry_notice",
+    "retry_notice_in_scope",
     "revoke_api_tokens",
     "rotate_phones",
     "scan",

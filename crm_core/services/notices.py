@@ -7,6 +7,16 @@ from typing import Any
 from crm_core.model import Customer, Manager, Notice, NoticeKind, NoticeStatus
 from crm_core.unit_of_work import UnitOfWork
 
+RETRYABLE = (NoticeStatus.DEAD, NoticeStatus.FAILED, NoticeStatus.UNKNOWN)
+
+
+class NotRetryable(ValueError):
+    """The notice may not be sent again from where it stands (`status`)."""
+
+    def __init__(self, notice_id: int, status: NoticeStatus) -> None:
+        super().__init__(f"notice {notice_id} is {status.value}, not retryable")
+        self.status = status
+
 
 @dataclass(frozen=True)
 class NoticeJob:
@@ -112,11 +122,12 @@ def job_finished(uow: UnitOfWork, msgid: int, status: str, now: datetime) -> boo
     return True
 
 
-def retry_notice(uow: UnitOfWork, notice_id: int, now: datetime) -> Notice:
+def retry_notice(uow: UnitOfWork, notice_id: int, now: datetime,
+                 retryable: tuple[NoticeStatus, ...] = RETRYABLE) -> Notice:
     """Send a dead, failed or unknown notice again (an operator's decision)."""
     notice = _get(uow, notice_id)
-    if notice.status not in (NoticeStatus.DEAD, NoticeStatus.FAILED, NoticeStatus.UNKNOWN):
-        raise ValueError(f"notice {notice_id} is {notice.status.value}, not retryable")
+    if notice.status not in retryable:
+        raise NotRetryable(notice_id, notice.status)
     notice.attempts, notice.next_attempt_at = 0, now
     _finish(notice, NoticeStatus.PENDING, None, None, None)
     return notice

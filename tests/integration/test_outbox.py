@@ -280,7 +280,7 @@ def test_transferred_customers_are_told_inside_the_service_window_only(
     head_office = Scope(0, "hq", "hq", StaffRole.HEAD_OFFICE, None, None)
     with runtime.uow() as uow:
         assert isinstance(uow, SqlUnitOfWork)
-        moved = services.transfer_customers(uow, head_office, "SH001-02", "SH001-01", None,
+        moved = services.transfer_customers(uow, head_office, "SH001-02", "SH001-01", "all",
                                             utcnow(), tell_customers=True)
         uow.commit()
     assert moved == 2
