@@ -50,7 +50,7 @@ from crm_core.services.leases import read_shared, release_lease, take_lease, wri
 from crm_core.services.listings import list_leads, list_notices
 from crm_core.services.notices import (
     NoticeJob,
-    claim_notices,
+    claim_notice,
     enqueue_notice,
     job_finished,
     notice_failed,
@@ -164,7 +164,7 @@ __all__ = [
     "chase_overdue_leads",
     "check_shareable",
     "claim_delivery",
-    "claim_notices",
+    "claim_notice",
     "code_for",
     "credit_follow",
     "customer_assessment",
