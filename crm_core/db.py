@@ -148,8 +148,8 @@ def _cut_if_busy(dbapi_connection: Any, seconds: float) -> None:
         # shutdown() acts on the socket itself, so the driver's own descriptor sees it too.
         with socket.socket(fileno=os.dup(dbapi_connection.fileno())) as sock:
             sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        return  # closed meanwhile
+    except Exception:  # closed meanwhile (OSError, or the driver's own error): nothing to cut
+        return
     log.warning("database round trip still unanswered after %.1f s: connection cut", seconds)
 
 

@@ -1,4 +1,5 @@
-"""A database that stalls without refusing is an outage: spooled in time, replayed once.
+"""A database that stalls without refusing is an outage: spooled in time, replayed once; a
+slow statement on a live server is cancelled there; an idle connection is never cut.
 
 The stall is a loopback TCP proxy in front of PostgreSQL that stops forwarding: connections
 stay open and nothing answers, as with a hung server or a route that went dark.
@@ -12,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import make_url
+from sqlalchemy import make_url, text
+from sqlalchemy.exc import OperationalError
 
 from bot import create_app, texts
 from bot.wechat.simulator import Platform
 from bot.worker.scheduler import replay_spool
 from crm_core import services
+from crm_core.db import CLIENT_GRACE_SECONDS, StallGuard, Timeouts, make_engine
 from tests.builders import post, text_xml
 from tests.conftest import make_settings, runtime
 
@@ -131,3 +134,18 @@ def test_a_callback_during_a_database_stall_is_spooled_in_time_and_replayed_once
              if i["direction"] == "in" and i["summary"] == "文字：存款利率"]
     assert len(asked) == 1
     runtime(app).engine.dispose()
+
+
+def test_a_slow_statement_is_cancelled_by_the_server_and_an_idle_connection_is_kept(
+        proxied: tuple[StallingProxy, str]) -> None:
+    _proxy, url = proxied
+    engine = make_engine(url, Timeouts(statement=0.5))
+    with engine.connect() as connection:
+        with pytest.raises(OperationalError, match="statement timeout"):
+            connection.execute(text("SELECT pg_sleep(3)"))
+        connection.rollback()
+        assert not connection.invalidated  # the server's clean error: no socket was cut
+        connection.commit()  # arms the guard; the connection then idles past the deadline
+        threading.Event().wait(StallGuard.TICK_SECONDS * 2 + 0.5 + CLIENT_GRACE_SECONDS)
+        assert connection.execute(text("SELECT 1")).scalar() == 1
+    engine.dispose()
