@@ -1,6 +1,7 @@
 """Engines, sessions and migrations for SQLite and PostgreSQL alike."""
 
 import fcntl
+import functools
 import logging
 import os
 import socket
@@ -12,7 +13,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -219,3 +221,18 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     """Migrate the database at `url` to `revision`."""
     command.upgrade(alembic_config(url), revision)
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """Return the migration the database is at (None: never migrated); raises if unreachable."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return None if revision is None else str(revision)
+
+
+@functools.cache
+def head_revision() -> str | None:
+    """Return the latest migration this code ships (read once per process)."""
+    return ScriptDirectory.from_config(alembic_config("")).get_current_head()

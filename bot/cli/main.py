@@ -148,11 +148,9 @@ def serve(cli: Cli, bind: str | None, workers: int | None) -> None:
 
     companions = start_companions(cli.settings, cli.config_path)
     try:
-        GunicornServer(cli.settings, bind, workers).run()
+        GunicornServer(cli.settings, bind, workers, companions).run()
     finally:
-        for companion in companions:
-            companion.terminate()
-            companion.wait(timeout=10)
+        companions.stop()
 
 
 @main.command()

@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException
 from bot import texts, webhook
 from bot.config import Settings, load_settings
 from bot.runtime import build_runtime
-from bot.web import console, product_pages, share_card, staff_api, visitors
+from bot.web import console, health, product_pages, share_card, staff_api, visitors
 from bot.web.edge import EXTENSION
 from bot.web.staff_auth import init_auth
 
@@ -25,11 +25,10 @@ def build_app(settings: Settings | None = None) -> Flask:
     csrf.exempt(webhook.bp)
     csrf.exempt(staff_api.bp)
     for blueprint in (webhook.bp, console.bp, staff_api.bp, product_pages.bp, visitors.bp,
-                      share_card.bp):
+                      share_card.bp, health.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _console_error)
     app.jinja_env.globals["label"] = texts.label
-    app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
     return app
 
 
