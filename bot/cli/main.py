@@ -13,6 +13,7 @@ from bot.cli.leads import leads, outbox
 from bot.cli.products import products
 from bot.cli.staff import staff
 from bot.cli.tools import branches, customers, managers, simulate, spool
+from bot.config import Settings
 from crm_core import db
 from crm_core.model import utcnow
 from crm_core.services import ImportRejected
@@ -115,15 +116,24 @@ def demo_seed(cli: Cli) -> None:
     total = len(loaded.created) + len(loaded.updated) + loaded.unchanged
     click.echo(f"demo catalogue: {total} products loaded ({len(loaded.created)} new, "
                f"{len(loaded.updated)} updated, {loaded.unchanged} unchanged)")
-    click.echo(DEMO_HINT)
+    click.echo(demo_hint(cli.settings, cli.config_path))
     for username, password in logins.items():
         click.echo(f"  console login (shown once): {username} / {password}")
     click.echo(f"Staff console: {cli.settings.web.public_base_url}/console/ "
                "(reset a password: branchlink staff password USERNAME)")
 
 
+def demo_hint(settings: Settings, config_path: str | None) -> str:
+    """Return what to try next, with this configuration's own file and sandbox address."""
+    where = (f"BRANCHLINK_CONFIG={Path(config_path).resolve()}" if config_path
+             else "the same BRANCHLINK_* environment as this command")
+    sandbox = (f"; watch their\nnotices arrive in the WeChat sandbox: "
+               f"http://{settings.sandbox.bind}/_sandbox/" if settings.sandbox.enabled else ".")
+    return DEMO_HINT.format(where=where, sandbox=sandbox)
+
+
 DEMO_HINT = """demo branches SH001, SH002, BJ001 and their managers are in place.
-Once the server runs, in another terminal (BRANCHLINK_CONFIG=instance/branchlink.toml):
+Once the server runs, in another terminal ({where}):
   .venv/bin/branchlink simulate --openid demo-1 subscribe --scene b:SH001   # follow a branch code
   .venv/bin/branchlink simulate --openid demo-1 text 我的客户经理
   .venv/bin/branchlink simulate --openid demo-1 text 联系客户经理            # a lead
@@ -134,8 +144,7 @@ Once the server runs, in another terminal (BRANCHLINK_CONFIG=instance/branchlink
   .venv/bin/branchlink simulate --openid demo-1 text 理财
   .venv/bin/branchlink customers show demo-1
   .venv/bin/branchlink outbox list
-Each demo manager is bound to a WeChat openid o-demo-manager-<code>000…; watch their
-notices arrive in the WeChat sandbox: http://127.0.0.1:8081/_sandbox/"""
+Each demo manager is bound to a WeChat openid o-demo-manager-<code>000…{sandbox}"""
 
 
 @main.command()
