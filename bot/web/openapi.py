@@ -5,6 +5,9 @@ from typing import Any
 _ERROR = {"description": "error", "content": {"application/json": {"schema": {
     "$ref": "#/components/schemas/Error"}}}}
 _OK = {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}
+_UNAVAILABLE = {**_ERROR, "description": "the database is unavailable: retry after the delay",
+                "headers": {"Retry-After": {"description": "seconds to wait",
+                                            "schema": {"type": "integer"}}}}
 _STATUS = {"name": "status", "in": "query", "required": False, "schema": {"type": "string"}}
 
 
@@ -12,7 +15,8 @@ def _op(summary: str, *, params: list[dict[str, Any]] | None = None,
         body: dict[str, Any] | None = None, ok: str = "200") -> dict[str, Any]:
     operation: dict[str, Any] = {"summary": summary, "parameters": params or [],
                                  "responses": {ok: _OK, "401": _ERROR, "403": _ERROR,
-                                               "404": _ERROR, "422": _ERROR}}
+                                               "404": _ERROR, "422": _ERROR,
+                                               "503": _UNAVAILABLE}}
     if body:
         operation["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": body}}}
@@ -34,7 +38,7 @@ OPENAPI: dict[str, Any] = {
             "error": {"type": "object", "required": ["code", "message"], "properties": {
                 "code": {"type": "string", "enum": [
                     "bad_request", "unauthorized", "forbidden", "not_found", "conflict",
-                    "invalid"]},
+                    "invalid", "unavailable"]},
                 "message": {"type": "string"}}}}}},
     },
     "security": [{"bearer": []}],

@@ -5,6 +5,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from bot.inbound import OUTAGE
 from bot.web.console.support import phone_cipher, work
 from bot.web.edge import current_runtime
 from bot.web.openapi import OPENAPI
@@ -13,6 +14,7 @@ from crm_core.model import LeadStatus, NoticeStatus, Scope, StaffRole, utcnow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 OPEN_PATHS = ("/api/v1/openapi.json",)
+RETRY_AFTER_SECONDS = 30  # a database outage is not the client's fault: it may try again
 
 
 class ApiError(Exception):
@@ -33,6 +35,16 @@ def _http_error(error: HTTPException) -> tuple[Response, int]:
     status = error.code or 500
     code = {403: "forbidden", 404: "not_found", 409: "conflict"}.get(status, "bad_request")
     return jsonify(error={"code": code, "message": error.description}), status
+
+
+def _database_unavailable(_error: Exception) -> tuple[Response, int, dict[str, str]]:
+    body = jsonify(error={"code": "unavailable", "message": "the database is unavailable; "
+                                                           "try again later"})
+    return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+for _outage in OUTAGE:  # unreachable, refused, stalled past the [database] timeouts
+    bp.register_error_handler(_outage, _database_unavailable)
 
 
 @bp.before_request
