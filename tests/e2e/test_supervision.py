@@ -58,14 +58,14 @@ def test_serve_restarts_a_killed_worker_and_readyz_reports_it(
         [first] = worker_pids(server.pid)
         web = children(server.pid)["web"]
         os.kill(web[0], signal.SIGTERM)  # gunicorn replaces a web worker: the worker stays
-        wait_for(lambda: len(set(children(server.pid)["web"]) - set(web)) == 1)
+        wait_for(lambda: len(set(children(server.pid)["web"]) - set(web)) == 1, 40)
         assert worker_pids(server.pid) == [first]
         os.kill(first, signal.SIGKILL)
-        wait_for(lambda: readiness(port)[1]["checks"]["worker"]["restarts"] == 1)
-        wait_for(lambda: readiness(port)[0] == 200)
+        wait_for(lambda: readiness(port)[1]["checks"]["worker"]["restarts"] == 1, 40)
+        wait_for(lambda: readiness(port)[0] == 200, 40)
         [second] = worker_pids(server.pid)
         queue_notices(database_url, 1)  # the restarted worker delivers the outbox again
-        assert len(sandbox.wait_for_inbox(demo_manager_openid(MANAGER), 1, timeout=20)) == 1
+        assert len(sandbox.wait_for_inbox(demo_manager_openid(MANAGER), 1, timeout=40)) == 1
     finally:
         stop(server)
     assert second != first
