@@ -96,7 +96,10 @@ class Companions:
         for process in running:
             process.terminate()
         for process in running:
-            process.wait(timeout=10)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()  # serve must not leave a companion behind
         for watcher in self._watchers:
             watcher.join(timeout=10)
 
