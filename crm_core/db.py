@@ -29,7 +29,7 @@ class Timeouts:
     """How long (seconds) a process waits on PostgreSQL before taking it for an outage."""
 
     connect: int = 2  # opening a connection, handshake included (libpq's minimum is 2)
-    statement: float = 3.0  # one statement on the server; the client cuts a round trip after
+    statement: float = 3.0  # one statement on the server (the client cuts at + grace)
     lock: float = 2.0  # waiting for a row or table lock
     pool: float = 1.0  # waiting for a free connection of the pool
 
