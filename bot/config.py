@@ -132,11 +132,20 @@ class WebhookSettings:
     spool_dir: str = "instance/spool"
 
 
+def _connect_timeout(value: Any) -> str | None:
+    return None if value >= 2 else "must be at least 2 (seconds; libpq's minimum)"
+
+
 @dataclass(frozen=True)
 class DatabaseSettings:
-    """Where the CRM core keeps its data."""
+    """Where the CRM core keeps its data, and how long to wait on PostgreSQL before a stall
+    counts as an outage (callbacks are then spooled within WeChat's 5 s)."""
 
     url: str = field(default="sqlite:///instance/branchlink.db", metadata=_meta(_database_url))
+    connect_timeout: int = field(default=2, metadata=_meta(_connect_timeout))
+    statement_timeout: float = field(default=3.0, metadata=_meta(_positive))
+    lock_timeout: float = field(default=2.0, metadata=_meta(_positive))
+    pool_timeout: float = field(default=1.0, metadata=_meta(_positive))
 
 
 @dataclass(frozen=True)

@@ -207,6 +207,7 @@ TRANSFER_REFUSALS = {
 }
 NOTE_REFUSED = "备注最多{limit}个字，且不能含有控制字符。"
 # The staff API's refusals of its input, by reason; {field} names the field or parameter.
+API_UNAVAILABLE = "数据库暂时不可用，请稍后重试。"
 API_NOT_AN_OBJECT = "请求体必须是 JSON 对象（Content-Type: application/json）。"
 API_NOT_A_CHOICE = "字段 {field} 只能是 {choices} 之一。"
 API_FIELD_ERRORS = {

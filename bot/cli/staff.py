@@ -1,6 +1,8 @@
 """`branchlink staff`: console accounts and API tokens."""
 
 
+import sys
+
 import click
 
 from bot.cli.base import Cli, pass_cli, refused
@@ -9,6 +11,11 @@ from crm_core import services
 from crm_core.model import StaffRole, utcnow
 
 OPERATOR = "cli"
+# Never an argument: the process list (`ps`) and shell history show arguments to everyone.
+PASSWORD_STDIN = click.option(
+    "--password-stdin", is_flag=True,
+    help="Read the password from the first line of standard input (scripts) instead of "
+         "prompting for it twice, hidden.")
 
 
 @click.group()
@@ -22,11 +29,12 @@ def staff() -> None:
 @click.option("--role", type=click.Choice([r.value for r in StaffRole]), required=True)
 @click.option("--manager", "manager_code", help="Manager code (role manager).")
 @click.option("--branch", "branch_code", help="Branch code (role branch_head).")
-@click.password_option(help="At least 10 characters (prompted, never echoed).")
+@PASSWORD_STDIN
 @pass_cli
 def staff_add(cli: Cli, username: str, display_name: str, role: str, manager_code: str | None,
-              branch_code: str | None, password: str) -> None:
-    """Create a console account."""
+              branch_code: str | None, password_stdin: bool) -> None:
+    """Create a console account; its password (at least 10 characters) is prompted."""
+    password = read_password(password_stdin)
     with refused(ValueError, LookupError):
         hashed = hash_password(password)
         with cli.runtime.uow() as uow:
@@ -38,10 +46,12 @@ def staff_add(cli: Cli, username: str, display_name: str, role: str, manager_cod
 
 @staff.command("password")
 @click.argument("username")
-@click.password_option(help="At least 10 characters (prompted, never echoed).")
+@PASSWORD_STDIN
 @pass_cli
-def staff_password(cli: Cli, username: str, password: str) -> None:
-    """Set a new password for an account (ends its sessions, revokes its API tokens)."""
+def staff_password(cli: Cli, username: str, password_stdin: bool) -> None:
+    """Set a new password (at least 10 characters, prompted): ends the account's sessions and
+    revokes its API tokens."""
+    password = read_password(password_stdin)
     with refused(ValueError, LookupError):
         hashed = hash_password(password)
         with cli.runtime.uow() as uow:
@@ -49,6 +59,13 @@ def staff_password(cli: Cli, username: str, password: str) -> None:
             uow.commit()
     click.echo(f"password of {username} changed; its console sessions are ended and "
                f"{revoked} API token(s) revoked")
+
+
+def read_password(from_stdin: bool) -> str:
+    """Return the password typed twice without echo, or the first line of standard input."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
 @staff.command("token")

@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from bot import texts, webhook
 from bot.config import Settings, load_settings
 from bot.runtime import build_runtime
-from bot.web import console, product_pages, share_card, staff_api, visitors
+from bot.web import console, health, product_pages, share_card, staff_api, visitors
 from bot.web.console.products import MAX_IMPORT_BYTES
 from bot.web.edge import EXTENSION
 from bot.web.headers import init_headers
@@ -41,12 +41,11 @@ def build_app(settings: Settings | None = None) -> Flask:
     csrf.exempt(webhook.bp)
     csrf.exempt(staff_api.bp)
     for blueprint in (webhook.bp, console.bp, staff_api.bp, product_pages.bp, visitors.bp,
-                      share_card.bp):
+                      share_card.bp, health.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _error_page)
     init_headers(app)
     app.jinja_env.globals["label"] = texts.label
-    app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
     proxies = settings.web.trusted_proxies
     if proxies:
         # Only the addresses our own proxies appended are believed: request.remote_addr is

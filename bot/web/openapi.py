@@ -47,15 +47,18 @@ _ERRORS = {
     "409": "the record is not in a state that allows this",
     "413": "the body is larger than the configured limit",
     "422": "a well-formed value that is not acceptable (an unknown status, a refused transfer)",
+    "503": "the database is unreachable or stalled: retry after the delay given",
 }
+_RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
 
 
 def _op(summary: str, ok: dict[str, Any], *errors: str,
         params: list[dict[str, Any]] | None = None, body: dict[str, Any] | None = None,
         ok_status: str = "200") -> dict[str, Any]:
-    statuses = {"400", "401", *errors} | ({"413"} if body else set())
+    statuses = {"400", "401", "503", *errors} | ({"413"} if body else set())
     responses = {ok_status: _json("ok", ok)} | {
         status: _json(_ERRORS[status], _ref("Error")) for status in sorted(statuses)}
+    responses["503"]["headers"] = _RETRY_AFTER
     operation: dict[str, Any] = {"summary": summary, "parameters": params or [],
                                  "responses": responses}
     if body:
@@ -82,7 +85,8 @@ _BOOL = {"type": "boolean"}
 _SCHEMAS: dict[str, Any] = {
     "Error": _record(error=_record(
         code={"type": "string", "enum": ["bad_request", "unauthorized", "forbidden",
-                                         "not_found", "conflict", "invalid", "internal"]},
+                                         "not_found", "conflict", "invalid", "internal",
+                                         "unavailable"]},
         message=_text())),
     "Me": _record(username=_text(), name=_text(), role={
         "type": "string", "enum": ["manager", "branch_head", "head_office"]}),

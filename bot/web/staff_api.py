@@ -6,6 +6,7 @@ from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from bot import texts
+from bot.inbound import OUTAGE
 from bot.web import api_input
 from bot.web.api_input import BadField, NotAnObject
 from bot.web.console.support import phone_cipher, retry_refusal, transfer_refusal, work
@@ -31,6 +32,7 @@ from crm_core.model import (
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 OPEN_PATHS = ("/api/v1/openapi.json",)
+RETRY_AFTER_SECONDS = 30  # a database outage is not the client's fault: it may try again
 
 
 class ApiError(Exception):
@@ -82,6 +84,15 @@ def _documented_parameters() -> None:
                                  if isinstance(v, str)}}
     for name, value in values.items():
         api_input.storable(name, value, PARAMETER_MAX_LENGTH)
+
+
+def _database_unavailable(_error: Exception) -> tuple[Response, int, dict[str, str]]:
+    body = jsonify(error={"code": "unavailable", "message": texts.API_UNAVAILABLE})
+    return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+for _outage in OUTAGE:  # unreachable, refused, stalled past the [database] timeouts
+    bp.register_error_handler(_outage, _database_unavailable)
 
 
 @bp.before_request

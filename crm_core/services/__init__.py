@@ -83,7 +83,7 @@ from crm_core.services.listings import list_leads, list_notices
 from crm_core.services.notices import (
     NoticeJob,
     NotRetryable,
-    claim_notices,
+    claim_notice,
     enqueue_notice,
     job_finished,
     notice_failed,
@@ -216,7 +216,7 @@ __all__ = [
     "chase_overdue_leads",
     "check_shareable",
     "claim_delivery",
-    "claim_notices",
+    "claim_notice",
     "clear_choices",
     "code_for",
     "credit_follow",

@@ -52,13 +52,17 @@ def enqueue_customer_notice(uow: UnitOfWork, key: str, kind: NoticeKind, custome
     return True
 
 
-def claim_notices(uow: UnitOfWork, worker: str, now: datetime, limit: int,
-                  lease_seconds: float) -> list[NoticeJob]:
-    """Claim due notices for one worker; notices of vanished workers become unknown."""
+def claim_notice(uow: UnitOfWork, worker: str, now: datetime,
+                 lease_seconds: float) -> NoticeJob | None:
+    """Claim the next due notice for a send about to start; notices of vanished workers
+    become unknown.
+
+    One notice at a time, claimed just before its own send: a worker killed mid-round leaves
+    at most the send in flight uncertain, and every notice it had not reached stays due.
+    """
     for stale in uow.notices.stale_claims(now):
         _finish(stale, NoticeStatus.UNKNOWN, now, None, "worker stopped while sending")
-    jobs = []
-    for notice in uow.notices.due(now, limit):
+    while (notice := uow.notices.next_due(now)) is not None:
         openid = notice.recipient_openid
         if not openid:
             notice.status = NoticeStatus.HELD
@@ -66,9 +70,9 @@ def claim_notices(uow: UnitOfWork, worker: str, now: datetime, limit: int,
         notice.status, notice.claimed_by = NoticeStatus.SENDING, worker
         notice.claimed_until = now + timedelta(seconds=lease_seconds)
         notice.attempts += 1
-        jobs.append(NoticeJob(notice.id, notice.key, notice.kind, openid, dict(notice.payload),
-                              notice.attempts))
-    return jobs
+        return NoticeJob(notice.id, notice.key, notice.kind, openid, dict(notice.payload),
+                         notice.attempts)
+    return None
 
 
 def notice_sent(uow: UnitOfWork, notice_id: int, msgid: int | None, now: datetime) -> None:

@@ -54,7 +54,8 @@ def test_a_friend_in_wechat_forwards_a_card_with_the_disclosure_and_their_own_li
     app, base = served
     sandbox.reset()
     page, errors = open_in_wechat(browser, base + wealth_link(app, platform), STUB)
-    page.wait_for_function("window.wx.calls.length >= 3")
+    # A function, not a bare expression: the page's policy forbids evaluating strings.
+    page.wait_for_function("() => window.wx.calls.length >= 3")
     calls = dict(page.evaluate("window.wx.calls"))
     own_page = page.url  # the friend's own token, put in the address bar
     violations = blocked(page)

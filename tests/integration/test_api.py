@@ -2,16 +2,18 @@
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from bot import create_app
 from bot.phone_cipher import PhoneCipher
 from bot.web.openapi import openapi_path
 from crm_core import services
 from crm_core.model import utcnow
-from tests.conftest import WEB_SECRET, runtime
+from tests.conftest import WEB_SECRET, make_settings, runtime
 from tests.console_support import STAFF, World, populate
 from tests.product_support import import_sample
 
@@ -222,3 +224,16 @@ def test_every_refusal_under_the_api_is_the_documented_json_error(
     assert set(answer.json["error"]) == {"code", "message"}
     if status == 405:
         assert answer.headers["Allow"]
+
+
+def test_a_database_outage_is_a_documented_503_with_retry_after(tmp_path: Path) -> None:
+    app = create_app(make_settings("postgresql+psycopg://nobody@127.0.0.1:9/none", tmp_path))
+    client = app.test_client()
+    response = client.get("/api/v1/leads", headers={"Authorization": "Bearer blk_x"})
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+    assert response.json["error"]["code"] == "unavailable"
+    spec = client.get("/api/v1/openapi.json").json
+    assert "unavailable" in spec["components"]["schemas"]["Error"]["properties"]["error"][
+        "properties"]["code"]["enum"]
+    assert all("503" in operation["responses"]
+               for operations in spec["paths"].values() for operation in operations.values())
