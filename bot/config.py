@@ -31,6 +31,10 @@ def _positive(value: Any) -> str | None:
     return None if value > 0 else "must be greater than 0"
 
 
+def _not_negative(value: Any) -> str | None:
+    return None if value >= 0 else "must be 0 or more"
+
+
 def _temporary_code_days(value: Any) -> str | None:
     # The platform keeps a temporary QR code 30 days at most.
     return None if 1 <= value <= 30 else "must be 1..30 (days a temporary QR code lives)"
@@ -48,6 +52,9 @@ def _meta(check: Callable[[Any], str | None] | None = None) -> Any:
 AES_KEY = _check(r"[A-Za-z0-9]{43}", "must be exactly 43 letters and digits (EncodingAESKey)")
 APP_ID = _check(r"wx[0-9A-Za-z]{16}", "must look like wx followed by 16 letters or digits")
 TOKEN = _check(r"[A-Za-z0-9]{3,32}", "must be 3..32 letters or digits")
+# The platform's message modes (明文, 兼容, 安全模式); empty: safe with a key, else plaintext.
+MODE = _check(r"(plaintext|compatible|safe)?",
+              "must be plaintext, compatible or safe (the platform's 明文, 兼容 or 安全模式)")
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,19 @@ class WeChatSettings:
     # The account's display name, for visitors who must search it (None: a generic wording).
     account_name: str | None = field(default=None, metadata=_meta(
         _check(r"\S.{0,29}", "must be 1..30 characters, the name shown on WeChat")))
+    # Which callbacks the webhook accepts (resolved below when left empty).
+    mode: str = field(default="", metadata=_meta(MODE))
+
+    def __post_init__(self) -> None:
+        # A key that is set but not enforced is what let plaintext forgeries in: with a key
+        # the default is safe mode, and a mode that contradicts the key stops start-up.
+        mode = self.mode or ("safe" if self.encoding_aes_key else "plaintext")
+        if mode != "plaintext" and not self.encoding_aes_key:
+            raise ConfigError(f"[wechat] mode: {mode} needs encoding_aes_key")
+        if mode == "plaintext" and self.encoding_aes_key:
+            raise ConfigError("[wechat] mode: plaintext would leave encoding_aes_key unused "
+                              "(choose compatible or safe, or remove the key)")
+        object.__setattr__(self, "mode", mode)
 
 
 @dataclass(frozen=True)
@@ -94,6 +114,13 @@ class WebSettings:
     # links and cookies; still decrypts phone numbers until `customers rotate-phones` ran.
     previous_secret_key: str | None = field(default=None, repr=False, metadata=_meta(
         _check(r"\S{32,}", "must be at least 32 characters")))
+    # Reverse proxies in front of the service that append to X-Forwarded-For (and set
+    # X-Forwarded-Proto); the client address is the one the outermost of them saw. 0: none,
+    # the header is ignored, since any client can write it.
+    trusted_proxies: int = field(default=0, metadata=_meta(_not_negative))
+    # Failed console logins from one client address, across all accounts, per 15 minutes
+    # before that address is refused for the rest of them (a branch's staff may share one).
+    login_failures_per_address: int = field(default=20, metadata=_meta(_positive))
 
 
 @dataclass(frozen=True)
@@ -105,11 +132,20 @@ class WebhookSettings:
     spool_dir: str = "instance/spool"
 
 
+def _connect_timeout(value: Any) -> str | None:
+    return None if value >= 2 else "must be at least 2 (seconds; libpq's minimum)"
+
+
 @dataclass(frozen=True)
 class DatabaseSettings:
-    """Where the CRM core keeps its data."""
+    """Where the CRM core keeps its data, and how long to wait on PostgreSQL before a stall
+    counts as an outage (callbacks are then spooled within WeChat's 5 s)."""
 
     url: str = field(default="sqlite:///instance/branchlink.db", metadata=_meta(_database_url))
+    connect_timeout: int = field(default=2, metadata=_meta(_connect_timeout))
+    statement_timeout: float = field(default=3.0, metadata=_meta(_positive))
+    lock_timeout: float = field(default=2.0, metadata=_meta(_positive))
+    pool_timeout: float = field(default=1.0, metadata=_meta(_positive))
 
 
 @dataclass(frozen=True)
@@ -212,6 +248,11 @@ class ProductSettings:
     oauth: bool = True
     # Minutes a customer offered numbered choices may still answer with the number.
     choice_minutes: int = field(default=30, metadata=_meta(_positive))
+    # Forwarded shares (a visitor's own link, first opened by someone else) that page opens may
+    # create per hour: from one client address (IPv6: per /64), and in one chain of shares
+    # (one root link's forwards). Past either, the open counts for the share forwarded from.
+    forwards_per_address_hour: int = field(default=30, metadata=_meta(_positive))
+    forwards_per_share_hour: int = field(default=100, metadata=_meta(_positive))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot import texts
 from bot.context import HandlerContext, HandlerPolicy
@@ -22,8 +23,9 @@ CHANNEL = "wechat"
 ANSWERED_EVENTS = frozenset({"event:subscribe", "event:scan", "event:click"})
 log = logging.getLogger(__name__)
 
-# Outage of the database: the message is spooled to disk and processed when it is back.
-OUTAGE = (OperationalError, InterfaceError)
+# Outage of the database: the message is spooled to disk and processed when it is back. A
+# stall counts once a timeout fires: connect, statement, lock, the pool's or the client's cut.
+OUTAGE = (OperationalError, InterfaceError, PoolTimeout)
 
 
 class NotRecorded(Exception):

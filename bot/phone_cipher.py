@@ -1,13 +1,12 @@
 """Encryption of personal data at rest (mobile numbers), keyed from the service secret."""
 
 import base64
-import re
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-MOBILE = re.compile(r"1[3-9]\d{9}")
+from crm_core.pii import normalise_mobile
 
 
 class PhoneCipher:
@@ -19,11 +18,12 @@ class PhoneCipher:
         self.fernet = MultiFernet([_fernet(key) for key in keys])
 
     def encrypt(self, phone: str) -> tuple[str, str]:
-        """Return the ciphertext and the last four digits of a valid mainland mobile number."""
-        phone = phone.strip().replace(" ", "").replace("-", "")
-        if not MOBILE.fullmatch(phone):
+        """Return the ciphertext of a mainland mobile number's 11 digits (however it was
+        written: spaces, hyphens, +86, full-width digits) and its last four digits."""
+        number = normalise_mobile(phone)
+        if number is None:
             raise ValueError("not a mainland mobile number (11 digits starting 13-19)")
-        return self.fernet.encrypt(phone.encode()).decode(), phone[-4:]
+        return self.fernet.encrypt(number.encode()).decode(), number[-4:]
 
     def decrypt(self, cipher: str) -> str | None:
         """Return the number, or None if it was encrypted under another key."""

@@ -16,7 +16,7 @@ from bot.wechat.breaker import PlatformBreaker
 from bot.wechat.crypto import MessageCipher
 from bot.wechat.errors import TransientError
 from bot.wechat.gate import CallbackGate
-from crm_core.db import make_engine, make_session_factory
+from crm_core.db import Timeouts, make_engine, make_session_factory
 from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 
@@ -56,14 +56,14 @@ class Runtime:
 
 def build_runtime(settings: Settings) -> Runtime:
     """Wire the database, the callback gate and the pipeline for `settings`."""
-    engine = make_engine(settings.database.url)
+    engine = make_engine(settings.database.url, database_timeouts(settings))
     sessions = make_session_factory(engine)
     links = share_links(settings)
     return Runtime(
         settings=settings,
         engine=engine,
         gate=CallbackGate(settings.wechat.token, build_cipher(settings),
-                          settings.webhook.timestamp_window_seconds),
+                          settings.webhook.timestamp_window_seconds, settings.wechat.mode),
         inbound=Inbound(partial(SqlUnitOfWork, sessions), Spool(settings.webhook.spool_dir),
                         HandlerPolicy(settings.onboarding.default_branch,
                                       settings.leads.contact_sla_minutes, settings.binding,
@@ -71,6 +71,13 @@ def build_runtime(settings: Settings) -> Runtime:
                                       timezone=settings.leads.timezone)),
         links=links,
     )
+
+
+def database_timeouts(settings: Settings) -> Timeouts:
+    """Return how long this process waits on the database before taking it for an outage."""
+    database = settings.database
+    return Timeouts(connect=database.connect_timeout, statement=database.statement_timeout,
+                    lock=database.lock_timeout, pool=database.pool_timeout)
 
 
 def share_links(settings: Settings) -> ShareLinks:

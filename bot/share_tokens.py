@@ -52,6 +52,8 @@ class Signer:
 
     def check(self, purpose: str, text: str, signature: str) -> bool:
         """Return True if `signature` is the signature of `text` (constant time)."""
+        if not signature.isascii():
+            return False  # never ours; compare_digest would raise TypeError on it
         good = hmac.compare_digest(self.sign(purpose, text), signature)
         if self.previous is not None:
             good |= hmac.compare_digest(_mac(self.previous, purpose, text), signature)

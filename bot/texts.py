@@ -146,6 +146,11 @@ FOLLOW_SEARCH_GENERIC = "二维码无法显示时，请在微信中搜索本行�
 INTEREST_PROMPT = ("长按识别二维码关注本行公众号，即可提交对「{product}」的咨询预约，"
                    "客户经理会尽快与您联系。")
 INTEREST_SEARCH = "关注后发送「我要预约 {code}」，同样可以预约。"
+# What a product page or share link answers when it cannot be shown (the public error page).
+PAGE_ERROR_TITLE = "无法打开该页面"
+PAGE_ERRORS = {404: "链接无效或产品已下架，请向分享给您的人重新获取链接。",
+               410: "链接已过期，请向分享给您的人重新获取链接。"}
+PAGE_ERROR_OTHER = "系统繁忙，请稍后重试。"
 
 
 def follow_search(account_name: str | None) -> str:
@@ -175,6 +180,7 @@ LABELS = {
     "manager": {"active": "在岗", "on_leave": "休假", "left": "已离职"},
     "link": {"first_touch": "首次关注", "manager_left": "原经理离职", "transfer": "转移"},
     "miss": {"not_found": "未找到（已建议联系客户经理）", "unsure": "不确定（已给出选项）"},
+    "role": {"manager": "客户经理", "branch_head": "网点负责人", "head_office": "总行"},
 }
 
 
@@ -185,18 +191,63 @@ def label(kind: str, value: str | None) -> str:
 # Staff console: what the pages and their flashes say.
 HTTP_ERRORS = {403: "您无权查看该内容。", 404: "页面不存在。", 400: "请求无效，请刷新后重试。"}
 HTTP_ERROR_OTHER = "系统繁忙，请稍后重试。"
+TOO_LARGE = "上传的文件或提交的内容过大（上限 {limit}），请拆分或删减后重试。"
 LOGIN_REQUIRED = "请先登录"
 LOGIN_FAILED = "用户名或密码错误，或尝试次数过多，请稍后再试。"
 LEAD_UPDATED = "线索已更新。"
 ASSESSMENT_RECORDED = "已记录风险承受能力评估：C{level}（{day}）。"
 TRANSFER_REFUSED = "无法转移：{reason}"
+# Why a transfer was refused, by the refusal's code; {detail} names the manager, ids or token.
+TRANSFER_REFUSALS = {
+    "target_unavailable": "客户经理 {detail} 不在岗或与转出经理相同，不能接收客户。",
+    "no_customers": "请填写要转移的客户编号，或选择“全部客户”。",
+    "all_and_list": "已选择“全部客户”，请清空客户编号；或取消“全部客户”，只转移所填客户。",
+    "not_theirs": "客户 {detail} 不是转出客户经理名下的客户，本次未转移任何客户。",
+    "bad_token": "客户编号“{detail}”无效：请只填写数字编号，用逗号、顿号或空格分隔。",
+}
+NOTE_REFUSED = "备注最多{limit}个字，且不能含有控制字符。"
+# The staff API's refusals of its input, by reason; {field} names the field or parameter.
+API_UNAVAILABLE = "数据库暂时不可用，请稍后重试。"
+API_NOT_AN_OBJECT = "请求体必须是 JSON 对象（Content-Type: application/json）。"
+API_NOT_A_CHOICE = "字段 {field} 只能是 {choices} 之一。"
+API_FIELD_ERRORS = {
+    "required": "缺少字段 {field}。",
+    "unknown": "不认识的字段 {field}。",
+    "unknown_parameter": "不认识的查询参数 {field}。",
+    "not_text": "字段 {field} 必须是字符串。",
+    "not_flag": "字段 {field} 必须是 true 或 false。",
+    "not_ids": "字段 {field} 必须是编号（正整数）的列表。",
+    "control": "{field} 含有控制字符（如 NUL）。",
+    "surrogate": "{field} 含有无效的 Unicode 字符（孤立的代理项）。",
+    "too_long": "{field} 最多 {limit} 个字符。",
+}
 TRANSFER_DONE = "已转移 {moved} 位客户。"
 NOTICE_REQUEUED = "已重新排队发送。"
+NOTICE_NOT_RETRYABLE = "通知 {id} 当前为“{status}”，只有“失败”或“已放弃”的通知可以重发。"
+NOTICE_OUTCOME_UNKNOWN = ("通知 {id} 的发送结果未知，可能已经送达；为避免重复发送，不能在此重发。"
+                          "请先向接收人核实，确认未收到后，请运维人员在命令行执行 "
+                          "branchlink outbox retry {id}。")
 CODE_FAILED = "无法生成二维码：{reason}"
+# Why a scene was refused, by the refusal's code (console and `branchlink codes issue`).
+CODE_REFUSALS = {
+    "manager_elsewhere": "客户经理 {manager} 不在 {branch} 任职，二者不能印在同一个二维码上。",
+    "out_of_scope": "{subject} 不在您的管辖范围内，不能为其生成二维码。",
+}
 CODE_READY = "二维码 {scene} 已就绪。"
 IMPORT_HEAD_OFFICE_ONLY = "只有总行可以导入产品"
 IMPORT_PICK_FILE = "请选择 .csv 或 .toml 文件"
 IMPORT_DONE = "导入完成：新增 {created}，更新 {updated}，未变 {unchanged}。"
+STAFF_DEACTIVATED = "已停用账号 {username}：其登录会话已全部结束，{tokens} 个 API 令牌已吊销。"
+STAFF_REACTIVATED = "已恢复账号 {username}，可重新登录；原 API 令牌仍然无效。"
+STAFF_TOKENS_REVOKED = "已吊销 {username} 的 {count} 个 API 令牌。"
+STAFF_NOT_SELF = "不能停用自己的账号，请由另一位总行同事操作。"
+
+
+def too_large(limit_bytes: int) -> str:
+    """Tell staff that what they sent is over the page's size cap, and what the cap is."""
+    mib = 1024 * 1024
+    limit = f"{limit_bytes // mib} MB" if limit_bytes >= mib else f"{limit_bytes // 1024} KB"
+    return TOO_LARGE.format(limit=limit)
 
 
 def manager_named(card: ManagerCard) -> str:

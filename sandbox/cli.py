@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import click
-from werkzeug.serving import run_simple
+from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from sandbox.app import create_sandbox_app
 from sandbox.config import SandboxConfig
+
+# Clients put credentials in query strings (access_token=, and secret= for web authorisation):
+# the access log keeps the path and parameters, never their values.
+_CREDENTIAL = re.compile(r"\b(access_token|secret)=[^&\s\"]+")
+
+
+class MaskingRequestHandler(WSGIRequestHandler):
+    """Werkzeug's request handler with credentials masked in its access log."""
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        """Log like werkzeug, with credential values replaced by ***."""
+        masked = [_CREDENTIAL.sub(r"\1=***", arg) if isinstance(arg, str) else arg
+                  for arg in args]
+        super().log(type, message, *masked)
 
 
 @click.command("sandbox")
@@ -45,4 +62,5 @@ def sandbox_command(
         webhook_url=webhook_url, webhook_token=webhook_token,
     )
     click.echo(f"WeChat sandbox on http://{host}:{port} (inboxes: /_sandbox/)")
-    run_simple(host, port, create_sandbox_app(config), threaded=True)
+    run_simple(host, port, create_sandbox_app(config), threaded=True,
+               request_handler=MaskingRequestHandler)

@@ -63,8 +63,11 @@ def database_url(_migrated_template: str, tmp_path: Path) -> Iterator[str]:
 
 def make_settings(database_url: str, tmp_path: Path, **tables: dict[str, object]) -> Settings:
     """Build settings for the sample account, overriding whole tables' keys as given."""
+    # Compatible mode lets tests post readable plaintext; safe mode, the default with a key,
+    # is what tests/integration/test_webhook.py holds the gate to.
     data: dict[str, dict[str, object]] = {
-        "wechat": {"app_id": APP_ID, "token": TOKEN, "encoding_aes_key": AES_KEY},
+        "wechat": {"app_id": APP_ID, "token": TOKEN, "encoding_aes_key": AES_KEY,
+                   "mode": "compatible"},
         "web": {"secret_key": WEB_SECRET},
         "database": {"url": database_url},
         "webhook": {"spool_dir": str(tmp_path / "spool")},

@@ -74,6 +74,12 @@ def handed_link(app: Flask, platform) -> str:  # type: ignore[no-untyped-def]
     return urlsplit(card["Url"]).path
 
 
+def open_link(client, link: str, **headers: str):  # type: ignore[no-untyped-def]
+    """Open a share link or page as a browser does (it is given its cookie first); return the
+    page it lands on."""
+    return client.get(link, follow_redirects=True, headers=headers)
+
+
 def rows(app: Flask, stmt) -> list[tuple]:  # type: ignore[no-untyped-def,type-arg]
     """Run a SELECT against the app's database; return plain tuples."""
     with runtime(app).engine.connect() as connection:

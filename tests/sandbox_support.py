@@ -21,6 +21,7 @@ from werkzeug.serving import make_server
 from bot.wechat.api import WeChatApi
 from bot.wechat.token_store import InMemoryTokenStore, TokenStore
 from sandbox import SandboxConfig, create_sandbox_app
+from sandbox.cli import MaskingRequestHandler
 
 SANDBOX_APP_ID = "wx5a4db0c000000001"
 SANDBOX_APP_SECRET = "sandbox-secret-for-tests-only"
@@ -190,7 +191,8 @@ def running_sandbox(**config: Any) -> Iterator[SandboxHandle]:
     settings = SandboxConfig(**{"app_id": SANDBOX_APP_ID, "app_secret": SANDBOX_APP_SECRET,
                                 **config})
     app = _InFlight(create_sandbox_app(settings))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True,
+                         request_handler=MaskingRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="wechat-sandbox", daemon=True)
     thread.start()
     handle = SandboxHandle(f"http://127.0.0.1:{server.port}", settings)

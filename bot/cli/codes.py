@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
+from bot import texts
 from bot.cli.base import Cli, pass_cli, refused
 from bot.qrcodes.batches import render_batch, zip_folder
 from bot.qrcodes.issuer import CodeIssuer
@@ -45,7 +48,7 @@ def codes() -> None:
 def codes_issue(cli: Cli, branch: str | None, manager: str | None, campaign: str | None,
                 days: int | None) -> None:
     """Issue (or reuse) the code of a branch, a manager or a branch's campaign."""
-    with refused(*_FAILURES):
+    with refused(*_FAILURES), _scene_refusals():
         scene = format_scene(Scene(branch=branch, manager=manager, campaign=campaign))
         with _issuer(cli) as issuer:
             info = issuer.issue(scene, days)
@@ -117,6 +120,15 @@ def posters(cli: Cli, branch_codes: tuple[str, ...], all_branches: bool, no_mana
                        ",".join(branch_codes) or "all", {"files": len(batch)})
         uow.commit()
     _finish(folder, zip_path, len(batch), written)
+
+
+@contextmanager
+def _scene_refusals() -> Iterator[None]:
+    try:
+        yield
+    except services.SceneRefused as error:
+        raise click.ClickException(texts.CODE_REFUSALS[error.code].format(**error.names)) \
+            from error
 
 
 def _targets(cli: Cli, branch_codes: list[str] | None, campaign: str | None,

@@ -6,7 +6,7 @@ import click
 
 from bot.cli.base import Cli, pass_cli, refused
 from crm_core import services
-from crm_core.model import LeadStatus, utcnow
+from crm_core.model import BadNote, LeadStatus, utcnow
 
 OPERATOR = "cli"
 
@@ -41,7 +41,7 @@ def leads_list(cli: Cli, manager_code: str | None, status: str | None, limit: in
 def leads_update(cli: Cli, lead_id: int, status: str, note: str | None) -> None:
     """Mark a lead contacted, converted or lost."""
     with cli.runtime.uow() as uow:
-        with refused(LookupError):
+        with refused(LookupError, BadNote):
             services.update_lead(uow, lead_id, LeadStatus(status), utcnow(), note)
         uow.commit()
     click.echo(f"lead {lead_id} is {status}")

@@ -18,6 +18,7 @@ from bot.cli.products import products
 from bot.cli.simulate import simulate
 from bot.cli.spool import spool
 from bot.cli.staff import staff
+from bot.config import Settings
 from crm_core import db
 from crm_core.model import utcnow
 from crm_core.services import ImportRejected
@@ -123,15 +124,24 @@ def demo_seed(cli: Cli) -> None:
                f"{len(loaded.updated)} updated, {loaded.unchanged} unchanged)")
     click.echo(f"demo FAQ: {len(answers.created)} new, {len(answers.updated)} updated, "
                f"{answers.unchanged} unchanged")
-    click.echo(DEMO_HINT)
+    click.echo(demo_hint(cli.settings, cli.config_path))
     for username, password in logins.items():
         click.echo(f"  console login (shown once): {username} / {password}")
     click.echo(f"Staff console: {cli.settings.web.public_base_url}/console/ "
                "(reset a password: branchlink staff password USERNAME)")
 
 
+def demo_hint(settings: Settings, config_path: str | None) -> str:
+    """Return what to try next, with this configuration's own file and sandbox address."""
+    where = (f"BRANCHLINK_CONFIG={Path(config_path).resolve()}" if config_path
+             else "the same BRANCHLINK_* environment as this command")
+    sandbox = (f"; watch their\nnotices arrive in the WeChat sandbox: "
+               f"http://{settings.sandbox.bind}/_sandbox/" if settings.sandbox.enabled else ".")
+    return DEMO_HINT.format(where=where, sandbox=sandbox)
+
+
 DEMO_HINT = """demo branches SH001, SH002, BJ001 and their managers are in place.
-Once the server runs, in another terminal (BRANCHLINK_CONFIG=instance/branchlink.toml):
+Once the server runs, in another terminal ({where}):
   .venv/bin/branchlink simulate --openid demo-1 subscribe --scene b:SH001   # follow a branch code
   .venv/bin/branchlink simulate --openid demo-1 text 我的客户经理
   .venv/bin/branchlink simulate --openid demo-1 text 联系客户经理            # a lead
@@ -142,8 +152,7 @@ Once the server runs, in another terminal (BRANCHLINK_CONFIG=instance/branchlink
   .venv/bin/branchlink simulate --openid demo-1 text 理财
   .venv/bin/branchlink customers show demo-1
   .venv/bin/branchlink outbox list
-Each demo manager is bound to a WeChat openid o-demo-manager-<code>000…; watch their
-notices arrive in the WeChat sandbox: http://127.0.0.1:8081/_sandbox/"""
+Each demo manager is bound to a WeChat openid o-demo-manager-<code>000…{sandbox}"""
 
 
 @main.command()
@@ -156,11 +165,9 @@ def serve(cli: Cli, bind: str | None, workers: int | None) -> None:
 
     companions = start_companions(cli.settings, cli.config_path)
     try:
-        GunicornServer(cli.settings, bind, workers).run()
+        GunicornServer(cli.settings, bind, workers, companions).run()
     finally:
-        for companion in companions:
-            companion.terminate()
-            companion.wait(timeout=10)
+        companions.stop()
 
 
 @main.command()

@@ -2,12 +2,14 @@
 
 import gc
 import os
-import subprocess
+import signal
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from bot.cli.companions import Companions
 from bot.config import Settings
 
 
@@ -15,8 +17,10 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
     """Gunicorn with options from our settings; each worker builds its own app (no preload)."""
 
     def __init__(self, settings: Settings, bind: str | None = None,
-                 workers: int | None = None) -> None:
+                 workers: int | None = None, companions: Companions | None = None) -> None:
         self.settings = settings
+        self.companion_states = companions.states if companions else None
+        self.on_stop = companions.stop_restarting if companions else None
         self.options = {
             "bind": bind or settings.server.bind,
             "workers": workers or settings.server.workers,
@@ -26,8 +30,18 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
             "graceful_timeout": 10,
             "accesslog": None,
             "preload_app": False,
+            "when_ready": self._when_ready,
         }
         super().__init__()
+
+    def _when_ready(self, _arbiter: Any) -> None:
+        # Gunicorn's signal handlers are in place now. A stop signal usually reaches the
+        # companions too (a process group, a systemd cgroup): they must not come back while
+        # gunicorn drains its workers.
+        if self.on_stop is None:
+            return
+        for number in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
+            signal.signal(number, _chained(self.on_stop, signal.getsignal(number)))
 
     def load_config(self) -> None:
         """Hand our options to gunicorn."""
@@ -38,8 +52,11 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         """Create the app inside each worker process, its product index built before serving."""
         from bot.web.app import build_app
         from bot.web.edge import EXTENSION
+        from bot.web.health import COMPANIONS
 
         app = build_app(self.settings)
+        if self.companion_states is not None:
+            app.extensions[COMPANIONS] = self.companion_states  # /readyz reports them
         runtime = app.extensions[EXTENSION]
         # Built here, the index (and jieba's dictionary, ~0.7 s) never delays a customer.
         runtime.inbound.policy.catalogue.warm(runtime.uow)
@@ -51,19 +68,29 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         return app
 
 
-def start_companions(settings: Settings, config_path: str | None) -> list[subprocess.Popen[bytes]]:
-    """Start what runs beside the web server: the worker and, for trials, the sandbox."""
+def _chained(first: Callable[[], None], then: Any) -> Callable[[int, Any], None]:
+    def handler(number: int, frame: Any) -> None:
+        first()
+        if callable(then):
+            then(number, frame)
+    return handler
+
+
+def start_companions(settings: Settings, config_path: str | None) -> Companions:
+    """Start what runs beside the web server, supervised: the worker and, for trials, the
+    sandbox."""
     base = [sys.executable, "-m", "bot.cli"] + (["--config", config_path] if config_path else [])
-    commands = []
+    commands = {}
     if settings.sandbox.enabled:
         host, port = settings.sandbox.bind.rsplit(":", 1)
-        commands.append([*base, "sandbox", "--host", host, "--port", port,
-                         "--app-id", settings.wechat.app_id, "--everyone-follows",
-                         "--webhook-url", f"http://{settings.server.bind}/wechat"])
+        commands["sandbox"] = [*base, "sandbox", "--host", host, "--port", port,
+                               "--app-id", settings.wechat.app_id, "--everyone-follows",
+                               "--webhook-url", f"http://{settings.server.bind}/wechat"]
     if settings.server.embedded_worker:
-        commands.append([*base, "worker"])
+        commands["worker"] = [*base, "worker"]
     # Secrets go through the environment, never the command line (visible in `ps`).
     env = {**os.environ, "BRANCHLINK_SANDBOX_APP_SECRET": settings.wechat.app_secret or "",
            "BRANCHLINK_SANDBOX_WEBHOOK_TOKEN": settings.wechat.token}
-    # Our own interpreter and module, with arguments from our own settings.
-    return [subprocess.Popen(command, env=env) for command in commands]  # noqa: S603
+    companions = Companions(commands, env)
+    companions.start()
+    return companions

@@ -1,6 +1,8 @@
 """`branchlink staff`: console accounts and API tokens."""
 
 
+import sys
+
 import click
 
 from bot.cli.base import Cli, pass_cli, refused
@@ -9,6 +11,11 @@ from crm_core import services
 from crm_core.model import StaffRole, utcnow
 
 OPERATOR = "cli"
+# Never an argument: the process list (`ps`) and shell history show arguments to everyone.
+PASSWORD_STDIN = click.option(
+    "--password-stdin", is_flag=True,
+    help="Read the password from the first line of standard input (scripts) instead of "
+         "prompting for it twice, hidden.")
 
 
 @click.group()
@@ -22,11 +29,12 @@ def staff() -> None:
 @click.option("--role", type=click.Choice([r.value for r in StaffRole]), required=True)
 @click.option("--manager", "manager_code", help="Manager code (role manager).")
 @click.option("--branch", "branch_code", help="Branch code (role branch_head).")
-@click.password_option(help="At least 10 characters (prompted, never echoed).")
+@PASSWORD_STDIN
 @pass_cli
 def staff_add(cli: Cli, username: str, display_name: str, role: str, manager_code: str | None,
-              branch_code: str | None, password: str) -> None:
-    """Create a console account."""
+              branch_code: str | None, password_stdin: bool) -> None:
+    """Create a console account; its password (at least 10 characters) is prompted."""
+    password = read_password(password_stdin)
     with refused(ValueError, LookupError):
         hashed = hash_password(password)
         with cli.runtime.uow() as uow:
@@ -38,16 +46,26 @@ def staff_add(cli: Cli, username: str, display_name: str, role: str, manager_cod
 
 @staff.command("password")
 @click.argument("username")
-@click.password_option(help="At least 10 characters (prompted, never echoed).")
+@PASSWORD_STDIN
 @pass_cli
-def staff_password(cli: Cli, username: str, password: str) -> None:
-    """Set a new password for an account."""
+def staff_password(cli: Cli, username: str, password_stdin: bool) -> None:
+    """Set a new password (at least 10 characters, prompted): ends the account's sessions and
+    revokes its API tokens."""
+    password = read_password(password_stdin)
     with refused(ValueError, LookupError):
         hashed = hash_password(password)
         with cli.runtime.uow() as uow:
-            services.set_staff_password(uow, username, hashed, OPERATOR, utcnow())
+            revoked = services.set_staff_password(uow, username, hashed, OPERATOR, utcnow())
             uow.commit()
-    click.echo(f"password of {username} changed")
+    click.echo(f"password of {username} changed; its console sessions are ended and "
+               f"{revoked} API token(s) revoked")
+
+
+def read_password(from_stdin: bool) -> str:
+    """Return the password typed twice without echo, or the first line of standard input."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
 @staff.command("token")
@@ -61,3 +79,64 @@ def staff_token(cli: Cli, username: str, token_name: str) -> None:
             token = services.issue_api_token(uow, username, token_name, utcnow(), OPERATOR)
         uow.commit()
     click.echo(token)
+
+
+@staff.command("deactivate")
+@click.argument("username")
+@pass_cli
+def staff_deactivate(cli: Cli, username: str) -> None:
+    """Shut an account out: no login, its sessions ended, its API tokens revoked."""
+    with cli.runtime.uow() as uow:
+        with refused(LookupError, ValueError):
+            revoked = services.deactivate_staff(uow, username, OPERATOR, utcnow())
+        uow.commit()
+    click.echo(f"staff account {username} deactivated; {revoked} API token(s) revoked")
+
+
+@staff.command("reactivate")
+@click.argument("username")
+@pass_cli
+def staff_reactivate(cli: Cli, username: str) -> None:
+    """Let a deactivated account log in again (revoked tokens stay revoked)."""
+    with cli.runtime.uow() as uow:
+        with refused(LookupError):
+            services.reactivate_staff(uow, username, OPERATOR, utcnow())
+        uow.commit()
+    click.echo(f"staff account {username} reactivated")
+
+
+@staff.group("tokens")
+def staff_tokens() -> None:
+    """List and revoke an account's API tokens."""
+
+
+@staff_tokens.command("list")
+@click.argument("username")
+@pass_cli
+def tokens_list(cli: Cli, username: str) -> None:
+    """List an account's API tokens: id, name, issued, last used, revoked."""
+    with cli.runtime.uow() as uow, refused(LookupError):
+        rows = services.api_tokens_of(uow, username)
+    for row in rows:
+        state = f"revoked {row['revoked_at']:%Y-%m-%d %H:%M}" if row["revoked_at"] else "live"
+        used = f"{row['last_used_at']:%Y-%m-%d %H:%M}" if row["last_used_at"] else "never"
+        click.echo(f"{row['id']}\t{row['name']}\tissued {row['created_at']:%Y-%m-%d %H:%M}"
+                   f"\tlast used {used}\t{state}")
+
+
+@staff_tokens.command("revoke")
+@click.argument("username")
+@click.argument("token_ids", nargs=-1, type=int)
+@click.option("--all", "every", is_flag=True, help="Revoke every live token of the account.")
+@pass_cli
+def tokens_revoke(cli: Cli, username: str, token_ids: tuple[int, ...], every: bool) -> None:
+    """Revoke API tokens of an account by id (see `tokens list`), or --all."""
+    if every == bool(token_ids):
+        raise click.UsageError("name the token ids to revoke, or --all")
+    with cli.runtime.uow() as uow:
+        with refused(LookupError):
+            count = services.revoke_api_tokens(uow, username, None if every else token_ids,
+                                               OPERATOR, utcnow())
+        uow.commit()
+    click.echo(f"{count} API token(s) of {username} revoked")
+

@@ -12,7 +12,7 @@ from types import TracebackType
 from bot.wechat.api import QrTicket, WeChatApi
 from bot.wechat.errors import WeChatApiError
 from crm_core import services
-from crm_core.model import PERMANENT_CODE_CAP, utcnow
+from crm_core.model import PERMANENT_CODE_CAP, Scope, utcnow
 from crm_core.unit_of_work import DuplicateError, UnitOfWork
 
 # The platform documents no errcode for its permanent-code cap; it answers 45009 (the code of
@@ -32,12 +32,14 @@ class CodeIssuer:
         self.clock = clock
         self._api: WeChatApi | None = None
 
-    def issue(self, scene: str, days: int | None = None) -> services.CodeInfo:
-        """Return a usable code for `scene` (raises CodeLimitReached, UnknownRecord, SceneError)."""
+    def issue(self, scene: str, days: int | None = None, *,
+              scope: Scope | None = None) -> services.CodeInfo:
+        """Return a usable code for `scene`, within `scope` if given (raises CodeLimitReached,
+        UnknownRecord, SceneError, SceneRefused)."""
         now = self.clock()
         with self.uow_factory() as uow:
             decision = services.code_for(uow, scene, now, days=days,
-                                         permanent_cap=self.permanent_cap)
+                                         permanent_cap=self.permanent_cap, scope=scope)
         if isinstance(decision, services.CodeInfo):
             return decision
         return self._record(decision, self._create(decision), now)

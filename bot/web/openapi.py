@@ -1,69 +1,194 @@
-"""The OpenAPI 3.1 description of /api/v1 (served at /api/v1/openapi.json)."""
+"""The OpenAPI 3.1 description of /api/v1 (served at /api/v1/openapi.json).
 
+Every status an operation can answer is listed with its body, and the suite's schema-driven
+fuzzer (tests/integration/test_api_schema.py) fails on any other status, on a 5xx and on a body
+that breaks its schema: change the API and this document together.
+"""
+
+import re
+from functools import cache
 from typing import Any
 
-_ERROR = {"description": "error", "content": {"application/json": {"schema": {
-    "$ref": "#/components/schemas/Error"}}}}
-_OK = {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}
-_STATUS = {"name": "status", "in": "query", "required": False, "schema": {"type": "string"}}
+from crm_core.model import BIG_ID_MAX, ID_MAX, NOTE_MAX_LENGTH, LeadStatus, NoticeStatus
+
+# URL converters of ids: a larger id names no row, is routed nowhere (404) and never reaches SQL.
+ROW_ID = f"int(max={ID_MAX})"
+BIG_ROW_ID = f"int(max={BIG_ID_MAX})"
+PARAMETER_MAX_LENGTH = 200  # query and path values; longer ones are refused (400)
+CODE_MAX_LENGTH = 24  # branch and manager codes
 
 
-def _op(summary: str, *, params: list[dict[str, Any]] | None = None,
-        body: dict[str, Any] | None = None, ok: str = "200") -> dict[str, Any]:
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _text(nullable: bool = False) -> dict[str, Any]:
+    return {"type": ["string", "null"] if nullable else "string"}
+
+
+def _record(**fields: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": list(fields), "properties": fields}
+
+
+def _list_of(key: str, item: str) -> dict[str, Any]:
+    return _record(**{key: {"type": "array", "items": _ref(item)}})
+
+
+_ERRORS = {
+    "400": "the request is malformed: a body that is not a JSON object of the documented "
+           "fields and types, or a value with a control character or lone surrogate",
+    "401": "no valid bearer token",
+    "403": "the record or operation lies outside the caller's scope",
+    "404": "no such record",
+    "409": "the record is not in a state that allows this",
+    "413": "the body is larger than the configured limit",
+    "422": "a well-formed value that is not acceptable (an unknown status, a refused transfer)",
+    "503": "the database is unreachable or stalled: retry after the delay given",
+}
+_RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
+
+
+def _op(summary: str, ok: dict[str, Any], *errors: str,
+        params: list[dict[str, Any]] | None = None, body: dict[str, Any] | None = None,
+        ok_status: str = "200") -> dict[str, Any]:
+    statuses = {"400", "401", "503", *errors} | ({"413"} if body else set())
+    responses = {ok_status: _json("ok", ok)} | {
+        status: _json(_ERRORS[status], _ref("Error")) for status in sorted(statuses)}
+    responses["503"]["headers"] = _RETRY_AFTER
     operation: dict[str, Any] = {"summary": summary, "parameters": params or [],
-                                 "responses": {ok: _OK, "401": _ERROR, "403": _ERROR,
-                                               "404": _ERROR, "422": _ERROR}}
+                                 "responses": responses}
     if body:
         operation["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": body}}}
     return operation
 
 
-def _path_id(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+def _path_id(name: str, largest: int = ID_MAX) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": largest}}
 
+
+def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema}
+
+
+def _status(enum: type[LeadStatus] | type[NoticeStatus]) -> dict[str, Any]:
+    return _query("status", {"type": "string", "enum": [s.value for s in enum]})
+
+
+_INT = {"type": "integer"}
+_BOOL = {"type": "boolean"}
+_SCHEMAS: dict[str, Any] = {
+    "Error": _record(error=_record(
+        code={"type": "string", "enum": ["bad_request", "unauthorized", "forbidden",
+                                         "not_found", "conflict", "invalid", "internal",
+                                         "unavailable"]},
+        message=_text())),
+    "Me": _record(username=_text(), name=_text(), role={
+        "type": "string", "enum": ["manager", "branch_head", "head_office"]}),
+    "Lead": _record(id=_INT, status=_text(), source=_text(), product=_text(True),
+                    customer_id=_INT, customer=_text(), manager=_text(True), due_at=_text(True),
+                    seconds_left=_INT, overdue=_BOOL, note=_text(True)),
+    "Customer": _record(id=_INT, label=_text(), follow_state=_text(),
+                        phone_masked=_text(True), manager=_text(True),
+                        last_touch_at=_text(True)),
+    "Link": _record(manager=_text(), branch=_text(), reason=_text(), since=_text(True),
+                    until=_text(True)),
+    "Touch": _record(at=_text(True), direction=_text(), kind=_text(), summary=_text(True)),
+    "ManagerLoad": _record(code=_text(), name=_text(), state=_text(), customers=_INT,
+                           open_leads=_INT, overdue_leads=_INT),
+    "Notice": _record(id=_INT, kind=_text(), status=_text(), manager=_text(True),
+                      customer=_text(True), attempts=_INT,
+                      error_code={"type": ["integer", "null"]}, error=_text(True),
+                      msgid={"type": ["integer", "null"]}, created_at=_text(True),
+                      sent_at=_text(True), next_attempt_at=_text(True)),
+    "AuditEvent": _record(at=_text(True), actor=_text(), action=_text(),
+                          subject=_text(True), detail={"type": ["object", "null"]}),
+    "ShareCounts": {"type": "object", "required": ["opens", "follows", "leads"],
+                    "properties": {"opens": _INT, "follows": _INT, "leads": _INT}},
+}
+_CARD = {"allOf": [_ref("Customer"), _record(
+    history={"type": "array", "items": _ref("Link")},
+    timeline={"type": "array", "items": _ref("Touch")})], "properties": {
+    "phone": {"type": "string", "description": "in full, for the customer's manager only"}}}
+_BRANCH = _record(branch=_record(code=_text(), name=_text()),
+                  managers={"type": "array", "items": _ref("ManagerLoad")},
+                  overdue_leads={"type": "array", "items": _ref("Lead")},
+                  unmanaged_customers={"type": "array", "items": _ref("Customer")})
+_BOARD = _record(managers={"type": "array", "items": {"allOf": [
+    _ref("ShareCounts"), _record(manager=_text(True), name=_text(True))]}},
+                 customers={"type": "array", "items": {"allOf": [
+    _ref("ShareCounts"), _record(customer_id=_INT, customer=_text(True))]}})
+_LEAD_CHANGE = {
+    "type": "object", "required": ["status"], "additionalProperties": False, "properties": {
+        "status": {"type": "string", "enum": [s.value for s in LeadStatus]},
+        "note": {"type": ["string", "null"], "maxLength": NOTE_MAX_LENGTH,
+                 "description": "appended to the lead's notes; no control characters but "
+                                "tab and line breaks"}}}
+_TRANSFER = {
+    "type": "object", "required": ["from", "to"], "additionalProperties": False, "properties": {
+        "from": {"type": "string", "maxLength": CODE_MAX_LENGTH},
+        "to": {"type": "string", "maxLength": CODE_MAX_LENGTH},
+        "customers": {"type": ["array", "null"], "description": "the customers to move",
+                      "items": {"type": "integer", "minimum": 1, "maximum": ID_MAX}},
+        "all": {"type": "boolean", "description": "true moves every customer of `from`; "
+                                                  "without it `customers` must list some"}}}
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "BranchLink staff API", "version": "1",
              "description": "Every call sees exactly the caller's scope: a manager their "
                             "customers and leads, a branch head their branch, head office all."},
-    "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {"Error": {"type": "object", "required": ["error"], "properties": {
-            "error": {"type": "object", "required": ["code", "message"], "properties": {
-                "code": {"type": "string", "enum": [
-                    "bad_request", "unauthorized", "forbidden", "not_found", "conflict",
-                    "invalid"]},
-                "message": {"type": "string"}}}}}},
-    },
+    "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+                   "schemas": _SCHEMAS},
     "security": [{"bearer": []}],
     "paths": {
-        "/api/v1/me": {"get": _op("The caller")},
-        "/api/v1/leads": {"get": _op("Leads in scope", params=[_STATUS])},
+        "/api/v1/me": {"get": _op("The caller", _ref("Me"))},
+        "/api/v1/leads": {"get": _op("Leads in scope", _list_of("leads", "Lead"), "422",
+                                     params=[_status(LeadStatus)])},
         "/api/v1/leads/{lead_id}": {"patch": _op(
-            "Move a lead on", params=[_path_id("lead_id")],
-            body={"type": "object", "required": ["status"], "properties": {
-                "status": {"enum": ["new", "contacted", "converted", "lost"]},
-                "note": {"type": "string"}}})},
-        "/api/v1/customers": {"get": _op("Search customers", params=[
-            {"name": "q", "in": "query", "required": False, "schema": {"type": "string"}}])},
+            "Move a lead on", _record(id=_INT, status=_text()), "403", "404", "422",
+            params=[_path_id("lead_id")], body=_LEAD_CHANGE)},
+        "/api/v1/customers": {"get": _op(
+            "Search customers by the phone's last 4 digits, name or openid prefix",
+            _list_of("customers", "Customer"),
+            params=[_query("q", {"type": "string", "maxLength": PARAMETER_MAX_LENGTH})])},
         "/api/v1/customers/{customer_id}": {"get": _op(
-            "One customer", params=[_path_id("customer_id")])},
-        "/api/v1/branches/{code}": {"get": _op("Branch overview", params=[
-            {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}])},
+            "One customer", _CARD, "403", "404", params=[_path_id("customer_id")])},
+        "/api/v1/branches/{code}": {"get": _op("Branch overview", _BRANCH, "403", "404", params=[
+            {"name": "code", "in": "path", "required": True,
+             "schema": {"type": "string", "minLength": 1, "maxLength": CODE_MAX_LENGTH}}])},
         "/api/v1/transfers": {"post": _op(
-            "Transfer customers", ok="201",
-            body={"type": "object", "required": ["from", "to"], "properties": {
-                "from": {"type": "string"}, "to": {"type": "string"},
-                "customers": {"type": "array", "items": {"type": "integer"}}}})},
+            "Transfer the listed customers, or all when `all` is true", _record(moved=_INT),
+            "403", "404", "422", body=_TRANSFER, ok_status="201")},
         "/api/v1/shares/leaderboard": {"get": _op(
             "Opens (unique visitors), follows and leads brought by shares, per manager and per "
-            "customer")},
-        "/api/v1/notices": {"get": _op("Notices", params=[_STATUS])},
+            "customer", _BOARD)},
+        "/api/v1/notices": {"get": _op(
+            "Notices in scope (branch heads: their branch's)", _list_of("notices", "Notice"),
+            "403", "422", params=[_status(NoticeStatus)])},
         "/api/v1/notices/{notice_id}/retry": {"post": _op(
-            "Retry a notice", params=[_path_id("notice_id")])},
-        "/api/v1/audit": {"get": _op("Audit trail", params=[
-            {"name": "action", "in": "query", "required": False, "schema": {"type": "string"}}])},
+            "Queue a failed or dead notice again (an unknown one may have gone out: 409)",
+            _record(id=_INT, status=_text()), "403", "404", "409",
+            params=[_path_id("notice_id", BIG_ID_MAX)])},
+        "/api/v1/audit": {"get": _op(
+            "Audit trail (head office)", _list_of("events", "AuditEvent"), "403", params=[
+                _query("action", {"type": "string", "maxLength": PARAMETER_MAX_LENGTH})])},
     },
 }
+
+
+def openapi_path(rule: str) -> str:
+    """Return the document's path of a Flask URL rule (`<int(max=…):id>` becomes `{id}`)."""
+    return re.sub(r"<(?:[^<>:]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+@cache
+def query_parameters(rule: str, method: str) -> frozenset[str]:
+    """Return the query parameters documented for a Flask URL rule and method."""
+    operation = OPENAPI["paths"].get(openapi_path(rule), {}).get(method.lower(), {})
+    return frozenset(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")

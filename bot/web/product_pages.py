@@ -6,6 +6,7 @@ verified inside WeChat by web authorisation (`bot/web/visitors.py`); elsewhere a
 taken for a customer when they are the first to open the link the bot handed them.
 """
 
+import ipaddress
 import logging
 from dataclasses import replace
 from datetime import timedelta
@@ -20,7 +21,10 @@ from bot.web.edge import current_runtime
 from bot.web.visitors import (
     WECHAT_UA,
     current_visitor,
+    first_sight,
+    keeps_no_cookie,
     send_to_authorize,
+    try_cookie,
     wanted,
     with_visitor,
 )
@@ -56,6 +60,8 @@ def open_share(token: str) -> BaseResponse:
     claim, (visitor, signer) = claim_of(token), current_visitor()
     if wanted(visitor):
         return send_to_authorize(visitor, signer, f"/s/{token}")
+    if first_sight(signer):  # the page records the open once the browser shows its cookie
+        return try_cookie(visitor, signer, f"/p/{claim.product}", t=token)
     outcome, visitor = _record(claim, visitor)
     links = current_runtime().links
     return with_visitor(redirect(links.page_path(outcome.page_claim), code=302), signer, visitor)
@@ -70,6 +76,14 @@ def page(code: str) -> BaseResponse | str:
         abort(404)
     if wanted(visitor):
         return send_to_authorize(visitor, signer, f"/p/{code}?t={token}")
+    if first_sight(signer):
+        # Nothing is written for a browser that keeps no cookie (a new one per view would
+        # count, and mint shares and codes, without end): it reads the page as forwarded.
+        if keeps_no_cookie():  # the address bar loses the marker: forwarded, it is a link
+            return _render(code, token, "products/page.html", follow=True,
+                           own_url=f"/p/{code}?t={token}",
+                           share_config=_share_config(code, token))
+        return try_cookie(visitor, signer, f"/p/{code}")
     if claim.sharer in (f"v{visitor.id}", f"c{visitor.customer_id}"):
         return _render(code, token, "products/page.html", follow=visitor.customer_id is None,
                        share_config=_share_config(code, token))
@@ -133,15 +147,30 @@ def _no_code(status: int, reason: str) -> Response:
 
 def _record(claim: ShareClaim, visitor: Visitor) -> tuple[services.OpenOutcome, Visitor]:
     runtime = current_runtime()
-    batch = timedelta(minutes=runtime.settings.products.share_notice_minutes)
+    products = runtime.settings.products
+    batch = timedelta(minutes=products.share_notice_minutes)
+    caps = services.MintCaps(_client(), products.forwards_per_address_hour,
+                             products.forwards_per_share_hour, timedelta(hours=1))
     with runtime.uow() as uow:
         try:
             outcome = services.record_open(uow, claim, visitor.id, visitor.customer_id,
-                                           utcnow(), batch, verified=visitor.verified)
+                                           utcnow(), batch, verified=visitor.verified,
+                                           caps=caps)
         except services.NotShareable:
             abort(404)
         uow.commit()
     return outcome, replace(visitor, customer_id=outcome.customer_id)
+
+
+def _client() -> str:
+    # One IPv6 subscriber usually holds a whole /64: it counts as one address.
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return request.remote_addr or ""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(getattr(address, "ipv4_mapped", None) or address)
 
 
 @bp.post("/p/<code>/contact")

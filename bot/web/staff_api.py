@@ -1,18 +1,38 @@
 """The JSON API under /api/v1: bearer tokens, the console's scope rules, stable JSON errors."""
 
-from typing import Any
+from typing import Any, Literal
 
 from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from bot.web.console.support import phone_cipher, work
+from bot import texts
+from bot.inbound import OUTAGE
+from bot.web import api_input
+from bot.web.api_input import BadField, NotAnObject
+from bot.web.console.support import phone_cipher, retry_refusal, transfer_refusal, work
 from bot.web.edge import current_runtime
-from bot.web.openapi import OPENAPI
+from bot.web.openapi import (
+    BIG_ROW_ID,
+    CODE_MAX_LENGTH,
+    OPENAPI,
+    PARAMETER_MAX_LENGTH,
+    ROW_ID,
+    query_parameters,
+)
 from crm_core import services
-from crm_core.model import LeadStatus, NoticeStatus, Scope, StaffRole, utcnow
+from crm_core.model import (
+    ID_MAX,
+    NOTE_MAX_LENGTH,
+    LeadStatus,
+    NoticeStatus,
+    Scope,
+    StaffRole,
+    utcnow,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 OPEN_PATHS = ("/api/v1/openapi.json",)
+RETRY_AFTER_SECONDS = 30  # a database outage is not the client's fault: it may try again
 
 
 class ApiError(Exception):
@@ -28,11 +48,51 @@ def _api_error(error: ApiError) -> tuple[Response, int]:
     return jsonify(error={"code": error.code, "message": error.message}), error.status
 
 
+@bp.errorhandler(BadField)
+def _bad_field(error: BadField) -> tuple[Response, int]:
+    message = texts.API_FIELD_ERRORS[error.reason].format(field=error.field, limit=error.limit)
+    return jsonify(error={"code": "bad_request", "message": message}), 400
+
+
 @bp.errorhandler(HTTPException)
-def _http_error(error: HTTPException) -> tuple[Response, int]:
+def error_answer(error: HTTPException) -> tuple[Response, int]:
+    """Answer an HTTP error as the API's JSON error (the Allow header of a 405 kept)."""
     status = error.code or 500
-    code = {403: "forbidden", 404: "not_found", 409: "conflict"}.get(status, "bad_request")
-    return jsonify(error={"code": code, "message": error.description}), status
+    code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict"}.get(
+        status, "internal" if status >= 500 else "bad_request")
+    response = jsonify(error={"code": code, "message": error.description})
+    response.headers.extend((k, v) for k, v in error.get_headers() if k == "Allow")
+    return response, status
+
+
+def serves(path: str) -> bool:
+    """Return whether a path lies under the API's prefix."""
+    prefix = bp.url_prefix or ""
+    return path == prefix or path.startswith(prefix + "/")
+
+
+@bp.before_request
+def _documented_parameters() -> None:
+    # Only the query parameters the document lists (a misspelt filter must not return
+    # everything), and values fit to store: they reach SQL as they are.
+    rule = request.url_rule.rule if request.url_rule else ""
+    known = query_parameters(rule, request.method)
+    unknown = sorted(set(request.args) - known)
+    if unknown:
+        raise BadField(unknown[0][:40], "unknown_parameter")
+    values = {**request.args, **{k: v for k, v in (request.view_args or {}).items()
+                                 if isinstance(v, str)}}
+    for name, value in values.items():
+        api_input.storable(name, value, PARAMETER_MAX_LENGTH)
+
+
+def _database_unavailable(_error: Exception) -> tuple[Response, int, dict[str, str]]:
+    body = jsonify(error={"code": "unavailable", "message": texts.API_UNAVAILABLE})
+    return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+for _outage in OUTAGE:  # unreachable, refused, stalled past the [database] timeouts
+    bp.register_error_handler(_outage, _database_unavailable)
 
 
 @bp.before_request
@@ -54,11 +114,21 @@ def _scope() -> Scope:
     return value
 
 
-def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "bad_request", "the body must be a JSON object")
-    return body
+def _body(*fields: str) -> dict[str, Any]:
+    try:
+        if not request.is_json:
+            raise NotAnObject(request.mimetype)
+        return api_input.json_object(request.get_data(), fields)
+    except NotAnObject as error:
+        raise ApiError(400, "bad_request", texts.API_NOT_AN_OBJECT) from error
+
+
+def _choice(body: dict[str, Any], field: str, values: set[str]) -> str:
+    value = api_input.text(body, field, PARAMETER_MAX_LENGTH, required=True)
+    if value not in values:
+        raise ApiError(422, "invalid", texts.API_NOT_A_CHOICE.format(
+            field=field, choices="、".join(sorted(values))))
+    return value
 
 
 def _heads_only() -> None:
@@ -91,17 +161,16 @@ def leads() -> Response:
     return jsonify(leads=rows)
 
 
-@bp.patch("/leads/<int:lead_id>")
+@bp.patch(f"/leads/<{ROW_ID}:lead_id>")
 def update_lead(lead_id: int) -> Response:
-    """Move a lead on: {"status": "contacted|converted|lost", "note": "..."}."""
-    body = _body()
-    if body.get("status") not in {s.value for s in LeadStatus}:
-        raise ApiError(422, "invalid", "status must be new, contacted, converted or lost")
+    """Move a lead on: {"status": "new|contacted|converted|lost", "note": "..."}."""
+    body = _body("status", "note")
+    status = _choice(body, "status", {s.value for s in LeadStatus})
+    note = api_input.text(body, "note", NOTE_MAX_LENGTH)
     with work() as uow:
-        services.set_lead_status(uow, _scope(), lead_id, LeadStatus(body["status"]),
-                                 body.get("note"), utcnow())
+        services.set_lead_status(uow, _scope(), lead_id, LeadStatus(status), note, utcnow())
         uow.commit()
-    return jsonify(id=lead_id, status=body["status"])
+    return jsonify(id=lead_id, status=status)
 
 
 @bp.get("/customers")
@@ -112,7 +181,7 @@ def customers() -> Response:
     return jsonify(customers=rows)
 
 
-@bp.get("/customers/<int:customer_id>")
+@bp.get(f"/customers/<{ROW_ID}:customer_id>")
 def customer(customer_id: int) -> Response:
     """One customer with timeline and manager history."""
     with work() as uow:
@@ -141,44 +210,50 @@ def branch(code: str) -> Response:
 
 @bp.post("/transfers")
 def transfer() -> tuple[Response, int]:
-    """Move customers: {"from": code, "to": code, "customers": [ids] (optional: all)}."""
-    body = _body()
-    ids = body.get("customers")
-    if ids is not None and not (isinstance(ids, list) and all(isinstance(i, int) for i in ids)):
-        raise ApiError(422, "invalid", "customers must be a list of ids")
+    """Move customers: {"from": code, "to": code, "customers": [ids]} or {..., "all": true}."""
+    body = _body("from", "to", "customers", "all")
+    source = api_input.text(body, "from", CODE_MAX_LENGTH, required=True)
+    target = api_input.text(body, "to", CODE_MAX_LENGTH, required=True)
+    customers = _customers(body)
     with work() as uow:
         try:
-            moved = services.transfer_customers(uow, _scope(), str(body.get("from", "")),
-                                                str(body.get("to", "")), ids, utcnow(),
+            moved = services.transfer_customers(uow, _scope(), str(source), str(target),
+                                                customers, utcnow(),
                                                 current_runtime().settings.transfer.notify_customers)
-        except ValueError as error:
-            raise ApiError(422, "invalid", str(error)) from error
+        except services.TransferRefused as error:
+            raise ApiError(422, "invalid", transfer_refusal(error)) from error
         uow.commit()
     return jsonify(moved=moved), 201
 
 
+def _customers(body: dict[str, Any]) -> list[int] | Literal["all"]:
+    every, listed = api_input.flag(body, "all"), api_input.ids(body, "customers", ID_MAX)
+    if every and listed:
+        raise ApiError(422, "invalid", texts.TRANSFER_REFUSALS["all_and_list"])
+    return services.ALL_CUSTOMERS if every else listed
+
+
 @bp.get("/notices")
 def notices() -> Response:
-    """Notices and dead letters (branch heads and head office)."""
+    """Notices and dead letters in scope (branch heads: their branch's; head office: all)."""
     _heads_only()
     status = request.args.get("status")
     if status and status not in {s.value for s in NoticeStatus}:
         raise ApiError(422, "invalid", f"unknown status {status!r}")
     with work() as uow:
-        rows = services.list_notices(uow, NoticeStatus(status) if status else None, 200)
+        rows = services.notices_view(uow, _scope(), NoticeStatus(status) if status else None)
     return jsonify(notices=rows)
 
 
-@bp.post("/notices/<int:notice_id>/retry")
+@bp.post(f"/notices/<{BIG_ROW_ID}:notice_id>/retry")
 def retry(notice_id: int) -> Response:
-    """Send a dead, failed or unknown notice again."""
+    """Send a failed or dead notice in scope again (409 for any other, `unknown` included)."""
     _heads_only()
     with work() as uow:
         try:
-            services.retry_notice(uow, notice_id, utcnow())
-        except ValueError as error:
-            raise ApiError(409, "conflict", str(error)) from error
-        services.audit(uow, utcnow(), _scope().username, "notice_retried", str(notice_id))
+            services.retry_notice_in_scope(uow, _scope(), notice_id, utcnow())
+        except services.NotRetryable as error:
+            raise ApiError(409, "conflict", retry_refusal(notice_id, error)) from error
         uow.commit()
     return jsonify(id=notice_id, status="pending")
 

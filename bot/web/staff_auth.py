@@ -1,4 +1,9 @@
-"""Staff login for the console: Flask-Login sessions, hashed passwords, throttling, timeout."""
+"""Staff login for the console: Flask-Login sessions, hashed passwords, throttling, timeout.
+
+A session names its account and the account's session generation; the user loader accepts it
+only while the account is active and its generation unchanged, so a logout, a new password
+or a deactivation ends the session on the server, whatever the browser kept.
+"""
 
 from datetime import timedelta
 
@@ -9,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from bot import texts
 from bot.runtime import Runtime
 from crm_core import services
-from crm_core.model import Scope, utcnow
+from crm_core.model import Scope, StaffAccount, utcnow
 
 SESSION_IDLE = timedelta(minutes=30)
 MAX_FAILURES, FAILURE_WINDOW = 5, timedelta(minutes=15)
@@ -18,11 +23,16 @@ _DUMMY_HASH = generate_password_hash("not-a-password")
 
 
 class StaffUser(UserMixin):  # type: ignore[misc]
-    """The logged-in staff member, carrying their scope."""
+    """The logged-in staff member, carrying their scope and session generation."""
 
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope: Scope, generation: int) -> None:
         self.scope = scope
-        self.id = str(scope.staff_id)
+        self.id = f"{scope.staff_id}.{generation}"
+
+    @classmethod
+    def of(cls, account: StaffAccount) -> "StaffUser":
+        """Return the user for an account as it stands."""
+        return cls(services.scope_of(account), account.session_generation)
 
 
 def hash_password(password: str) -> str:
@@ -32,21 +42,31 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
-def authenticate(runtime: Runtime, username: str, password: str, ip: str) -> Scope | None:
-    """Check a login, throttling repeated failures per account; every attempt is audited."""
-    now = utcnow()
+def authenticate(runtime: Runtime, username: str, password: str, ip: str) -> StaffUser | None:
+    """Check a login within the account and address limits; every attempt is audited."""
+    now, limits = utcnow(), login_limits(runtime)
     with runtime.uow() as uow:
-        if not services.login_allowed(uow, username, now, MAX_FAILURES, FAILURE_WINDOW):
-            services.record_login(uow, username, False, now, ip)
-            uow.commit()
-            return None
+        refused = services.admit_login(uow, username, ip, now, limits)
+        if refused:
+            services.record_refused_login(uow, username, ip, refused, now)
         account = uow.staff.by_username(username)
-        valid = check_password_hash(account.password_hash if account else _DUMMY_HASH, password)
-        ok = bool(account and account.active and valid)
-        services.record_login(uow, username, ok, now, ip)
-        scope = services.scope_of(account) if ok and account else None
+        stored = account.password_hash if account and account.active else None
+        uow.commit()  # the attempt counts for concurrent ones before the slow hash check
+    if refused:
+        return None
+    ok = check_password_hash(stored or _DUMMY_HASH, password) and stored is not None
+    with runtime.uow() as uow:
+        services.record_login(uow, username, ip, ok, now, limits.window)
+        account = uow.staff.by_username(username)
+        user = StaffUser.of(account) if ok and account else None
         uow.commit()
-    return scope
+    return user
+
+
+def login_limits(runtime: Runtime) -> services.LoginLimits:
+    """Return the login limits: per account fixed, per address from `[web]`."""
+    return services.LoginLimits(MAX_FAILURES, runtime.settings.web.login_failures_per_address,
+                                FAILURE_WINDOW)
 
 
 def init_auth(app: Flask, runtime: Runtime) -> None:
@@ -65,7 +85,11 @@ def init_auth(app: Flask, runtime: Runtime) -> None:
     manager.session_protection = "strong"
 
     @manager.user_loader
-    def load(staff_id: str) -> StaffUser | None:
+    def load(user_id: str) -> StaffUser | None:
+        staff_id = user_id.partition(".")[0]
         with runtime.uow() as uow:
             account = uow.staff.get(int(staff_id)) if staff_id.isdigit() else None
-            return StaffUser(services.scope_of(account)) if account and account.active else None
+            if account is None or not account.active:
+                return None
+            user = StaffUser.of(account)
+        return user if user.id == user_id else None

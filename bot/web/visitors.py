@@ -39,6 +39,9 @@ STATE_COOKIE, STATE_SECONDS = "bl_oauth", 600
 CALLBACK = "/oauth/wechat"
 RETRY_SECONDS = 86400  # one attempt per visitor cookie per day, whatever its outcome
 DONE = "o"  # query marker of a return from the callback: never sent there again
+# Query marker of a browser just given its cookie: back without it, it keeps none, and is
+# shown the page without anything being written for it.
+COOKIE_TRIED = "c"
 WECHAT_UA = "MicroMessenger"
 # Where a callback may send the visitor on: our share links and pages only (no open redirect).
 _NEXT = re.compile(r"/s/[A-Za-z0-9_.=-]+|/p/[A-Za-z0-9_-]+\?t=[A-Za-z0-9_.=-]+")
@@ -49,6 +52,23 @@ def current_visitor() -> tuple[Visitor, Signer]:
     web = current_runtime().settings.web
     signer = Signer(web.secret_key, web.previous_secret_key)
     return read_visitor(signer, request.cookies.get(COOKIE)) or new_visitor(), signer
+
+
+def first_sight(signer: Signer) -> bool:
+    """Whether the request carries no visitor cookie of ours."""
+    return read_visitor(signer, request.cookies.get(COOKIE)) is None
+
+
+def keeps_no_cookie() -> bool:
+    """Whether this browser was given its cookie and came back without it."""
+    return bool(request.args.get(COOKIE_TRIED))
+
+
+def try_cookie(visitor: Visitor, signer: Signer, path: str, **args: str) -> BaseResponse:
+    """Give a browser seen for the first time its cookie and send it to `path` (with this
+    request's query and `args`), marked as tried."""
+    query = {**request.args.to_dict(), **args, COOKIE_TRIED: "1"}
+    return with_visitor(redirect(f"{path}?{urlencode(query)}", code=302), signer, visitor)
 
 
 def with_visitor(response: BaseResponse, signer: Signer, visitor: Visitor) -> BaseResponse:

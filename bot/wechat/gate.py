@@ -1,12 +1,21 @@
-"""The callback gate: refuse forged or stale callbacks, open encrypted ones, seal replies."""
+"""The callback gate: refuse forged or stale callbacks, open encrypted ones, seal replies.
+
+The mode is the one chosen on the platform (明文, 兼容 or 安全模式) and nothing else is taken.
+A plaintext callback is signed over token, timestamp and nonce only, never over its body: anyone
+holding one captured query string (proxies log them) can post any body with it inside the
+timestamp window. So in safe mode only encrypted callbacks with a valid msg_signature pass, and
+where an encrypted part is present its plaintext twin is never read.
+"""
 
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bot.wechat.crypto import DecryptError, MessageCipher, envelope, signature_ok
-from bot.wechat.messages import encrypted_part
+from bot.wechat.messages import MalformedMessage, encrypted_part, parse_document
 from bot.wechat.replies import NO_REPLY
+
+PLAINTEXT, COMPATIBLE, SAFE = "plaintext", "compatible", "safe"
 
 
 class Refused(Exception):
@@ -25,10 +34,11 @@ class CallbackGate:
     """Verifies and decrypts callbacks for one official account."""
 
     def __init__(self, token: str, cipher: MessageCipher | None, window_seconds: int,
-                 clock: Callable[[], float] = time.time) -> None:
+                 mode: str | None = None, clock: Callable[[], float] = time.time) -> None:
         self.token = token
         self.cipher = cipher
         self.window = window_seconds
+        self.mode = mode or (SAFE if cipher else PLAINTEXT)
         self.clock = clock
 
     def echo(self, args: Mapping[str, str]) -> str:
@@ -39,10 +49,9 @@ class CallbackGate:
     def open(self, args: Mapping[str, str], body: bytes) -> Opened:
         """Verify a POSTed callback and return its plaintext (raises Refused, MalformedMessage)."""
         if args.get("encrypt_type", "raw").lower() != "aes":
-            self._check(args.get("signature"), args)
-            return Opened(body.decode("utf-8", errors="strict"))
-        if self.cipher is None:
-            raise Refused("encrypted callback but no EncodingAESKey is configured")
+            return self._open_plaintext(args, body)
+        if self.cipher is None or self.mode == PLAINTEXT:
+            raise Refused("encrypted callback but the webhook is in plaintext mode")
         encrypted = encrypted_part(body)
         self._check(args.get("msg_signature"), args, encrypted)
         if "signature" in args:
@@ -52,6 +61,14 @@ class CallbackGate:
         except DecryptError as error:
             raise Refused(str(error)) from error
         return Opened(plaintext, key_index)
+
+    def _open_plaintext(self, args: Mapping[str, str], body: bytes) -> Opened:
+        if self.mode == SAFE:
+            raise Refused("safe mode accepts only encrypt_type=aes callbacks")
+        self._check(args.get("signature"), args)
+        if self.mode == COMPATIBLE and _has_encrypted_part(body):
+            raise Refused("an encrypted part without encrypt_type=aes and msg_signature")
+        return Opened(body.decode("utf-8", errors="strict"))
 
     def seal(self, reply: str, opened: Opened) -> str:
         """Encrypt a reply for an encrypted callback; `success` goes out as it is."""
@@ -65,3 +82,10 @@ class CallbackGate:
             raise Refused("bad signature")
         if not timestamp.isdigit() or abs(self.clock() - int(timestamp)) > self.window:
             raise Refused("timestamp outside the accepted window")
+
+
+def _has_encrypted_part(body: bytes) -> bool:
+    try:
+        return "Encrypt" in parse_document(body)
+    except MalformedMessage:
+        return False  # parsing the message refuses it with its own reason

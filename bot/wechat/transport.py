@@ -11,6 +11,7 @@ endpoint: that is what wechatpy does well, so `Transport` plays that client and 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -30,6 +31,8 @@ from bot.wechat.errors import (
 
 Timeout = tuple[float, float]  # (connect, read) seconds, as requests takes them
 _JSON = {"Content-Type": "application/json; charset=utf-8"}
+# The platform takes credentials in query strings; requests names the URL in some errors.
+_CREDENTIAL = re.compile(r"\b(access_token|secret)=[^&\s'\")]+")
 
 
 class Transport:
@@ -160,10 +163,17 @@ def _decode(response: requests.Response, outcome_matters: bool) -> dict[str, Any
 
 
 def _error_for_exception(exc: requests.RequestException, outcome_matters: bool) -> WeChatApiError:
+    # The message is logged and stored with the notice: never with the credentials.
+    message = mask_credentials(f"{type(exc).__name__}: {exc}")
     if _never_sent(exc) or not outcome_matters:
-        return TransientError(None, f"{type(exc).__name__}: {exc}")
+        return TransientError(None, message)
     # The request may have reached the platform and been acted on before the answer was lost.
-    return UnknownOutcomeError(None, f"{type(exc).__name__}: {exc}")
+    return UnknownOutcomeError(None, message)
+
+
+def mask_credentials(text: str) -> str:
+    """Replace the values of `access_token=` and `secret=` in `text` with ***."""
+    return _CREDENTIAL.sub(r"\1=***", text)
 
 
 def _never_sent(exc: requests.RequestException) -> bool:

@@ -63,23 +63,22 @@ class Outbox:
                 return handled
 
     def deliver_due(self) -> Report:
-        """Claim a batch of due notices and send each; stop the batch if the quota is spent."""
+        """Send up to `batch_size` due notices, each claimed just before its own send (a
+        worker killed mid-round leaves only the send in flight uncertain); stop the round
+        if the quota is spent."""
         report = Report()
-        jobs = self._claim()
-        for index, job in enumerate(jobs):
-            paused_until = self._deliver(job, report)
-            if paused_until is not None:
-                self._release(jobs[index + 1:], report, paused_until)
+        for _ in range(self.settings.outbox.batch_size):
+            job = self._claim()
+            if job is None or self._deliver(job, report) is not None:
                 break
         return report
 
-    def _claim(self) -> list[NoticeJob]:
-        outbox = self.settings.outbox
+    def _claim(self) -> NoticeJob | None:
         with self.uow_factory() as uow:
-            jobs = services.claim_notices(uow, self.worker_id, self.clock(), outbox.batch_size,
-                                          outbox.claim_seconds)
+            job = services.claim_notice(uow, self.worker_id, self.clock(),
+                                        self.settings.outbox.claim_seconds)
             uow.commit()
-        return jobs
+        return job
 
     def _deliver(self, job: NoticeJob, report: Report) -> datetime | None:
         """Send one notice and record the outcome; return until when sending must pause."""
@@ -130,18 +129,17 @@ class Outbox:
     def _pause(self, job: NoticeJob, report: Report, until: datetime,
                error: WeChatApiError) -> None:
         log.warning("template quota spent (%s); notices wait until %s", error.errcode, until)
-        self._release([job], report, until)
+        self._release(job, report, until)
         with self.uow_factory() as uow:
             services.pause_notices(uow, until)  # every worker's pending notices, not just ours
             uow.commit()
 
-    def _release(self, jobs: list[NoticeJob], report: Report, until: datetime) -> None:
+    def _release(self, job: NoticeJob, report: Report, until: datetime) -> None:
         with self.uow_factory() as uow:
-            for job in jobs:
-                services.notice_release(uow, job.id, until)
-                report.outcomes[job.id] = "released"
+            services.notice_release(uow, job.id, until)
             uow.commit()
-        report.released += len(jobs)
+        report.outcomes[job.id] = "released"
+        report.released += 1
 
     def _record(self, job: NoticeJob, report: Report, outcome: str,
                 record: Callable[..., None], code: int | None, error: str,

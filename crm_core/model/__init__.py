@@ -9,7 +9,7 @@ from crm_core.model.answers import (
     PendingChoice,
 )
 from crm_core.model.audit import AuditEvent, BindCode
-from crm_core.model.base import Base, local_date, utcnow
+from crm_core.model.base import BIG_ID_MAX, ID_MAX, Base, local_date, utcnow
 from crm_core.model.codes import (
     MAX_TEMPORARY_DAYS,
     PERMANENT_CODE_CAP,
@@ -18,7 +18,7 @@ from crm_core.model.codes import (
     TouchFact,
 )
 from crm_core.model.customer import Customer, FollowState, LinkReason, ManagerLink
-from crm_core.model.leads import OPEN_STATUSES, Lead, LeadStatus
+from crm_core.model.leads import NOTE_MAX_LENGTH, OPEN_STATUSES, BadNote, Lead, LeadStatus
 from crm_core.model.notices import CUSTOMER_KINDS, Notice, NoticeKind, NoticeStatus
 from crm_core.model.org import Branch, Manager, ManagerRole, ManagerState, pick_round_robin
 from crm_core.model.products import (
@@ -33,18 +33,29 @@ from crm_core.model.products import (
     ShareLink,
 )
 from crm_core.model.scene import Scene, SceneError, format_scene, parse_scene
-from crm_core.model.staff import ApiToken, OutOfScope, Scope, StaffAccount, StaffRole
-from crm_core.model.system import SharedValue
+from crm_core.model.staff import (
+    ApiToken,
+    LoginCounter,
+    OutOfScope,
+    Scope,
+    StaffAccount,
+    StaffRole,
+)
+from crm_core.model.system import RateCounter, SharedValue
 
 __all__ = [
+    "BIG_ID_MAX",
     "CUSTOMER_KINDS",
+    "ID_MAX",
     "MAX_TEMPORARY_DAYS",
+    "NOTE_MAX_LENGTH",
     "OPEN_STATUSES",
     "PERMANENT_CODE_CAP",
     "AnswerMiss",
     "ApiToken",
     "Assessment",
     "AuditEvent",
+    "BadNote",
     "Base",
     "BindCode",
     "Branch",
@@ -61,6 +72,7 @@ __all__ = [
     "Lead",
     "LeadStatus",
     "LinkReason",
+    "LoginCounter",
     "Manager",
     "ManagerLink",
     "ManagerRole",
@@ -73,6 +85,7 @@ __all__ = [
     "Product",
     "ProductVersion",
     "QrCode",
+    "RateCounter",
     "RecommendationPref",
     "RiskAssessment",
     "Scene",

@@ -17,6 +17,10 @@ NAMING = {
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a real BIGINT.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+# The largest key of an Integer (PostgreSQL: 4-byte) and of a BigId column: a larger id names
+# no row, and PostgreSQL refuses to compare it with the column.
+ID_MAX = 2**31 - 1
+BIG_ID_MAX = 2**63 - 1
 
 
 class Base(DeclarativeBase):

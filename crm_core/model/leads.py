@@ -22,6 +22,11 @@ class LeadStatus(enum.StrEnum):
 
 OPEN_STATUSES = (LeadStatus.NEW, LeadStatus.CONTACTED)
 _OPEN = "status IN ('new', 'contacted')"
+NOTE_MAX_LENGTH = 500  # one follow-up's note: a few sentences, not a document
+
+
+class BadNote(ValueError):
+    """A note too long to keep or with characters no database stores (NUL)."""
 
 
 class Lead(Base):
@@ -67,3 +72,9 @@ class Lead(Base):
         if status in (LeadStatus.CONVERTED, LeadStatus.LOST):
             self.contacted_at = self.contacted_at or at
             self.closed_at = at
+
+    def add_note(self, note: str) -> None:
+        """Append one follow-up's note under the earlier ones."""
+        if len(note) > NOTE_MAX_LENGTH or "\x00" in note:
+            raise BadNote(f"a note is 1..{NOTE_MAX_LENGTH} characters without NUL")
+        self.note = f"{self.note}\n{note}" if self.note else note

@@ -55,6 +55,9 @@ class StaffAccount(Base):
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Written into each console session at login and compared on every request: raising it
+    # ends every session of the account (logout, new password, deactivation).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     manager: Mapped[Manager | None] = relationship()
     branch: Mapped[Branch | None] = relationship()
@@ -74,3 +77,15 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None]
 
     staff: Mapped[StaffAccount] = relationship()
+
+
+class LoginCounter(Base):
+    """Login attempts counted against one key (an account or a client address) in a fixed
+    window that starts with the first attempt: attempts while over the limit never move the
+    window, so a lock ends when its window does however often it is hammered meanwhile."""
+
+    __tablename__ = "login_counters"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(index=True)
+    attempts: Mapped[int]

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, Float, LargeBinary, String, Table, Text, Unicode
+from sqlalchemy import Column, Float, Integer, LargeBinary, String, Table, Text, Unicode
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_core.model.base import Base
@@ -18,6 +18,16 @@ class SharedValue(Base):
     expires_at: Mapped[datetime | None]
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None]
+
+
+class RateCounter(Base):
+    """Hits on one key in one time window, counted for every process alike (rate caps)."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)  # name and window number
+    hits: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 # The table APScheduler's SQLAlchemy job store uses, declared here so that Alembic creates and

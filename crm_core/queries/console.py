@@ -19,6 +19,8 @@ from crm_core.model import (
     Manager,
     ManagerLink,
     ManagerState,
+    Notice,
+    NoticeStatus,
     Scope,
     StaffRole,
 )
@@ -98,6 +100,19 @@ class SqlConsole:
                 .order_by(Customer.id).limit(limit))
         return list(self.session.scalars(stmt))
 
+    def notices(self, scope: Scope, status: NoticeStatus | None, limit: int) -> list[Notice]:
+        """Return the notices in scope, newest first."""
+        stmt = select(Notice).where(self._notice_scope(scope))
+        if status is not None:
+            stmt = stmt.where(Notice.status == status)
+        stmt = stmt.options(selectinload(Notice.manager), selectinload(Notice.customer))
+        return list(self.session.scalars(stmt.order_by(Notice.id.desc()).limit(limit)))
+
+    def notice_visible(self, scope: Scope, notice_id: int) -> bool:
+        """Return whether the notice lies in scope."""
+        stmt = select(Notice.id).where(Notice.id == notice_id, self._notice_scope(scope))
+        return self.session.scalar(stmt) is not None
+
     def audit(self, limit: int, action: str | None) -> list[AuditEvent]:
         """Return the latest audit events."""
         stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
@@ -111,6 +126,17 @@ class SqlConsole:
         if scope.role is StaffRole.BRANCH_HEAD:
             return Lead.branch_id == scope.branch_id
         return true()
+
+    def _notice_scope(self, scope: Scope) -> ColumnElement[bool]:
+        # A branch head sees the notices to the branch's managers and to the customers the
+        # branch sees; managers get theirs in WeChat and see none here.
+        if scope.role is StaffRole.HEAD_OFFICE:
+            return true()
+        if scope.role is not StaffRole.BRANCH_HEAD or scope.branch_id is None:
+            return false()
+        managers = select(Manager.id).where(Manager.branch_id == scope.branch_id)
+        customers = self._customers_in(scope).with_only_columns(Customer.id)
+        return or_(Notice.manager_id.in_(managers), Notice.customer_id.in_(customers))
 
     def _customers_in(self, scope: Scope) -> Select[Any]:
         stmt = select(Customer)
@@ -133,5 +159,7 @@ def _matches(query: str) -> ColumnElement[bool]:
     query = query.strip()
     if query.isdigit() and len(query) == 4:
         return Customer.phone_last4 == query
-    prefix = query.replace("%", "").replace("_", "") + "%"
-    return or_(Customer.display_name.like(prefix), Customer.openid.like(prefix))
+    # Openids contain `_` (and a name may contain `%`): they are matched as written, not as
+    # LIKE wildcards.
+    return or_(Customer.display_name.startswith(query, autoescape=True),
+               Customer.openid.startswith(query, autoescape=True))

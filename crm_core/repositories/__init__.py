@@ -26,7 +26,6 @@ from crm_core.repositories.leads import (
 from crm_core.repositories.org import (
     SqlBranches,
     SqlManagers,
-    SqlStaff,
 )
 from crm_core.repositories.products import (
     SqlProducts,
@@ -47,6 +46,9 @@ from crm_core.repositories.protocols import (
     SharedValueRepository,
     ShareRepository,
     StaffRepository,
+)
+from crm_core.repositories.staff import (
+    SqlStaff,
 )
 from crm_core.repositories.system import (
     SqlAudit,

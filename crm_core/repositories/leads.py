@@ -93,12 +93,13 @@ class SqlNotices:
         """Return the notice the platform gave this msgid."""
         return self.session.scalar(select(Notice).where(Notice.wechat_msgid == msgid))
 
-    def due(self, now: datetime, limit: int) -> list[Notice]:
-        """Lock and return due notices; rows other workers hold are skipped (PostgreSQL)."""
+    def next_due(self, now: datetime) -> Notice | None:
+        """Lock and return the oldest due notice; rows other workers hold are skipped
+        (PostgreSQL)."""
         stmt = (select(Notice).where(Notice.status == NoticeStatus.PENDING,
                                      Notice.next_attempt_at <= now)
-                .order_by(Notice.id).limit(limit).with_for_update(skip_locked=True))
-        return list(self.session.scalars(stmt))
+                .order_by(Notice.id).limit(1).with_for_update(skip_locked=True))
+        return self.session.scalars(stmt).first()
 
     def stale_claims(self, now: datetime) -> list[Notice]:
         """Return notices whose worker vanished while sending them."""

@@ -1,15 +1,13 @@
-"""Branches, managers and staff accounts in SQL."""
+"""Branches and managers in SQL."""
 
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from crm_core.model import (
-    ApiToken,
     Branch,
     Manager,
     ManagerState,
-    StaffAccount,
 )
 
 
@@ -80,26 +78,3 @@ class SqlManagers:
         """Return every manager with a bound WeChat account."""
         stmt = select(Manager).where(Manager.openid.is_not(None)).order_by(Manager.id)
         return list(self.session.scalars(stmt))
-
-
-class SqlStaff:
-    """Staff accounts in SQL."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, item: StaffAccount | ApiToken) -> None:
-        """Add an account or a token."""
-        self.session.add(item)
-
-    def by_username(self, username: str) -> StaffAccount | None:
-        """Return the account with this username."""
-        return self.session.scalar(select(StaffAccount).where(StaffAccount.username == username))
-
-    def get(self, staff_id: int) -> StaffAccount | None:
-        """Return an account by id."""
-        return self.session.get(StaffAccount, staff_id)
-
-    def token(self, token_hash: str) -> ApiToken | None:
-        """Return the API token with this hash."""
-        return self.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))

@@ -1,13 +1,14 @@
-"""The audit trail, bind codes and shared values in SQL."""
+"""The audit trail, bind codes, shared values and rate counters in SQL."""
 
 from datetime import datetime
 
-from sqlalchemy import Update, func, or_, select, update
+from sqlalchemy import Update, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from crm_core.model import (
     AuditEvent,
     BindCode,
+    RateCounter,
     SharedValue,
 )
 from crm_core.repositories.base import insert_or_skip
@@ -68,6 +69,18 @@ class SqlSharedValues:
         stmt = (update(SharedValue).where(SharedValue.key == key, SharedValue.lease_owner == owner)
                 .values(lease_owner=None, lease_until=None))
         self._changed(stmt)
+
+    def hit(self, key: str, expires_at: datetime, now: datetime) -> int:
+        """Count one hit on a rate counter atomically; return its hits so far."""
+        stmt = insert_or_skip(self.session, RateCounter).values(key=key, hits=1,
+                                                                expires_at=expires_at)
+        stmt = stmt.on_conflict_do_update(index_elements=["key"],
+                                          set_={"hits": RateCounter.hits + 1})
+        hits = int(self.session.execute(stmt.returning(RateCounter.hits)).scalar_one())
+        if hits == 1:  # a new window: forget the ones that are over (each row once)
+            self.session.execute(delete(RateCounter).where(RateCounter.expires_at <= now),
+                                 execution_options={"synchronize_session": False})
+        return hits
 
     def _ensure(self, key: str) -> None:
         self.session.execute(insert_or_skip(self.session, SharedValue).values(key=key)

@@ -4,7 +4,9 @@ The platform call itself belongs to the channel: `code_for` answers with the cod
 `CodeToCreate` (or refuses past the permanent-code cap); once the platform has issued it, the
 channel records it with `record_code`. Scenes with a campaign get temporary codes (30 days at
 most), branch and manager scenes permanent ones; an expired temporary code is re-issued and its
-row kept as history.
+row kept as history. A scene naming a branch and a manager needs the manager to work there
+(followers join the scene's manager; the branch's posters print its own managers only), and
+staff issue codes within their scope only: a branch head their branch's, a manager their own.
 """
 
 from dataclasses import dataclass
@@ -20,6 +22,8 @@ from crm_core.model import (
     ManagerState,
     QrCode,
     Scene,
+    Scope,
+    StaffRole,
     format_scene,
     parse_scene,
 )
@@ -29,6 +33,16 @@ from crm_core.unit_of_work import UnitOfWork
 
 class CodeLimitReached(Exception):
     """No permanent code may be issued any more: the account's cap is reached."""
+
+
+class SceneRefused(ValueError):
+    """A scene the issuer may not have: `code` is `manager_elsewhere` (the manager works at
+    another branch than the scene's) or `out_of_scope` (a branch or manager not theirs);
+    `names` are the codes involved."""
+
+    def __init__(self, code: str, **names: str) -> None:
+        super().__init__(f"{code}: {names}")
+        self.code, self.names = code, names
 
 
 @dataclass(frozen=True)
@@ -72,10 +86,12 @@ class PosterTarget:
 
 
 def code_for(uow: UnitOfWork, scene: str, now: datetime, *, days: int | None = None,
-             permanent_cap: int = PERMANENT_CODE_CAP) -> CodeInfo | CodeToCreate:
-    """Return the scene's usable code, or the code to create; refuse past the permanent cap."""
+             permanent_cap: int = PERMANENT_CODE_CAP,
+             scope: Scope | None = None) -> CodeInfo | CodeToCreate:
+    """Return the scene's usable code, or the code to create; refuse past the permanent cap
+    and outside `scope` (None: an operator's, who may issue any)."""
     parsed = parse_scene(scene)
-    _resolve(uow, parsed)
+    _within(scope, *_resolve(uow, parsed))
     current = uow.codes.latest(scene)
     if current is not None and current.usable_at(now):
         return CodeInfo.of(current)
@@ -148,7 +164,20 @@ def _resolve(uow: UnitOfWork, scene: Scene) -> tuple[Branch | None, Manager | No
     if scene.manager and manager is None:
         raise UnknownRecord(f"no manager with code {scene.manager!r}")
     branch = _branch(uow, scene.branch) if scene.branch else None
+    if branch is not None and manager is not None and manager.branch.id != branch.id:
+        raise SceneRefused("manager_elsewhere", manager=manager.code, branch=branch.code)
     return branch or (manager.branch if manager else None), manager
+
+
+def _within(scope: Scope | None, branch: Branch | None, manager: Manager | None) -> None:
+    if scope is None or scope.role is StaffRole.HEAD_OFFICE:
+        return
+    # A branch head's codes are their branch's (its managers' included); a manager's their own.
+    named: Branch | Manager | None = manager if scope.role is StaffRole.MANAGER else branch
+    own = scope.manager_id if scope.role is StaffRole.MANAGER else scope.branch_id
+    if named is None or named.id != own:
+        shown = named or branch
+        raise SceneRefused("out_of_scope", subject=shown.code if shown else "")
 
 
 def _branch(uow: UnitOfWork, code: str) -> Branch:

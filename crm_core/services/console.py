@@ -1,9 +1,10 @@
 """What staff see and do in the console and the API, always within their scope."""
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Final, Literal
 
 from crm_core.model import (
+    ID_MAX,
     Customer,
     Lead,
     LeadStatus,
@@ -11,18 +12,33 @@ from crm_core.model import (
     ManagerLink,
     ManagerState,
     NoticeKind,
+    NoticeStatus,
     OutOfScope,
     Scope,
     StaffRole,
 )
 from crm_core.queries.console import SqlConsole
 from crm_core.services.customers import customer_label
-from crm_core.services.notices import enqueue_customer_notice, enqueue_notice
+from crm_core.services.listings import notice_row
+from crm_core.services.notices import enqueue_customer_notice, enqueue_notice, retry_notice
 from crm_core.services.staff import audit
 from crm_core.services.suitability import current_assessment, record_staff_assessment
 from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 TIMELINE = 50
+# An `unknown` notice may have gone out. The platform drops a resend with the same
+# client_msg_id for ten minutes only, and customer-service messages have none: staff retry
+# failed and dead notices only (an operator may still resend one from the command line).
+STAFF_RETRYABLE = (NoticeStatus.DEAD, NoticeStatus.FAILED)
+ALL_CUSTOMERS: Final = "all"  # a transfer of every customer must say so: no list means nothing
+
+
+class TransferRefused(ValueError):
+    """A transfer that cannot be done as asked; `code` says why, `detail` names what."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code, self.detail = code, detail
 
 
 def leads_view(uow: SqlUnitOfWork, scope: Scope, status: LeadStatus | None, now: datetime,
@@ -41,7 +57,7 @@ def set_lead_status(uow: SqlUnitOfWork, scope: Scope, lead_id: int, status: Lead
         raise OutOfScope(f"lead {lead_id}")
     lead.move_to(status, now)
     if note:
-        lead.note = f"{lead.note}\n{note}" if lead.note else note
+        lead.add_note(note)
     audit(uow, now, scope.username, "lead_updated", str(lead_id), {"status": status.value})
 
 
@@ -111,16 +127,19 @@ def branch_overview(uow: SqlUnitOfWork, scope: Scope, branch_code: str,
 
 
 def transfer_customers(uow: UnitOfWork, scope: Scope, from_code: str, to_code: str,
-                       customer_ids: list[int] | None, now: datetime,
+                       customers: list[int] | Literal["all"], now: datetime,
                        tell_customers: bool = False) -> int:
-    """Move customers (all, or those listed) from one manager to another, keeping history."""
+    """Move customers (ALL_CUSTOMERS, or those listed) to another manager, keeping history.
+
+    A listed customer who is not the source manager's refuses the whole transfer.
+    """
     source, target = uow.managers.by_code(from_code), uow.managers.by_code(to_code)
     if source is None or target is None:
         raise LookupError(f"unknown manager {from_code!r} or {to_code!r}")
     _may_transfer(scope, source.branch_id, target.branch_id)
     if target.state is not ManagerState.ACTIVE or source.id == target.id:
-        raise ValueError(f"manager {to_code} cannot take these customers")
-    moved = _move(uow, source.id, target, customer_ids, now, scope.username)
+        raise TransferRefused("target_unavailable", to_code)
+    moved = _move(uow, source.id, target, _listed(customers), now, scope.username)
     payload = {"count": len(moved), "from": source.name, "to": target.name,
                "at": now.isoformat()}
     for manager, side in ((target, "in"), (source, "out")):
@@ -133,6 +152,17 @@ def transfer_customers(uow: UnitOfWork, scope: Scope, from_code: str, to_code: s
     return len(moved)
 
 
+def _listed(customers: list[int] | Literal["all"]) -> list[int] | None:
+    if customers == ALL_CUSTOMERS:
+        return None
+    if not customers:
+        raise TransferRefused("no_customers")
+    beyond = [i for i in customers if not 0 < i <= ID_MAX]  # no customer has such an id
+    if beyond:
+        raise TransferRefused("not_theirs", ", ".join(map(str, beyond)))
+    return list(dict.fromkeys(customers))
+
+
 def _tell_customers(uow: UnitOfWork, customer_ids: list[int], name: str, branch: str,
                     now: datetime) -> None:
     customers = uow.products.customers(customer_ids)
@@ -142,6 +172,26 @@ def _tell_customers(uow: UnitOfWork, customer_ids: list[int], name: str, branch:
             enqueue_customer_notice(uow, f"manager-changed:{customer_id}:{now.isoformat()}",
                                     NoticeKind.MANAGER_CHANGED, customer,
                                     {"manager": name, "branch": branch}, now)
+
+
+def notices_view(uow: SqlUnitOfWork, scope: Scope, status: NoticeStatus | None,
+                 limit: int = 200) -> list[dict[str, Any]]:
+    """Return the notices in scope, newest first (branch heads: their branch's)."""
+    if scope.role is StaffRole.MANAGER:
+        raise OutOfScope("notices")
+    return [notice_row(n) for n in SqlConsole(uow.session).notices(scope, status, limit)]
+
+
+def retry_notice_in_scope(uow: SqlUnitOfWork, scope: Scope, notice_id: int,
+                          now: datetime) -> None:
+    """Queue a failed or dead notice in scope again; refuse an unknown one (NotRetryable)."""
+    if uow.notices.get(notice_id) is None:
+        raise LookupError(f"no notice {notice_id}")
+    if scope.role is StaffRole.MANAGER or not SqlConsole(uow.session).notice_visible(
+            scope, notice_id):
+        raise OutOfScope(f"notice {notice_id}")
+    retry_notice(uow, notice_id, now, STAFF_RETRYABLE)
+    audit(uow, now, scope.username, "notice_retried", str(notice_id))
 
 
 def audit_trail(uow: SqlUnitOfWork, scope: Scope, action: str | None,
@@ -164,6 +214,9 @@ def _may_transfer(scope: Scope, from_branch: int, to_branch: int) -> None:
 def _move(uow: UnitOfWork, source_id: int, target: Any, customer_ids: list[int] | None,
           now: datetime, actor: str) -> list[int]:
     links = uow.activity.current_links(source_id, customer_ids)
+    missing = set(customer_ids or ()) - {link.customer_id for link in links}
+    if missing:
+        raise TransferRefused("not_theirs", ", ".join(map(str, sorted(missing))))
     for link in links:
         link.end(now, LinkReason.TRANSFER)
     uow.flush()  # free the one-current-link slot before the new links take it

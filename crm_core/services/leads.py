@@ -52,7 +52,7 @@ def update_lead(uow: UnitOfWork, lead_id: int, status: LeadStatus, now: datetime
         raise LookupError(f"no lead {lead_id}")
     lead.move_to(status, now)
     if note:
-        lead.note = f"{lead.note}\n{note}" if lead.note else note
+        lead.add_note(note)
     return lead
 
 

@@ -1,9 +1,12 @@
-"""Values shared by every process, each with a lease so one process at a time may change it."""
+"""Values shared by every process, each with a lease so one process at a time may change it;
+and rate caps, counted for every process alike."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from crm_core.unit_of_work import UnitOfWork
+
+EPOCH = datetime(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -36,3 +39,10 @@ def write_shared(uow: UnitOfWork, key: str, owner: str, value: str, seconds: flo
 def release_lease(uow: UnitOfWork, key: str, owner: str) -> None:
     """Give up the lease if `owner` holds it."""
     uow.shared.release(key, owner)
+
+
+def within_cap(uow: UnitOfWork, key: str, cap: int, window: timedelta, now: datetime) -> bool:
+    """Count one try on `key` in the current window; False once the window has had `cap`."""
+    number = int((now - EPOCH) / window)
+    hits = uow.shared.hit(f"{key}@{number}", EPOCH + window * (number + 1), now)
+    return hits <= cap

@@ -19,7 +19,7 @@ def list_leads(uow: UnitOfWork, manager_code: str | None, status: LeadStatus | N
 def list_notices(uow: UnitOfWork, status: NoticeStatus | None,
                  limit: int) -> list[dict[str, Any]]:
     """Return notices as plain data, newest first."""
-    return [_notice(notice) for notice in uow.notices.listing(status, limit)]
+    return [notice_row(notice) for notice in uow.notices.listing(status, limit)]
 
 
 def _iso(at: datetime | None) -> str | None:
@@ -34,7 +34,8 @@ def _lead(lead: Lead) -> dict[str, Any]:
             "reminded_at": _iso(lead.reminded_at), "escalated_at": _iso(lead.escalated_at)}
 
 
-def _notice(notice: Notice) -> dict[str, Any]:
+def notice_row(notice: Notice) -> dict[str, Any]:
+    """Describe a notice as plain data."""
     return {"id": notice.id, "kind": notice.kind.value, "status": notice.status.value,
             "manager": notice.manager.code if notice.manager else None,
             "customer": notice.customer.openid if notice.customer else None,

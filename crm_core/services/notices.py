@@ -7,6 +7,16 @@ from typing import Any
 from crm_core.model import Customer, Manager, Notice, NoticeKind, NoticeStatus
 from crm_core.unit_of_work import UnitOfWork
 
+RETRYABLE = (NoticeStatus.DEAD, NoticeStatus.FAILED, NoticeStatus.UNKNOWN)
+
+
+class NotRetryable(ValueError):
+    """The notice may not be sent again from where it stands (`status`)."""
+
+    def __init__(self, notice_id: int, status: NoticeStatus) -> None:
+        super().__init__(f"notice {notice_id} is {status.value}, not retryable")
+        self.status = status
+
 
 @dataclass(frozen=True)
 class NoticeJob:
@@ -42,13 +52,17 @@ def enqueue_customer_notice(uow: UnitOfWork, key: str, kind: NoticeKind, custome
     return True
 
 
-def claim_notices(uow: UnitOfWork, worker: str, now: datetime, limit: int,
-                  lease_seconds: float) -> list[NoticeJob]:
-    """Claim due notices for one worker; notices of vanished workers become unknown."""
+def claim_notice(uow: UnitOfWork, worker: str, now: datetime,
+                 lease_seconds: float) -> NoticeJob | None:
+    """Claim the next due notice for a send about to start; notices of vanished workers
+    become unknown.
+
+    One notice at a time, claimed just before its own send: a worker killed mid-round leaves
+    at most the send in flight uncertain, and every notice it had not reached stays due.
+    """
     for stale in uow.notices.stale_claims(now):
         _finish(stale, NoticeStatus.UNKNOWN, now, None, "worker stopped while sending")
-    jobs = []
-    for notice in uow.notices.due(now, limit):
+    while (notice := uow.notices.next_due(now)) is not None:
         openid = notice.recipient_openid
         if not openid:
             notice.status = NoticeStatus.HELD
@@ -56,9 +70,9 @@ def claim_notices(uow: UnitOfWork, worker: str, now: datetime, limit: int,
         notice.status, notice.claimed_by = NoticeStatus.SENDING, worker
         notice.claimed_until = now + timedelta(seconds=lease_seconds)
         notice.attempts += 1
-        jobs.append(NoticeJob(notice.id, notice.key, notice.kind, openid, dict(notice.payload),
-                              notice.attempts))
-    return jobs
+        return NoticeJob(notice.id, notice.key, notice.kind, openid, dict(notice.payload),
+                         notice.attempts)
+    return None
 
 
 def notice_sent(uow: UnitOfWork, notice_id: int, msgid: int | None, now: datetime) -> None:
@@ -112,11 +126,12 @@ def job_finished(uow: UnitOfWork, msgid: int, status: str, now: datetime) -> boo
     return True
 
 
-def retry_notice(uow: UnitOfWork, notice_id: int, now: datetime) -> Notice:
+def retry_notice(uow: UnitOfWork, notice_id: int, now: datetime,
+                 retryable: tuple[NoticeStatus, ...] = RETRYABLE) -> Notice:
     """Send a dead, failed or unknown notice again (an operator's decision)."""
     notice = _get(uow, notice_id)
-    if notice.status not in (NoticeStatus.DEAD, NoticeStatus.FAILED, NoticeStatus.UNKNOWN):
-        raise ValueError(f"notice {notice_id} is {notice.status.value}, not retryable")
+    if notice.status not in retryable:
+        raise NotRetryable(notice_id, notice.status)
     notice.attempts, notice.next_attempt_at = 0, now
     _finish(notice, NoticeStatus.PENDING, None, None, None)
     return notice

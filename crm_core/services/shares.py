@@ -24,6 +24,7 @@ from crm_core.model import (
 )
 from crm_core.model.scene import SceneError
 from crm_core.services.customers import customer_label
+from crm_core.services.leases import within_cap
 from crm_core.services.notices import enqueue_notice
 from crm_core.unit_of_work import UnitOfWork
 
@@ -45,6 +46,17 @@ class ShareClaim:
     product: str
     parent: str | None = None
     direct: bool = False  # handed by the bot to the sharer themselves
+
+
+@dataclass(frozen=True)
+class MintCaps:
+    """How many forwarded shares (ones with a parent) opens may create in each window: per
+    client address (`client`: the one asking) and per chain of shares (root and product)."""
+
+    client: str
+    per_client: int
+    per_share: int
+    window: timedelta
 
 
 @dataclass(frozen=True)
@@ -87,15 +99,18 @@ def check_shareable(uow: UnitOfWork, product_code: str) -> None:
 
 
 def record_open(uow: UnitOfWork, claim: ShareClaim, visitor: str, visitor_customer: int | None,
-                now: datetime, batch: timedelta, *, verified: bool = False) -> OpenOutcome:
+                now: datetime, batch: timedelta, *, verified: bool = False,
+                caps: MintCaps | None = None) -> OpenOutcome:
     """Record an open of a share link by a visitor; the sharer's own opens are not counted.
 
     `verified`: the channel proved who the visitor is (WeChat web authorisation), so
     `visitor_customer` (None: not a customer) decides. Otherwise the visitor is known by a
     cookie only and the first open of a link handed to a customer is taken to be theirs.
+    `caps`: a forwarded share is created only within them; past them the open counts for the
+    share it was forwarded from (the same root is credited).
     """
     check_shareable(uow, claim.product)
-    share = _ensure(uow, claim)
+    share = _ensure(uow, claim, caps, now)
     own = _sharer_customer(claim.sharer)
     # Only a guess: the link may have been forwarded before its owner ever opened it.
     guessed = bool(not verified and visitor_customer is None and claim.direct and own
@@ -188,16 +203,28 @@ def _bare_campaign(scene: str) -> str | None:
     return code if tag == "c" else None
 
 
-def _ensure(uow: UnitOfWork, claim: ShareClaim) -> ShareLink:
+def _ensure(uow: UnitOfWork, claim: ShareClaim, caps: MintCaps | None,
+            now: datetime) -> ShareLink:
     key = share_key(claim.sharer, claim.product, claim.parent)
     existing = uow.shares.by_key(key)
     if existing is not None:
         return existing
     parent = uow.shares.by_key(claim.parent) if claim.parent else None
+    if parent is not None and caps is not None and not _may_mint(uow, caps, parent, now):
+        return parent
     root_customer, root_manager = _roots(uow, claim.sharer, parent)
     return uow.shares.ensure({"key": key, "product_code": claim.product,
                               "sharer": claim.sharer, "parent_id": parent.id if parent else None,
                               "root_customer_id": root_customer, "root_manager_id": root_manager})
+
+
+def _may_mint(uow: UnitOfWork, caps: MintCaps, parent: ShareLink, now: datetime) -> bool:
+    # Counted per chain (its root and product), so a chain of forwards is capped as a whole;
+    # a client past its own cap does not use up the chain's: others may still forward it.
+    chain = f"{parent.root_customer_id}:{parent.root_manager_id}:{parent.product_code}"
+    return (within_cap(uow, f"share-mint:client:{caps.client}", caps.per_client, caps.window,
+                       now)
+            and within_cap(uow, f"share-mint:chain:{chain}", caps.per_share, caps.window, now))
 
 
 def _roots(uow: UnitOfWork, sharer: str, parent: ShareLink | None) -> tuple[int | None,

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from crm_core.model import ApiToken, AuditEvent, Scope, StaffAccount, StaffRole
@@ -38,16 +38,6 @@ def add_staff(uow: UnitOfWork, username: str, display_name: str, password_hash: 
     uow.staff.add(account)
     audit(uow, now, actor, "staff_added", username, {"role": role.value})
     return account
-
-
-def set_staff_password(uow: UnitOfWork, username: str, password_hash: str, actor: str,
-                       now: datetime) -> None:
-    """Replace an account's password hash."""
-    account = uow.staff.by_username(username)
-    if account is None:
-        raise LookupError(f"no staff account {username!r}")
-    account.password_hash = password_hash
-    audit(uow, now, actor, "password_set", username)
 
 
 def set_customer_details(uow: UnitOfWork, openid: str, name: str | None,
@@ -88,20 +78,6 @@ def rotate_phones(uow: UnitOfWork, rotate: Callable[[str], str | None], after_id
         else:
             customer.phone_cipher, rotated = fresh, rotated + 1
     return RotationBatch(customers[-1].id, rotated, unreadable)
-
-
-def login_allowed(uow: UnitOfWork, username: str, now: datetime, max_failures: int,
-                  window: timedelta) -> bool:
-    """Return False while an account has too many recent failed logins."""
-    return uow.audit.count("login_failed", username, now - window) < max_failures
-
-
-def record_login(uow: UnitOfWork, username: str, ok: bool, now: datetime, ip: str) -> None:
-    """Record a login attempt (success or failure) in the audit trail."""
-    audit(uow, now, username, "login" if ok else "login_failed", username, {"ip": ip})
-    account = uow.staff.by_username(username)
-    if ok and account is not None:
-        account.last_login_at = now
 
 
 def issue_api_token(uow: UnitOfWork, username: str, name: str, now: datetime,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from bot import create_app
@@ -20,6 +20,30 @@ CHROMIUM = "/usr/bin/chromium"
 # Without the networking flags Chromium keeps reaching for hosts this machine cannot reach.
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+# Collects what the content security policy blocked, from before any script of the page runs.
+_REPORT_VIOLATIONS = """window.__violations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__violations.push(e.violatedDirective + " " + (e.blockedURI || "inline")); });"""
+
+
+def watched_page(context: BrowserContext) -> tuple[Page, list[str]]:
+    """Open a page that records console errors and uncaught exceptions in the returned list;
+    read what the security policy blocked with `blocked(page)`."""
+    context.add_init_script(_REPORT_VIOLATIONS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page, errors
+
+
+def blocked(page: Page) -> list[str]:
+    """Return what the content security policy blocked on the page's current document."""
+    found: list[str] = page.evaluate("window.__violations || []")
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -48,14 +72,15 @@ def served(request: pytest.FixtureRequest, database_url: str, tmp_path: Path,
            sandbox: SandboxHandle) -> Iterator[tuple[Flask, str]]:
     """The app against the sandbox, on a loopback port that is also its public_base_url (the
     host of signed pages and of the web authorisation callback). A module sets `OAUTH = False`
-    to keep web authorisation off."""
+    to keep web authorisation off, and `PRODUCTS` to override other `[products]` keys."""
     holder: dict[str, Flask] = {}
     server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start),
                          threaded=True)
     base = f"http://127.0.0.1:{server.port}"
     holder["app"] = app = create_app(make_settings(
         database_url, tmp_path, web={"public_base_url": base},
-        products={"oauth": getattr(request.module, "OAUTH", True)},
+        products={"oauth": getattr(request.module, "OAUTH", True),
+                  **getattr(request.module, "PRODUCTS", {})},
         wechat={"app_secret": sandbox.app_secret, "api_base_url": sandbox.base_url,
                 "oauth_base_url": sandbox.base_url}))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

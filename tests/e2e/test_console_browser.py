@@ -101,6 +101,7 @@ def test_transfer_moves_the_customers_and_the_new_manager_sees_them(site,  # typ
     page.goto(f"{base}/console/transfer")
     page.fill("input[name=from]", "SH001-02")
     page.fill("input[name=to]", "SH001-01")
+    page.check("input[name=all]")
     page.click("#transfer button[type=submit]")
     assert "已转移 1 位客户" in page.locator(".flash").inner_text()
     other = browser.new_context().new_page()

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -115,33 +116,50 @@ def test_follow_delivered_four_times_through_faults_reaches_the_manager_exactly_
     assert len(sandbox.requests(TEMPLATE_SEND)) == 3  # 45009, -1, then the one that went out
 
 
-def test_worker_killed_mid_batch_and_restarted_loses_and_doubles_nothing(
+def test_a_worker_killed_during_slow_sends_leaves_at_most_the_send_in_flight_uncertain(
         database_url: str, tmp_path: Path, sandbox: SandboxHandle) -> None:
     config = write_config(tmp_path / "b.toml", database_url, sandbox, free_port(),
-                          batch_size=10, claim_seconds=1.0)
+                          batch_size=25, claim_seconds=1.0)
     assert branchlink(config, "demo", "seed").returncode == 0
+    keys = queue_notices(database_url, 22)
+    # The platform answers slowly (within the read timeout): the round is still running.
+    sandbox.inject({"path": TEMPLATE_SEND, "delay_seconds": 0.3, "times": 1000})
+    worker = start(config, "worker", tmp_path / "worker.log")
+    wait_for(lambda: len(sandbox.requests(TEMPLATE_SEND)) >= 3)
+    stop(worker, signal.SIGKILL)
+    restarted = start(config, "worker", tmp_path / "worker.log")
+    try:
+        wait_for(lambda: not {"pending", "sending"} & set(notice_states(database_url).values()),
+                 40)
+    finally:
+        stop(restarted)
+    states = notice_states(database_url)
+    sent = Counter(r["json"]["data"]["thing1"]["value"] for r in sandbox.requests(TEMPLATE_SEND))
+    uncertain = [key for key in keys if states[key] == "unknown"]
+    assert len(uncertain) <= 1  # only the send the kill interrupted
+    assert all(states[key] in ("sent", "delivered") and sent[key] == 1
+               for key in keys if key not in uncertain)
+    assert set(sent.values()) == {1}  # nothing went out twice, the uncertain one included
+
+
+def queue_notices(database_url: str, count: int) -> list[str]:
+    keys = [f"e2e:{i}" for i in range(count)]
     engine = make_engine(database_url)
     with SqlUnitOfWork(make_session_factory(engine)) as uow:
         manager = uow.managers.by_code(MANAGER)
         assert manager is not None
-        for i in range(100):
-            services.enqueue_notice(uow, f"e2e:{i}", NoticeKind.NEW_CUSTOMER, manager,
-                                    {"customer": f"c{i}", "source": "direct",
+        for key in keys:
+            services.enqueue_notice(uow, key, NoticeKind.NEW_CUSTOMER, manager,
+                                    {"customer": key, "source": "direct",
                                      "at": "2026-11-28T01:00:00"}, utcnow())
         uow.commit()
     engine.dispose()
-    sandbox.inject({"path": TEMPLATE_SEND, "delay_seconds": 0.05, "times": 1000})
-    worker = start(config, "worker", tmp_path / "worker.log")
-    wait_for(lambda: len(sandbox.requests(TEMPLATE_SEND)) >= 30)
-    stop(worker, signal.SIGKILL)
-    restarted = start(config, "worker", tmp_path / "worker.log")
-    try:
-        wait_for(lambda: not {"pending", "sending"} & set(notice_statuses(database_url)), 40)
-    finally:
-        stop(restarted)
-    statuses = notice_statuses(database_url)
-    sent = [r["json"]["client_msg_id"] for r in sandbox.requests(TEMPLATE_SEND)]
-    assert len(statuses) == 100 and set(statuses) <= {"sent", "delivered", "unknown"}
-    assert len(sent) == len(set(sent))  # nothing doubled
-    assert statuses.count("unknown") <= 10  # at most the batch in flight
-    assert len(sent) >= statuses.count("sent") + statuses.count("delivered")
+    return keys
+
+
+def notice_states(database_url: str) -> dict[str, str]:
+    engine = make_engine(database_url)
+    with SqlUnitOfWork(make_session_factory(engine)) as uow:
+        states = {notice.key: notice.status.value for notice in uow.notices.listing(None, 10_000)}
+    engine.dispose()
+    return states

@@ -17,7 +17,8 @@ from crm_core.model import Lead, Notice, NoticeKind, utcnow
 from tests.builders import org, subscribe_xml, text_xml
 from tests.conftest import make_settings, runtime
 from tests.console_support import live_server
-from tests.product_support import import_sample, post, reply_of
+from tests.e2e.conftest import blocked, watched_page
+from tests.product_support import import_sample, open_link, post, reply_of
 from tests.sandbox_support import SandboxHandle
 from tests.unit.qr.readback import decode_qr
 
@@ -51,10 +52,10 @@ def test_the_page_shows_the_disclosure_on_a_phone_and_contact_creates_a_lead(
         app, platform, browser: Browser) -> None:
     link = handed_link(app, platform)
     context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
-    page = context.new_page()
+    page, errors = watched_page(context)
     with live_server(app) as base:
         page.goto(base + link)
-        assert "/p/WM003" in page.url
+        assert "/p/WM003" in page.url and blocked(page) == []
         disclosure = page.locator("[data-disclosure]").first
         assert disclosure.is_visible()
         assert disclosure.inner_text() == "理财非存款、产品有风险、投资须谨慎"
@@ -64,7 +65,9 @@ def test_the_page_shows_the_disclosure_on_a_phone_and_contact_creates_a_lead(
         page.click("#contact")
         page.wait_for_selector("#result")
         assert "会尽快与您联系" in page.inner_text("#result")
+        assert blocked(page) == []
     context.close()
+    assert errors == []
     with runtime(app).engine.connect() as connection:
         leads = connection.execute(select(Lead.product_code, Lead.source)).all()
         kinds = connection.scalars(select(Notice.kind)).all()
@@ -76,17 +79,20 @@ def test_an_unknown_visitor_sees_the_follow_code_and_contact_shows_the_interest_
         app, platform, browser: Browser, sandbox: SandboxHandle) -> None:
     sandbox.reset()
     link = handed_link(app, platform)
-    app.test_client().get(link)  # the customer's own first open: the browser is a friend's
+    open_link(app.test_client(), link)  # the customer's own first open: the browser is a friend's
     context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
-    page = context.new_page()
+    page, errors = watched_page(context)
     with live_server(app) as base:
         page.goto(base + link)
         assert page.get_by_text(texts.FOLLOW_PROMPT).is_visible()
         follow = read_code(page, "#follow-code")
+        assert blocked(page) == []
         page.click("#contact")
         page.wait_for_selector("#result")
         interest = read_code(page, "#interest-code")
+        assert blocked(page) == []
     context.close()
+    assert errors == []
     with runtime(app).uow() as uow:
         urls = {code["scene"]: code["url"] for code in services.list_codes(uow)}
     key = services.share_key("c1", "WM003", None)

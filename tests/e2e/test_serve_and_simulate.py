@@ -80,7 +80,7 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None
     pytest.fail("server did not become healthy")
 
 
-@pytest.mark.parametrize("mode", ["safe", "plain"])
+@pytest.mark.parametrize("mode", ["safe", "compat"])
 def test_customer_follows_a_branch_code_and_is_greeted_with_their_manager(
         config: Path, server: str, mode: str) -> None:
     follow = branchlink(config, "simulate", "--mode", mode, "--openid", "e2e-1", "subscribe",

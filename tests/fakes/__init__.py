@@ -8,8 +8,9 @@ from tests.fakes.answers import FakeAnswers
 from tests.fakes.codes import FakeCodes
 from tests.fakes.customers import FakeActivity, FakeCustomers, FakeDeliveries
 from tests.fakes.leads import FakeLeads, FakeNotices
-from tests.fakes.org import FakeBranches, FakeManagers, FakeStaff
+from tests.fakes.org import FakeBranches, FakeManagers
 from tests.fakes.products import FakeProducts, FakeShares
+from tests.fakes.staff import FakeStaff
 from tests.fakes.store import FakeStore
 from tests.fakes.system import FakeAudit, FakeSharedValues
 from tests.fakes.unit_of_work import FakeUnitOfWork

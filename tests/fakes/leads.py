@@ -72,10 +72,10 @@ class FakeNotices:
     def by_msgid(self, msgid: int) -> Notice | None:
         return next((n for n in self.items if n.wechat_msgid == msgid), None)
 
-    def due(self, now: datetime, limit: int) -> list[Notice]:
+    def next_due(self, now: datetime) -> Notice | None:
         due = [n for n in self.items
                if n.status is NoticeStatus.PENDING and n.next_attempt_at <= now]
-        return sorted(due, key=lambda n: n.id)[:limit]
+        return min(due, key=lambda n: n.id, default=None)
 
     def stale_claims(self, now: datetime) -> list[Notice]:
         return [n for n in self.items if n.status is NoticeStatus.SENDING

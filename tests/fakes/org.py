@@ -1,6 +1,6 @@
-"""Branches, managers and staff accounts in memory."""
+"""Branches and managers in memory."""
 
-from crm_core.model import ApiToken, Branch, Manager, ManagerState, StaffAccount
+from crm_core.model import Branch, Manager, ManagerState
 from tests.fakes.store import FakeStore
 
 
@@ -66,24 +66,3 @@ class FakeManagers:
 
     def _by_id(self) -> list[Manager]:
         return sorted(self.items, key=lambda m: m.id)
-
-
-class FakeStaff:
-    """Staff accounts and API tokens in memory."""
-
-    def __init__(self, store: FakeStore) -> None:
-        self.store = store
-
-    def add(self, item: StaffAccount | ApiToken) -> None:
-        self.store.add(item)
-
-    def by_username(self, username: str) -> StaffAccount | None:
-        return next((a for a in self.store.rows(StaffAccount) if a.username == username),
-                    None)
-
-    def get(self, staff_id: int) -> StaffAccount | None:
-        return self.store.get(StaffAccount, staff_id)
-
-    def token(self, token_hash: str) -> ApiToken | None:
-        return next((t for t in self.store.rows(ApiToken) if t.token_hash == token_hash),
-                    None)

@@ -1,8 +1,8 @@
-"""The audit trail, bind codes and shared values in memory."""
+"""The audit trail, bind codes, shared values and rate counters in memory."""
 
 from datetime import datetime
 
-from crm_core.model import AuditEvent, BindCode, SharedValue
+from crm_core.model import AuditEvent, BindCode, RateCounter, SharedValue
 from tests.fakes.store import FakeStore
 
 
@@ -29,7 +29,8 @@ class FakeAudit:
 
 
 class FakeSharedValues:
-    """Shared values in memory; each change applies only under the SQL class's condition."""
+    """Shared values and rate counters in memory; each change applies only under the SQL
+    class's condition."""
 
     def __init__(self, store: FakeStore) -> None:
         self.store = store
@@ -58,6 +59,17 @@ class FakeSharedValues:
         row = self.get(key)
         if row is not None and row.lease_owner == owner:
             row.lease_owner = row.lease_until = None
+
+    def hit(self, key: str, expires_at: datetime, now: datetime) -> int:
+        counter = self.store.get(RateCounter, key)
+        if counter is not None:  # ON CONFLICT DO UPDATE: the window's end stays as it was
+            counter.hits += 1
+            return counter.hits
+        self.store.add(RateCounter(key=key, hits=1, expires_at=expires_at))
+        for over in self.store.rows(RateCounter):
+            if over.expires_at <= now:
+                self.store.delete(over)
+        return 1
 
     def ensure(self, key: str) -> SharedValue:
         """Return the row of `key`, inserting an empty one first if there is none."""

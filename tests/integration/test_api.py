@@ -2,15 +2,18 @@
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from bot import create_app
 from bot.phone_cipher import PhoneCipher
+from bot.web.openapi import openapi_path
 from crm_core import services
 from crm_core.model import utcnow
-from tests.conftest import WEB_SECRET, runtime
+from tests.conftest import WEB_SECRET, make_settings, runtime
 from tests.console_support import STAFF, World, populate
 from tests.product_support import import_sample
 
@@ -91,10 +94,10 @@ def test_branch_overview_is_for_its_head_and_head_office(call) -> None:  # type:
 
 
 def test_transfers_only_within_the_heads_branch_and_are_audited(call) -> None:  # type: ignore[no-untyped-def]
-    body = {"from": "SH001-02", "to": "SH001-01"}
+    body = {"from": "SH001-02", "to": "SH001-01", "all": True}
     assert call("m1", "POST", "/transfers", json=body).status_code == 403
     assert call("head", "POST", "/transfers",
-                json={"from": "SH002-01", "to": "SH001-01"}).status_code == 403
+                json={"from": "SH002-01", "to": "SH001-01", "all": True}).status_code == 403
     assert call("head", "POST", "/transfers", json=body).json == {"moved": 1}
     assert len(call("m1", "GET", "/customers").json["customers"]) == 2
     events = call("admin", "GET", "/audit?action=transfer").json["events"]
@@ -111,8 +114,7 @@ def test_notices_are_for_heads_and_only_failed_ones_can_be_retried(call) -> None
 def test_openapi_document_describes_every_route(app, client) -> None:  # type: ignore[no-untyped-def]
     spec = client.get("/api/v1/openapi.json").json
     documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
-    served = {(rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}"),
-               method.lower())
+    served = {(openapi_path(rule.rule), method.lower())
               for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
               and not rule.rule.endswith("openapi.json")
               for method in rule.methods - {"HEAD", "OPTIONS"}}
@@ -135,3 +137,103 @@ def test_the_share_leaderboard_follows_the_scope(app: Flask, world: World, call,
     assert sorted(row["manager"] for row in board["managers"]) == managers
     assert len(board["customers"]) == len(managers)
     assert all(row["opens"] == 2 for row in board["managers"] + board["customers"])
+
+
+
+def test_a_whole_openid_with_like_wildcards_finds_exactly_that_customer(app, call) -> None:  # type: ignore[no-untyped-def]
+    openids = ["o_under_score", "oXunderXscore", "o%percent", "oYpercent", "o/slash"]
+    with runtime(app).uow() as uow:
+        for openid in openids:
+            services.follow(uow, openid, "m:SH001-01", utcnow())
+        ids = {openid: uow.customers.by_openid(openid).id for openid in openids}  # type: ignore[union-attr]
+        uow.commit()
+    for openid in ("o_under_score", "o%percent", "o/slash"):
+        found = call("admin", "GET", "/customers", query_string={"q": openid}).json
+        assert [c["id"] for c in found["customers"]] == [ids[openid]]
+    assert len(call("admin", "GET", "/customers", query_string={"q": "o_"}).json[
+        "customers"]) == 1
+
+
+@pytest.mark.parametrize(("body", "status"), [
+    ({}, 422), ({"customers": []}, 422), ({"all": False}, 422),
+    ({"all": True, "customers": [1]}, 422), ({"all": "yes"}, 400), ({"customers": "1;2"}, 400),
+    ({"customers": [True]}, 400), ({"customers": [0]}, 400), ({"customers": [2**31]}, 400)])
+def test_a_transfer_without_an_explicit_all_or_with_a_bad_list_moves_nobody(
+        call, body: dict[str, object], status: int) -> None:  # type: ignore[no-untyped-def]
+    answer = call("head", "POST", "/transfers",
+                  json={"from": "SH001-02", "to": "SH001-01", **body})
+    assert answer.status_code == status and answer.json["error"]["message"]
+    assert len(call("m2", "GET", "/customers").json["customers"]) == 1
+
+
+def test_a_transfer_naming_another_managers_customer_moves_nobody(call, world: World) -> None:  # type: ignore[no-untyped-def]
+    listed = [world.customers["c2-sh001-02"], world.customers["c1-sh001-01"]]
+    answer = call("head", "POST", "/transfers",
+                  json={"from": "SH001-02", "to": "SH001-01", "customers": listed})
+    assert answer.status_code == 422 and str(listed[1]) in answer.json["error"]["message"]
+    assert len(call("m2", "GET", "/customers").json["customers"]) == 1
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"status": "contacted", "note": {"a": 1}}, "note"),
+    ({"status": "contacted", "note": ["a"]}, "note"),
+    ({"status": "contacted", "note": 7}, "note"),
+    ({"status": ["contacted"]}, "status"),
+    ({"status": {"s": 1}}, "status"),
+    ({"note": "x"}, "status"),
+    ({"status": "contacted", "note": "a\u0000b"}, "note"),
+    ({"status": "contacted", "note": "a\ud800b"}, "note"),
+    ({"status": "contacted\u0000"}, "status"),
+    ({"status": "contacted", "note": "记" * 501}, "note"),
+    ({"status": "contacted", "notes": "x"}, "notes"),
+])
+def test_a_lead_update_with_a_field_of_the_wrong_kind_is_refused_naming_it(
+        call, world: World, body: dict[str, object], field: str) -> None:  # type: ignore[no-untyped-def]
+    lead = world.leads["c1-sh001-01"]
+    answer = call("m1", "PATCH", f"/leads/{lead}", json=body)
+    assert answer.status_code == 400
+    assert answer.json["error"]["code"] == "bad_request"
+    assert field in answer.json["error"]["message"]
+    assert call("m1", "GET", "/leads").json["leads"][0]["status"] == "new"
+
+
+def test_a_note_of_the_longest_length_is_kept(call, world: World) -> None:  # type: ignore[no-untyped-def]
+    lead = world.leads["c1-sh001-01"]
+    note = "记" * 500
+    answer = call("m1", "PATCH", f"/leads/{lead}", json={"status": "contacted", "note": note})
+    assert answer.status_code == 200
+    assert call("m1", "GET", "/leads").json["leads"][0]["note"] == note
+
+
+@pytest.mark.parametrize("query", ["/customers?q=a%00b", "/leads?status=%01", "/audit?action=%00",
+                                   "/branches/SH%00"])
+def test_a_parameter_with_a_control_character_is_refused_before_it_reaches_sql(
+        call, query: str) -> None:  # type: ignore[no-untyped-def]
+    answer = call("admin", "GET", query)
+    assert answer.status_code == 400 and answer.json["error"]["code"] == "bad_request"
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [
+    ("GET", "/customers/null%2Cnull", 404), ("GET", "/nothing-here", 404),
+    ("GET", "/customers/2147483648", 404), ("POST", "/notices/9223372036854775808/retry", 404),
+    ("DELETE", "/leads", 405), ("GET", "/leads?stauts=lost", 400)])
+def test_every_refusal_under_the_api_is_the_documented_json_error(
+        call, method: str, path: str, status: int) -> None:  # type: ignore[no-untyped-def]
+    answer = call("admin", method, path)
+    assert answer.status_code == status and answer.mimetype == "application/json"
+    assert set(answer.json["error"]) == {"code", "message"}
+    if status == 405:
+        assert answer.headers["Allow"]
+
+
+def test_a_database_outage_is_a_documented_503_with_retry_after(tmp_path: Path) -> None:
+    app = create_app(make_settings("postgresql+psycopg://nobody@127.0.0.1:9/none", tmp_path))
+    client = app.test_client()
+    response = client.get("/api/v1/leads", headers={"Authorization": "Bearer blk_x"})
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+    assert response.json["error"]["code"] == "unavailable"
+    spec = client.get("/api/v1/openapi.json").json
+    assert "unavailable" in spec["components"]["schemas"]["Error"]["properties"]["error"][
+        "properties"]["code"]["enum"]
+    assert all("503" in operation["responses"]
+               for operations in spec["paths"].values() for operation in operations.values())

@@ -1,17 +1,19 @@
 """`branchlink demo seed`: the packaged demo catalogue, imported like any other, idempotently."""
 
 from datetime import date
+from pathlib import Path
 
 from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
+from bot import create_app
 from bot.cli.base import Cli
 from bot.cli.demo import BRANCHES, catalogue_rows
 from bot.cli.main import demo
 from crm_core import services
 from crm_core.model import Category, Product, ProductVersion, utcnow
 from tests.builders import subscribe_xml, text_xml
-from tests.conftest import runtime
+from tests.conftest import make_settings, runtime
 from tests.product_support import answer_text, post
 
 RISK = "理财非存款、产品有风险、投资须谨慎"
@@ -82,3 +84,18 @@ def test_a_demo_follower_gets_answers_naming_demo_products(app, platform) -> Non
     wealth = ask(app, platform, "o-demo-1", "理财")
     assert "WM001" in wealth and RISK in wealth
     assert "WM008" not in wealth and "WM005" not in wealth  # out of its window; private
+
+
+def test_demo_seed_points_at_this_configuration_and_its_sandbox(
+        database_url: str, tmp_path: Path) -> None:
+    settings = make_settings(database_url, tmp_path,
+                             sandbox={"enabled": True, "bind": "127.0.0.1:18091"})
+    app = create_app(settings)
+    cli = Cli(str(tmp_path / "trial.toml"))
+    cli.__dict__["runtime"], cli.__dict__["settings"] = runtime(app), settings
+    result = CliRunner().invoke(demo, ["seed"], obj=cli)
+    assert result.exit_code == 0, result.output
+    assert f"BRANCHLINK_CONFIG={tmp_path / 'trial.toml'}" in result.output
+    assert "http://127.0.0.1:18091/_sandbox/" in result.output
+    assert "instance/branchlink.toml" not in result.output and ":8081" not in result.output
+    runtime(app).engine.dispose()

@@ -21,6 +21,7 @@ from tests.fakes import FakeUnitOfWork
 
 T0 = datetime(2026, 11, 28, 9, 0)
 SLA, BATCH = timedelta(hours=2), timedelta(minutes=10)
+LIMITS = services.LoginLimits(per_account=3, per_address=3, window=timedelta(minutes=15))
 CATALOGUE = """code,name,category,risk,rate,term,summary,private
 WM001,稳盈90天理财,理财,R2,{rate},90天,固收类理财,false
 DP001,三年期大额存单,存款,R1,2.35%,3年,大额存单,false
@@ -95,9 +96,19 @@ def staff(uow: UnitOfWork) -> tuple[list[Any], dict[str, str]]:
                services.bind_manager(uow, "o-mgr", bind, T0, 5, timedelta(minutes=15))]
     services.add_staff(uow, "li", "李", "hash", StaffRole.MANAGER, "SH001-01", None, "admin", T0)
     token = services.issue_api_token(uow, "li", "sync", T0, "admin")
-    for minute in range(2):
-        services.record_login(uow, "li", False, T0 + timedelta(minutes=minute), "10.0.0.1")
-    return results, {"bind": bind, "token": token}
+    logins = [login(uow, "li", address, ok, T0 + timedelta(minutes=minute))
+              for minute, address, ok in [(0, "10.0.0.1", False), (1, "10.0.0.1", False),
+                                          (2, "10.0.0.2", True), (3, "10.0.0.1", False),
+                                          (4, "10.0.0.1", False)]]
+    return [*results, logins], {"bind": bind, "token": token}
+
+
+def login(uow: UnitOfWork, username: str, address: str, ok: bool, now: datetime) -> str:
+    refused = services.admit_login(uow, username, address, now, LIMITS)
+    if refused:
+        return refused
+    services.record_login(uow, username, address, ok, now, LIMITS.window)
+    return str(ok)
 
 
 def codes_and_shares(uow: UnitOfWork) -> list[Any]:
@@ -119,9 +130,10 @@ def codes_and_shares(uow: UnitOfWork) -> list[Any]:
 
 
 def outbox_and_leases(uow: UnitOfWork) -> list[Any]:
-    jobs = services.claim_notices(uow, "w1", T0 + timedelta(minutes=5), 2, 60)
+    jobs = [services.claim_notice(uow, "w1", T0 + timedelta(minutes=5), 60) for _ in range(2)]
+    assert jobs[0] is not None
     services.notice_sent(uow, jobs[0].id, 77, T0 + timedelta(minutes=5))
-    return [[j.key for j in jobs],
+    return [[j.key if j else None for j in jobs],
             services.take_lease(uow, "token", "a", 30, T0),
             services.take_lease(uow, "token", "b", 30, T0 + timedelta(seconds=10)),
             services.write_shared(uow, "token", "a", "value", 60, T0),
@@ -227,7 +239,7 @@ def notice_answers(uow: UnitOfWork) -> dict[str, Any]:
                          for n in uow.notices.listing(None, 50)],
                         ids([uow.notices.by_key("lead:1:new"), uow.notices.get(2),
                              uow.notices.by_msgid(77)]),
-                        ids(uow.notices.due(T0 + timedelta(minutes=5), 3)),
+                        ids([uow.notices.next_due(T0 + timedelta(minutes=5))]),
                         ids(sorted(uow.notices.stale_claims(later), key=lambda n: n.id)),
                         ids(sorted(uow.notices.held_for(two), key=lambda n: n.id)),
                         ids(uow.notices.listing(NoticeStatus.SENT, 5)),

@@ -150,8 +150,9 @@ def test_quota_spent_pauses_every_pending_notice_then_sends_them(
     queue(runtime, 3)
     sandbox.inject({"path": TEMPLATE_SEND, "errcode": 45009})
     report = outbox(runtime, sandbox).deliver_due()
-    assert report.released == 3 and report.sent == 0
+    assert report.released == 1 and report.sent == 0
     assert outbox(runtime, sandbox, "w2").deliver_due().outcomes == {}  # paused for everyone
+    assert statuses(runtime) == {"pending": 3}
     threading.Event().wait(0.35)
     drain(outbox(runtime, sandbox), rounds=3)
     assert statuses(runtime) == {"sent": 3}
@@ -198,14 +199,16 @@ def test_two_workers_racing_on_200_due_notices_deliver_each_once(
 
 def test_notice_whose_worker_vanished_mid_send_becomes_unknown_not_resent(
         runtime: Runtime, sandbox: SandboxHandle) -> None:
-    queue(runtime)
+    queue(runtime, 3)
     with runtime.uow() as uow:
-        services.claim_notices(uow, "dead-worker", utcnow(), 10, lease_seconds=0.1)
+        services.claim_notice(uow, "dead-worker", utcnow(), lease_seconds=0.1)
         uow.commit()
     threading.Event().wait(0.15)
-    assert outbox(runtime, sandbox).deliver_due().outcomes == {}
-    assert statuses(runtime) == {"unknown": 1}
-    assert sandbox.requests(TEMPLATE_SEND) == []
+    report = outbox(runtime, sandbox).deliver_due()
+    # Only the notice it was sending is uncertain; the ones it never reached go out.
+    assert sorted(report.outcomes.values()) == ["sent", "sent"]
+    assert statuses(runtime) == {"unknown": 1, "sent": 2}
+    assert len(sandbox.requests(TEMPLATE_SEND)) == 2
 
 
 def test_job_finish_event_marks_the_notice_delivered(runtime: Runtime,
@@ -280,7 +283,7 @@ def test_transferred_customers_are_told_inside_the_service_window_only(
     head_office = Scope(0, "hq", "hq", StaffRole.HEAD_OFFICE, None, None)
     with runtime.uow() as uow:
         assert isinstance(uow, SqlUnitOfWork)
-        moved = services.transfer_customers(uow, head_office, "SH001-02", "SH001-01", None,
+        moved = services.transfer_customers(uow, head_office, "SH001-02", "SH001-01", "all",
                                             utcnow(), tell_customers=True)
         uow.commit()
     assert moved == 2

@@ -107,6 +107,14 @@ def test_codes_issue_and_list_print_the_registry(cli: Cli) -> None:
     assert refused.exit_code == 1 and "neither a branch nor a manager" in refused.output
 
 
+def test_codes_issue_refuses_a_manager_of_another_branch_in_chinese(
+        cli: Cli, sandbox: SandboxHandle) -> None:
+    refused = CliRunner().invoke(codes, ["issue", "--branch", "SH001", "--manager", "BJ001-01"],
+                                 obj=cli)
+    assert refused.exit_code == 1 and "客户经理 BJ001-01 不在 SH001 任职" in refused.output
+    assert registry(cli) == {} and sandbox.count(CREATE) == 0
+
+
 # Batches on their own: interruption and resume.
 
 TARGETS = [PosterTarget(f"m:SH001-{i:02d}", "SH001", "上海分行营业部", f"SH001-{i:02d}",

@@ -17,7 +17,7 @@ from bot.share_tokens import ShareTokens
 from crm_core.model import SharedValue
 from crm_core.services import ShareClaim
 from tests.conftest import APP_ID, WEB_SECRET, make_settings
-from tests.product_support import handed_link, rows, share_shop
+from tests.product_support import handed_link, open_link, rows, share_shop
 from tests.sandbox_support import GETTICKET, SandboxHandle
 
 BASE = "http://bank.example"
@@ -138,14 +138,14 @@ def test_the_platform_failing_answers_503_and_the_page_still_shows(shop, platfor
     assert answer.status_code == 503 and answer.headers["Cache-Control"] == "no-store"
     assert answer.is_json
     assert caplog.records and token not in caplog.text and "c1" not in caplog.text
-    page = shop.test_client().get(f"/p/WM001?t={token}", headers=WECHAT)
+    page = open_link(shop.test_client(), f"/p/WM001?t={token}", **WECHAT)
     assert page.status_code == 200 and texts.RISK_DISCLOSURE in page.text
 
 
 def test_only_wechats_browser_gets_the_share_script(shop, platform) -> None:
     token = page_token(shop, platform)
-    inside = shop.test_client().get(f"/p/WM001?t={token}", headers=WECHAT).text
-    outside = shop.test_client().get(f"/p/WM001?t={token}").text
+    inside = open_link(shop.test_client(), f"/p/WM001?t={token}", **WECHAT).text
+    outside = open_link(shop.test_client(), f"/p/WM001?t={token}").text
     assert '<script src="https://res.wx.qq.com/open/js/jweixin-1.6.0.js"></script>' in inside
     assert "/p/WM001/share-config?t=" in inside
     assert "jweixin" not in outside and "share-config" not in outside

@@ -22,7 +22,16 @@ from crm_core import services
 from crm_core.model import Customer, Lead, Manager, Notice, NoticeKind, utcnow
 from tests.builders import event_xml, subscribe_xml, text_xml
 from tests.conftest import APP_ID, WEB_SECRET, make_settings, runtime
-from tests.product_support import SHARED, board, handed_link, post, reply_of, rows, share_shop
+from tests.product_support import (
+    SHARED,
+    board,
+    handed_link,
+    open_link,
+    post,
+    reply_of,
+    rows,
+    share_shop,
+)
 from tests.sandbox_support import SandboxHandle
 from tests.unit.qr.readback import decode_qr
 
@@ -49,13 +58,13 @@ def shop(app, platform):  # type: ignore[no-untyped-def]
 def opened_link(app, platform) -> str:  # type: ignore[no-untyped-def]
     """The sharer asks the bot, gets a link, and opens it first (so it is known as theirs)."""
     link = handed_link(app, platform)
-    app.test_client().get(link)
+    open_link(app.test_client(), link)
     return link
 
 
 def visit(client, link: str):  # type: ignore[no-untyped-def]
     """Open a share link as a browser does; return the product page."""
-    return client.get(client.get(link).headers["Location"])
+    return open_link(client, link)
 
 
 def image_src(html: str, element_id: str) -> str:
@@ -120,7 +129,7 @@ def test_a_forwarded_page_credits_the_forwarders_share(shop, platform, sandbox) 
     forwarded = friend.get(link).headers["Location"]  # the friend's own page, forwarded
     claim = ShareTokens(WEB_SECRET, 60).verify(forwarded.split("?t=")[1])
     stranger = shop.test_client()
-    strangers_page = stranger.get(forwarded)
+    strangers_page = open_link(stranger, forwarded)
     assert stranger.get(image_src(strangers_page.text, "follow-code")).status_code == 200
     # The friend's own share now exists; their own follow still goes to the share they opened.
     assert friend.get(image_src(friends_page.text, "follow-code")).status_code == 200

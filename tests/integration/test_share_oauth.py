@@ -21,7 +21,15 @@ from crm_core.model import Lead, ShareEvent, utcnow
 from crm_core.services import ShareClaim
 from tests.builders import org, subscribe_xml
 from tests.conftest import APP_ID, make_settings, runtime
-from tests.product_support import SHARER, board, handed_link, import_sample, post, share_shop
+from tests.product_support import (
+    SHARER,
+    board,
+    handed_link,
+    import_sample,
+    open_link,
+    post,
+    share_shop,
+)
 from tests.sandbox_support import SandboxHandle
 
 WECHAT = {"User-Agent": "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 MicroMessenger/8.0.50"}
@@ -131,8 +139,10 @@ def test_a_friend_who_is_a_customer_is_known_as_themselves(shop, platform, sandb
 
 
 def test_a_browser_outside_wechat_is_never_redirected(shop, platform, sandbox) -> None:
-    opened = shop.test_client().get(handed_link(shop, platform))
+    owner = shop.test_client()
+    opened = owner.get(handed_link(shop, platform))
     assert opened.status_code == 302 and opened.headers["Location"].startswith("/p/WM001")
+    assert owner.get(opened.headers["Location"]).status_code == 200  # with its new cookie
     assert opens(shop) == [("self", 1)]  # cookie only: the first open is still the owner's
     assert sandbox.count(EXCHANGE) == 0
 
@@ -154,7 +164,7 @@ def test_a_forged_state_is_refused_and_the_open_is_cookie_only(shop, platform, s
 def test_a_replayed_callback_gives_another_browser_no_identity(shop, platform, sandbox,
                                                                http) -> None:
     link = handed_link(shop, platform)
-    shop.test_client().get(link)  # the owner, outside WeChat
+    open_link(shop.test_client(), link)  # the owner, outside WeChat
     sandbox.oauth_user(OWNER)
     back = callback_url(http, authorize_location(shop.test_client(), link, sandbox))
     attacker = shop.test_client()  # never started a round trip: no state cookie

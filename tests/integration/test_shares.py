@@ -15,7 +15,7 @@ from crm_core import services
 from crm_core.model import Lead, Notice, NoticeKind, ShareLink, utcnow
 from tests.builders import subscribe_xml
 from tests.conftest import WEB_SECRET, runtime
-from tests.product_support import board, handed_link, post, rows, share_shop
+from tests.product_support import board, handed_link, open_link, post, rows, share_shop
 
 RISK = "理财非存款、产品有风险、投资须谨慎"
 
@@ -36,11 +36,11 @@ def test_the_sharer_opening_their_own_link_is_not_counted(shop, platform) -> Non
 
 def test_repeated_opens_by_one_visitor_count_once(shop, platform) -> None:
     link = handed_link(shop, platform)
-    shop.test_client().get(link)  # the sharer's own first open
+    open_link(shop.test_client(), link)  # the sharer's own first open
     friend, other = shop.test_client(), shop.test_client()
     for _ in range(3):
-        assert friend.get(link).status_code == 302
-    other.get(link)
+        assert open_link(friend, link).status_code == 200
+    open_link(other, link)
     managers = board(shop)["managers"]
     assert managers == [{"manager": "SH001-01", "name": "经理SH001-01", "opens": 2,
                          "follows": 0, "leads": 0}]
@@ -49,11 +49,12 @@ def test_repeated_opens_by_one_visitor_count_once(shop, platform) -> None:
 
 def test_the_chain_of_shares_is_kept_and_credits_the_first_sharer(shop, platform) -> None:
     link = handed_link(shop, platform)
-    shop.test_client().get(link)
+    open_link(shop.test_client(), link)
     friend = shop.test_client()
+    open_link(friend, link)
     forwarded = friend.get(link).headers["Location"]  # the friend's own page, with their token
     stranger = shop.test_client()
-    page = stranger.get(forwarded)
+    page = open_link(stranger, forwarded)
     assert page.status_code == 200 and "history.replaceState" in page.text
     links = rows(shop, select(ShareLink.sharer, ShareLink.parent_id, ShareLink.root_customer_id))
     root = next(r for r in links if r[0].startswith("c"))
@@ -65,7 +66,7 @@ def test_the_chain_of_shares_is_kept_and_credits_the_first_sharer(shop, platform
 def test_the_manager_gets_one_batched_notice_with_the_current_count(shop, platform) -> None:
     link = handed_link(shop, platform)
     for _ in range(4):  # the sharer's own open first, then three friends
-        shop.test_client().get(link)
+        open_link(shop.test_client(), link)
     notices = rows(shop, select(Notice.payload, Notice.next_attempt_at)
                    .where(Notice.kind == NoticeKind.SHARE_OPENS))
     assert len(notices) == 1
@@ -77,8 +78,8 @@ def test_the_manager_gets_one_batched_notice_with_the_current_count(shop, platfo
 def test_a_visitor_who_follows_is_credited_and_linked_to_the_sharers_manager(shop,
                                                                            platform) -> None:
     link = handed_link(shop, platform)
-    shop.test_client().get(link)
-    shop.test_client().get(link)
+    open_link(shop.test_client(), link)
+    open_link(shop.test_client(), link)
     with runtime(shop).uow() as uow:
         key = uow.shares.by_key(services.share_key("c1", "WM001", None))
         scene = services.share_scene(uow, key.key if key else "")
@@ -107,7 +108,7 @@ def test_a_tampered_or_expired_token_is_refused(shop, platform) -> None:
 
 def test_private_placements_are_never_shareable(shop) -> None:
     token = ShareTokens(WEB_SECRET, 60).issue(services.ShareClaim("mSH001-01", "WM005"))
-    assert shop.test_client().get(f"/s/{token}").status_code == 404
+    assert open_link(shop.test_client(), f"/s/{token}").status_code == 404
     result = invoke(shop, "link", "WM005", "--manager", "SH001-01")
     assert result.exit_code == 1 and "cannot be shared" in result.output
 
@@ -127,8 +128,8 @@ def test_the_contact_button_opens_a_lead_for_a_known_visitor_only(shop, platform
 
 def test_the_leaderboard_is_available_as_json_from_the_cli(shop, platform) -> None:
     link = handed_link(shop, platform)
-    shop.test_client().get(link)
-    shop.test_client().get(link)
+    open_link(shop.test_client(), link)
+    open_link(shop.test_client(), link)
     result = invoke(shop, "leaderboard", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -139,7 +140,7 @@ def test_the_leaderboard_is_available_as_json_from_the_cli(shop, platform) -> No
 def test_a_manager_link_credits_the_manager(shop) -> None:
     result = invoke(shop, "link", "WM001", "--manager", "SH001-01")
     assert result.exit_code == 0, result.output
-    shop.test_client().get(urlsplit(result.output.strip()).path)
+    open_link(shop.test_client(), urlsplit(result.output.strip()).path)
     assert board(shop)["managers"][0]["opens"] == 1 and board(shop)["customers"] == []
 
 

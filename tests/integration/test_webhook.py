@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import func, select
 
+from bot import create_app
 from bot.wechat.crypto import sign
 from bot.wechat.messages import parse_document
 from bot.wechat.simulator import Platform
 from crm_core.model import Customer, InboundDelivery, Interaction, Touch
 from tests.builders import event_xml, org, post, subscribe_xml, text_xml
-from tests.conftest import TOKEN, runtime
+from tests.conftest import TOKEN, make_settings, runtime
 
 MODES = ["plain", "compat", "safe"]
 
@@ -235,3 +236,44 @@ def test_a_reply_echoing_the_end_of_cdata_is_well_formed(app, client,
     content = reply_content(platform, post(client, platform, text_xml("o11", f"详情 {code}"),
                                            "safe"))
     assert content is not None and f"「{code}」" in content
+@pytest.fixture
+def safe_app(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The app with the key set and the mode left to its default (safe)."""
+    app = create_app(make_settings(database_url, tmp_path, wechat={"mode": ""}))
+    with runtime(app).uow() as uow:
+        org(uow, {"SH001": ["SH001-01"]})
+        uow.commit()
+    yield app
+    runtime(app).engine.dispose()
+
+
+@pytest.mark.parametrize("encrypt_type", [None, "raw", "RAW"])
+def test_a_forged_plaintext_follow_on_a_captured_query_string_is_refused_in_safe_mode(
+        safe_app, platform: Platform, encrypt_type: str | None) -> None:
+    captured = platform.sign(text_xml("o-genuine", "你好"), "safe").query
+    query = {k: v for k, v in captured.items() if k not in ("encrypt_type", "msg_signature")}
+    if encrypt_type is not None:
+        query["encrypt_type"] = encrypt_type
+    forged = subscribe_xml("o-forged", "b:SH001").encode()
+    response = safe_app.test_client().post(f"/wechat?{urlencode(query)}", data=forged)
+    assert response.status_code == 403
+    assert count(safe_app, Customer) == 0 and count(safe_app, InboundDelivery) == 0
+
+
+def test_safe_mode_still_takes_encrypted_callbacks(safe_app, platform: Platform) -> None:
+    assert runtime(safe_app).settings.wechat.mode == "safe"
+    response = post(safe_app.test_client(), platform, subscribe_xml("o-real", "b:SH001"), "safe")
+    assert "SH001支行" in (reply_content(platform, response) or "")
+
+
+def test_compatible_mode_reads_only_the_encrypted_part(app, platform: Platform) -> None:
+    signed = platform.sign(subscribe_xml("o-real"), "compat")
+    forged_plain = signed.body.replace(b"o-real", b"o-forged")
+    stripped = {k: v for k, v in signed.query.items()
+                if k not in ("encrypt_type", "msg_signature")}
+    client = app.test_client()
+    assert client.post(f"/wechat?{urlencode(stripped)}", data=forged_plain).status_code == 403
+    assert client.post(f"/wechat?{urlencode(signed.query)}", data=forged_plain).status_code == 200
+    with runtime(app).uow() as uow:
+        assert uow.customers.by_openid("o-forged") is None
+        assert uow.customers.by_openid("o-real") is not None

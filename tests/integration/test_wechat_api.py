@@ -277,3 +277,18 @@ def test_connection_refused_on_a_send_is_transient_not_unknown(make_api):
 
     with pytest.raises(TransientError):
         send_notice(api)
+
+
+def test_a_failed_request_never_puts_the_access_token_into_its_error(make_api):
+    store = InMemoryTokenStore()
+    owner = store.try_lock(5)
+    assert owner is not None
+    store.save_token("cached-token-0123456789", 7200, owner)
+    api = make_api(store, api_base_url=f"http://127.0.0.1:{closed_port()}")
+
+    with pytest.raises(TransientError) as failure:
+        send_notice(api)
+
+    # The message goes to the log and into the notice's error column.
+    assert "access_token=***" in str(failure.value)
+    assert "cached-token-0123456789" not in str(failure.value)

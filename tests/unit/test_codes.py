@@ -5,8 +5,14 @@ from datetime import datetime, timedelta
 import pytest
 
 from crm_core import services
-from crm_core.model import CodeKind, ManagerState, QrCode, SceneError
-from crm_core.services import CodeInfo, CodeLimitReached, CodeToCreate, UnknownRecord
+from crm_core.model import CodeKind, ManagerState, QrCode, SceneError, Scope, StaffRole
+from crm_core.services import (
+    CodeInfo,
+    CodeLimitReached,
+    CodeToCreate,
+    SceneRefused,
+    UnknownRecord,
+)
 from tests.builders import org
 from tests.fakes import FakeUnitOfWork
 
@@ -131,3 +137,46 @@ def test_listing_filters_by_branch() -> None:
     issue(uow, "m:BJ001-01")
     assert [c["scene"] for c in services.list_codes(uow, "BJ001")] == ["m:BJ001-01"]
     assert all(isinstance(c, QrCode) for c in uow.codes.items)
+
+
+def scope_of(uow: FakeUnitOfWork, role: StaffRole, manager: str | None = None,
+             branch: str | None = None) -> Scope:
+    found = uow.managers.by_code(manager) if manager else None
+    home = uow.branches.by_code(branch) if branch else None
+    return Scope(1, "staff", "staff", role, found.id if found else None,
+                 home.id if home else found.branch.id if found else None)
+
+
+def test_a_scene_whose_manager_works_at_another_branch_is_refused_to_everyone() -> None:
+    uow = make_uow()
+    for scope in (None, scope_of(uow, StaffRole.HEAD_OFFICE),
+                  scope_of(uow, StaffRole.BRANCH_HEAD, branch="SH001")):
+        with pytest.raises(SceneRefused) as refused:
+            services.code_for(uow, "b:SH001;m:BJ001-01", T0, scope=scope)
+        assert refused.value.code == "manager_elsewhere"
+        assert refused.value.names == {"manager": "BJ001-01", "branch": "SH001"}
+    assert isinstance(services.code_for(uow, "b:SH001;m:SH001-01", T0), CodeToCreate)
+
+
+@pytest.mark.parametrize(("scene", "allowed"), [
+    ("b:SH001", True), ("m:SH001-01", True), ("b:SH001;m:SH001-01;c:A", True),
+    ("b:BJ001", False), ("m:BJ001-01", False), ("b:BJ001;c:A", False)])
+def test_a_branch_head_issues_codes_of_their_own_branch_only(scene: str, allowed: bool) -> None:
+    uow = make_uow()
+    head = scope_of(uow, StaffRole.BRANCH_HEAD, branch="SH001")
+    if allowed:
+        assert isinstance(services.code_for(uow, scene, T0, scope=head), CodeToCreate)
+        return
+    with pytest.raises(SceneRefused) as refused:
+        services.code_for(uow, scene, T0, scope=head)
+    assert (refused.value.code, refused.value.names) == ("out_of_scope", {"subject": "BJ001"})
+
+
+def test_a_manager_issues_only_their_own_code() -> None:
+    uow = make_uow()
+    manager = scope_of(uow, StaffRole.MANAGER, manager="SH001-01")
+    assert isinstance(services.code_for(uow, "m:SH001-01;c:A", T0, scope=manager), CodeToCreate)
+    for scene, named in (("b:SH001", "SH001"), ("m:SH001-02", "SH001-02")):
+        with pytest.raises(SceneRefused) as refused:
+            services.code_for(uow, scene, T0, scope=manager)
+        assert refused.value.names == {"subject": named}

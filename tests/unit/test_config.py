@@ -40,11 +40,29 @@ def test_minimal_config_gets_documented_defaults() -> None:
     ({**GOOD, "wechat": {**GOOD["wechat"], "oauth_base_url": "https://open.weixin.qq.com/"}},
      "[wechat] oauth_base_url: must be an http(s) URL"),
     ({**GOOD, "products": {"oauth": "sometimes"}}, "[products] oauth: expected true or false"),
+    ({**GOOD, "wechat": {**GOOD["wechat"], "mode": "aes"}},
+     "[wechat] mode: must be plaintext, compatible or safe"),
+    ({**GOOD, "wechat": {**GOOD["wechat"], "mode": "safe"}},
+     "[wechat] mode: safe needs encoding_aes_key"),
+    ({**GOOD, "wechat": {**GOOD["wechat"], "mode": "compatible"}},
+     "[wechat] mode: compatible needs encoding_aes_key"),
+    ({**GOOD, "wechat": {**GOOD["wechat"], "mode": "plaintext", "encoding_aes_key": "a" * 43}},
+     "[wechat] mode: plaintext would leave encoding_aes_key unused"),
 ])
 def test_bad_configuration_names_the_key(data: dict, message: str) -> None:
     with pytest.raises(ConfigError) as error:
         settings_from_dict(data, {})
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize(("extra", "mode"), [
+    ({}, "plaintext"),
+    ({"encoding_aes_key": "a" * 43}, "safe"),
+    ({"encoding_aes_key": "a" * 43, "mode": "compatible"}, "compatible"),
+])
+def test_a_set_key_is_enforced_unless_another_mode_is_chosen(extra: dict, mode: str) -> None:
+    settings = settings_from_dict({**GOOD, "wechat": {**GOOD["wechat"], **extra}}, {})
+    assert settings.wechat.mode == mode
 
 
 def test_environment_overrides_every_key_including_secrets() -> None:

@@ -37,6 +37,9 @@ def test_a_token_signed_with_another_secret_is_refused() -> None:
     lambda t: t.split(".")[0],
     lambda t: "",
     lambda t: "not-a-token.at-all",
+    lambda t: t[:-1] + "é",  # a non-ASCII signature of the right length
+    lambda t: "签." + t.split(".")[1],
+    lambda t: "%%%." + t.split(".")[1],
 ])
 def test_an_altered_token_is_refused(tamper) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(BadToken):
@@ -65,3 +68,8 @@ def test_visitor_cookies_round_trip_and_a_forged_identity_is_ignored() -> None:
     forged = cookie.replace(".7.", ".8.")
     assert read_visitor(signer, forged) is None
     assert read_visitor(signer, None) is None
+
+
+@pytest.mark.parametrize("cookie", ["abc123.7...é", "é", "abc123.7...签名", ".", "..."])
+def test_a_malformed_visitor_cookie_is_ignored(cookie: str) -> None:
+    assert read_visitor(Signer(SECRET), cookie) is None

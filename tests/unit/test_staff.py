@@ -5,13 +5,14 @@ from datetime import datetime, timedelta
 import pytest
 
 from crm_core import services
-from crm_core.model import ApiToken, NoticeStatus, StaffRole
+from crm_core.model import ApiToken, LoginCounter, NoticeStatus, StaffRole
 from crm_core.services import BindResult
 from tests.builders import org
 from tests.fakes import FakeUnitOfWork
 
 T0 = datetime(2026, 11, 28, 9, 0)
 WINDOW = timedelta(minutes=15)
+LIMITS = services.LoginLimits(per_account=5, per_address=20, window=WINDOW)
 MANAGER_WECHAT = "o-manager-wechat"
 
 
@@ -58,24 +59,55 @@ def test_a_manager_account_sees_the_branch_of_its_manager() -> None:
     assert scope.sees_phone_numbers and not services.scope_of(hq).sees_phone_numbers
 
 
-def test_repeated_failed_logins_lock_that_account_until_the_window_has_passed() -> None:
-    uow = make_uow()
-    for minute in range(5):
-        services.record_login(uow, "li", False, T0 + timedelta(minutes=minute), "10.0.0.1")
-    services.record_login(uow, "wang", False, T0, "10.0.0.1")
-    later = T0 + timedelta(minutes=5)
-    assert not services.login_allowed(uow, "li", later, 5, WINDOW)
-    assert services.login_allowed(uow, "wang", later, 5, WINDOW)
-    assert services.login_allowed(uow, "li", T0 + WINDOW + timedelta(minutes=1), 5, WINDOW)
+def attempt(uow: FakeUnitOfWork, username: str, ok: bool, now: datetime,
+            address: str = "10.0.0.1") -> str:
+    """Log in as the console does: count the attempt, then check the password unless refused."""
+    refused = services.admit_login(uow, username, address, now, LIMITS)
+    if refused:
+        services.record_refused_login(uow, username, address, refused, now)
+        return refused
+    services.record_login(uow, username, address, ok, now, LIMITS.window)
+    return "ok" if ok else "wrong"
 
 
-def test_a_good_login_is_audited_and_stamped_on_the_account() -> None:
+def test_failed_logins_lock_the_account_until_its_window_ends_however_often_it_is_tried(
+        ) -> None:
     uow = make_uow()
     add(uow, "li", StaffRole.MANAGER, manager="SH001-01")
-    services.record_login(uow, "li", True, T0, "10.0.0.1")
+    add(uow, "wang", StaffRole.MANAGER, manager="SH001-02")
+    tries = [attempt(uow, "li", False, T0 + timedelta(minutes=m), f"10.0.0.{m}")
+             for m in range(5)]
+    assert tries == ["wrong"] * 5
+    locked = T0 + timedelta(minutes=14)
+    assert [attempt(uow, "li", True, locked, f"10.0.1.{n}") for n in range(3)] == ["account"] * 3
+    assert attempt(uow, "wang", True, locked) == "ok"
+    assert attempt(uow, "li", True, T0 + WINDOW) == "ok"  # the window began with the first try
+    assert [a for _, a, s in actions(uow) if s == "li"].count("login_throttled") == 3
+
+
+def test_one_address_past_its_limit_is_refused_for_every_account() -> None:
+    uow = make_uow()
+    add(uow, "li", StaffRole.MANAGER, manager="SH001-01")
+    assert {attempt(uow, f"user{n}", False, T0) for n in range(LIMITS.per_address)} == {"wrong"}
+    assert attempt(uow, "li", True, T0) == "address"
+    assert attempt(uow, "li", True, T0, address="10.9.9.9") == "ok"
+    assert attempt(uow, "li", True, T0 + WINDOW) == "ok"
+
+
+def test_a_good_login_clears_the_accounts_failures_and_takes_back_its_own_attempt() -> None:
+    uow = make_uow()
+    add(uow, "li", StaffRole.MANAGER, manager="SH001-01")
+    for minute in range(4):
+        attempt(uow, "li", False, T0 + timedelta(minutes=minute))
+    assert attempt(uow, "li", True, T0 + timedelta(minutes=4)) == "ok"
     account = uow.staff.by_username("li")
-    assert account is not None and account.last_login_at == T0
+    assert account is not None and account.last_login_at == T0 + timedelta(minutes=4)
     assert actions(uow)[-1] == ("li", "login", "li")
+    assert [c.attempts for c in uow.store.rows(LoginCounter)] == [4]  # the address's four fails
+    attempt(uow, "wang", False, T0, address="10.0.0.2")
+    assert attempt(uow, "li", False, T0 + WINDOW + timedelta(minutes=1)) == "wrong"
+    counted = [(c.key, c.attempts) for c in uow.store.rows(LoginCounter)]
+    assert counted == [("ip:10.0.0.1", 1), ("staff:1", 1)]  # new windows; 10.0.0.2's is over
 
 
 def test_an_api_token_is_kept_hashed_and_stops_with_revocation_or_a_disabled_account() -> None:

@@ -13,6 +13,8 @@ from crm_core.model import (
     Scope,
     StaffRole,
 )
+from crm_core.services import ALL_CUSTOMERS as ALL
+from crm_core.services import TransferRefused
 from tests.builders import org
 from tests.fakes import FakeUnitOfWork
 
@@ -49,7 +51,7 @@ def test_a_branch_head_moves_customers_within_the_branch_keeping_history_with_an
         ) -> None:
     uow = make_uow()
     head = scope(uow, StaffRole.BRANCH_HEAD)
-    moved = services.transfer_customers(uow, head, "SH001-01", "SH001-02", None, LATER)
+    moved = services.transfer_customers(uow, head, "SH001-01", "SH001-02", ALL, LATER)
     assert moved == 2
     assert managers_of(uow) == {"c1": "SH001-02", "c2": "SH001-02", "c3": "SH001-02"}
     customer = uow.customers.by_openid("c1")
@@ -77,10 +79,10 @@ def test_only_head_office_moves_customers_across_branches_and_managers_never_do(
     uow = make_uow()
     who = scope(uow, role, manager)
     if allowed:
-        assert services.transfer_customers(uow, who, "SH001-01", target, None, LATER) == 2
+        assert services.transfer_customers(uow, who, "SH001-01", target, ALL, LATER) == 2
         return
     with pytest.raises(OutOfScope):
-        services.transfer_customers(uow, who, "SH001-01", target, None, LATER)
+        services.transfer_customers(uow, who, "SH001-01", target, ALL, LATER)
     assert managers_of(uow)["c1"] == "SH001-01"
     assert not any(e.action == "transfer" for e in uow.audit.events)
 
@@ -103,8 +105,8 @@ def test_a_manager_who_cannot_take_the_customers_is_refused() -> None:
     head = scope(uow, StaffRole.BRANCH_HEAD)
     services.set_manager_state(uow, "SH001-03", ManagerState.ON_LEAVE)
     for target in ("SH001-03", "SH001-01"):
-        with pytest.raises(ValueError, match="cannot take"):
-            services.transfer_customers(uow, head, "SH001-01", target, None, LATER)
+        with pytest.raises(TransferRefused, match="target_unavailable"):
+            services.transfer_customers(uow, head, "SH001-01", target, ALL, LATER)
     with pytest.raises(LookupError):
-        services.transfer_customers(uow, head, "SH001-01", "ZZ999-01", None, LATER)
+        services.transfer_customers(uow, head, "SH001-01", "ZZ999-01", ALL, LATER)
     assert managers_of(uow)["c1"] == "SH001-01"

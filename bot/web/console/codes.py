@@ -15,7 +15,7 @@ from bot.web.console.support import roles, scope, work
 from bot.web.edge import current_runtime
 from bot.wechat.errors import WeChatApiError
 from crm_core import services
-from crm_core.model import SceneError, StaffRole, utcnow
+from crm_core.model import Scene, SceneError, StaffRole, format_scene, parse_scene, utcnow
 from crm_core.unit_of_work import SqlUnitOfWork
 from qr import FontNotFoundError, load_fonts, qr_png, render_pdf
 
@@ -50,10 +50,13 @@ def issue_code() -> ResponseReturnValue:
     scene = request.form.get("scene", "").strip()
     rt = current_runtime()
     try:
-        _check_scene_in_branch(scene)
         with CodeIssuer(rt.uow, rt.api) as issuer:
             issuer.issue(scene, days=int(request.form.get("days") or 30)
-                         if "c:" in scene else None)
+                         if "c:" in scene else None, scope=scope())
+    except services.SceneRefused as error:
+        flash(texts.CODE_FAILED.format(reason=texts.CODE_REFUSALS[error.code].format(
+            **error.names)))
+        return redirect(url_for("console.codes")), 303
     except ISSUE_ERRORS as error:
         flash(texts.CODE_FAILED.format(reason=error))
         return redirect(url_for("console.codes")), 303
@@ -131,13 +134,6 @@ def _branch_code() -> str | None:
         return services.branch_code_of(uow, scope().branch_id or 0)
 
 
-def _check_scene_in_branch(scene: str) -> None:
-    branch = _branch_code()
-    if scope().role is not StaffRole.HEAD_OFFICE and f"b:{branch}" not in scene.split(";") \
-            and not any(part.startswith(f"m:{branch}-") for part in scene.split(";")):
-        abort(403)
-
-
 def _target(uow: SqlUnitOfWork, scene: str,
             branch: str | None) -> tuple[services.PosterTarget, str]:
     # `branch` is looked up before the unit of work opens: a second one in the same thread
@@ -145,9 +141,11 @@ def _target(uow: SqlUnitOfWork, scene: str,
     code = next((c for c in services.list_codes(uow, branch) if c["scene"] == scene), None)
     if code is None:
         abort(404)
-    targets = services.poster_targets(uow, None)
-    base = scene.split(";c:")[0]
-    target = next((t for t in targets if t.scene == base), None)
+    # A manager's code prints the manager's poster, whether or not it names the branch too.
+    parsed = parse_scene(scene)
+    base = format_scene(Scene(branch=None if parsed.manager else parsed.branch,
+                              manager=parsed.manager))
+    target = next((t for t in services.poster_targets(uow, None) if t.scene == base), None)
     if target is None:
         abort(404)
     return target, str(code["url"])

@@ -13,7 +13,8 @@ from crm_core import services
 from crm_core.model import StaffRole, utcnow
 from crm_core.services import ImportRejected, RowError
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024  # a catalogue file; the webhook keeps its own small cap
+# A catalogue file may be far larger than a form (bot/web/app.py gives this route the cap).
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
 FORMATS = {".csv": "csv", ".toml": "toml"}
 
 
@@ -35,7 +36,6 @@ def products() -> tuple[str, int]:
 def _import() -> tuple[list[RowError], int]:
     if scope().role is not StaffRole.HEAD_OFFICE:
         return [RowError(0, texts.IMPORT_HEAD_OFFICE_ONLY)], 403
-    request.max_content_length = MAX_IMPORT_BYTES
     upload = request.files.get("file")
     fmt = FORMATS.get(Path(upload.filename or "").suffix.lower()) if upload else None
     if upload is None or fmt is None:

@@ -1,19 +1,24 @@
 """Helpers shared by the console views: the scope, units of work, errors and auditing."""
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from flask import abort, request
 from flask_login import current_user
 
+from bot import texts
 from bot.phone_cipher import PhoneCipher
 from bot.web.edge import current_runtime
-from crm_core.model import OutOfScope, Scope, StaffRole
+from crm_core import services
+from crm_core.model import ID_MAX, NoticeStatus, OutOfScope, Scope, StaffRole
 from crm_core.unit_of_work import SqlUnitOfWork
 
 F = TypeVar("F", bound=Callable[..., Any])
+_ID_SEPARATORS = re.compile(r"[,，；、\s]+")
+_CUSTOMER_ID = re.compile(r"[1-9][0-9]{0,9}", re.ASCII)
 
 
 def scope() -> Scope:
@@ -48,12 +53,41 @@ def roles(*allowed: StaffRole) -> Callable[[F], F]:
 
 
 def client_ip() -> str:
-    """Return the caller's address (the proxy is expected to set X-Forwarded-For)."""
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    return forwarded.split(",")[0].strip() or (request.remote_addr or "")
+    """Return the caller's address: the peer's, or what `[web] trusted_proxies` saw."""
+    return request.remote_addr or ""
 
 
 def phone_cipher() -> PhoneCipher:
     """Return the cipher for personal data."""
     web = current_runtime().settings.web
     return PhoneCipher(web.secret_key, web.previous_secret_key)
+
+
+def customer_choice(listed: str, every: bool) -> list[int] | Literal["all"]:
+    """Read a transfer's customers: ids split by commas, 、, ； or spaces, or explicitly all.
+
+    Any token that is not an id refuses the whole list: a typo never widens a transfer.
+    """
+    tokens = [token for token in _ID_SEPARATORS.split(listed) if token]
+    if every:
+        if tokens:
+            raise services.TransferRefused("all_and_list")
+        return services.ALL_CUSTOMERS
+    bad = next((token for token in tokens if not _CUSTOMER_ID.fullmatch(token)
+                or int(token) > ID_MAX), None)
+    if bad is not None:
+        raise services.TransferRefused("bad_token", bad[:20])
+    return [int(token) for token in tokens]
+
+
+def transfer_refusal(error: services.TransferRefused) -> str:
+    """Say in Chinese why a transfer was refused."""
+    return texts.TRANSFER_REFUSALS[error.code].format(detail=error.detail)
+
+
+def retry_refusal(notice_id: int, error: services.NotRetryable) -> str:
+    """Say in Chinese why a notice cannot be sent again from the console or the API."""
+    if error.status is NoticeStatus.UNKNOWN:
+        return texts.NOTICE_OUTCOME_UNKNOWN.format(id=notice_id)
+    return texts.NOTICE_NOT_RETRYABLE.format(id=notice_id,
+                                             status=texts.label("notice", error.status.value))

@@ -17,11 +17,28 @@ from flask_login import login_required, login_user, logout_user
 
 from bot import texts
 from bot.web.console.blueprint import HEADS, bp
-from bot.web.console.support import client_ip, phone_cipher, roles, scope, work
+from bot.web.console.support import (
+    client_ip,
+    customer_choice,
+    phone_cipher,
+    retry_refusal,
+    roles,
+    scope,
+    transfer_refusal,
+    work,
+)
 from bot.web.edge import current_runtime
-from bot.web.staff_auth import StaffUser, authenticate
+from bot.web.staff_auth import authenticate
 from crm_core import services
-from crm_core.model import LeadStatus, NoticeStatus, StaffRole, local_date, utcnow
+from crm_core.model import (
+    NOTE_MAX_LENGTH,
+    BadNote,
+    LeadStatus,
+    NoticeStatus,
+    StaffRole,
+    local_date,
+    utcnow,
+)
 
 # Assessments are taken at a branch (a first purchase needs one there): its staff record them.
 ASSESSORS = (StaffRole.MANAGER, StaffRole.BRANCH_HEAD)
@@ -38,7 +55,8 @@ def login() -> Any:
     if found is None:
         flash(texts.LOGIN_FAILED)
         return render_template("console/login.html"), 401
-    login_user(StaffUser(found))
+    session.clear()  # a fresh session, and with it a fresh CSRF token
+    login_user(found)
     session.permanent = True  # idle timeout: PERMANENT_SESSION_LIFETIME, refreshed per request
     return redirect(url_for("console.leads"))
 
@@ -46,8 +64,12 @@ def login() -> Any:
 @bp.post("/logout")
 @login_required
 def logout() -> ResponseReturnValue:
-    """Log out."""
+    """Log out, ending the account's sessions on the server too."""
+    with work() as uow:
+        services.log_out(uow, scope().staff_id, client_ip(), utcnow())
+        uow.commit()
     logout_user()
+    session.clear()
     return redirect(url_for("console.login"))
 
 
@@ -78,8 +100,12 @@ def update_lead(lead_id: int) -> ResponseReturnValue:
     if status not in LEAD_STATUSES:
         abort(400)
     with work() as uow:
-        services.set_lead_status(uow, scope(), lead_id, LeadStatus(status),
-                                 request.form.get("note") or None, utcnow())
+        try:
+            services.set_lead_status(uow, scope(), lead_id, LeadStatus(status),
+                                     request.form.get("note") or None, utcnow())
+        except BadNote:
+            flash(texts.NOTE_REFUSED.format(limit=NOTE_MAX_LENGTH))
+            return redirect(url_for("console.leads")), 303
         uow.commit()
     flash(texts.LEAD_UPDATED)
     return redirect(url_for("console.leads"))
@@ -161,20 +187,20 @@ def branches() -> str:
 @login_required
 @roles(*HEADS)
 def transfer() -> Any:
-    """Move one or all customers of a manager to another manager."""
+    """Move the listed customers of a manager, or all of them when so chosen, to another."""
     if request.method == "GET":
-        return render_template("console/transfer.html")
-    ids = [int(i) for i in request.form.get("customers", "").replace("，", ",").split(",")
-           if i.strip().isdigit()] or None
+        return render_template("console/transfer.html", form={})
+    form = request.form
     try:
+        customers = customer_choice(form.get("customers", ""), form.get("all") == "1")
         with work() as uow:
-            moved = services.transfer_customers(uow, scope(), request.form.get("from", ""),
-                                                request.form.get("to", ""), ids, utcnow(),
+            moved = services.transfer_customers(uow, scope(), form.get("from", ""),
+                                                form.get("to", ""), customers, utcnow(),
                                                 current_runtime().settings.transfer.notify_customers)
             uow.commit()
-    except ValueError as error:
-        flash(texts.TRANSFER_REFUSED.format(reason=error))
-        return render_template("console/transfer.html"), 400
+    except services.TransferRefused as error:
+        flash(texts.TRANSFER_REFUSED.format(reason=transfer_refusal(error)))
+        return render_template("console/transfer.html", form=form), 400
     flash(texts.TRANSFER_DONE.format(moved=moved))
     return redirect(url_for("console.transfer"))
 
@@ -183,12 +209,12 @@ def transfer() -> Any:
 @login_required
 @roles(*HEADS)
 def outbox() -> str:
-    """Notices and dead letters."""
+    """Notices and dead letters of the caller's branch (head office: all)."""
     status = request.args.get("status")
     valid = status in {s.value for s in NoticeStatus}
     with work() as uow:
-        rows = services.list_notices(uow, NoticeStatus(status) if status and valid else None,
-                                     200)
+        rows = services.notices_view(uow, scope(), NoticeStatus(status) if status and valid
+                                     else None)
     return render_template("console/outbox.html", notices=rows, status=status,
                            statuses=[s.value for s in NoticeStatus])
 
@@ -197,13 +223,13 @@ def outbox() -> str:
 @login_required
 @roles(*HEADS)
 def retry(notice_id: int) -> ResponseReturnValue:
-    """Send a dead, failed or unknown notice again."""
+    """Send a failed or dead notice again (one whose outcome is unknown is refused)."""
     with work() as uow:
         try:
-            services.retry_notice(uow, notice_id, utcnow())
-        except ValueError:
-            abort(409)
-        services.audit(uow, utcnow(), scope().username, "notice_retried", str(notice_id))
+            services.retry_notice_in_scope(uow, scope(), notice_id, utcnow())
+        except services.NotRetryable as error:
+            flash(retry_refusal(notice_id, error))
+            return redirect(url_for("console.outbox", status=error.status.value)), 303
         uow.commit()
     flash(texts.NOTICE_REQUEUED)
     return redirect(url_for("console.outbox", status="dead"))

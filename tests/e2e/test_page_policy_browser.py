@@ -1,0 +1,63 @@
+"""The console under its security headers in headless Chromium: every page renders with no
+policy violation and no console error, and no other site can frame it (clickjacking)."""
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.conftest import runtime
+from tests.console_support import PASSWORD, World, live_server, populate
+from tests.e2e.conftest import blocked, watched_page
+
+pytestmark = pytest.mark.slow
+HEAD_OFFICE_PAGES = ["/console/leads", "/console/customers", "/console/shares",
+                     "/console/branches", "/console/transfer", "/console/codes",
+                     "/console/products", "/console/outbox", "/console/audit", "/console/staff",
+                     "/console/misses"]
+
+
+@pytest.fixture
+def site(app) -> Iterator[tuple[str, World]]:  # type: ignore[no-untyped-def]
+    world = populate(runtime(app))
+    with live_server(app) as base:
+        yield base, world
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/console/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/console/leads")
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_every_console_page_renders_within_the_policy(site, browser: Browser,  # type: ignore[no-untyped-def]
+                                                      width: int) -> None:
+    base, world = site
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page, errors = watched_page(context)
+    log_in(page, base, "admin")
+    customer = world.customers["c1-sh001-01"]
+    for path in [*HEAD_OFFICE_PAGES, f"/console/customers/{customer}"]:
+        response = page.goto(base + path)
+        assert response is not None and response.status == 200, path
+        assert blocked(page) == [], path
+        # The inline style sheet applied: the header is the bank's red, not the default.
+        assert page.eval_on_selector("header", "h => getComputedStyle(h).backgroundColor") \
+            == "rgb(179, 32, 42)", path
+    context.close()
+    assert errors == []
+
+
+def test_another_site_cannot_frame_the_transfer_form(site, browser: Browser) -> None:  # type: ignore[no-untyped-def]
+    base, _ = site
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, base, "head")
+    page.set_content(f'<iframe src="{base}/console/transfer" width="600" height="400"></iframe>')
+    frame = page.frames[1]
+    frame.wait_for_load_state()
+    assert "BranchLink" not in frame.content()  # neither the form nor the login page
+    context.close()
