@@ -95,12 +95,18 @@ def staff(uow: UnitOfWork) -> tuple[list[Any], dict[str, str]]:
     results = [services.bind_manager(uow, "o-mgr", "00000000", T0, 5, timedelta(minutes=15)),
                services.bind_manager(uow, "o-mgr", bind, T0, 5, timedelta(minutes=15))]
     services.add_staff(uow, "li", "李", "hash", StaffRole.MANAGER, "SH001-01", None, "admin", T0)
+    services.add_staff(uow, "hq", "总行", "hash", StaffRole.HEAD_OFFICE, None, None, "admin", T0)
     token = services.issue_api_token(uow, "li", "sync", T0, "admin")
+    for name in ("laptop", "phone"):
+        services.issue_api_token(uow, "hq", name, T0, "admin")
+    revoked = services.revoke_api_tokens(uow, "hq", [2], "admin", T0)
     logins = [login(uow, "li", address, ok, T0 + timedelta(minutes=minute))
               for minute, address, ok in [(0, "10.0.0.1", False), (1, "10.0.0.1", False),
                                           (2, "10.0.0.2", True), (3, "10.0.0.1", False),
                                           (4, "10.0.0.1", False)]]
-    return [*results, logins], {"bind": bind, "token": token}
+    services.log_out(uow, 1, "10.0.0.2", T0)
+    return [*results, revoked, logins, services.staff_listing(uow)], {"bind": bind,
+                                                                      "token": token}
 
 
 def login(uow: UnitOfWork, username: str, address: str, ok: bool, now: datetime) -> str:
@@ -133,7 +139,11 @@ def outbox_and_leases(uow: UnitOfWork) -> list[Any]:
     jobs = [services.claim_notice(uow, "w1", T0 + timedelta(minutes=5), 60) for _ in range(2)]
     assert jobs[0] is not None
     services.notice_sent(uow, jobs[0].id, 77, T0 + timedelta(minutes=5))
-    return [[j.key if j else None for j in jobs],
+    hour = timedelta(hours=1)
+    caps = [services.within_cap(uow, key, 2, hour, T0 + minutes)
+            for key, minutes in [("a", timedelta(0)), ("a", hour / 2), ("b", hour / 2),
+                                 ("a", hour / 2), ("a", hour), ("b", hour / 2)]]
+    return [[j.key if j else None for j in jobs], caps,
             services.take_lease(uow, "token", "a", 30, T0),
             services.take_lease(uow, "token", "b", 30, T0 + timedelta(seconds=10)),
             services.write_shared(uow, "token", "a", "value", 60, T0),
@@ -239,7 +249,8 @@ def notice_answers(uow: UnitOfWork) -> dict[str, Any]:
                          for n in uow.notices.listing(None, 50)],
                         ids([uow.notices.by_key("lead:1:new"), uow.notices.get(2),
                              uow.notices.by_msgid(77)]),
-                        ids([uow.notices.next_due(T0 + timedelta(minutes=5))]),
+                        ids([uow.notices.next_due(T0 + timedelta(minutes=5)),
+                             uow.notices.next_due(T0 - timedelta(days=9))]),
                         ids(sorted(uow.notices.stale_claims(later), key=lambda n: n.id)),
                         ids(sorted(uow.notices.held_for(two), key=lambda n: n.id)),
                         ids(uow.notices.listing(NoticeStatus.SENT, 5)),
@@ -255,10 +266,42 @@ def system_answers(uow: UnitOfWork, secrets: dict[str, str]) -> dict[str, Any]:
                       uow.audit.count("login_failed", "li", T0 + timedelta(minutes=1)),
                       uow.audit.count("bind_failed", "o-mgr", T0),
                       (bind.manager_id, bind.used_at), uow.audit.bind_code("nothing")),
-            "staff": ((li.id, li.manager_id, li.branch_id, li.active), ids([uow.staff.get(1)]),
-                      (token.staff_id, token.staff.username, token.name)),
+            "staff": ((li.id, li.manager_id, li.branch_id, li.active, li.last_login_at,
+                       li.session_generation), ids([uow.staff.get(1)]),
+                      (token.staff_id, token.staff.username, token.name),
+                      [a.username for a in uow.staff.listing()], uow.staff.live_token_counts(),
+                      [(t.id, t.name, t.revoked_at) for t in uow.staff.tokens_of(2)],
+                      uow.staff.tokens_of(99), login_counts(uow)),
             "shared": ((lease.value, lease.lease_owner, lease.lease_until, lease.expires_at),
-                       uow.shared.get("nothing"))}
+                       uow.shared.get("nothing"), rate_counts(uow))}
+
+
+def login_counts(uow: UnitOfWork) -> list[int]:
+    """Count, forgive, clear and purge login attempts, reading each count as the next one."""
+    window, later = timedelta(minutes=15), T0 + timedelta(minutes=20)
+
+    def count(key: str, at: datetime) -> int:
+        return uow.staff.count_login(key, at, window)
+
+    counts = [count("ip:10.0.0.1", T0 + timedelta(minutes=4)), count("ip:10.0.0.2", later)]
+    uow.staff.forgive_login("ip:10.0.0.2")
+    uow.staff.forgive_login("ip:10.0.0.2")  # never below nothing
+    uow.staff.forgive_login("ip:nobody")
+    counts.append(count("ip:10.0.0.2", later))
+    uow.staff.clear_login("ip:10.0.0.2")
+    counts.append(count("ip:10.0.0.2", later))
+    uow.staff.purge_logins(T0 + timedelta(minutes=1))  # 10.0.0.1's window began at T0
+    return [*counts, count("ip:10.0.0.1", T0 + timedelta(minutes=5)),
+            count("staff:1", T0 + timedelta(minutes=18)), count("staff:1", later)]
+
+
+def rate_counts(uow: UnitOfWork) -> list[int]:
+    """Hit rate counters in two windows; the first hit of a key drops the counters over."""
+    end, later = T0 + timedelta(hours=1), T0 + timedelta(hours=2)
+    return [uow.shared.hit("x@1", end, T0), uow.shared.hit("x@1", end, T0),
+            uow.shared.hit("x@1", later, end),  # a hit keeps the window's end as it was
+            uow.shared.hit("y@2", later, end),  # a new key: x@1 ended, it is dropped
+            uow.shared.hit("x@1", end, end), uow.shared.hit("y@2", later, end)]
 
 
 def code_answers(uow: UnitOfWork) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from crm_core import services
+from crm_core.model import RateCounter
 from tests.fakes import FakeUnitOfWork
 
 T0 = datetime(2026, 11, 28, 9, 0)
@@ -35,3 +36,14 @@ def test_a_value_reads_as_absent_once_it_expires() -> None:
     services.write_shared(uow, KEY, "worker-a", "token-a", 60, T0)
     assert services.read_shared(uow, KEY, T0 + timedelta(seconds=59)) is not None
     assert services.read_shared(uow, KEY, T0 + timedelta(seconds=60)) is None
+
+
+def test_a_cap_admits_so_many_tries_per_window_and_each_key_counts_alone() -> None:
+    uow, hour = FakeUnitOfWork(), timedelta(hours=1)
+    tries = [services.within_cap(uow, "mint:a", 2, hour, T0 + timedelta(minutes=m))
+             for m in range(3)]
+    assert tries == [True, True, False]
+    assert services.within_cap(uow, "mint:b", 2, hour, T0)
+    assert services.within_cap(uow, "mint:a", 2, hour, T0 + hour)  # the next window
+    # The first hit of a window forgets the windows that are over, every key's.
+    assert [(c.hits, c.expires_at) for c in uow.store.rows(RateCounter)] == [(1, T0 + 2 * hour)]

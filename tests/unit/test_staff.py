@@ -110,6 +110,31 @@ def test_a_good_login_clears_the_accounts_failures_and_takes_back_its_own_attemp
     assert counted == [("ip:10.0.0.1", 1), ("staff:1", 1)]  # new windows; 10.0.0.2's is over
 
 
+def test_a_new_password_or_a_deactivation_ends_sessions_and_revokes_every_live_token(
+        ) -> None:
+    uow = make_uow()
+    add(uow, "li", StaffRole.MANAGER, manager="SH001-01")
+    add(uow, "hq", StaffRole.HEAD_OFFICE)
+    for name in ("a", "b", "c"):
+        services.issue_api_token(uow, "li", name, T0, "admin")
+    assert services.revoke_api_tokens(uow, "li", [1], "hq", T0) == 1
+    with pytest.raises(LookupError):
+        services.revoke_api_tokens(uow, "li", [1, 2], "hq", T0)  # 1 is no longer live
+    assert [t["live_tokens"] for t in services.staff_listing(uow)] == [0, 2]
+    li = uow.staff.by_username("li")
+    assert li is not None and li.session_generation == 0
+    assert services.set_staff_password(uow, "li", "new", "hq", T0) == 2
+    assert (li.password_hash, li.session_generation) == ("new", 1)
+    services.log_out(uow, li.id, "10.0.0.1", T0)
+    with pytest.raises(ValueError, match="itself"):
+        services.deactivate_staff(uow, "hq", "hq", T0)
+    assert services.deactivate_staff(uow, "li", "hq", T0) == 0
+    assert (li.active, li.session_generation) == (False, 3)
+    assert [t["revoked_at"] for t in services.api_tokens_of(uow, "li")] == [T0] * 3
+    assert [a for _, a, _ in actions(uow)][-4:] == ["api_token_revoked", "password_set",
+                                                     "logout", "staff_deactivated"]
+
+
 def test_an_api_token_is_kept_hashed_and_stops_with_revocation_or_a_disabled_account() -> None:
     uow = make_uow()
     add(uow, "li", StaffRole.MANAGER, manager="SH001-01")

@@ -110,3 +110,28 @@ def test_a_manager_who_cannot_take_the_customers_is_refused() -> None:
     with pytest.raises(LookupError):
         services.transfer_customers(uow, head, "SH001-01", "ZZ999-01", ALL, LATER)
     assert managers_of(uow)["c1"] == "SH001-01"
+
+
+@pytest.mark.parametrize(("listed", "code"), [([], "no_customers"), ([0], "not_theirs"),
+                                              ([2**31], "not_theirs")])
+def test_an_empty_list_or_an_id_no_customer_has_is_refused(listed: list[int],
+                                                            code: str) -> None:
+    uow = make_uow()
+    head = scope(uow, StaffRole.BRANCH_HEAD)
+    with pytest.raises(TransferRefused) as refused:
+        services.transfer_customers(uow, head, "SH001-01", "SH001-02", listed, LATER)
+    assert refused.value.code == code
+    assert managers_of(uow)["c1"] == "SH001-01"
+
+
+def test_a_customer_of_another_manager_in_the_list_refuses_the_whole_transfer() -> None:
+    uow = make_uow()
+    c1, c3 = uow.customers.by_openid("c1"), uow.customers.by_openid("c3")
+    assert c1 is not None and c3 is not None
+    head = scope(uow, StaffRole.BRANCH_HEAD)
+    with pytest.raises(TransferRefused) as refused:
+        services.transfer_customers(uow, head, "SH001-01", "SH001-03", [c1.id, c3.id, c1.id],
+                                    LATER)
+    assert (refused.value.code, refused.value.detail) == ("not_theirs", str(c3.id))
+    assert managers_of(uow) == {"c1": "SH001-01", "c2": "SH001-01", "c3": "SH001-02"}
+    assert not any(e.action == "transfer" for e in uow.audit.events)
