@@ -38,7 +38,7 @@ test-pg: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot crm_core qr sandbox tests benchmarks
-	$(BIN)/mypy bot crm_core qr sandbox
+	$(BIN)/mypy bot crm_core qr sandbox tests/fakes
 	$(BIN)/lint-imports
 
 ## bench: throughput/latency benchmarks, printed side by side with their floor

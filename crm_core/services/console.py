@@ -23,7 +23,7 @@ from crm_core.services.listings import notice_row
 from crm_core.services.notices import enqueue_customer_notice, enqueue_notice, retry_notice
 from crm_core.services.staff import audit
 from crm_core.services.suitability import current_assessment, record_staff_assessment
-from crm_core.unit_of_work import SqlUnitOfWork
+from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 TIMELINE = 50
 # An `unknown` notice may have gone out. The platform drops a resend with the same
@@ -126,7 +126,7 @@ def branch_overview(uow: SqlUnitOfWork, scope: Scope, branch_code: str,
             "unmanaged_customers": [_customer(c) for c in console.orphans(branch.id, 200)]}
 
 
-def transfer_customers(uow: SqlUnitOfWork, scope: Scope, from_code: str, to_code: str,
+def transfer_customers(uow: UnitOfWork, scope: Scope, from_code: str, to_code: str,
                        customers: list[int] | Literal["all"], now: datetime,
                        tell_customers: bool = False) -> int:
     """Move customers (ALL_CUSTOMERS, or those listed) to another manager, keeping history.
@@ -163,10 +163,11 @@ def _listed(customers: list[int] | Literal["all"]) -> list[int] | None:
     return list(dict.fromkeys(customers))
 
 
-def _tell_customers(uow: SqlUnitOfWork, customer_ids: list[int], name: str, branch: str,
+def _tell_customers(uow: UnitOfWork, customer_ids: list[int], name: str, branch: str,
                     now: datetime) -> None:
+    customers = uow.products.customers(customer_ids)
     for customer_id in customer_ids:
-        customer = uow.session.get(Customer, customer_id)
+        customer = customers.get(customer_id)
         if customer is not None:
             enqueue_customer_notice(uow, f"manager-changed:{customer_id}:{now.isoformat()}",
                                     NoticeKind.MANAGER_CHANGED, customer,
@@ -210,7 +211,7 @@ def _may_transfer(scope: Scope, from_branch: int, to_branch: int) -> None:
     raise OutOfScope("transfer outside your branch")
 
 
-def _move(uow: SqlUnitOfWork, source_id: int, target: Any, customer_ids: list[int] | None,
+def _move(uow: UnitOfWork, source_id: int, target: Any, customer_ids: list[int] | None,
           now: datetime, actor: str) -> list[int]:
     links = uow.activity.current_links(source_id, customer_ids)
     missing = set(customer_ids or ()) - {link.customer_id for link in links}
