@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import click
 
+from bot import texts
 from bot.cli.base import Cli, pass_cli, refused
 from crm_core import services
 from crm_core.model import ManagerRole, ManagerState, utcnow
@@ -74,7 +75,7 @@ def managers_bind_code(cli: Cli, code: str) -> None:
         with refused(LookupError):
             secret = services.issue_bind_code(uow, code, utcnow(), ttl, OPERATOR)
         uow.commit()
-    click.echo(f"绑定 {secret}")
+    click.echo(f"{texts.BIND_COMMAND} {secret}")
     click.echo(f"(valid {ttl.seconds // 60} minutes, once; send it to {code} privately)")
 
 
