@@ -1,16 +1,22 @@
 """State shared by the `branchlink` subcommands: settings and runtime, loaded lazily."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.runtime import Runtime, build_runtime
 from crm_core import services
+from crm_core.model import utcnow
 from crm_core.services import ImportRejected
+from crm_core.unit_of_work import UnitOfWork
+
+T = TypeVar("T")
 
 
 class Cli:
@@ -64,3 +70,19 @@ def rejected_rows(error: ImportRejected) -> click.ClickException:
     for problem in error.errors:
         click.echo(f"{problem}", err=True)
     return click.ClickException(f"{len(error.errors)} bad row(s): nothing was imported")
+
+
+def run_import(cli: Cli, path: str, fmt: str | None, table: str,
+               importer: Callable[[UnitOfWork, list[services.SourceRow], str, datetime], T]) -> T:
+    """Check a whole import file and apply it in one unit of work (all rows or none).
+
+    The importer is given the rows, the file's name as their source, and the time.
+    """
+    rows = source_rows(path, fmt, table)
+    with cli.runtime.uow() as uow:
+        try:
+            result = importer(uow, rows, Path(path).name, utcnow())
+        except ImportRejected as error:
+            raise rejected_rows(error) from error
+        uow.commit()
+    return result

@@ -2,15 +2,13 @@
 
 import json
 from datetime import datetime
-from pathlib import Path
 
 import click
 
-from bot.cli.base import FORMATS, Cli, pass_cli, refused, rejected_rows, source_rows
+from bot.cli.base import FORMATS, Cli, pass_cli, refused, run_import
 from bot.phone_cipher import PhoneCipher
 from crm_core import services
 from crm_core.model import utcnow
-from crm_core.services import ImportRejected
 
 
 @click.group()
@@ -100,14 +98,9 @@ def customers_rotate_phones(cli: Cli, batch: int) -> None:
 @pass_cli
 def customers_import_risk(cli: Cli, path: str, fmt: str | None) -> None:
     """Import risk assessments (openid, level C1-C5, assessed_on): all rows or none."""
-    rows = source_rows(path, fmt, "assessment")
-    with cli.runtime.uow() as uow:
-        try:
-            count = services.import_risk_levels(uow, rows, f"import:{Path(path).name}",
-                                                utcnow())
-        except ImportRejected as error:
-            raise rejected_rows(error) from error
-        uow.commit()
+    count = run_import(cli, path, fmt, "assessment",
+                       lambda uow, rows, name, now: services.import_risk_levels(
+                           uow, rows, f"import:{name}", now))
     click.echo(f"recorded {count} assessment(s)")
 
 

@@ -1,14 +1,11 @@
 """`branchlink faq`: head office's approved answers, imported like the catalogue."""
 
 import json
-from pathlib import Path
 
 import click
 
-from bot.cli.base import FORMATS, Cli, pass_cli, rejected_rows, source_rows
+from bot.cli.base import FORMATS, Cli, pass_cli, run_import
 from crm_core import services
-from crm_core.model import utcnow
-from crm_core.services import ImportRejected
 
 
 @click.group()
@@ -22,13 +19,7 @@ def faq() -> None:
 @pass_cli
 def faq_import(cli: Cli, path: str, fmt: str | None) -> None:
     """Import FAQ entries from CSV or TOML ([[faq]]): all rows or none, versions kept."""
-    rows = source_rows(path, fmt, "faq")
-    with cli.runtime.uow() as uow:
-        try:
-            report = services.import_faq(uow, rows, Path(path).name, utcnow())
-        except ImportRejected as error:
-            raise rejected_rows(error) from error
-        uow.commit()
+    report = run_import(cli, path, fmt, "faq", services.import_faq)
     click.echo(f"created {len(report.created)}, updated {len(report.updated)}, "
                f"unchanged {report.unchanged}")
 

@@ -1,14 +1,12 @@
 """`branchlink products`: the catalogue, its versions and share links."""
 
 import json
-from pathlib import Path
 
 import click
 
-from bot.cli.base import FORMATS, Cli, pass_cli, refused, rejected_rows, source_rows
+from bot.cli.base import FORMATS, Cli, pass_cli, refused, run_import
 from crm_core import services
-from crm_core.model import utcnow
-from crm_core.services import ImportRejected, ShareClaim
+from crm_core.services import ShareClaim
 
 
 @click.group()
@@ -22,13 +20,7 @@ def products() -> None:
 @pass_cli
 def products_import(cli: Cli, path: str, fmt: str | None) -> None:
     """Import products from CSV or TOML ([[product]]): all rows or none, versions kept."""
-    rows = source_rows(path, fmt, "product")
-    with cli.runtime.uow() as uow:
-        try:
-            report = services.import_products(uow, rows, Path(path).name, utcnow())
-        except ImportRejected as error:
-            raise rejected_rows(error) from error
-        uow.commit()
+    report = run_import(cli, path, fmt, "product", services.import_products)
     click.echo(f"created {len(report.created)}, updated {len(report.updated)}, "
                f"unchanged {report.unchanged}")
 

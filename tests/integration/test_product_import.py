@@ -2,11 +2,13 @@
 
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from bot.cli.base import Cli
+from bot.cli.customers import customers
 from bot.cli.products import products
 from crm_core import services
 from crm_core.model import Product, ProductVersion, RiskAssessment, utcnow
@@ -127,9 +129,28 @@ def test_risk_import_checks_every_row_and_records_all_or_nothing(seeded) -> None
     assert count(seeded, RiskAssessment) == 1
 
 
-def invoke(app, *args: str):  # type: ignore[no-untyped-def]
-    """Run a `branchlink products` command on the app's own runtime (no second engine)."""
+def test_the_cli_imports_risk_assessments_all_or_nothing_naming_the_file(seeded,
+                                                                         tmp_path) -> None:
+    with runtime(seeded).uow() as uow:
+        services.follow(uow, "o-risk-2", "b:SH001", utcnow())
+        uow.commit()
+    bad, good = tmp_path / "bad.csv", tmp_path / "risk-2026-01.csv"
+    bad.write_text("openid,level,assessed_on\no-risk-2,C3,2026-01-05\no-risk-2,C9,2026-01-05\n")
+    good.write_text("openid,level,assessed_on\no-risk-2,C4,2026-01-05\n")
+
+    refused = invoke(seeded, "import-risk", str(bad), group=customers)
+    done = invoke(seeded, "import-risk", str(good), group=customers)
+
+    assert refused.exit_code == 1 and "nothing was imported" in refused.output
+    assert done.exit_code == 0 and "recorded 1 assessment(s)" in done.output
+    with runtime(seeded).engine.connect() as connection:
+        assert connection.execute(select(RiskAssessment.level, RiskAssessment.source)).all() == [
+            (4, "import:risk-2026-01.csv")]
+
+
+def invoke(app, *args: str, group: click.Group = products):  # type: ignore[no-untyped-def]
+    """Run a `branchlink` command group on the app's own runtime (no second engine)."""
     cli = Cli(None)
     cli.__dict__["runtime"] = runtime(app)
     cli.__dict__["settings"] = runtime(app).settings
-    return CliRunner().invoke(products, list(args), obj=cli)
+    return CliRunner().invoke(group, list(args), obj=cli)
