@@ -9,7 +9,7 @@ from crm_core.model.answers import (
     PendingChoice,
 )
 from crm_core.model.audit import AuditEvent, BindCode
-from crm_core.model.base import BIG_ID_MAX, ID_MAX, Base, local_date, utcnow
+from crm_core.model.base import BIG_ID_MAX, ID_MAX, Base, local_date, local_time, utcnow
 from crm_core.model.codes import (
     MAX_TEMPORARY_DAYS,
     PERMANENT_CODE_CAP,
@@ -102,6 +102,7 @@ __all__ = [
     "TouchKind",
     "format_scene",
     "local_date",
+    "local_time",
     "parse_scene",
     "pick_round_robin",
     "utcnow",

@@ -29,9 +29,14 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+def local_time(at: datetime, timezone: str) -> datetime:
+    """Return a naive UTC time as the time in `timezone` (an IANA name)."""
+    return at.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
+
+
 def local_date(now: datetime, timezone: str) -> date:
     """Return the calendar date in `timezone` (an IANA name) of a naive UTC time."""
-    return now.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).date()
+    return local_time(now, timezone).date()
 
 
 def utcnow() -> datetime:

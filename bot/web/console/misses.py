@@ -5,15 +5,13 @@ customer attached); the largest groups show where the vocabulary, the needs or t
 short.
 """
 
-from datetime import UTC, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask import render_template, request
 from flask_login import login_required
 
 from bot.web.console.blueprint import bp
-from bot.web.console.support import roles, work
-from bot.web.edge import current_runtime
+from bot.web.console.support import local_stamp, roles, work
 from crm_core import services
 from crm_core.model import StaffRole, utcnow
 
@@ -29,10 +27,9 @@ def misses() -> str:
     days = days if days in DAY_CHOICES else DAY_CHOICES[1]
     with work() as uow:
         groups = services.grouped_misses(uow, utcnow() - timedelta(days=days))
-    zone = ZoneInfo(current_runtime().settings.leads.timezone)
     rows = [{"question": g.question, "count": g.count, "outcomes": g.outcomes,
              "examples": [e for e in g.examples if e != g.question],
-             "last": g.last_at.replace(tzinfo=UTC).astimezone(zone).strftime("%m-%d %H:%M")}
+             "last": local_stamp(g.last_at, "%m-%d %H:%M")}
             for g in groups]
     return render_template("console/misses.html", groups=rows, days=days,
                            day_choices=DAY_CHOICES, total=sum(g.count for g in groups))

@@ -1,8 +1,5 @@
 """Console page for head office: staff accounts, and taking their access away."""
 
-from datetime import UTC, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -10,8 +7,7 @@ from flask_login import login_required
 
 from bot import texts
 from bot.web.console.blueprint import bp
-from bot.web.console.support import roles, scope, work
-from bot.web.edge import current_runtime
+from bot.web.console.support import local_stamp, roles, scope, work
 from crm_core import services
 from crm_core.model import StaffRole, utcnow
 
@@ -23,9 +19,8 @@ def staff() -> str:
     """Every staff account: role, state, last login and live API tokens."""
     with work() as uow:
         rows = services.staff_listing(uow)
-    zone = ZoneInfo(current_runtime().settings.leads.timezone)
     for row in rows:
-        row["last_login"] = _local(row["last_login_at"], zone)
+        row["last_login"] = local_stamp(row["last_login_at"])
     return render_template("console/staff.html", accounts=rows, me=scope().username)
 
 
@@ -68,6 +63,3 @@ def revoke_tokens(username: str) -> ResponseReturnValue:
     flash(texts.STAFF_TOKENS_REVOKED.format(username=username, count=count))
     return redirect(url_for("console.staff"))
 
-
-def _local(at: datetime | None, zone: Any) -> str:
-    return at.replace(tzinfo=UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M") if at else "—"

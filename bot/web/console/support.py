@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from functools import wraps
 from typing import Any, Literal, TypeVar
 
@@ -13,7 +14,7 @@ from bot import texts
 from bot.phone_cipher import PhoneCipher
 from bot.web.edge import current_runtime
 from crm_core import services
-from crm_core.model import ID_MAX, NoticeStatus, OutOfScope, Scope, StaffRole
+from crm_core.model import ID_MAX, NoticeStatus, OutOfScope, Scope, StaffRole, local_time
 from crm_core.unit_of_work import SqlUnitOfWork
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -91,3 +92,10 @@ def retry_refusal(notice_id: int, error: services.NotRetryable) -> str:
         return texts.NOTICE_OUTCOME_UNKNOWN.format(id=notice_id)
     return texts.NOTICE_NOT_RETRYABLE.format(id=notice_id,
                                              status=texts.label("notice", error.status.value))
+
+
+def local_stamp(at: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Show a stored (naive UTC) time in the configured local time (Beijing), or "—"."""
+    if at is None:
+        return "—"
+    return local_time(at, current_runtime().settings.leads.timezone).strftime(fmt)
