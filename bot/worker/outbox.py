@@ -65,18 +65,19 @@ class Outbox:
     def deliver_due(self) -> Report:
         """Send up to `batch_size` due notices, each claimed just before its own send (a
         worker killed mid-round leaves only the send in flight uncertain); stop the round
-        if the quota is spent."""
-        report = Report()
+        if the quota is spent. A round takes only what was due when it began: a notice it
+        put back to wait is the next round's, however short the wait."""
+        report, started = Report(), self.clock()
         for _ in range(self.settings.outbox.batch_size):
-            job = self._claim()
+            job = self._claim(started)
             if job is None or self._deliver(job, report) is not None:
                 break
         return report
 
-    def _claim(self) -> NoticeJob | None:
+    def _claim(self, due_by: datetime) -> NoticeJob | None:
         with self.uow_factory() as uow:
             job = services.claim_notice(uow, self.worker_id, self.clock(),
-                                        self.settings.outbox.claim_seconds)
+                                        self.settings.outbox.claim_seconds, due_by)
             uow.commit()
         return job
 

@@ -52,17 +52,17 @@ def enqueue_customer_notice(uow: UnitOfWork, key: str, kind: NoticeKind, custome
     return True
 
 
-def claim_notice(uow: UnitOfWork, worker: str, now: datetime,
-                 lease_seconds: float) -> NoticeJob | None:
-    """Claim the next due notice for a send about to start; notices of vanished workers
-    become unknown.
+def claim_notice(uow: UnitOfWork, worker: str, now: datetime, lease_seconds: float,
+                 due_by: datetime | None = None) -> NoticeJob | None:
+    """Claim the next notice due by `due_by` (default: now) for a send about to start;
+    notices of vanished workers become unknown.
 
     One notice at a time, claimed just before its own send: a worker killed mid-round leaves
     at most the send in flight uncertain, and every notice it had not reached stays due.
     """
     for stale in uow.notices.stale_claims(now):
         _finish(stale, NoticeStatus.UNKNOWN, now, None, "worker stopped while sending")
-    while (notice := uow.notices.next_due(now)) is not None:
+    while (notice := uow.notices.next_due(due_by or now)) is not None:
         openid = notice.recipient_openid
         if not openid:
             notice.status = NoticeStatus.HELD

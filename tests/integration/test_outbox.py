@@ -183,6 +183,18 @@ def test_token_storm_ends_after_a_bounded_number_of_fetches_and_the_notice_waits
     assert len(sandbox.requests(TEMPLATE_SEND)) == 2
 
 
+def test_a_round_leaves_a_notice_it_put_back_for_the_next_round_however_slow_it_ran(
+        runtime: Runtime, sandbox: SandboxHandle) -> None:
+    queue(runtime)
+    sandbox.inject({"path": TEMPLATE_SEND, "errcode": -1, "times": 50})
+    readings = iter(utcnow() + timedelta(seconds=i) for i in range(1000))
+    slow = Outbox(runtime.uow, api_for(sandbox, timeout=0.3), runtime.settings, "w1",
+                  clock=lambda: next(readings))
+    report = slow.deliver_due()
+    assert list(report.outcomes.values()) == ["pending"]
+    assert len(sandbox.requests(TEMPLATE_SEND)) == 1
+
+
 def test_two_workers_racing_on_200_due_notices_deliver_each_once(
         runtime: Runtime, sandbox: SandboxHandle) -> None:
     queue(runtime, 200)
