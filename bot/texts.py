@@ -1,5 +1,6 @@
 """Every sentence customers and staff read, in one place (Simplified Chinese)."""
 
+from bot.labels import LEAD_SOURCES
 from crm_core.services import ManagerCard
 
 MY_MANAGER_KEYWORDS = ("我的客户经理", "客户经理", "我的经理")
@@ -34,8 +35,7 @@ UNBIND_OK = "已解除绑定，您将不再收到客户提醒。"
 UNBIND_NONE = "这个微信没有绑定客户经理。"
 
 # Template message values (each at most 20 characters, no line breaks or emoji).
-NOTICE_SOURCE = {"direct": "直接关注", "contact_request": "联系客户经理",
-                 "menu_appointment": "菜单预约", "product_interest": "产品咨询"}
+NOTICE_SOURCE = LEAD_SOURCES
 NOTICE_DIGEST = "待跟进{open}条"
 NOTICE_OVERDUE = "已超时{overdue}条"
 NOTICE_ESCALATION = "{manager}未跟进"
@@ -169,24 +169,6 @@ def interest_received(product: str, card: ManagerCard | None, again: bool,
 
 
 NOTICE_SOURCE_PRODUCT = "产品咨询{product}"
-
-# Staff-facing names of stored codes (console).
-LABELS = {
-    "lead": {"new": "待联系", "contacted": "已联系", "converted": "已成交", "lost": "已流失"},
-    "source": NOTICE_SOURCE,
-    "follow": {"following": "已关注", "unfollowed": "已取消关注", "unknown": "未知"},
-    "notice": {"pending": "待发送", "held": "待绑定", "sending": "发送中", "sent": "已发送",
-               "delivered": "已送达", "failed": "失败", "unknown": "结果未知", "dead": "已放弃"},
-    "manager": {"active": "在岗", "on_leave": "休假", "left": "已离职"},
-    "link": {"first_touch": "首次关注", "manager_left": "原经理离职", "transfer": "转移"},
-    "miss": {"not_found": "未找到（已建议联系客户经理）", "unsure": "不确定（已给出选项）"},
-    "role": {"manager": "客户经理", "branch_head": "网点负责人", "head_office": "总行"},
-}
-
-
-def label(kind: str, value: str | None) -> str:
-    """Return the Chinese name of a stored code, or the code itself when it has none."""
-    return LABELS.get(kind, {}).get(value or "", value or "—")
 
 # Staff console: what the pages and their flashes say.
 HTTP_ERRORS = {403: "您无权查看该内容。", 404: "页面不存在。", 400: "请求无效，请刷新后重试。"}

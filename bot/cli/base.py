@@ -1,5 +1,6 @@
 """State shared by the `branchlink` subcommands: settings and runtime, loaded lazily."""
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -14,7 +15,7 @@ from bot.runtime import Runtime, build_runtime
 from crm_core import services
 from crm_core.model import utcnow
 from crm_core.services import ImportRejected
-from crm_core.unit_of_work import UnitOfWork
+from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 T = TypeVar("T")
 
@@ -86,3 +87,26 @@ def run_import(cli: Cli, path: str, fmt: str | None, table: str,
             raise rejected_rows(error) from error
         uow.commit()
     return result
+
+
+@contextmanager
+def sql_uow(cli: Cli) -> Iterator[SqlUnitOfWork]:
+    """Open a unit of work for the read queries, which speak SQL."""
+    with cli.runtime.uow() as uow:
+        assert isinstance(uow, SqlUnitOfWork)  # noqa: S101 - the runtime's units are SQL
+        yield uow
+
+
+JSON_OPTION = click.option("--json", "as_json", is_flag=True,
+                           help="One JSON object per line instead of a table.")
+
+
+def print_rows(rows: list[dict[str, object]], columns: tuple[str, ...], as_json: bool) -> None:
+    """Print rows as JSON lines, or as a tab-separated table under a header of `columns`."""
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False, default=str))
+        return
+    click.echo("\t".join(columns))
+    for row in rows:
+        click.echo("\t".join("" if row[c] is None else str(row[c]) for c in columns))

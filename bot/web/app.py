@@ -15,6 +15,7 @@ from bot.runtime import build_runtime
 from bot.web import console, health, product_pages, share_card, staff_api, visitors
 from bot.web.console.products import MAX_IMPORT_BYTES
 from bot.web.edge import EXTENSION
+from bot.web.filters import init_filters
 from bot.web.headers import init_headers
 from bot.web.staff_auth import init_auth
 
@@ -45,7 +46,7 @@ def build_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _error_page)
     init_headers(app)
-    app.jinja_env.globals["label"] = texts.label
+    init_filters(app)
     proxies = settings.web.trusted_proxies
     if proxies:
         # Only the addresses our own proxies appended are believed: request.remote_addr is

@@ -64,6 +64,12 @@ from crm_core.services.console import (
     transfer_customers,
 )
 from crm_core.services.deliveries import claim_delivery, stored_reply
+from crm_core.services.directory import (
+    branch_directory,
+    manager_directory,
+    scene_names,
+    staff_directory,
+)
 from crm_core.services.interactions import record_interaction
 from crm_core.services.leads import (
     LeadOutcome,
@@ -207,6 +213,7 @@ __all__ = [
     "bind_manager",
     "bound_manager",
     "branch_code_of",
+    "branch_directory",
     "branch_list",
     "branch_overview",
     "catalogue",
@@ -245,6 +252,7 @@ __all__ = [
     "list_leads",
     "list_notices",
     "log_out",
+    "manager_directory",
     "my_manager",
     "notice_failed",
     "notice_release",
@@ -280,6 +288,7 @@ __all__ = [
     "revoke_api_tokens",
     "rotate_phones",
     "scan",
+    "scene_names",
     "scope_of",
     "set_branch_head",
     "set_customer_details",
@@ -291,6 +300,7 @@ __all__ = [
     "share_key",
     "share_leaderboard",
     "share_scene",
+    "staff_directory",
     "staff_for_token",
     "staff_listing",
     "stored_reply",

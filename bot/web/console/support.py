@@ -11,6 +11,7 @@ from flask import abort, request
 from flask_login import current_user
 
 from bot import texts
+from bot.labels import label
 from bot.phone_cipher import PhoneCipher
 from bot.web.edge import current_runtime
 from crm_core import services
@@ -91,7 +92,7 @@ def retry_refusal(notice_id: int, error: services.NotRetryable) -> str:
     if error.status is NoticeStatus.UNKNOWN:
         return texts.NOTICE_OUTCOME_UNKNOWN.format(id=notice_id)
     return texts.NOTICE_NOT_RETRYABLE.format(id=notice_id,
-                                             status=texts.label("notice", error.status.value))
+                                             status=label("notice", error.status.value))
 
 
 def local_stamp(at: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
