@@ -38,8 +38,14 @@ LABELS: dict[str, dict[str, str]] = {
         "pii_rotated": "更换个人信息加密密钥", "phone_recorded": "登记客户手机号",
         "transfer": "转移客户", "notice_retried": "重发通知",
         "poster_exported": "下载海报", "posters_exported": "批量下载海报",
-        "products_imported": "导入产品",
+        "products_imported": "导入产品", "risk_assessed": "记录风险承受能力评估",
+        "risk_imported": "导入风险承受能力评估", "suitability": "产品适当性判断",
+        "personalisation": "个性化推荐设置",
     },
+    "offer_outcome": {"shown": "已展示", "off_sale": "不在销售期", "not_at_branch": "非本网点销售",
+                      "private_placement": "私募不公开宣传", "unknown": "产品不存在",
+                      "no_assessment": "未评估", "assessment_expired": "评估已过期",
+                      "risk_above_assessment": "风险等级高于评估结果"},
     # The platform's error codes a notice can fail with (the common ones; others by number).
     "wechat_error": {
         "-1": "微信系统繁忙，稍后会自动重试",
@@ -60,6 +66,10 @@ AUDIT_KEYS: dict[str, tuple[str, str | None]] = {
     "role": ("角色", "role"), "name": ("名称", None), "token": ("令牌编号", None),
     "tokens_revoked": ("吊销令牌数", None), "customers": ("客户编号", None),
     "rows": ("行数", None), "files": ("文件数", None), "created": ("新增", None),
+    "level": ("评估等级", None), "assessed_on": ("评估日期", None), "assessments": ("条数", None),
+    "personalised": ("个性化推荐", None), "customer_level": ("客户评估等级", None),
+    "expired": ("评估已过期", None), "decisions": ("逐项结果", None), "code": ("产品", None),
+    "version": ("版本", None), "risk": ("风险等级", None), "outcome": ("结果", "offer_outcome"),
     "updated": ("更新", None), "rotated": ("已重新加密", None), "unreadable": ("无法解密", None),
 }
 EMPTY = "—"
@@ -92,8 +102,12 @@ def _key(key: str) -> str:
 
 def _value(key: str, value: Any) -> str:
     kind = AUDIT_KEYS.get(key, ("", None))[1]
+    if isinstance(value, Mapping):
+        return f"（{audit_detail(value).replace('；', '，')}）"
     if isinstance(value, list | tuple):
-        return "、".join(str(item) for item in value) or "无"
+        return "、".join(_value(key, item) for item in value) or "无"
+    if value is None:
+        return EMPTY
     if isinstance(value, bool):
         return "是" if value else "否"
     return label(kind, value) if kind else str(value)

@@ -32,6 +32,7 @@ from crm_core.model.products import (
     ShareEventKind,
     ShareLink,
 )
+from crm_core.model.refusal import Refusal
 from crm_core.model.scene import Scene, SceneError, format_scene, parse_scene
 from crm_core.model.staff import (
     ApiToken,
@@ -87,6 +88,7 @@ __all__ = [
     "QrCode",
     "RateCounter",
     "RecommendationPref",
+    "Refusal",
     "RiskAssessment",
     "Scene",
     "SceneError",

@@ -35,7 +35,13 @@ from crm_core.services.catalogue import (
     import_products,
     product_version,
 )
-from crm_core.services.catalogue_files import ImportRejected, RowError, SourceRow, read_rows
+from crm_core.services.catalogue_files import (
+    ImportRejected,
+    RowError,
+    SourceRow,
+    decode_file,
+    read_rows,
+)
 from crm_core.services.code_stats import channel_stats
 from crm_core.services.codes import (
     CodeInfo,
@@ -233,6 +239,7 @@ __all__ = [
     "customer_profile",
     "customer_sharer",
     "deactivate_staff",
+    "decode_file",
     "enqueue_notice",
     "faq_entries",
     "faq_stamp",

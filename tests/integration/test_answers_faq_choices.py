@@ -62,7 +62,7 @@ def test_the_cli_imports_the_faq_all_or_nothing_and_refuses_banned_phrases(
     result = invoke(app, "import", str(good))
     assert result.exit_code == 0 and "created 11" in result.output, result.output
     refused = invoke(app, "import", str(bad))
-    assert refused.exit_code == 1 and "line 3: banned phrase '保证收益' in answer" in \
+    assert refused.exit_code == 1 and "第 3 行：“回答（answer）”中含有违规用语“保证收益”" in \
         refused.output
     assert count(app, FaqEntry) == 11  # fees2 on line 2 was fine, and was not imported either
 

@@ -7,7 +7,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from bot import texts
+from bot import refusals, texts
 from bot.qrcodes.issuer import CodeIssuer
 from bot.qrcodes.posters import PosterTexts, poster_spec
 from bot.web.console.blueprint import HEADS, bp
@@ -48,17 +48,14 @@ def codes() -> str:
 def issue_code() -> ResponseReturnValue:
     """Issue (or reuse) the code of a scene through the platform API."""
     scene = request.form.get("scene", "").strip()
+    days = request.form.get("days") or "30"
     rt = current_runtime()
     try:
         with CodeIssuer(rt.uow, rt.api) as issuer:
-            issuer.issue(scene, days=int(request.form.get("days") or 30)
+            issuer.issue(scene, days=(int(days) if days.isdigit() else 0)
                          if "c:" in scene else None, scope=scope())
-    except services.SceneRefused as error:
-        flash(texts.CODE_FAILED.format(reason=texts.CODE_REFUSALS[error.code].format(
-            **error.names)))
-        return redirect(url_for("console.codes")), 303
     except ISSUE_ERRORS as error:
-        flash(texts.CODE_FAILED.format(reason=error))
+        flash(texts.CODE_FAILED.format(reason=refusals.explain(error)))
         return redirect(url_for("console.codes")), 303
     flash(texts.CODE_READY.format(scene=scene))
     return redirect(url_for("console.codes")), 303
