@@ -149,8 +149,16 @@ INTEREST_SEARCH = "关注后发送「我要预约 {code}」，同样可以预约
 # What a product page or share link answers when it cannot be shown (the public error page).
 PAGE_ERROR_TITLE = "无法打开该页面"
 PAGE_ERRORS = {404: "链接无效或产品已下架，请向分享给您的人重新获取链接。",
-               410: "链接已过期，请向分享给您的人重新获取链接。"}
+               410: "链接已过期，请向分享给您的人重新获取链接。",
+               400: "页面已过期，请返回后刷新页面再试。",
+               403: "无法打开该页面，请向分享给您的人重新获取链接。",
+               405: "页面打开方式不正确，请重新点击分享给您的链接。",
+               413: "提交的内容过多，请返回后重试。",
+               429: "访问过于频繁，请稍等一分钟后再试。",
+               500: "系统出了点问题，请稍后重试。",
+               503: "系统繁忙，请稍后重试。"}
 PAGE_ERROR_OTHER = "系统繁忙，请稍后重试。"
+PAGE_ERROR_HINT = "您也可以在微信中打开本行公众号，回复「联系客户经理」。"
 
 
 def follow_search(account_name: str | None) -> str:
@@ -171,8 +179,28 @@ def interest_received(product: str, card: ManagerCard | None, again: bool,
 NOTICE_SOURCE_PRODUCT = "产品咨询{product}"
 
 # Staff console: what the pages and their flashes say.
-HTTP_ERRORS = {403: "您无权查看该内容。", 404: "页面不存在。", 400: "请求无效，请刷新后重试。"}
+HTTP_ERRORS = {
+    400: "请求无效，请刷新后重试（页面停留过久时表单会过期）。",
+    401: "请先登录。",
+    403: "您无权查看该内容或执行该操作。如确需办理，请联系网点负责人或总行。",
+    404: "页面不存在，或该记录已不存在、编号有误。请从列表中重新选择。",
+    405: "该地址不能这样打开，请从菜单进入相应页面。",
+    409: "该操作与当前状态冲突，请刷新后查看最新状态。",
+    422: "提交的内容有误，请检查后重试。",
+    429: "操作过于频繁，请稍等一分钟后再试。",
+    500: "系统出错了，此问题已记录。请稍后重试；如仍出错，请联系运维人员。",
+    503: "系统暂时不可用，请稍后重试。",
+}
+HTTP_ERROR_TITLES = {400: "请求无效", 401: "请先登录", 403: "无权访问", 404: "页面不存在",
+                     405: "访问方式不正确", 409: "状态已变化", 413: "内容过大",
+                     422: "内容有误", 429: "操作过于频繁", 500: "系统出错",
+                     503: "暂时不可用"}
+HTTP_ERROR_TITLE_OTHER = "出错了"
 HTTP_ERROR_OTHER = "系统繁忙，请稍后重试。"
+# The staff API's refusals in Chinese (its JSON error's message).
+API_UNAUTHORIZED = "需要有效的 API 令牌（请求头 Authorization: Bearer 令牌）。"
+API_HEADS_ONLY = "只有网点负责人和总行可以调用该接口。"
+API_UNKNOWN_STATUS = "不认识的状态 {status}，可选：{choices}。"
 TOO_LARGE = "上传的文件或提交的内容过大（上限 {limit}），请拆分或删减后重试。"
 LOGIN_REQUIRED = "请先登录"
 LOGIN_FAILED = "用户名或密码错误，或尝试次数过多，请稍后再试。"

@@ -3,19 +3,18 @@ built once."""
 
 from functools import partial
 
-from flask import Flask, render_template, request
-from flask.typing import ResponseReturnValue
+from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import texts, webhook
+from bot import webhook
 from bot.config import Settings, load_settings
 from bot.runtime import build_runtime
 from bot.web import console, health, product_pages, share_card, staff_api, visitors
 from bot.web.console.nav import init_menu
 from bot.web.console.products import MAX_IMPORT_BYTES
 from bot.web.edge import EXTENSION
+from bot.web.errors import init_errors
 from bot.web.filters import init_filters
 from bot.web.headers import init_headers
 from bot.web.staff_auth import init_auth
@@ -23,8 +22,6 @@ from bot.web.staff_auth import init_auth
 # Request bodies: console forms, API requests and page forms are small; the routes that take
 # more (or must take less) name their own cap.
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
-# The pages customers open: share links, product pages and the web authorisation callback.
-_PUBLIC_PAGES = ("/s/", "/p/", visitors.CALLBACK)
 
 
 def build_app(settings: Settings | None = None) -> Flask:
@@ -45,7 +42,7 @@ def build_app(settings: Settings | None = None) -> Flask:
     for blueprint in (webhook.bp, console.bp, staff_api.bp, product_pages.bp, visitors.bp,
                       share_card.bp, health.bp):
         app.register_blueprint(blueprint)
-    app.register_error_handler(HTTPException, _error_page)
+    init_errors(app, DEFAULT_MAX_BODY_BYTES)
     init_headers(app)
     init_menu(app)
     init_filters(app)
@@ -60,20 +57,3 @@ def build_app(settings: Settings | None = None) -> Flask:
 def _cap_body(caps: dict[str, int]) -> None:
     if request.endpoint in caps:
         request.max_content_length = caps[request.endpoint]
-
-
-def _error_page(error: HTTPException) -> ResponseReturnValue:
-    # Errors no blueprint handled (a URL or method routed nowhere). Staff and customers read
-    # Chinese: the API answers its JSON error under its prefix, the console and the public
-    # product pages their own pages; the webhook keeps werkzeug's plain answer.
-    if staff_api.serves(request.path):
-        return staff_api.error_answer(error)
-    code = error.code or 500
-    if request.path.startswith("/console"):
-        message = texts.HTTP_ERRORS.get(code, texts.HTTP_ERROR_OTHER) if code != 413 \
-            else texts.too_large(request.max_content_length or DEFAULT_MAX_BODY_BYTES)
-        return render_template("console/error.html", code=code, message=message), code
-    if request.path.startswith(_PUBLIC_PAGES):
-        message = texts.PAGE_ERRORS.get(code, texts.PAGE_ERROR_OTHER)
-        return render_template("products/error.html", message=message, texts=texts), code
-    return error
