@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from crm_core import services
 from crm_core.model import Direction, NoticeKind, utcnow
 from tests.conftest import runtime
-from tests.console_support import STAFF, World, login, populate
+from tests.console_support import STAFF, World, csrf_token, login, populate
 from tests.product_support import import_sample
 
 # Words staff may meet as they are: the brand, file formats, and the names of things they type.
@@ -154,3 +154,20 @@ def test_codes_audit_and_notices_are_shown_in_words(app: Flask, client: FlaskCli
     assert "客户经理经理SH001-01" in codes and "SH001支行·活动SPRING26" in codes
     customer = client.get(f"/console/customers/{world.customers['c1-sh001-01']}").text
     assert "（客户经理经理SH001-01）" in customer  # the follow, through the manager's code
+
+
+@pytest.mark.parametrize(("scene", "days", "said"), [
+    ("张伟", "", "无法识别“张伟”：场景请写成 b:网点代码"),
+    ("m:NOPE-01", "", "找不到客户经理代码“NOPE-01”"),
+    ("b:SH001;b:SH002", "", "场景中“b:”出现了两次"),
+    ("b:SH001;c:SPRING", "90", "活动二维码的有效天数须为 1 至 30 天"),
+    ("b:SH001;c:SPRING", "三十", "活动二维码的有效天数须为 1 至 30 天"),
+])
+def test_a_refused_qr_code_says_why_in_chinese(app: Flask, client: FlaskClient, scene: str,
+                                              days: str, said: str) -> None:
+    populate(runtime(app))
+    login(client, "head")
+    token = csrf_token(client.get("/console/codes").text)
+    response = client.post("/console/codes", data={"csrf_token": token, "scene": scene,
+                                                   "days": days}, follow_redirects=True)
+    assert said in response.text and english_words(response.text) == []
