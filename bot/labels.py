@@ -24,6 +24,11 @@ LABELS: dict[str, dict[str, str]] = {
     "miss": {"not_found": "未找到（已建议联系客户经理）", "unsure": "不确定（已给出选项）"},
     "role": {"manager": "客户经理", "branch_head": "网点负责人", "head_office": "总行"},
     "code_kind": {"permanent": "永久", "temporary": "临时"},
+    # What a customer sent, for the timeline (the kinds bot.texts.SUMMARY does not word itself).
+    "message_kind": {"image": "图片", "voice": "语音", "video": "视频", "shortvideo": "小视频",
+                     "link": "链接", "file": "文件", "miniprogrampage": "小程序卡片",
+                     "event:templatesendjobfinish": "模板消息送达回执",
+                     "event:scancode_push": "扫一扫", "event:pic_weixin": "发图片"},
     "direction": {"in": "客户", "out": "银行"},
     "audit_subject": {"all": "全部", "customers.phone": "客户手机号"},
     "audit_action": {

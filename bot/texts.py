@@ -54,6 +54,12 @@ SUMMARY = {
     "event:location": "上报位置",
 }
 SUMMARY_OTHER = "消息（{kind}）"
+MENU_NAMES = {MENU_MY_MANAGER: "我的客户经理", MENU_APPOINTMENT: "预约"}
+
+
+def menu_name(key: str) -> str:
+    """Name a menu button by its key (the product menus by their category), else the key."""
+    return MENU_NAMES.get(key) or PRODUCT_MENUS.get(key) or key
 REPLY_SUMMARY = "回复：{content}"
 
 
