@@ -1,6 +1,9 @@
 """Every sentence customers and staff read, in one place (Simplified Chinese)."""
 
+# The names of stored codes live in bot.labels; re-exported for callers of texts.label.
+from bot.labels import LABELS as LABELS
 from bot.labels import LEAD_SOURCES
+from bot.labels import label as label
 from crm_core.services import ManagerCard
 
 MY_MANAGER_KEYWORDS = ("我的客户经理", "客户经理", "我的经理")
