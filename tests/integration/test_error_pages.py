@@ -6,9 +6,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bot import texts
-from tests.conftest import runtime
-from tests.console_support import login, populate
+from bot import create_app, texts
+from tests.conftest import make_settings, runtime
+from tests.console_support import csrf_token, login, populate
 from tests.integration.test_console_chinese import english_words
 
 
@@ -91,3 +91,14 @@ def test_the_staff_api_answers_json_errors_in_chinese(breakable: Flask,
     wrong = client.delete("/api/v1/openapi.json")
     assert wrong.status_code == 405 and wrong.json["error"]["message"] == texts.HTTP_ERRORS[405]
     assert "GET" in wrong.headers["Allow"]
+
+
+def test_with_the_database_gone_staff_still_read_chinese(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(make_settings(f"sqlite:///{tmp_path}/missing/branchlink.db", tmp_path))
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    form = client.get("/console/login")
+    response = client.post("/console/login", data={
+        "username": "m1", "password": "x" * 12, "csrf_token": csrf_token(form.text)})
+    assert response.status_code == 500 and texts.HTTP_ERRORS[500] in response.text
+    assert english_words(response.text) == []
