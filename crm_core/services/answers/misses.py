@@ -29,6 +29,20 @@ class MissGroup:
     last_at: datetime
 
 
+@dataclass(frozen=True)
+class Miss:
+    """One recorded miss: the masked question, what it got and when (UTC)."""
+
+    question: str
+    outcome: str
+    at: datetime
+
+
+def recent_misses(uow: UnitOfWork, since: datetime, limit: int = 2000) -> list[Miss]:
+    """Return the misses recorded since `since`, newest first (at most `limit`)."""
+    return [Miss(m.question, m.outcome, m.at) for m in uow.answers.misses(since, limit)]
+
+
 def record_miss(uow: UnitOfWork, question: str, outcome: str, now: datetime) -> None:
     """Keep a question that got `outcome` ("not_found" or "unsure"), masked."""
     uow.answers.add(AnswerMiss(at=now, question=mask_text(question)[:500], outcome=outcome))
