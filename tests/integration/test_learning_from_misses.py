@@ -162,3 +162,24 @@ def test_misses_are_grouped_by_shared_words_and_paged(shop: Flask, admin: FlaskC
     assert "薪金煲的收益高吗" in first  # shown as a similar wording of the group
     second = admin.get("/console/misses?page=2").text
     assert "第 21–" in second and "上一页" in second
+
+
+def test_the_services_store_additions_with_who_and_when_and_bump_the_catalogue(
+        app: Flask) -> None:
+    now = utcnow()
+    with runtime(app).uow() as uow:
+        stamp = services.catalogue_stamp(uow)
+        services.add_synonym(uow, services.synonym_card(" 薪金煲 ", "现金管理"), "hq", now)
+        services.add_need(uow, services.need_card("年终奖", "年终奖、奖金", "现金管理"), "hq", now)
+        uow.commit()
+    with runtime(app).uow() as uow:
+        assert services.catalogue_stamp(uow) != stamp
+        assert services.vocabulary(uow) == (
+            [services.SynonymCard("薪金煲", "现金管理")],
+            [services.NeedCard("年终奖", ("年终奖", "奖金"), ("现金管理",))])
+        with pytest.raises(services.LearningRefused) as refused:
+            services.add_synonym(uow, services.SynonymCard("薪金煲", "理财"), "hq", now)
+        assert refused.value.code == "term_taken"
+    assert rows(app, select(AddedSynonym.created_by, AddedSynonym.created_at)) == [("hq", now)]
+    assert sorted(rows(app, select(AuditEvent.action, AuditEvent.subject))) == [
+        ("need_added", "年终奖"), ("synonym_added", "薪金煲")]
