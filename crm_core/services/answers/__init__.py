@@ -11,8 +11,6 @@ from crm_core.services.answers.faq import (
 )
 from crm_core.services.answers.misses import (
     Miss,
-    MissGroup,
-    grouped_misses,
     recent_misses,
     record_miss,
 )
@@ -35,7 +33,6 @@ __all__ = [
     "FaqReport",
     "LearningRefused",
     "Miss",
-    "MissGroup",
     "NeedCard",
     "SynonymCard",
     "add_faq",
@@ -46,7 +43,6 @@ __all__ = [
     "faq_entries",
     "faq_stamp",
     "faq_version",
-    "grouped_misses",
     "import_faq",
     "need_card",
     "offer_choices",
