@@ -13,6 +13,7 @@ from bot import texts, webhook
 from bot.config import Settings, load_settings
 from bot.runtime import build_runtime
 from bot.web import console, health, product_pages, share_card, staff_api, visitors
+from bot.web.console.nav import init_menu
 from bot.web.console.products import MAX_IMPORT_BYTES
 from bot.web.edge import EXTENSION
 from bot.web.headers import init_headers
@@ -45,6 +46,7 @@ def build_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _error_page)
     init_headers(app)
+    init_menu(app)
     app.jinja_env.globals["label"] = texts.label
     proxies = settings.web.trusted_proxies
     if proxies:

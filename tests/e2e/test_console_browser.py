@@ -10,6 +10,7 @@ from crm_core import services
 from crm_core.model import Scope, StaffRole, utcnow
 from tests.conftest import runtime
 from tests.console_support import PASSWORD, World, live_server, populate
+from tests.e2e.conftest import blocked, watched_page
 from tests.product_support import QUESTION_SETS
 
 pytestmark = pytest.mark.slow
@@ -152,3 +153,22 @@ def test_head_office_imports_products_and_sees_each_bad_row_with_its_reason(  # 
     page.click("#import button[type=submit]")
     assert "导入完成" in page.locator(".flash").inner_text()
     assert page.locator("#products tbody tr").count() >= 5
+
+
+def test_on_a_phone_the_menu_button_opens_the_menu_with_the_current_page_marked(  # type: ignore[no-untyped-def]
+        site, browser: Browser) -> None:
+    base, _ = site
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page, errors = watched_page(context)
+    login(page, base, "head")
+    page.goto(f"{base}/console/customers")
+    menu = page.locator("#console-menu")
+    assert not menu.is_visible()
+    page.click("button.navbar-toggler")
+    menu.locator("a[aria-current=page]").wait_for()
+    assert menu.locator("a[aria-current=page]").inner_text() == "客户"
+    assert menu.get_by_role("link", name="客户转移").is_visible()  # a branch head's page
+    assert page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor") \
+        == "rgb(179, 32, 42)"  # the kit's stylesheet and ours were served and applied
+    assert blocked(page) == [] and errors == []
+    context.close()

@@ -1,0 +1,56 @@
+// The console's few behaviours, wired by attributes (no inline scripts: the content security
+// policy allows only this origin's files):
+//   <select data-picker="/console/pick/managers">   a searchable picker fed by a JSON endpoint
+//                                                    answering [{"value": ..., "text": ...}]
+//   <div class="chart" data-chart="ID">              an ECharts chart whose options are the JSON
+//                                                    in <script type="application/json" id="ID">
+//   <form data-confirm="确定要…？">                   asks before submitting
+(function () {
+  "use strict";
+
+  function pickers(root) {
+    root.querySelectorAll("select[data-picker]").forEach(function (select) {
+      if (select.tomselect || !window.TomSelect) { return; }
+      var url = select.getAttribute("data-picker");
+      new window.TomSelect(select, {
+        valueField: "value", labelField: "text", searchField: ["text"],
+        maxOptions: 20, loadThrottle: 250, preload: "focus",
+        load: function (query, done) {
+          fetch(url + "?q=" + encodeURIComponent(query), {credentials: "same-origin"})
+            .then(function (answer) { return answer.ok ? answer.json() : []; })
+            .then(done, function () { done(); });
+        },
+        render: {
+          no_results: function () { return '<div class="no-results">没有找到</div>'; },
+          loading: function () { return '<div class="spinner-border spinner-border-sm m-2"></div>'; }
+        }
+      });
+    });
+  }
+
+  function charts(root) {
+    if (!window.echarts) { return; }
+    root.querySelectorAll("[data-chart]").forEach(function (box) {
+      var source = document.getElementById(box.getAttribute("data-chart"));
+      if (!source || box.getAttribute("data-drawn")) { return; }
+      var chart = window.echarts.init(box, null, {renderer: "svg"});
+      chart.setOption(JSON.parse(source.textContent));
+      box.setAttribute("data-drawn", "1");
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  function confirmations(root) {
+    root.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      if (form.getAttribute("data-confirm-wired")) { return; }
+      form.setAttribute("data-confirm-wired", "1");
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+      });
+    });
+  }
+
+  function wire(root) { pickers(root); charts(root); confirmations(root); }
+  document.addEventListener("DOMContentLoaded", function () { wire(document); });
+  document.addEventListener("htmx:load", function (event) { wire(event.target); });
+}());
