@@ -85,13 +85,17 @@ def group_misses(misses: Iterable[Miss], words: Callable[[str], frozenset[str]]
                  ) -> list[MissGroup]:
     """Group misses (given newest first) by shared words; the largest groups first."""
     groups: list[MissGroup] = []
+    seen: dict[str, MissGroup] = {}  # the same wording asked again joins its group at once
     for miss in misses:
-        found = words(miss.question)
-        home = next((g for g in groups if _similarity(g.words, found) >= SIMILAR), None)
+        home = seen.get(miss.question)
         if home is None:
-            home = MissGroup(found, set(found))
-            groups.append(home)
-        home.shared &= found
+            found = words(miss.question)
+            home = next((g for g in groups if _similarity(g.words, found) >= SIMILAR), None)
+            if home is None:
+                home = MissGroup(found, set(found))
+                groups.append(home)
+            home.shared &= found
+            seen[miss.question] = home
         home.misses.append(miss)
     return sorted(groups, key=lambda g: (-g.count, -g.last_at.timestamp(), g.question))
 

@@ -24,7 +24,7 @@ from bot.web.console.misses import chosen_days, live_matcher, miss_groups
 from bot.web.console.support import roles, scope, work
 from crm_core import services
 from crm_core.model import FaqTopic, StaffRole, utcnow
-from crm_core.unit_of_work import UnitOfWork
+from crm_core.unit_of_work import DuplicateError, UnitOfWork
 
 FIELDS = {"synonym": ("term", "canonical"), "need": ("name", "asked", "served"),
           "faq": ("key", "topic", "question", "answer", "keywords")}
@@ -57,8 +57,7 @@ def learn_preview() -> ResponseReturnValue:
             change = _change(kind, form)
             result = preview(change, _live(uow), questions[:QUESTIONS_SHOWN])
         except services.LearningRefused as error:
-            page = _page(kind, days, question, questions, form, refusal(error))
-            return render_template("console/learn.html", **page), 422
+            return _refused(uow, kind, days, question, form, error)
         names = AnswerNames.of(services.catalogue(uow)[1],
                                [*services.faq_entries(uow), *change.extra_faq()])
     rows = [(q, names.label(a), names.label(b)) for q, a, b in result.questions]
@@ -75,13 +74,23 @@ def learn_save() -> ResponseReturnValue:
     with work() as uow:
         try:
             subject = _save(uow, _change(kind, form))
+            uow.commit()
+        except DuplicateError:  # the same word or key saved meanwhile by someone else
+            uow.rollback()
+            error = services.LearningRefused("term_taken" if kind == "synonym" else "key_taken",
+                                             form.get("term") or form.get("key", ""))
+            return _refused(uow, kind, days, question, form, error)
         except services.LearningRefused as error:
-            _, questions = _group(uow, question, days)
-            page = _page(kind, days, question, questions, form, refusal(error))
-            return render_template("console/learn.html", **page), 422
-        uow.commit()
+            return _refused(uow, kind, days, question, form, error)
     flash(texts.LEARN_SAVED[kind].format(subject=subject))
     return redirect(url_for("console.misses", days=days))
+
+
+def _refused(uow: UnitOfWork, kind: str, days: int, question: str, form: dict[str, str],
+             error: services.LearningRefused) -> ResponseReturnValue:
+    _, questions = _group(uow, question, days)
+    page = _page(kind, days, question, questions, form, refusal(error))
+    return render_template("console/learn.html", **page), 422
 
 
 def refusal(error: services.LearningRefused) -> str:
