@@ -256,6 +256,7 @@ def manager_named(card: ManagerCard) -> str:
 
 # Learning from the misses (console, head office): adding a synonym, a need or an FAQ entry.
 LEARN_KINDS = {"synonym": "加同义词", "need": "加需求", "faq": "加常见问题"}
+LEARN_ADDED = {"synonym": "同义词", "need": "需求"}
 LEARN_SAVED = {
     "synonym": "已添加同义词“{subject}”，各服务进程将在下一个问题时使用新词表。",
     "need": "已添加需求“{subject}”的词，各服务进程将在下一个问题时使用新词表。",

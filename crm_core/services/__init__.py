@@ -7,6 +7,7 @@ from crm_core.services.access import (
     record_refused_login,
 )
 from crm_core.services.answers import (
+    Addition,
     Choice,
     FaqCard,
     FaqReport,
@@ -30,6 +31,7 @@ from crm_core.services.answers import (
     record_miss,
     synonym_card,
     vocabulary,
+    vocabulary_additions,
 )
 from crm_core.services.binding import (
     BindOutcome,
@@ -175,6 +177,7 @@ from crm_core.services.suitability import import_risk_levels, set_personalised, 
 
 __all__ = [
     "ALL_CUSTOMERS",
+    "Addition",
     "Arrival",
     "BindOutcome",
     "BindResult",
@@ -319,6 +322,7 @@ __all__ = [
     "unfollow",
     "update_lead",
     "vocabulary",
+    "vocabulary_additions",
     "within_cap",
     "write_shared",
 ]

@@ -82,6 +82,10 @@ def test_a_miss_previewed_and_confirmed_as_a_synonym_is_then_answered(
     page.get_by_role("button", name="确认保存").click()
     page.wait_for_selector(".flash")
     assert "已添加同义词“薪金煲”" in page.inner_text(".flash")
+    assert "薪金煲" in page.inner_text("#added")  # who added what, and when
+    page.set_viewport_size({"width": 390, "height": 900})
+    shot(page, "misses-after-save-390")
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert blocked(page) == []
     assert "天天利现金管理" in ask(app, platform, MISSED)
 

@@ -81,6 +81,8 @@ def learn_a_synonym(shop: Flask, other: Flask, admin: FlaskClient, platform) -> 
     assert "已添加同义词“薪金煲”" in admin.get(saved.headers["Location"]).text
     assert "天天利现金管理" in ask(other, platform, MISSED)
     assert "天天利现金管理" in ask(shop, platform, MISSED)
+    added = admin.get("/console/misses").text
+    assert "最近添加的同义词和需求" in added and "现金管理</td>" in added and "admin</td>" in added
 
 
 def test_a_need_is_saved_with_its_words_and_products_serving_it_answer(

@@ -34,12 +34,15 @@ def misses() -> str:
     days = chosen_days(request.args.get("days", type=int))
     with work() as uow:
         groups = miss_groups(uow, live_matcher(uow), days)
+        added = [{"kind": texts.LEARN_ADDED[a.kind], "subject": a.subject, "words": a.words,
+                  "by": a.created_by, "at": local_stamp(a.created_at)}
+                 for a in services.vocabulary_additions(uow)]
     first, last, page = _page(len(groups), request.args.get("page", 1, type=int))
     return render_template("console/misses.html", groups=[_row(g) for g in groups[first:last]],
                            days=days, day_choices=DAY_CHOICES, page=page, first=first + 1,
                            last=last, total_groups=len(groups),
                            total=sum(g.count for g in groups), pages=_pages(len(groups)),
-                           learn_kinds=texts.LEARN_KINDS)
+                           learn_kinds=texts.LEARN_KINDS, added=added)
 
 
 def chosen_days(days: int | None) -> int:

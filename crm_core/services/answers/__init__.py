@@ -15,6 +15,7 @@ from crm_core.services.answers.misses import (
     record_miss,
 )
 from crm_core.services.answers.vocabulary import (
+    Addition,
     LearningRefused,
     NeedCard,
     SynonymCard,
@@ -25,9 +26,11 @@ from crm_core.services.answers.vocabulary import (
     need_card,
     synonym_card,
     vocabulary,
+    vocabulary_additions,
 )
 
 __all__ = [
+    "Addition",
     "Choice",
     "FaqCard",
     "FaqReport",
@@ -51,4 +54,5 @@ __all__ = [
     "record_miss",
     "synonym_card",
     "vocabulary",
+    "vocabulary_additions",
 ]

@@ -58,6 +58,26 @@ def vocabulary(uow: UnitOfWork) -> tuple[list[SynonymCard], list[NeedCard]]:
     return synonyms, needs
 
 
+@dataclass(frozen=True)
+class Addition:
+    """One addition to the vocabulary as head office reads it back: what, by whom, when."""
+
+    kind: str  # "synonym" or "need"
+    subject: str
+    words: str
+    created_by: str
+    created_at: datetime
+
+
+def vocabulary_additions(uow: UnitOfWork, limit: int = 20) -> list[Addition]:
+    """Return the latest synonyms and needs added, newest first."""
+    found = [Addition("synonym", s.term, s.canonical, s.created_by, s.created_at)
+             for s in uow.answers.synonyms()]
+    found += [Addition("need", n.name, f"{n.asked} → {n.served}", n.created_by, n.created_at)
+              for n in uow.answers.needs()]
+    return sorted(found, key=lambda a: a.created_at, reverse=True)[:limit]
+
+
 def synonym_card(term: str, canonical: str) -> SynonymCard:
     """Check a synonym as typed; LearningRefused says what is wrong."""
     card = SynonymCard(_word(term, "term"), _word(canonical, "canonical"))
