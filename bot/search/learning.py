@@ -12,7 +12,7 @@ from bot.search import evaluation
 from bot.search.evaluation import Score
 from bot.search.matcher import Decision, Matcher
 from bot.search.vocabulary import Vocabulary
-from crm_core.services import FaqCard, NeedCard, ProductCard, SynonymCard
+from crm_core.services import FaqCard, LearningRefused, NeedCard, ProductCard, SynonymCard
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,8 @@ class Live:
 
 def preview(change: Change, live: Live, questions: list[str]) -> Preview:
     """Score both sets and answer `questions` without, then with, the change."""
+    if change.faq is not None and any(entry.key == change.faq.key for entry in live.faq):
+        raise LearningRefused("key_taken", change.faq.key)
     folder = evaluation.SETS
     after_vocabulary = change.applied(live.vocabulary)
     before = evaluation.score_matcher(evaluation.sample_matcher(folder, live.vocabulary), folder)

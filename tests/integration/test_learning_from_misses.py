@@ -111,7 +111,9 @@ def test_an_faq_entry_is_saved_as_version_one_and_answers_first(
         entry = uow.answers.by_key("lock-up")
         assert entry is not None and entry.version == 1
         assert services.faq_version(uow, "lock-up", 1) is not None
-    assert propose(admin, "save", "faq", **fields).status_code == 422  # the key is taken
+    for step in ("preview", "save"):  # the key is taken now
+        refused = propose(admin, step, "faq", **fields)
+        assert refused.status_code == 422 and "常见问题编号“lock-up”已存在" in refused.text
 
 
 @pytest.mark.parametrize(("kind", "fields", "message"), [
