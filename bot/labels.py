@@ -45,7 +45,8 @@ LABELS: dict[str, dict[str, str]] = {
         "poster_exported": "下载海报", "posters_exported": "批量下载海报",
         "products_imported": "导入产品", "risk_assessed": "记录风险承受能力评估",
         "risk_imported": "导入风险承受能力评估", "suitability": "产品适当性判断",
-        "personalisation": "个性化推荐设置",
+        "personalisation": "个性化推荐设置", "synonym_added": "新增同义词",
+        "need_added": "新增需求词", "faq_added": "新增常见问题",
     },
     "offer_outcome": {"shown": "已展示", "off_sale": "不在销售期", "not_at_branch": "非本网点销售",
                       "private_placement": "私募不公开宣传", "unknown": "产品不存在",
@@ -75,6 +76,8 @@ AUDIT_KEYS: dict[str, tuple[str, str | None]] = {
     "personalised": ("个性化推荐", None), "customer_level": ("客户评估等级", None),
     "expired": ("评估已过期", None), "decisions": ("逐项结果", None), "code": ("产品", None),
     "version": ("版本", None), "risk": ("风险等级", None), "outcome": ("结果", "offer_outcome"),
+    "canonical": ("标准说法", None), "asked": ("客户说法", None), "served": ("对应产品词", None),
+    "question": ("问题", None),
     "updated": ("更新", None), "rotated": ("已重新加密", None), "unreadable": ("无法解密", None),
 }
 EMPTY = "—"

@@ -93,8 +93,12 @@ def arguments(world: World) -> dict[str, object]:
             "lead_id": world.leads["c1-sh001-01"], "code": "SH001", "username": "m1"}
 
 
+# Pages that need a query to be drawn: each form of it is walked.
+QUERIES = {"console.learn": [f"kind={kind}&q=有没有外币理财" for kind in ("synonym", "need", "faq")]}
+
+
 def pages(app: Flask, world: World) -> list[str]:
-    """Every GET page of the console, its arguments filled in."""
+    """Every GET page of the console, its arguments (and needed queries) filled in."""
     found = []
     values = arguments(world)
     for rule in app.url_map.iter_rules():
@@ -103,10 +107,9 @@ def pages(app: Flask, world: World) -> list[str]:
             continue
         missing = [name for name in rule.arguments if name not in values]
         assert not missing, f"give {rule.rule} a value for {missing} in arguments()"
-        with app.test_request_context():
-            found.append(app.url_map.bind("localhost").build(
-                rule.endpoint, {name: values[name] for name in rule.arguments},
-                url_scheme="http", force_external=False) or "")
+        url = app.url_map.bind("localhost").build(
+            rule.endpoint, {name: values[name] for name in rule.arguments}) or ""
+        found += [f"{url}?{query}" for query in QUERIES.get(rule.endpoint, [])] or [url]
     return sorted(set(found))
 
 
