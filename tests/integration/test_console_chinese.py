@@ -94,7 +94,8 @@ def arguments(world: World) -> dict[str, object]:
 
 
 # Pages that need a query to be drawn: each form of it is walked.
-QUERIES = {"console.learn": [f"kind={kind}&q=有没有外币理财" for kind in ("synonym", "need", "faq")]}
+QUERIES = {"console.learn": [f"kind={kind}&q=有没有外币理财"
+                             for kind in ("synonym", "need", "faq")]}
 
 
 def pages(app: Flask, world: World) -> list[str]:
