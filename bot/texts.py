@@ -210,6 +210,16 @@ HTTP_ERROR_OTHER = "系统繁忙，请稍后重试。"
 API_UNAUTHORIZED = "需要有效的 API 令牌（请求头 Authorization: Bearer 令牌）。"
 API_HEADS_ONLY = "只有网点负责人和总行可以调用该接口。"
 API_UNKNOWN_STATUS = "不认识的状态 {status}，可选：{choices}。"
+API_HTTP_ERRORS = {
+    400: "请求无效，请检查请求的格式和参数。",
+    403: "无权访问该记录或接口（不在您的管辖范围内）。",
+    404: "找不到该记录或接口，请核对编号和地址（接口说明见 /api/v1/openapi.json）。",
+    405: "该接口不支持此请求方法，请查看 /api/v1/openapi.json。",
+    409: "该操作与记录的当前状态冲突，请重新查询后再试。",
+    429: "请求过于频繁，请稍后再试。",
+    500: "系统出错了，此问题已记录，请稍后重试。",
+    503: "系统暂时不可用，请稍后重试。",
+}
 TOO_LARGE = "上传的文件或提交的内容过大（上限 {limit}），请拆分或删减后重试。"
 LOGIN_REQUIRED = "请先登录"
 LOGIN_FAILED = "用户名或密码错误，或尝试次数过多，请稍后再试。"

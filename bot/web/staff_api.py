@@ -62,7 +62,7 @@ def error_answer(error: HTTPException) -> tuple[Response, int]:
         status, "internal" if status >= 500 else "bad_request")
     cap = request.max_content_length  # the app's cap unless the route names its own
     message = texts.too_large(cap) if status == 413 and cap else \
-        texts.HTTP_ERRORS.get(status, texts.HTTP_ERROR_OTHER)
+        texts.API_HTTP_ERRORS.get(status, texts.HTTP_ERROR_OTHER)
     response = jsonify(error={"code": code, "message": message})
     response.headers.extend((k, v) for k, v in error.get_headers() if k == "Allow")
     return response, status

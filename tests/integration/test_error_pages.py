@@ -85,11 +85,11 @@ def test_the_staff_api_answers_json_errors_in_chinese(breakable: Flask,
                                                       client: FlaskClient) -> None:
     unknown = client.get("/api/v1/nothing")
     assert unknown.status_code == 404 and unknown.json == {
-        "error": {"code": "not_found", "message": texts.HTTP_ERRORS[404]}}
+        "error": {"code": "not_found", "message": texts.API_HTTP_ERRORS[404]}}
     assert client.get("/api/v1/me").json == {"error": {"code": "unauthorized",
                                                        "message": texts.API_UNAUTHORIZED}}
     wrong = client.delete("/api/v1/openapi.json")
-    assert wrong.status_code == 405 and wrong.json["error"]["message"] == texts.HTTP_ERRORS[405]
+    assert wrong.status_code == 405 and wrong.json["error"]["message"] == texts.API_HTTP_ERRORS[405]
     assert "GET" in wrong.headers["Allow"]
 
 
