@@ -13,6 +13,7 @@ from bot.qrcodes.posters import PosterTexts, poster_spec
 from bot.web.console.blueprint import HEADS, bp
 from bot.web.console.support import roles, scope, work
 from bot.web.edge import current_runtime
+from bot.web.filters import remember_scene_names
 from bot.wechat.errors import WeChatApiError
 from crm_core import services
 from crm_core.model import Scene, SceneError, StaffRole, format_scene, parse_scene, utcnow
@@ -32,6 +33,7 @@ def codes() -> str:
     with work() as uow:
         rows = services.list_codes(uow, branch)
         stats = services.channel_stats(uow, branch=branch, by="code")
+        remember_scene_names(uow, [code["scene"] for code in rows])  # one query for the page
     totals: dict[str, dict[str, int]] = {}
     for row in stats:
         total = totals.setdefault(row["code"], {"follows": 0, "scans": 0})
