@@ -15,6 +15,7 @@ from bot.runtime import build_runtime
 from bot.web import console, health, product_pages, share_card, staff_api, visitors
 from bot.web.console.nav import init_menu
 from bot.web.console.products import MAX_IMPORT_BYTES
+from bot.web.console.support import init_time_filters
 from bot.web.edge import EXTENSION
 from bot.web.headers import init_headers
 from bot.web.staff_auth import init_auth
@@ -47,6 +48,7 @@ def build_app(settings: Settings | None = None) -> Flask:
     app.register_error_handler(HTTPException, _error_page)
     init_headers(app)
     init_menu(app)
+    init_time_filters(app)
     app.jinja_env.globals["label"] = texts.label
     proxies = settings.web.trusted_proxies
     if proxies:

@@ -64,6 +64,15 @@ from crm_core.services.console import (
     transfer_customers,
 )
 from crm_core.services.deliveries import claim_delivery, stored_reply
+from crm_core.services.home import (
+    FIGURES_EVERY_MINUTES,
+    branch_home,
+    day_end,
+    manager_home,
+    network_home,
+    refresh_home_figures,
+    week_start,
+)
 from crm_core.services.interactions import record_interaction
 from crm_core.services.leads import (
     LeadOutcome,
@@ -165,6 +174,7 @@ from crm_core.services.suitability import import_risk_levels, set_personalised, 
 
 __all__ = [
     "ALL_CUSTOMERS",
+    "FIGURES_EVERY_MINUTES",
     "Arrival",
     "BindOutcome",
     "BindResult",
@@ -207,6 +217,7 @@ __all__ = [
     "bind_manager",
     "bound_manager",
     "branch_code_of",
+    "branch_home",
     "branch_list",
     "branch_overview",
     "catalogue",
@@ -225,6 +236,7 @@ __all__ = [
     "customer_id_of",
     "customer_profile",
     "customer_sharer",
+    "day_end",
     "deactivate_staff",
     "enqueue_notice",
     "faq_entries",
@@ -245,7 +257,9 @@ __all__ = [
     "list_leads",
     "list_notices",
     "log_out",
+    "manager_home",
     "my_manager",
+    "network_home",
     "notice_failed",
     "notice_release",
     "notice_retry",
@@ -273,6 +287,7 @@ __all__ = [
     "record_miss",
     "record_open",
     "record_refused_login",
+    "refresh_home_figures",
     "release_lease",
     "request_product_lead",
     "retry_notice",
@@ -299,6 +314,7 @@ __all__ = [
     "unbind_manager",
     "unfollow",
     "update_lead",
+    "week_start",
     "within_cap",
     "write_shared",
 ]
