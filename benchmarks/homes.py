@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 
 import psycopg
 from flask.testing import FlaskClient
@@ -31,6 +32,7 @@ from crm_core.db import Timeouts, make_engine, make_session_factory, upgrade
 from crm_core.model import StaffRole, utcnow
 from crm_core.queries.figures import branch_statement, manager_statement, network_statement
 from crm_core.queries.workbench import SqlWorkbench
+from crm_core.services.home import DUE_SHOWN, NEWCOMERS_SHOWN
 from crm_core.unit_of_work import SqlUnitOfWork
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -120,7 +122,7 @@ def _load(runtime) -> None:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     with psycopg.connect(URL.replace("+psycopg", "")) as connection:
         for statement in LOAD:
-            connection.execute(statement)  # type: ignore[arg-type]
+            connection.execute(statement)
     with psycopg.connect(URL.replace("+psycopg", ""), autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
     now = utcnow()
@@ -174,11 +176,10 @@ def _plans(runtime) -> None:  # type: ignore[no-untyped-def]
         manager = uow.managers.by_code("BIG-001")
         branch = uow.branches.by_code("BIG")
         bench = SqlWorkbench(uow.session, manager.id)
-        statements = [
-            ("manager: leads due", bench.due_statement(until, 50)),
-            ("manager: lead counts", bench.counts_statement(now, until)),
-            ("manager: new customers", bench.new_customers_statement(since, 20)),
-            ("manager: customer counts", bench.customer_counts_statement(since)),
+        statements: list[tuple[str, Any]] = [
+            ("manager: leads due", bench.due_statement(until, DUE_SHOWN)),
+            ("manager: counts", bench.counts_statement(now, until, since)),
+            ("manager: new customers", bench.new_customers_statement(since, NEWCOMERS_SHOWN)),
             ("branch: figures", text(
                 f"SELECT * FROM branch_figures WHERE branch_id = {branch.id}")),
             ("branch: managers' load", text(

@@ -7,8 +7,8 @@ current links by manager and start), so it costs what that manager's own work co
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Integer, and_, case, func, select, true
+from sqlalchemy.orm import Session, contains_eager
 
 from crm_core.model import OPEN_STATUSES, Customer, Lead, LeadStatus, ManagerLink
 
@@ -25,23 +25,28 @@ class SqlWorkbench:
 
     def due_statement(self, until: datetime, limit: int) -> Any:
         """Return the SQL of `due_leads` (for plans)."""
-        return (select(Lead).where(Lead.manager_id == self.manager_id,
-                                   Lead.status == LeadStatus.NEW, Lead.due_at <= until)
-                .options(selectinload(Lead.customer))
+        return (select(Lead).join(Lead.customer).options(contains_eager(Lead.customer))
+                .where(Lead.manager_id == self.manager_id, Lead.status == LeadStatus.NEW,
+                       Lead.due_at <= until)
                 .order_by(Lead.due_at, Lead.id).limit(limit))
 
-    def lead_counts(self, now: datetime, until: datetime) -> dict[str, int]:
-        """Count the manager's open leads: overdue, due by `until`, contacted, all open."""
-        return dict(self.session.execute(self.counts_statement(now, until)).one()._mapping)
+    def counts(self, now: datetime, until: datetime, since: datetime) -> dict[str, int]:
+        """Count the manager's open leads (overdue, due by `until`, contacted, all open) and
+        customers (all in their care, and those new to them since `since`), in one trip."""
+        return dict(self.session.execute(self.counts_statement(now, until, since)).one()._mapping)
 
-    def counts_statement(self, now: datetime, until: datetime) -> Any:
-        """Return the SQL of `lead_counts` (for plans)."""
+    def counts_statement(self, now: datetime, until: datetime, since: datetime) -> Any:
+        """Return the SQL of `counts` (for plans)."""
         new = Lead.status == LeadStatus.NEW
-        return select(_sum(and_(new, Lead.due_at <= now)).label("overdue"),
-                      _sum(and_(new, Lead.due_at > now, Lead.due_at <= until)).label("due"),
-                      _sum(Lead.status == LeadStatus.CONTACTED).label("contacted"),
-                      func.count().label("open")).where(
-            Lead.manager_id == self.manager_id, Lead.status.in_(OPEN_STATUSES))
+        leads = select(_sum(and_(new, Lead.due_at <= now)).label("overdue"),
+                       _sum(and_(new, Lead.due_at > now, Lead.due_at <= until)).label("due"),
+                       _sum(Lead.status == LeadStatus.CONTACTED).label("contacted"),
+                       func.count().label("open")).where(
+            Lead.manager_id == self.manager_id, Lead.status.in_(OPEN_STATUSES)).subquery()
+        people = select(func.count().label("customers"),
+                        _sum(ManagerLink.started_at >= since).label("newcomers")).where(
+            *self._current()).subquery()
+        return select(leads, people).select_from(leads.join(people, true()))
 
     def new_customers(self, since: datetime, limit: int) -> list[tuple[Customer, ManagerLink]]:
         """Return customers who came into the manager's care since `since`, newest first."""
@@ -54,15 +59,6 @@ class SqlWorkbench:
                                                    ManagerLink.customer_id == Customer.id)
                 .where(*self._current(), ManagerLink.started_at >= since)
                 .order_by(ManagerLink.started_at.desc(), ManagerLink.id.desc()).limit(limit))
-
-    def customer_counts(self, since: datetime) -> dict[str, int]:
-        """Count the customers in the manager's care, and those new to them since `since`."""
-        return dict(self.session.execute(self.customer_counts_statement(since)).one()._mapping)
-
-    def customer_counts_statement(self, since: datetime) -> Any:
-        """Return the SQL of `customer_counts` (for plans)."""
-        return select(func.count().label("customers"),
-                      _sum(ManagerLink.started_at >= since).label("new")).where(*self._current())
 
     def _current(self) -> tuple[ColumnElement[bool], ...]:
         return ManagerLink.manager_id == self.manager_id, ManagerLink.ended_at.is_(None)

@@ -24,7 +24,7 @@ from crm_core.queries.workbench import SqlWorkbench
 from crm_core.services.customers import customer_label
 from crm_core.unit_of_work import SqlUnitOfWork
 
-DUE_SHOWN, NEWCOMERS_SHOWN = 50, 20
+DUE_SHOWN, NEWCOMERS_SHOWN = 20, 10
 FIGURES_EVERY_MINUTES = 5  # how often the worker refreshes the branch and manager figures
 NEWCOMER_DAYS = 7  # a customer is new to their manager for a week
 
@@ -53,23 +53,25 @@ def manager_home(uow: SqlUnitOfWork, scope: Scope, now: datetime,
     bench = SqlWorkbench(uow.session, scope.manager_id)
     until, since = day_end(now, timezone), now - timedelta(days=NEWCOMER_DAYS)
     leads = bench.due_leads(until, DUE_SHOWN)
-    names = uow.products.by_codes(sorted({lead.product_code for lead in leads
-                                          if lead.product_code}))
+    codes = sorted({lead.product_code for lead in leads if lead.product_code})
+    names = uow.products.by_codes(codes) if codes else {}
     return {"leads": [_due(lead, now, names) for lead in leads],
-            "lead_counts": bench.lead_counts(now, until),
+            "counts": bench.counts(now, until, since),
             "newcomers": [_newcomer(c, link) for c, link in
                           bench.new_customers(since, NEWCOMERS_SHOWN)],
-            "customer_counts": bench.customer_counts(since), "newcomer_days": NEWCOMER_DAYS}
+            "newcomer_days": NEWCOMER_DAYS}
 
 
-def branch_home(uow: SqlUnitOfWork, scope: Scope, branch_code: str) -> dict[str, Any]:
-    """A branch's figures and its managers' load, as last refreshed (branch head, head office)."""
-    branch = uow.branches.by_code(branch_code)
+def branch_home(uow: SqlUnitOfWork, scope: Scope, branch_code: str | None) -> dict[str, Any]:
+    """A branch's figures and its managers' load, as last refreshed (branch head, head office);
+    without a code, the caller's own branch."""
+    branch = uow.branches.by_code(branch_code) if branch_code else (
+        uow.branches.get(scope.branch_id) if scope.branch_id else None)
     if branch is None:
         raise LookupError(f"no branch {branch_code!r}")
     if scope.role is StaffRole.MANAGER or (
             scope.role is StaffRole.BRANCH_HEAD and scope.branch_id != branch.id):
-        raise OutOfScope(f"branch {branch_code}")
+        raise OutOfScope(f"branch {branch.code}")
     sql = SqlFigures(uow.session)
     figures = sql.branch(branch.id)
     managers = [_load(manager, row) for manager, row in sql.managers(branch.id)]

@@ -1,6 +1,6 @@
 """Home pages (工作台): a manager's day, a branch head's branch, head office's network."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import render_template
 from flask_login import login_required
@@ -25,7 +25,7 @@ def home() -> str:
     if role is StaffRole.MANAGER:
         return _manager()
     if role is StaffRole.BRANCH_HEAD:
-        return _branch(_own_branch())
+        return _branch(None)
     return _network()
 
 
@@ -46,8 +46,6 @@ def _manager() -> str:
 
 
 def _branch(code: str | None) -> str:
-    if code is None:  # a branch head's account without a branch
-        return render_template("console/home_branch.html", h=None)
     with work() as uow:
         view = services.branch_home(uow, scope(), code)
     figures = view["figures"]
@@ -67,16 +65,8 @@ def _network() -> str:
         every=services.FIGURES_EVERY_MINUTES)
 
 
-def _own_branch() -> str | None:
-    branch_id = scope().branch_id
-    if branch_id is None:
-        return None
-    with work() as uow:
-        return services.branch_code_of(uow, branch_id)
-
-
-def _stale(updated_at: object) -> bool:
-    return updated_at is not None and utcnow() - updated_at > STALE_AFTER  # type: ignore[operator]
+def _stale(updated_at: datetime | None) -> bool:
+    return updated_at is not None and utcnow() - updated_at > STALE_AFTER
 
 
 def _zone() -> str:

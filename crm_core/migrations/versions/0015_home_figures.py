@@ -1,4 +1,5 @@
-"""home-page figures per branch, per manager and for the network, refreshed by the worker
+"""home-page figures per branch, per manager and for the network, refreshed by the worker;
+a manager's current customers by start
 
 Revision ID: 0015
 Revises: 0011
@@ -55,10 +56,15 @@ def upgrade() -> None:
                             name=op.f('fk_manager_figures_manager_id_managers')),
     sa.PrimaryKeyConstraint('manager_id', name=op.f('pk_manager_figures'))
     )
+    op.create_index('ix_manager_links_manager_current', 'manager_links',
+                    ['manager_id', 'started_at'], unique=False,
+                    sqlite_where=sa.text('ended_at IS NULL'),
+                    postgresql_where=sa.text('ended_at IS NULL'))
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    op.drop_index('ix_manager_links_manager_current', table_name='manager_links')
     op.drop_table('manager_figures')
     op.drop_table('network_figures')
     op.drop_table('branch_figures')
