@@ -71,7 +71,7 @@ def open_home(browser: Browser, base: str, username: str, width: int) -> tuple[P
 
 
 def figure(page: Page, name: str) -> int:
-    return int(page.inner_text(f"#figures [data-figure={name}] .h1"))
+    return int(page.inner_text(f"#figures [data-figure={name}] .h1").replace(",", ""))
 
 
 def charts_drawn(page: Page, *ids: str) -> None:

@@ -53,7 +53,8 @@ def _side_by_side(title: str, names: list[str], customers: list[int], on_time: l
         "yAxis": [rows | {"gridIndex": 0},
                   rows | {"gridIndex": 1, "axisLabel": {"show": False}}],
         "xAxis": [{"type": "value", "gridIndex": i, "name": name, "nameLocation": "middle",
-                   "nameGap": 26, "position": "top", "minInterval": 1}
+                   "nameGap": 26, "position": "top", "minInterval": 1, "splitNumber": 3,
+                   "axisLabel": {"hideOverlap": True}}
                   for i, name in enumerate(("客户数", "未关闭线索"))],
         "series": [_bar("客户数", customers, BLUE, 0), _bar("未超时线索", on_time, AMBER, 1),
                    _bar("超时线索", late, RED, 1)]}
