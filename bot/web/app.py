@@ -13,6 +13,7 @@ from bot.runtime import build_runtime
 from bot.web import console, health, product_pages, share_card, staff_api, visitors
 from bot.web.console.nav import init_menu
 from bot.web.console.products import MAX_IMPORT_BYTES
+from bot.web.console.support import init_time_filters
 from bot.web.edge import EXTENSION
 from bot.web.errors import init_errors
 from bot.web.filters import init_filters
@@ -46,6 +47,7 @@ def build_app(settings: Settings | None = None) -> Flask:
     init_headers(app)
     init_menu(app)
     init_filters(app)
+    init_time_filters(app)
     proxies = settings.web.trusted_proxies
     if proxies:
         # Only the addresses our own proxies appended are believed: request.remote_addr is

@@ -19,6 +19,7 @@ from crm_core.model.codes import (
     TouchFact,
 )
 from crm_core.model.customer import Customer, FollowState, LinkReason, ManagerLink
+from crm_core.model.figures import BranchFigures, ManagerFigures, NetworkFigures
 from crm_core.model.leads import NOTE_MAX_LENGTH, OPEN_STATUSES, BadNote, Lead, LeadStatus
 from crm_core.model.notices import CUSTOMER_KINDS, Notice, NoticeKind, NoticeStatus
 from crm_core.model.org import Branch, Manager, ManagerRole, ManagerState, pick_round_robin
@@ -63,6 +64,7 @@ __all__ = [
     "Base",
     "BindCode",
     "Branch",
+    "BranchFigures",
     "Category",
     "CodeKind",
     "Customer",
@@ -78,9 +80,11 @@ __all__ = [
     "LinkReason",
     "LoginCounter",
     "Manager",
+    "ManagerFigures",
     "ManagerLink",
     "ManagerRole",
     "ManagerState",
+    "NetworkFigures",
     "Notice",
     "NoticeKind",
     "NoticeStatus",

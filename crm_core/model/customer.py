@@ -82,6 +82,11 @@ class ManagerLink(Base):
             "uq_manager_links_current", "customer_id", unique=True,
             sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL"),
         ),
+        # A manager's customers in force, newest first: their home page reads these.
+        Index(
+            "ix_manager_links_manager_current", "manager_id", "started_at",
+            sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

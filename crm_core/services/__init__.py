@@ -88,6 +88,15 @@ from crm_core.services.directory import (
     scene_names,
     staff_directory,
 )
+from crm_core.services.home import (
+    FIGURES_EVERY_MINUTES,
+    branch_home,
+    day_end,
+    manager_home,
+    network_home,
+    refresh_home_figures,
+    week_start,
+)
 from crm_core.services.interactions import record_interaction
 from crm_core.services.leads import (
     LeadOutcome,
@@ -189,6 +198,7 @@ from crm_core.services.suitability import import_risk_levels, set_personalised, 
 
 __all__ = [
     "ALL_CUSTOMERS",
+    "FIGURES_EVERY_MINUTES",
     "Addition",
     "Arrival",
     "BindOutcome",
@@ -239,6 +249,7 @@ __all__ = [
     "bound_manager",
     "branch_code_of",
     "branch_directory",
+    "branch_home",
     "branch_list",
     "branch_overview",
     "catalogue",
@@ -257,6 +268,7 @@ __all__ = [
     "customer_id_of",
     "customer_profile",
     "customer_sharer",
+    "day_end",
     "deactivate_staff",
     "decode_file",
     "enqueue_notice",
@@ -279,8 +291,10 @@ __all__ = [
     "list_notices",
     "log_out",
     "manager_directory",
+    "manager_home",
     "my_manager",
     "need_card",
+    "network_home",
     "notice_failed",
     "notice_release",
     "notice_retry",
@@ -309,6 +323,7 @@ __all__ = [
     "record_miss",
     "record_open",
     "record_refused_login",
+    "refresh_home_figures",
     "release_lease",
     "request_product_lead",
     "retry_notice",
@@ -340,6 +355,7 @@ __all__ = [
     "update_lead",
     "vocabulary",
     "vocabulary_additions",
+    "week_start",
     "within_cap",
     "write_shared",
 ]

@@ -49,7 +49,7 @@ def open_console(browser: Browser, base: str, width: int) -> Page:
     page.fill("input[name=username]", "admin")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/console/leads")
+    page.wait_for_url(f"{base}/console/")
     return page
 
 

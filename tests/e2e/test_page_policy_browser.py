@@ -11,8 +11,8 @@ from tests.console_support import PASSWORD, World, live_server, populate
 from tests.e2e.conftest import blocked, watched_page
 
 pytestmark = pytest.mark.slow
-HEAD_OFFICE_PAGES = ["/console/leads", "/console/customers", "/console/shares",
-                     "/console/branches", "/console/transfer", "/console/codes",
+HEAD_OFFICE_PAGES = ["/console/", "/console/home/SH001", "/console/leads", "/console/customers",
+                     "/console/shares", "/console/branches", "/console/transfer", "/console/codes",
                      "/console/products", "/console/outbox", "/console/audit", "/console/staff",
                      "/console/misses"]
 
@@ -29,7 +29,7 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/console/leads")
+    page.wait_for_url(f"{base}/console/")
 
 
 @pytest.mark.parametrize("width", [390, 1366])

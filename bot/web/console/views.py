@@ -58,7 +58,7 @@ def login() -> Any:
     session.clear()  # a fresh session, and with it a fresh CSRF token
     login_user(found)
     session.permanent = True  # idle timeout: PERMANENT_SESSION_LIFETIME, refreshed per request
-    return redirect(url_for("console.leads"))
+    return redirect(url_for("console.home"))
 
 
 @bp.post("/logout")
@@ -71,13 +71,6 @@ def logout() -> ResponseReturnValue:
     logout_user()
     session.clear()
     return redirect(url_for("console.login"))
-
-
-@bp.get("/")
-@login_required
-def home() -> ResponseReturnValue:
-    """Start at the leads."""
-    return redirect(url_for("console.leads"))
 
 
 @bp.get("/leads")
