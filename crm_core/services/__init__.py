@@ -49,8 +49,6 @@ from crm_core.services.codes import (
     record_code,
 )
 from crm_core.services.console import (
-    ALL_CUSTOMERS,
-    TransferRefused,
     audit_trail,
     branch_overview,
     customer_assessment,
@@ -61,7 +59,6 @@ from crm_core.services.console import (
     record_assessment,
     retry_notice_in_scope,
     set_lead_status,
-    transfer_customers,
 )
 from crm_core.services.deliveries import claim_delivery, stored_reply
 from crm_core.services.interactions import record_interaction
@@ -127,6 +124,17 @@ from crm_core.services.product_leads import (
     request_product_lead,
 )
 from crm_core.services.profiles import customer_profile
+from crm_core.services.records import (
+    BadName,
+    add_customer_note,
+    customer_name,
+    customer_record,
+    lead_record,
+    lead_row,
+    record_phone,
+    rename_customer,
+    visible_customer,
+)
 from crm_core.services.revocation import (
     api_tokens_of,
     deactivate_staff,
@@ -162,10 +170,20 @@ from crm_core.services.staff import (
     staff_for_token,
 )
 from crm_core.services.suitability import import_risk_levels, set_personalised, set_risk_level
+from crm_core.services.transfers import (
+    ALL_CUSTOMERS,
+    TransferDone,
+    TransferPlan,
+    TransferRefused,
+    move_customers,
+    plan_transfer,
+    transfer_customers,
+)
 
 __all__ = [
     "ALL_CUSTOMERS",
     "Arrival",
+    "BadName",
     "BindOutcome",
     "BindResult",
     "Choice",
@@ -195,9 +213,12 @@ __all__ = [
     "ShareCredit",
     "ShareInterest",
     "SourceRow",
+    "TransferDone",
+    "TransferPlan",
     "TransferRefused",
     "UnknownRecord",
     "add_branch",
+    "add_customer_note",
     "add_manager",
     "add_staff",
     "admit_login",
@@ -223,7 +244,9 @@ __all__ = [
     "customer_assessment",
     "customer_card",
     "customer_id_of",
+    "customer_name",
     "customer_profile",
+    "customer_record",
     "customer_sharer",
     "deactivate_staff",
     "enqueue_notice",
@@ -240,11 +263,14 @@ __all__ = [
     "issue_api_token",
     "issue_bind_code",
     "job_finished",
+    "lead_record",
+    "lead_row",
     "leads_view",
     "list_codes",
     "list_leads",
     "list_notices",
     "log_out",
+    "move_customers",
     "my_manager",
     "notice_failed",
     "notice_release",
@@ -259,6 +285,7 @@ __all__ = [
     "page_share_scene",
     "pause_notices",
     "pending_choice",
+    "plan_transfer",
     "poster_targets",
     "product_card",
     "product_version",
@@ -272,8 +299,10 @@ __all__ = [
     "record_login",
     "record_miss",
     "record_open",
+    "record_phone",
     "record_refused_login",
     "release_lease",
+    "rename_customer",
     "request_product_lead",
     "retry_notice",
     "retry_notice_in_scope",
@@ -299,6 +328,7 @@ __all__ = [
     "unbind_manager",
     "unfollow",
     "update_lead",
+    "visible_customer",
     "within_cap",
     "write_shared",
 ]

@@ -3,7 +3,7 @@
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from functools import wraps
 from typing import Any, Literal, TypeVar
 
@@ -14,7 +14,15 @@ from bot import texts
 from bot.phone_cipher import PhoneCipher
 from bot.web.edge import current_runtime
 from crm_core import services
-from crm_core.model import ID_MAX, NoticeStatus, OutOfScope, Scope, StaffRole, local_time
+from crm_core.model import (
+    ID_MAX,
+    NoticeStatus,
+    OutOfScope,
+    Scope,
+    StaffRole,
+    local_date,
+    local_time,
+)
 from crm_core.unit_of_work import SqlUnitOfWork
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -51,6 +59,21 @@ def roles(*allowed: StaffRole) -> Callable[[F], F]:
             return view(*args, **kwargs)
         return guarded  # type: ignore[return-value]
     return decorate
+
+
+def now() -> datetime:
+    """Return the time (naive UTC) by the app's clock."""
+    return current_runtime().clock()
+
+
+def today() -> date:
+    """Return today's date where the bank is (`[leads] timezone`, Beijing)."""
+    return local_date(now(), current_runtime().settings.leads.timezone)
+
+
+def htmx() -> bool:
+    """Say whether htmx sent the request (it then wants a fragment, not a page)."""
+    return request.headers.get("HX-Request") == "true"
 
 
 def client_ip() -> str:
