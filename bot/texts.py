@@ -40,8 +40,15 @@ NOTICE_DIGEST = "待跟进{open}条"
 NOTICE_OVERDUE = "已超时{overdue}条"
 NOTICE_ESCALATION = "{manager}未跟进"
 MANAGER_CHANGED = "您好，您的专属客户经理已变更为{branch}的{manager}，今后由其为您服务。"
+NOTICE_SOURCE_WITH_PRODUCT = "{source}：{product}"
+NOTICE_SOURCE_SHARE = "分享链接关注"
+NOTICE_SOURCE_MANAGER_CODE = "扫客户经理码关注"
+NOTICE_SOURCE_BRANCH_CODE = "扫网点码关注"
+NOTICE_SOURCE_CAMPAIGN = "{source}（活动{campaign}）"
+NOTICE_SOURCE_OTHER = "其他渠道"
 NOTICE_TRANSFER_IN = "转入客户{count}位"
 NOTICE_TRANSFER_OUT = "转出客户{count}位"
+NOTICE_TRANSFER_LEADS = "、线索{leads}条"
 
 SUMMARY = {
     "text": "文字：{content}",

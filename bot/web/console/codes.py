@@ -1,7 +1,9 @@
 """Console pages for QR codes: issue, list, scans and follows per code, poster download."""
 
 import io
+import re
 import zipfile
+from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -19,6 +21,7 @@ from crm_core.model import Scene, SceneError, StaffRole, format_scene, parse_sce
 from crm_core.unit_of_work import SqlUnitOfWork
 from qr import FontNotFoundError, load_fonts, qr_png, render_pdf
 
+_CODE = re.compile(r"[A-Za-z0-9_-]{1,24}")  # a code a scene may carry (crm_core.model.scene)
 ISSUE_ERRORS = (services.CodeLimitReached, services.UnknownRecord, SceneError, ValueError,
                 WeChatApiError)
 
@@ -46,8 +49,12 @@ def codes() -> str:
 @login_required
 @roles(*HEADS)
 def issue_code() -> ResponseReturnValue:
-    """Issue (or reuse) the code of a scene through the platform API."""
-    scene = request.form.get("scene", "").strip()
+    """Issue (or reuse) the code of the chosen branch, manager and campaign."""
+    try:
+        scene = _chosen_scene(request.form)
+    except _BadChoice as refusal:
+        flash(texts.CODE_FAILED.format(reason=refusal))
+        return redirect(url_for("console.codes")), 303
     rt = current_runtime()
     try:
         with CodeIssuer(rt.uow, rt.api) as issuer:
@@ -56,6 +63,9 @@ def issue_code() -> ResponseReturnValue:
     except services.SceneRefused as error:
         flash(texts.CODE_FAILED.format(reason=texts.CODE_REFUSALS[error.code].format(
             **error.names)))
+        return redirect(url_for("console.codes")), 303
+    except services.UnknownRecord:
+        flash(texts.CODE_FAILED.format(reason=texts.CODE_UNKNOWN_CHOICE.format(name=scene)))
         return redirect(url_for("console.codes")), 303
     except ISSUE_ERRORS as error:
         flash(texts.CODE_FAILED.format(reason=error))
@@ -106,6 +116,24 @@ def posters_zip() -> Response:
             archive.writestr(_filename(scene) + ".pdf", _render(target, url))
     return _attachment(buffer.getvalue(), f"posters-{branch or 'all'}.zip",
                        "application/zip")
+
+
+class _BadChoice(ValueError):
+    """What was chosen cannot make a scene; the message says why in Chinese."""
+
+
+def _chosen_scene(form: Any) -> str:
+    branch, manager = form.get("branch", "").strip(), form.get("manager", "").strip()
+    campaign = form.get("campaign", "").strip()
+    if not branch and not manager:
+        raise _BadChoice(texts.CODE_PICK_BRANCH_OR_MANAGER)
+    for value in (branch, manager):
+        if value and not _CODE.fullmatch(value):
+            raise _BadChoice(texts.CODE_UNKNOWN_CHOICE.format(name=value[:20]))
+    if campaign and not _CODE.fullmatch(campaign):
+        raise _BadChoice(texts.CODE_BAD_CAMPAIGN)
+    return format_scene(Scene(branch=branch or None, manager=manager or None,
+                              campaign=campaign or None))
 
 
 def _render(target: services.PosterTarget, url: str) -> bytes:

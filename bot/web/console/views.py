@@ -51,7 +51,9 @@ def login() -> Any:
     session.clear()  # a fresh session, and with it a fresh CSRF token
     login_user(found)
     session.permanent = True  # idle timeout: PERMANENT_SESSION_LIFETIME, refreshed per request
-    return redirect(url_for("console.leads"))
+    # A link from a notice opens its page after the login (only a page of the console).
+    target = request.args.get("next", "")
+    return redirect(target if _console_page(target) else url_for("console.leads"))
 
 
 @bp.post("/logout")
@@ -176,6 +178,11 @@ def audit() -> str:
     with work() as uow:
         rows = services.audit_trail(uow, scope(), request.args.get("action") or None)
     return render_template("console/audit.html", events=rows)
+
+
+def _console_page(path: str) -> bool:
+    return path.startswith("/console/") and "//" not in path and "\\" not in path \
+        and path.isprintable()
 
 
 def _own_branch_code(uow: Any) -> str | None:
