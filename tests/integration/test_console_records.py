@@ -36,7 +36,7 @@ def client_of(app: Flask, username: str) -> FlaskClient:
 
 def picked(client: FlaskClient, kind: str, **args: str) -> list[str]:
     answer = client.get(f"/console/pick/{kind}", query_string=args)
-    assert answer.status_code == 200
+    assert answer.status_code == 200 and answer.json is not None
     return [row["value"] for row in answer.json]
 
 

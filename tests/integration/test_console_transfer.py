@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from crm_core import services
-from crm_core.model import Lead, Notice, NoticeKind, utcnow
+from crm_core.model import NoticeKind, utcnow
 from tests.conftest import runtime
 from tests.console_support import World, csrf_token, login, populate
 
@@ -103,7 +103,7 @@ def test_a_customer_moves_with_their_open_lead_and_the_preview_says_so(
     done = confirm(head, shown.text)
     assert "已转移 1 位客户及其 1 条未结线索" in head.get(done.headers["Location"]).text
     with runtime(app).uow() as uow:
-        moved = uow.session.get(Lead, lead)
+        moved = uow.leads.get(lead)
         assert moved is not None and moved.manager is not None
         assert moved.manager.code == "SH001-01"
 
@@ -117,7 +117,7 @@ def test_a_transfer_of_nobody_says_so_and_notifies_nobody(app: Flask, head: Flas
     done = confirm(head, shown.text)
     assert "未通知任何人" in head.get(done.headers["Location"]).text
     with runtime(app).uow() as uow:
-        kinds = [n.kind for n in uow.session.query(Notice)]
+        kinds = [n.kind for n in uow.notices.listing(None, 50)]
     assert NoticeKind.TRANSFER not in kinds
 
 
