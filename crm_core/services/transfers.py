@@ -61,10 +61,13 @@ def plan_transfer(uow: UnitOfWork, scope: Scope, from_code: str, to_code: str,
     links = _links(uow, source, _listed(customers))
     ids = [link.customer_id for link in links]
     leads: dict[int, list[dict[str, Any]]] = {}
-    for lead in uow.leads.open_of(ids, source.id) if ids else []:
+    found = uow.leads.open_of(ids, source.id) if ids else []
+    products = uow.products.by_codes([x.product_code for x in found if x.product_code])
+    for lead in found:
+        product = products.get(lead.product_code or "")
         leads.setdefault(lead.customer_id, []).append(
-            {"id": lead.id, "source": lead.source, "product": lead.product_code,
-             "status": lead.status.value})
+            {"id": lead.id, "source": lead.source, "status": lead.status.value,
+             "product": product.name if product else lead.product_code})
     rows = [{"id": link.customer_id, "name": link.customer.display_name
              or customer_label(link.customer.openid), "leads": leads.get(link.customer_id, [])}
             for link in links]
