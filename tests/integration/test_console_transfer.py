@@ -141,3 +141,17 @@ def test_a_confirmation_after_the_customers_changed_moves_nobody(
     answer = confirm(head, shown.text)
     assert answer.status_code == 400 and "重新预览" in answer.text
     assert customers_of(app, "SH001-02") == 3
+
+
+def test_the_customer_page_opens_the_transfer_with_the_customer_and_manager_chosen(
+        app: Flask, world: World, head: FlaskClient) -> None:
+    theirs = world.customers["c2-sh001-02"]
+    page = head.get(f"/console/customers/{theirs}").text
+    link = re.search(r'id="transfer-link" href="([^"]+)"', page)
+    assert link is not None
+    form = head.get(link.group(1).replace("&amp;", "&")).text
+    assert '<option value="SH001-02" selected>经理SH001-02' in form
+    assert f'<option value="{theirs}" selected>客户…001-02</option>' in form
+    outsider = world.customers["c3-sh002-01"]
+    form = head.get(f"/console/transfer?from=SH002-01&customers={outsider}").text
+    assert "SH002-01" not in form and "002-01</option>" not in form  # nothing out of scope
