@@ -58,7 +58,12 @@ def test_pickers_offer_only_what_the_account_may_see(app: Flask, world: World, u
 
 def test_pickers_search_by_name_and_code_and_never_offer_a_private_placement(
         app: Flask, world: World) -> None:
+    with runtime(app).uow() as uow:
+        uow.customers.by_openid("c3-sh002-01").display_name = "王女士"  # type: ignore[union-attr]
+        uow.commit()
     client = client_of(app, "admin")
+    assert picked(client, "customers", q="王") == [str(world.customers["c3-sh002-01"])]
+    assert picked(client_of(app, "head"), "customers", q="王") == []
     assert picked(client, "managers", q="经理SH002") == ["SH002-01"]
     assert picked(client, "managers", q="sh001-0") == ["SH001-01", "SH001-02"]
     assert picked(client, "branches", q="SH002支") == ["SH002"]
