@@ -284,3 +284,37 @@ CODE_PICK_BRANCH_OR_MANAGER = "请选择网点或客户经理（至少一项）�
 CODE_BAD_CAMPAIGN = "活动代码只能是 1–24 位字母、数字、“-”或“_”。"
 CODE_UNKNOWN_CHOICE = "找不到所选的网点或客户经理“{name}”，请从列表中选择。"
 LEAD_PICK_STATUS = "请选择下一步；只记备注时请填写备注。"
+
+# Learning from the misses (console, head office): adding a synonym, a need or an FAQ entry.
+LEARN_KINDS = {"synonym": "加同义词", "need": "加需求", "faq": "加常见问题"}
+LEARN_ADDED = {"synonym": "同义词", "need": "需求"}
+LEARN_SAVED = {
+    "synonym": "已添加同义词“{subject}”，各服务进程将在下一个问题时使用新词表。",
+    "need": "已添加需求“{subject}”的词，各服务进程将在下一个问题时使用新词表。",
+    "faq": "已添加常见问题“{subject}”（第 1 版），各服务进程将在下一个问题时使用。",
+}
+LEARN_FIELDS = {"term": "客户的说法", "canonical": "标准词", "name": "需求名称",
+                "asked": "客户怎么说", "served": "产品文字中的词", "key": "编号", "topic": "主题",
+                "question": "问题", "answer": "回答", "keywords": "触发短语"}
+# Why an addition was refused, by the refusal's code; {field}, {detail}, {word}, {concept}
+# and {limit} come from the refusal.
+LEARN_REFUSALS = {
+    "required": "请填写“{field}”。",
+    "bad_word": "“{detail}”不是一个词：每个词最多 16 个字，不能含空格或控制字符。",
+    "banned": "含有禁用语“{detail}”，不能保存。",
+    "same_word": "客户的说法和标准词不能相同（“{detail}”）。",
+    "too_many": "“{field}”最多填写 20 个词。",
+    "too_long": "“{field}”最多 {limit} 个字。",
+    "key_or_topic": "编号只能由 2–64 位小写字母、数字、- 或 _ 组成，主题须为术语、披露、风险等级、"
+                    "费用、流程之一。",
+    "term_taken": "“{detail}”已经添加过同义词。",
+    "term_known": "“{word}”已在词表中（表示“{concept}”），无需再添加。",
+    "canonical_unknown": "标准词“{detail}”不在词表中：请填写已有的产品类别或概念，"
+                         "如理财、大额存单、房贷。",
+    "key_taken": "常见问题编号“{detail}”已存在，请换一个编号。",
+}
+LEARN_SETS = {"tuning": "调优集", "heldout": "留出集（只评分、不调优）"}
+ANSWER_NOT_FOUND = "未找到（建议联系客户经理）"
+ANSWER_NONE = "不作产品回答"
+ANSWER_FAQ = "常见问题：{question}"
+ANSWER_UNSURE = "（不确定，给出选项）"

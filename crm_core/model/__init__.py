@@ -8,6 +8,7 @@ from crm_core.model.answers import (
     FaqVersion,
     PendingChoice,
 )
+from crm_core.model.answers.vocabulary import AddedNeed, AddedSynonym
 from crm_core.model.audit import AuditEvent, BindCode
 from crm_core.model.base import BIG_ID_MAX, ID_MAX, Base, local_date, local_time, utcnow
 from crm_core.model.codes import (
@@ -57,6 +58,8 @@ __all__ = [
     "NOTE_MAX_LENGTH",
     "OPEN_STATUSES",
     "PERMANENT_CODE_CAP",
+    "AddedNeed",
+    "AddedSynonym",
     "AnswerMiss",
     "ApiToken",
     "Assessment",

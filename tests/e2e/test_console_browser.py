@@ -11,6 +11,7 @@ from crm_core.model import Scope, StaffRole, utcnow
 from tests.conftest import runtime
 from tests.console_support import PASSWORD, World, live_server, populate
 from tests.e2e.conftest import blocked, watched_page
+from tests.product_support import QUESTION_SETS
 
 pytestmark = pytest.mark.slow
 ADMIN = Scope(0, "auditor", "auditor", StaffRole.HEAD_OFFICE, None, None)
@@ -142,7 +143,7 @@ def test_branch_head_downloads_a_poster_of_a_code(site, page: Page, app) -> None
 def test_head_office_imports_products_and_sees_each_bad_row_with_its_reason(  # type: ignore[no-untyped-def]
         site, page: Page, tmp_path: Path) -> None:
     base, _ = site
-    catalogue = Path(__file__).parents[1] / "data" / "products" / "catalogue.csv"
+    catalogue = QUESTION_SETS / "catalogue.csv"
     header, first, *_ = catalogue.read_text(encoding="utf-8").splitlines()
     bad = tmp_path / "bad.csv"
     bad.write_text("\n".join([header, first.replace(first.split(",")[1], "保本理财一号", 1)]),

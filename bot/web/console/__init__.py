@@ -5,6 +5,7 @@ from bot.web.console import (
     codes,
     customer,
     lead,
+    learning,
     misses,
     pick,
     products,
@@ -14,5 +15,5 @@ from bot.web.console import (
 )
 from bot.web.console.blueprint import bp
 
-__all__ = ["bp", "codes", "customer", "lead", "misses", "pick", "products", "staff", "transfer",
-           "views"]
+__all__ = ["bp", "codes", "customer", "lead", "learning", "misses", "pick", "products", "staff",
+           "transfer", "views"]

@@ -36,7 +36,8 @@ MENU = (
     Entry("console.codes", "二维码", HEADS),
     Entry("console.products", "产品", HEADS),
     Entry("console.outbox", "通知", HEADS),
-    Entry("console.misses", "未答好的问题", HEAD_OFFICE),
+    Entry("console.misses", "未答好的问题", HEAD_OFFICE,
+          ("console.learn", "console.learn_preview", "console.learn_save")),
     Entry("console.staff", "员工账号", HEAD_OFFICE),
     Entry("console.audit", "审计日志", HEAD_OFFICE),
 )
