@@ -63,3 +63,12 @@ def test_a_name_typed_where_a_code_belongs_gets_a_chinese_message_not_an_error_p
                              follow_redirects=True)
         assert answer.status_code == 200 and said in answer.text, chosen
     assert registry(app) == []
+
+
+def test_head_office_looking_up_a_branch_by_a_typed_name_gets_a_message_not_a_404(
+        app: Flask) -> None:
+    populate(runtime(app))
+    client = app.test_client()
+    login(client, "admin")
+    answer = client.get("/console/codes", query_string={"branch": "张伟"})
+    assert answer.status_code == 200 and "找不到所选的网点或客户经理“张伟”" in answer.text

@@ -90,6 +90,9 @@ def test_a_customer_is_named_and_their_phone_recorded_in_place_encrypted_and_aud
     bad = client.post(f"/console/customers/{customer}/phone", headers=HTMX,
                       data={"csrf_token": token, "phone": "12345"})
     assert "手机号无效" in bad.text
+    unsigned = client.post(f"/console/customers/{customer}/phone", headers=HTMX,
+                           data={"phone": "13900000000"})
+    assert unsigned.status_code == 400  # no CSRF token, no change
     with runtime(app).engine.connect() as connection:
         row = connection.execute(select(Customer.display_name, Customer.phone_cipher,
                                         Customer.phone_last4).where(Customer.id == customer)).one()

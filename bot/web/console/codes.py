@@ -33,6 +33,9 @@ def codes() -> str:
     """The branch's codes with follows and scans per code, as a bar chart."""
     branch = _branch_code()
     with work() as uow:
+        if branch and uow.branches.by_code(branch) is None:  # typed, not picked: say so
+            flash(texts.CODE_UNKNOWN_CHOICE.format(name=branch[:20]))
+            branch = None
         rows = services.list_codes(uow, branch)
         stats = services.channel_stats(uow, branch=branch, by="code")
     totals: dict[str, dict[str, int]] = {}
