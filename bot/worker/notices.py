@@ -96,7 +96,8 @@ def _values(kind: NoticeKind, payload: dict[str, Any], zone: ZoneInfo) -> list[s
     if kind is NoticeKind.SHARE_OPENS:
         return [payload["customer"], payload["product"],
                 texts.NOTICE_SHARE_OPENS.format(opens=payload["opens"])]
-    source = source_words(payload.get("source", ""), payload.get("product"))
+    source = source_words(payload.get("source", ""),
+                          payload.get("product_name") or payload.get("product"))
     if kind is NoticeKind.NEW_CUSTOMER:
         return [payload["customer"], source, _local(payload["at"], zone)]
     if kind is NoticeKind.LEAD_ESCALATION:

@@ -96,7 +96,8 @@ def _payload(uow: UnitOfWork, lead: Lead, customer: Customer) -> dict[str, Any]:
     product = uow.products.by_code(lead.product_code) if lead.product_code else None
     return {"lead_id": lead.id, "customer_id": customer.id,
             "customer": customer.display_name or customer_label(customer.openid),
-            "source": lead.source, "product": product.name if product else lead.product_code,
+            "source": lead.source, "product": lead.product_code,
+            "product_name": product.name if product else lead.product_code,
             "due_at": lead.due_at.isoformat()}
 
 
