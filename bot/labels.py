@@ -47,6 +47,8 @@ LABELS: dict[str, dict[str, str]] = {
         "risk_imported": "导入风险承受能力评估", "suitability": "产品适当性判断",
         "personalisation": "个性化推荐设置", "synonym_added": "新增同义词",
         "need_added": "新增需求词", "faq_added": "新增常见问题",
+        "customer_renamed": "修改客户姓名", "note_added": "添加客户备注",
+        "share_link_made": "生成产品分享链接",
     },
     "offer_outcome": {"shown": "已展示", "off_sale": "不在销售期", "not_at_branch": "非本网点销售",
                       "private_placement": "私募不公开宣传", "unknown": "产品不存在",

@@ -43,8 +43,15 @@ NOTICE_DIGEST = "待跟进{open}条"
 NOTICE_OVERDUE = "已超时{overdue}条"
 NOTICE_ESCALATION = "{manager}未跟进"
 MANAGER_CHANGED = "您好，您的专属客户经理已变更为{branch}的{manager}，今后由其为您服务。"
+NOTICE_SOURCE_WITH_PRODUCT = "{source}：{product}"
+NOTICE_SOURCE_SHARE = "分享链接关注"
+NOTICE_SOURCE_MANAGER_CODE = "扫客户经理码关注"
+NOTICE_SOURCE_BRANCH_CODE = "扫网点码关注"
+NOTICE_SOURCE_CAMPAIGN = "{source}（活动{campaign}）"
+NOTICE_SOURCE_OTHER = "其他渠道"
 NOTICE_TRANSFER_IN = "转入客户{count}位"
 NOTICE_TRANSFER_OUT = "转出客户{count}位"
+NOTICE_TRANSFER_LEADS = "、线索{leads}条"
 
 SUMMARY = {
     "text": "文字：{content}",
@@ -233,6 +240,7 @@ TRANSFER_REFUSALS = {
     "all_and_list": "已选择“全部客户”，请清空客户编号；或取消“全部客户”，只转移所填客户。",
     "not_theirs": "客户 {detail} 不是转出客户经理名下的客户，本次未转移任何客户。",
     "bad_token": "客户编号“{detail}”无效：请只填写数字编号，用逗号、顿号或空格分隔。",
+    "changed": "预览之后客户名单有变化，请重新预览并确认。",
 }
 NOTE_REFUSED = "备注最多{limit}个字，且不能含有控制字符。"
 # The staff API's refusals of its input, by reason; {field} names the field or parameter.
@@ -282,6 +290,29 @@ def too_large(limit_bytes: int) -> str:
 def manager_named(card: ManagerCard) -> str:
     """Name a manager to a customer: branch and name (上海分行营业部的张伟)."""
     return f"{card.branch_name}的{card.name}"
+
+
+# Record pages, pickers and transfers in the console.
+CUSTOMER_RENAMED = "已将客户名称改为“{name}”。"
+CUSTOMER_NAME_REFUSED = "客户名称须为 1–50 个字，且不能含有控制字符。"
+PHONE_RECORDED = "已记录手机号（尾号 {last4}），已加密保存。"
+PHONE_REFUSED = "手机号无效：请填写 11 位大陆手机号（以 13–19 开头）。"
+NOTE_ADDED = "备注已保存。"
+NOTE_EMPTY_OR_LONG = "备注须为 1–{limit} 个字，且不能含有控制字符。"
+RECORD_READ_ONLY = "总行账号只能查看客户资料，不能修改；请由网点同事操作。"
+SHARE_LINK_READY = ("已生成“{product}”的分享链接，复制后发给客户即可；"
+                    "客户转发带来的打开和预约会记在该客户名下。")
+SHARE_PICK_PRODUCT = "请从列表中选择一个可分享的产品（私募产品不能分享）。"
+LEAD_STATUS_KEPT = "保持“已联系”，只记备注"
+LEAD_NOTE_ONLY = "已记录备注。"
+TRANSFER_UNKNOWN_MANAGER = "找不到客户经理“{name}”，请从列表中选择转出和转入的客户经理。"
+TRANSFER_OUT_OF_SCOPE = "只能在本网点的客户经理之间转移客户；跨网点转移请联系总行。"
+TRANSFER_NONE = "没有需要转移的客户，未做任何变更，也未通知任何人。"
+TRANSFER_MOVED = "已转移 {moved} 位客户及其 {leads} 条未结线索；双方客户经理会收到通知。"
+CODE_PICK_BRANCH_OR_MANAGER = "请选择网点或客户经理（至少一项）。"
+CODE_BAD_CAMPAIGN = "活动代码只能是 1–24 位字母、数字、“-”或“_”。"
+CODE_UNKNOWN_CHOICE = "找不到所选的网点或客户经理“{name}”，请从列表中选择。"
+LEAD_PICK_STATUS = "请选择下一步；只记备注时请填写备注。"
 
 # Learning from the misses (console, head office): adding a synonym, a need or an FAQ entry.
 LEARN_KINDS = {"synonym": "加同义词", "need": "加需求", "faq": "加常见问题"}

@@ -1,6 +1,8 @@
 """The Flask application: blueprints, CSRF, staff login, security headers and the error pages,
 built once."""
 
+from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 
 from flask import Flask, request
@@ -25,15 +27,17 @@ from bot.web.staff_auth import init_auth
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 
-def build_app(settings: Settings | None = None) -> Flask:
-    """Create the web application for `settings` (default: $BRANCHLINK_CONFIG + environment)."""
+def build_app(settings: Settings | None = None,
+              clock: Callable[[], datetime] | None = None) -> Flask:
+    """Create the web application for `settings` (default: $BRANCHLINK_CONFIG + environment);
+    `clock` (naive UTC), for tests: what time the console takes it to be."""
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_BODY_BYTES
     # Registered before CSRF protection, which reads the form (and so the body) first.
     app.before_request(partial(_cap_body, {"wechat.receive": settings.webhook.max_body_bytes,
                                            "console.products": MAX_IMPORT_BYTES}))
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings, clock) if clock else build_runtime(settings)
     app.extensions[EXTENSION] = runtime
     init_auth(app, runtime)
     csrf = CSRFProtect(app)

@@ -18,7 +18,13 @@ from crm_core.model.codes import (
     QrCode,
     TouchFact,
 )
-from crm_core.model.customer import Customer, FollowState, LinkReason, ManagerLink
+from crm_core.model.customer import (
+    Customer,
+    CustomerNote,
+    FollowState,
+    LinkReason,
+    ManagerLink,
+)
 from crm_core.model.figures import BranchFigures, ManagerFigures, NetworkFigures
 from crm_core.model.leads import NOTE_MAX_LENGTH, OPEN_STATUSES, BadNote, Lead, LeadStatus
 from crm_core.model.notices import CUSTOMER_KINDS, Notice, NoticeKind, NoticeStatus
@@ -68,6 +74,7 @@ __all__ = [
     "Category",
     "CodeKind",
     "Customer",
+    "CustomerNote",
     "Direction",
     "FaqEntry",
     "FaqTopic",

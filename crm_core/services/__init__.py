@@ -67,8 +67,6 @@ from crm_core.services.codes import (
     record_code,
 )
 from crm_core.services.console import (
-    ALL_CUSTOMERS,
-    TransferRefused,
     audit_trail,
     branch_overview,
     customer_assessment,
@@ -79,7 +77,6 @@ from crm_core.services.console import (
     record_assessment,
     retry_notice_in_scope,
     set_lead_status,
-    transfer_customers,
 )
 from crm_core.services.deliveries import claim_delivery, stored_reply
 from crm_core.services.directory import (
@@ -160,6 +157,17 @@ from crm_core.services.product_leads import (
     request_product_lead,
 )
 from crm_core.services.profiles import customer_profile
+from crm_core.services.records import (
+    BadName,
+    add_customer_note,
+    customer_name,
+    customer_record,
+    lead_record,
+    lead_row,
+    record_phone,
+    rename_customer,
+    visible_customer,
+)
 from crm_core.services.revocation import (
     api_tokens_of,
     deactivate_staff,
@@ -195,12 +203,22 @@ from crm_core.services.staff import (
     staff_for_token,
 )
 from crm_core.services.suitability import import_risk_levels, set_personalised, set_risk_level
+from crm_core.services.transfers import (
+    ALL_CUSTOMERS,
+    TransferDone,
+    TransferPlan,
+    TransferRefused,
+    move_customers,
+    plan_transfer,
+    transfer_customers,
+)
 
 __all__ = [
     "ALL_CUSTOMERS",
     "FIGURES_EVERY_MINUTES",
     "Addition",
     "Arrival",
+    "BadName",
     "BindOutcome",
     "BindResult",
     "Choice",
@@ -233,9 +251,12 @@ __all__ = [
     "ShareInterest",
     "SourceRow",
     "SynonymCard",
+    "TransferDone",
+    "TransferPlan",
     "TransferRefused",
     "UnknownRecord",
     "add_branch",
+    "add_customer_note",
     "add_faq",
     "add_manager",
     "add_need",
@@ -266,7 +287,9 @@ __all__ = [
     "customer_assessment",
     "customer_card",
     "customer_id_of",
+    "customer_name",
     "customer_profile",
+    "customer_record",
     "customer_sharer",
     "day_end",
     "deactivate_staff",
@@ -285,6 +308,8 @@ __all__ = [
     "issue_api_token",
     "issue_bind_code",
     "job_finished",
+    "lead_record",
+    "lead_row",
     "leads_view",
     "list_codes",
     "list_leads",
@@ -292,6 +317,7 @@ __all__ = [
     "log_out",
     "manager_directory",
     "manager_home",
+    "move_customers",
     "my_manager",
     "need_card",
     "network_home",
@@ -308,6 +334,7 @@ __all__ = [
     "page_share_scene",
     "pause_notices",
     "pending_choice",
+    "plan_transfer",
     "poster_targets",
     "product_card",
     "product_version",
@@ -322,9 +349,11 @@ __all__ = [
     "record_login",
     "record_miss",
     "record_open",
+    "record_phone",
     "record_refused_login",
     "refresh_home_figures",
     "release_lease",
+    "rename_customer",
     "request_product_lead",
     "retry_notice",
     "retry_notice_in_scope",
@@ -353,6 +382,7 @@ __all__ = [
     "unbind_manager",
     "unfollow",
     "update_lead",
+    "visible_customer",
     "vocabulary",
     "vocabulary_additions",
     "week_start",

@@ -44,9 +44,13 @@ def set_risk_level(uow: UnitOfWork, openid: str, level: int, assessed_on: date, 
 
 
 def record_staff_assessment(uow: UnitOfWork, customer: Customer, level: int, assessed_on: date,
-                            actor: str, now: datetime) -> None:
-    """Record an assessment a member of staff entered (ValueError if it cannot be one)."""
-    if level not in range(1, 6) or assessed_on > now.date():
+                            actor: str, now: datetime, today: date | None = None) -> None:
+    """Record an assessment a member of staff entered (ValueError if it cannot be one).
+
+    `today`: the date where the assessment was taken (the bank's time zone), which a date
+    entered by staff may not be after; default the UTC date of `now`.
+    """
+    if level not in range(1, 6) or assessed_on > (today or now.date()):
         raise ValueError("level must be 1-5 and the assessment date not in the future")
     _assess(uow, customer, level, assessed_on, f"staff:{actor}", now)
     uow.audit.add(AuditEvent(at=now, actor=actor[:64], action="risk_assessed",

@@ -40,7 +40,8 @@ def test_every_console_page_renders_within_the_policy(site, browser: Browser,  #
     page, errors = watched_page(context)
     log_in(page, base, "admin")
     customer = world.customers["c1-sh001-01"]
-    for path in [*HEAD_OFFICE_PAGES, f"/console/customers/{customer}"]:
+    lead = world.leads["c1-sh001-01"]
+    for path in [*HEAD_OFFICE_PAGES, f"/console/customers/{customer}", f"/console/leads/{lead}"]:
         response = page.goto(base + path)
         assert response is not None and response.status == 200, path
         assert blocked(page) == [], path

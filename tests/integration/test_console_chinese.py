@@ -135,7 +135,7 @@ def test_every_console_page_reads_in_chinese(app: Flask, client: FlaskClient,
 
 def test_the_login_page_and_errors_read_in_chinese(app: Flask, client: FlaskClient) -> None:
     assert english_words(client.get("/console/login").text) == []
-    for url in ("/console/no-such-page", "/console/leads/1"):  # 404 and 405
+    for url in ("/console/no-such-page", "/console/logout"):  # 404 and 405
         response = client.get(url)
         assert response.status_code in (404, 405) and english_words(response.text) == []
 
@@ -160,18 +160,21 @@ def test_codes_audit_and_notices_are_shown_in_words(app: Flask, client: FlaskCli
     assert "（客户经理经理SH001-01）" in customer  # the follow, through the manager's code
 
 
-@pytest.mark.parametrize(("scene", "days", "said"), [
-    ("张伟", "", "无法识别“张伟”：场景请写成 b:网点代码"),
-    ("m:NOPE-01", "", "找不到客户经理代码“NOPE-01”"),
-    ("b:SH001;b:SH002", "", "场景中“b:”出现了两次"),
-    ("b:SH001;c:SPRING", "90", "活动二维码的有效天数须为 1 至 30 天"),
-    ("b:SH001;c:SPRING", "三十", "活动二维码的有效天数须为 1 至 30 天"),
+DAYS_REFUSED = "活动二维码的有效天数须为 1 至 30 天"
+
+
+@pytest.mark.parametrize(("chosen", "said"), [
+    ({"manager": "张伟"}, "找不到所选的网点或客户经理“张伟”"),
+    ({"manager": "NOPE-01"}, "找不到客户经理代码“NOPE-01”"),
+    ({"branch": "SH001", "campaign": "春季"}, "活动代码"),
+    ({"branch": "SH001", "campaign": "SPRING", "days": "90"}, DAYS_REFUSED),
+    ({"branch": "SH001", "campaign": "SPRING", "days": "三十"}, DAYS_REFUSED),
 ])
-def test_a_refused_qr_code_says_why_in_chinese(app: Flask, client: FlaskClient, scene: str,
-                                              days: str, said: str) -> None:
+def test_a_refused_qr_code_says_why_in_chinese(app: Flask, client: FlaskClient,
+                                              chosen: dict[str, str], said: str) -> None:
     populate(runtime(app))
     login(client, "head")
     token = csrf_token(client.get("/console/codes").text)
-    response = client.post("/console/codes", data={"csrf_token": token, "scene": scene,
-                                                   "days": days}, follow_redirects=True)
+    response = client.post("/console/codes", data={"csrf_token": token, **chosen},
+                           follow_redirects=True)
     assert said in response.text and english_words(response.text) == []

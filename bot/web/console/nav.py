@@ -32,7 +32,7 @@ MENU = (
     Entry("console.customers", "客户", EVERYONE, ("console.customer",)),
     Entry("console.shares", "分享排行", EVERYONE),
     Entry("console.branch", "网点概览", HEADS, ("console.branches",)),
-    Entry("console.transfer", "客户转移", HEADS),
+    Entry("console.transfer", "客户转移", HEADS, ("console.transfer_post",)),
     Entry("console.codes", "二维码", HEADS),
     Entry("console.products", "产品", HEADS),
     Entry("console.outbox", "通知", HEADS),

@@ -3,7 +3,7 @@
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import wraps
 from typing import Any, Literal, TypeVar
 
@@ -21,6 +21,7 @@ from crm_core.model import (
     OutOfScope,
     Scope,
     StaffRole,
+    local_date,
     local_time,
     utcnow,
 )
@@ -61,6 +62,21 @@ def roles(*allowed: StaffRole) -> Callable[[F], F]:
             return view(*args, **kwargs)
         return guarded  # type: ignore[return-value]
     return decorate
+
+
+def now() -> datetime:
+    """Return the time (naive UTC) by the app's clock."""
+    return current_runtime().clock()
+
+
+def today() -> date:
+    """Return today's date where the bank is (`[leads] timezone`, Beijing)."""
+    return local_date(now(), current_runtime().settings.leads.timezone)
+
+
+def htmx() -> bool:
+    """Say whether htmx sent the request (it then wants a fragment, not a page)."""
+    return request.headers.get("HX-Request") == "true"
 
 
 def client_ip() -> str:
