@@ -56,7 +56,7 @@ def test_a_name_typed_where_a_code_belongs_gets_a_chinese_message_not_an_error_p
     login(client, "head")
     token = csrf_token(client.get("/console/codes").text)
     for chosen, said in (({"manager": "张伟"}, "找不到所选的网点或客户经理“张伟”"),
-                         ({"branch": "SH009"}, "找不到所选的网点或客户经理"),
+                         ({"branch": "SH009"}, "找不到网点代码“SH009”"),
                          ({"campaign": "SPRING"}, "请选择网点或客户经理"),
                          ({"branch": "SH001", "campaign": "春季"}, "活动代码只能是")):
         answer = client.post("/console/codes", data={"csrf_token": token, **chosen},

@@ -211,4 +211,4 @@ def test_a_link_from_a_notice_opens_its_page_after_the_login(app: Flask, world: 
     form = elsewhere.get("/console/login?next=//evil.example/x").text
     done = elsewhere.post("/console/login?next=//evil.example/x", data={
         "username": "m1", "password": PASSWORD, "csrf_token": csrf_token(form)})
-    assert done.headers["Location"] == "/console/leads"
+    assert done.headers["Location"] == "/console/"
