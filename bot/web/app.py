@@ -12,7 +12,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from bot import texts, webhook
 from bot.config import Settings, load_settings
 from bot.runtime import build_runtime
-from bot.web import console, health, product_pages, share_card, staff_api, visitors
+from bot.web import (
+    console,
+    health,
+    metrics,
+    product_pages,
+    share_card,
+    staff_api,
+    visitors,
+)
 from bot.web.console.products import MAX_IMPORT_BYTES
 from bot.web.edge import EXTENSION
 from bot.web.headers import init_headers
@@ -30,6 +38,7 @@ def build_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_BODY_BYTES
+    metrics.init_timing(app)
     # Registered before CSRF protection, which reads the form (and so the body) first.
     app.before_request(partial(_cap_body, {"wechat.receive": settings.webhook.max_body_bytes,
                                            "console.products": MAX_IMPORT_BYTES}))
@@ -41,7 +50,7 @@ def build_app(settings: Settings | None = None) -> Flask:
     csrf.exempt(webhook.bp)
     csrf.exempt(staff_api.bp)
     for blueprint in (webhook.bp, console.bp, staff_api.bp, product_pages.bp, visitors.bp,
-                      share_card.bp, health.bp):
+                      share_card.bp, health.bp, metrics.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _error_page)
     init_headers(app)

@@ -63,8 +63,8 @@ from crm_core.services.console import (
     set_lead_status,
     transfer_customers,
 )
-from crm_core.services.deliveries import claim_delivery, stored_reply
-from crm_core.services.interactions import record_interaction
+from crm_core.services.deliveries import answer_delivery, claim_delivery, stored_reply
+from crm_core.services.interactions import ExchangeEntry, record_exchange, record_interaction
 from crm_core.services.leads import (
     LeadOutcome,
     chase_overdue_leads,
@@ -90,6 +90,7 @@ from crm_core.services.notices import (
     notice_release,
     notice_retry,
     notice_sent,
+    outbox_backlog,
     pause_notices,
     retry_notice,
 )
@@ -172,6 +173,7 @@ __all__ = [
     "CodeInfo",
     "CodeLimitReached",
     "CodeToCreate",
+    "ExchangeEntry",
     "FaqCard",
     "FaqReport",
     "ImportRejected",
@@ -201,6 +203,7 @@ __all__ = [
     "add_manager",
     "add_staff",
     "admit_login",
+    "answer_delivery",
     "api_tokens_of",
     "audit",
     "audit_trail",
@@ -256,6 +259,7 @@ __all__ = [
     "open_lead",
     "opened_share_scene",
     "openid_of",
+    "outbox_backlog",
     "page_share_scene",
     "pause_notices",
     "pending_choice",
@@ -268,6 +272,7 @@ __all__ = [
     "read_shared",
     "record_assessment",
     "record_code",
+    "record_exchange",
     "record_interaction",
     "record_login",
     "record_miss",
