@@ -10,6 +10,8 @@ from crm_core import services
 from crm_core.model import Scope, StaffRole, utcnow
 from tests.conftest import runtime
 from tests.console_support import PASSWORD, World, live_server, populate
+from tests.e2e.conftest import blocked, watched_page
+from tests.product_support import QUESTION_SETS
 
 pytestmark = pytest.mark.slow
 ADMIN = Scope(0, "auditor", "auditor", StaffRole.HEAD_OFFICE, None, None)
@@ -34,7 +36,7 @@ def login(page: Page, base: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/console/leads")
+    page.wait_for_url(f"{base}/console/")
 
 
 def visible_customers(page: Page, base: str) -> set[str]:
@@ -99,10 +101,16 @@ def test_transfer_moves_the_customers_and_the_new_manager_sees_them(site,  # typ
     base, _ = site
     login(page, base, "head")
     page.goto(f"{base}/console/transfer")
-    page.fill("input[name=from]", "SH001-02")
-    page.fill("input[name=to]", "SH001-01")
-    page.check("input[name=all]")
+    for select, typed in (("transfer-from", "SH001-02"), ("transfer-to", "SH001-01")):
+        control = page.locator(f"#{select}-ts-control")
+        control.click()
+        control.fill(typed)
+        page.locator(f"#{select}-ts-dropdown .option", has_text=typed).first.click()
+    page.check("#transfer-all")
     page.click("#transfer button[type=submit]")
+    assert "全部客户" in page.locator("#preview").inner_text()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("#confirm button[type=submit]")
     assert "已转移 1 位客户" in page.locator(".flash").inner_text()
     other = browser.new_context().new_page()
     login(other, base, "m1")
@@ -135,7 +143,7 @@ def test_branch_head_downloads_a_poster_of_a_code(site, page: Page, app) -> None
 def test_head_office_imports_products_and_sees_each_bad_row_with_its_reason(  # type: ignore[no-untyped-def]
         site, page: Page, tmp_path: Path) -> None:
     base, _ = site
-    catalogue = Path(__file__).parents[1] / "data" / "products" / "catalogue.csv"
+    catalogue = QUESTION_SETS / "catalogue.csv"
     header, first, *_ = catalogue.read_text(encoding="utf-8").splitlines()
     bad = tmp_path / "bad.csv"
     bad.write_text("\n".join([header, first.replace(first.split(",")[1], "保本理财一号", 1)]),
@@ -151,3 +159,22 @@ def test_head_office_imports_products_and_sees_each_bad_row_with_its_reason(  # 
     page.click("#import button[type=submit]")
     assert "导入完成" in page.locator(".flash").inner_text()
     assert page.locator("#products tbody tr").count() >= 5
+
+
+def test_on_a_phone_the_menu_button_opens_the_menu_with_the_current_page_marked(  # type: ignore[no-untyped-def]
+        site, browser: Browser) -> None:
+    base, _ = site
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page, errors = watched_page(context)
+    login(page, base, "head")
+    page.goto(f"{base}/console/customers")
+    menu = page.locator("#console-menu")
+    assert not menu.is_visible()
+    page.click("button.navbar-toggler")
+    menu.locator("a[aria-current=page]").wait_for()
+    assert menu.locator("a[aria-current=page]").inner_text() == "客户"
+    assert menu.get_by_role("link", name="客户转移").is_visible()  # a branch head's page
+    assert page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor") \
+        == "rgb(179, 32, 42)"  # the kit's stylesheet and ours were served and applied
+    assert blocked(page) == [] and errors == []
+    context.close()
