@@ -7,7 +7,7 @@ CONFIG  ?= instance/branchlink.toml
 
 PG_URL  ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-pg lint sysdeps bench clean
+.PHONY: run test test-pg lint sysdeps bench soak clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -45,6 +45,12 @@ lint: $(STAMP)
 bench: $(STAMP)
 	@bash scripts/sysdeps.sh wrk
 	$(BIN)/python -m benchmarks
+
+## soak: two web processes and two workers on PostgreSQL and Redis, one of each killed midway,
+## then the database checked (MINUTES=10 by default)
+MINUTES ?= 10
+soak: $(STAMP)
+	$(BIN)/python -m benchmarks soak --minutes $(MINUTES)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis

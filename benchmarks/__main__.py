@@ -2,14 +2,18 @@
 
 import sys
 
-from benchmarks import console, homes, outbox, posters, products, webhook
+from benchmarks import console, homes, outbox, posters, products, soak, statements, webhook
 
 BENCHMARKS = {"webhook": webhook.main, "outbox": outbox.main, "posters": posters.main,
-              "console": console.main, "products": products.main, "homes": homes.main}
+              "console": console.main, "products": products.main, "homes": homes.main,
+              "statements": statements.main}
 
 
 def main(names: list[str]) -> None:
-    """Run the named benchmarks (all by default)."""
+    """Run the named benchmarks (all by default); `soak [--minutes N]` runs the soak alone."""
+    if names[:1] == ["soak"]:
+        soak.main(names[1:])
+        return
     for name in names or list(BENCHMARKS):
         BENCHMARKS[name]()
 

@@ -21,7 +21,12 @@ from bot.wechat.crypto import sign
 TOKEN, APP_ID = "benchtoken", "wx0123456789abcdef"
 DURATION, WARMUP, CONNECTIONS, WORKERS, THREADS = "10s", "2s", 8, 2, 4
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_BENCH = "postgresql+psycopg://postgres@127.0.0.1:5432/branchlink_bench"
+# Another name (BRANCHLINK_BENCH_DB) keeps runs of several checkouts on one server apart.
+BENCH_DB = os.environ.get("BRANCHLINK_BENCH_DB", "branchlink_bench")
+PG_BENCH = f"postgresql+psycopg://postgres@127.0.0.1:5432/{BENCH_DB}"
+# The full service's port, and the floor's next to it (BRANCHLINK_BENCH_PORT moves both).
+FULL_PORT = int(os.environ.get("BRANCHLINK_BENCH_PORT", "18001"))
+FLOOR_PORT = FULL_PORT + 1
 LUA = """
 local n = 0
 local prefix = tostring(math.random(1, 1e9))
@@ -55,10 +60,11 @@ def main() -> None:
               f"workers x {THREADS} threads, {os.cpu_count()} cores")
         print(f"{'scenario':<18}{'target':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}")
         with serving([sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "--threads",
-                       str(THREADS), "-k", "gthread", "-b", "127.0.0.1:18002",
-                       "benchmarks.floor:app"], "http://127.0.0.1:18002/wechat",
+                       str(THREADS), "-k", "gthread", "-b", f"127.0.0.1:{FLOOR_PORT}",
+                       "benchmarks.floor:app"], f"http://127.0.0.1:{FLOOR_PORT}/wechat",
                       {"FLOOR_TOKEN": TOKEN}):
-            floors = {scenario: _load(folder, 18002, xml) for scenario, xml in SCENARIOS.items()}
+            floors = {scenario: _load(folder, FLOOR_PORT, xml)
+                      for scenario, xml in SCENARIOS.items()}
         results = {db: _run_full(folder, db, url) for db, url in databases.items()}
         for scenario, floor in floors.items():
             _row(scenario, "floor", floor, floor)
@@ -71,8 +77,8 @@ def _run_full(folder: Path, db: str, url: str) -> dict[str, tuple[float, float, 
     _branchlink(config, "db", "upgrade")
     _branchlink(config, "demo", "seed")
     with serving([sys.executable, "-m", "bot.cli", "--config", str(config), "serve",
-                   "--bind", "127.0.0.1:18001"], "http://127.0.0.1:18001/healthz"):
-        return {scenario: _load(folder, 18001, xml) for scenario, xml in SCENARIOS.items()}
+                   "--bind", f"127.0.0.1:{FULL_PORT}"], f"http://127.0.0.1:{FULL_PORT}/healthz"):
+        return {scenario: _load(folder, FULL_PORT, xml) for scenario, xml in SCENARIOS.items()}
 
 
 def _row(scenario: str, target: str, figures: tuple[float, float, float],
@@ -84,8 +90,8 @@ def _row(scenario: str, target: str, figures: tuple[float, float, float],
 def _fresh_postgres() -> bool:
     try:
         with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as connection:
-            connection.execute("DROP DATABASE IF EXISTS branchlink_bench")
-            connection.execute("CREATE DATABASE branchlink_bench")
+            connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+            connection.execute(f"CREATE DATABASE {BENCH_DB}")
     except psycopg.OperationalError as error:
         print(f"PostgreSQL not reachable, measuring SQLite only: {error}")
         return False

@@ -142,6 +142,26 @@ class WebhookSettings:
     spool_dir: str = "instance/spool"
 
 
+@dataclass(frozen=True)
+class MetricsSettings:
+    """Who may read /metrics: the host itself (loopback, not through a proxy) always; anyone
+    else only with this bearer token. None: nobody else."""
+
+    token: str | None = field(default=None, repr=False, metadata=_meta(
+        _check(r"[A-Za-z0-9_-]{32,}", "must be at least 32 letters, digits, - or _")))
+
+
+@dataclass(frozen=True)
+class LoggingSettings:
+    """How log lines are written: `text` for a terminal, `json` (one object per line) for a
+    log collector."""
+
+    format: str = field(default="text", metadata=_meta(_check(r"text|json",
+                                                              "must be text or json")))
+    level: str = field(default="INFO", metadata=_meta(
+        _check(r"DEBUG|INFO|WARNING|ERROR", "must be DEBUG, INFO, WARNING or ERROR")))
+
+
 def _connect_timeout(value: Any) -> str | None:
     return None if value >= 2 else "must be at least 2 (seconds; libpq's minimum)"
 
@@ -301,6 +321,8 @@ class Settings:
     transfer: TransferSettings = field(default_factory=TransferSettings)
     posters: PosterSettings = field(default_factory=PosterSettings)
     products: ProductSettings = field(default_factory=ProductSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
 
 
 def load_settings(path: str | os.PathLike[str] | None = None,

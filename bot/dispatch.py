@@ -21,10 +21,11 @@ from bot.handlers import (
     view,
 )
 from bot.labels import label
+from bot.spool import delivery_ref
 from bot.wechat.messages import Message
 from bot.wechat.replies import NewsReply, Reply, TextReply
 from crm_core.model import Direction
-from crm_core.services import record_interaction
+from crm_core.services import ExchangeEntry, record_exchange
 
 log = logging.getLogger(__name__)
 PLATFORM_EVENTS = frozenset({"event:templatesendjobfinish", "event:masssendjobfinish"})
@@ -77,11 +78,12 @@ def dispatch(msg: Message, ctx: HandlerContext) -> Reply | None:
     reply = route(msg)(msg, ctx)
     if msg.kind in PLATFORM_EVENTS:
         return reply  # the platform's own reports, not the customer's actions
-    record_interaction(ctx.uow, msg.sender, Direction.IN, msg.kind, summarize(msg), ctx.now)
+    entries: list[ExchangeEntry] = [(Direction.IN, msg.kind, summarize(msg), None)]
     if reply is not None:
-        record_interaction(ctx.uow, msg.sender, Direction.OUT, "reply",
-                           texts.REPLY_SUMMARY.format(content=_reply_text(reply)), ctx.now,
-                           detail=ctx.evidence or None)
+        entries.append((Direction.OUT, "reply",
+                         texts.REPLY_SUMMARY.format(content=_reply_text(reply)),
+                         ctx.evidence or None))
+    record_exchange(ctx.uow, msg.sender, ctx.now, entries)
     return reply
 
 
@@ -98,8 +100,11 @@ def summarize(msg: Message) -> str:
 
 
 def report(error: BaseException, msg: Message) -> None:
-    """The funnel for unexpected errors: log the traceback with the delivery key, no content."""
-    log.error("handler failed for %s (%s)", msg.dedupe_key, msg.kind, exc_info=error)
+    """The funnel for unexpected errors: log the traceback with the delivery's digest, no
+    content."""
+    ref = delivery_ref(msg.dedupe_key)
+    log.error("handler failed for %s (%s)", ref, msg.kind, exc_info=error,
+              extra={"delivery": ref, "kind": msg.kind})
 
 
 def _reply_text(reply: Reply) -> str:

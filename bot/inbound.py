@@ -12,11 +12,12 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from bot import texts
 from bot.context import HandlerContext, HandlerPolicy
 from bot.dispatch import dispatch, report
-from bot.spool import FAILED, PENDING, Spool
+from bot.metrics import DEDUPE_HITS, SPOOLED
+from bot.spool import FAILED, PENDING, Spool, delivery_ref
 from bot.wechat.messages import MalformedMessage, Message, parse_message
 from bot.wechat.replies import TextReply, render_reply
 from crm_core.model import utcnow
-from crm_core.services import claim_delivery, stored_reply
+from crm_core.services import answer_delivery, claim_delivery, stored_reply
 from crm_core.unit_of_work import DuplicateDelivery, DuplicateError, UnitOfWork
 
 CHANNEL = "wechat"
@@ -58,7 +59,8 @@ class Inbound:
             return self.process(msg)
         except OUTAGE:
             self._keep(msg, xml, PENDING)
-            log.warning("database unavailable, spooled %s", msg.dedupe_key)
+            log.warning("database unavailable, spooled %s", delivery_ref(msg.dedupe_key),
+                        extra=delivery(msg))
             return self._holding_reply(msg, texts.SPOOLED)
         except Exception as error:  # The one funnel for handler bugs: park, apologise.
             report(error, msg)
@@ -69,8 +71,10 @@ class Inbound:
         try:
             self.spool.put(msg.dedupe_key, xml, folder)
         except OSError as error:
-            log.error("could not spool %s: %s", msg.dedupe_key, error.strerror or error)
+            log.error("could not spool %s: %s", delivery_ref(msg.dedupe_key),
+                      error.strerror or error, extra=delivery(msg))
             raise NotRecorded(msg.dedupe_key) from error
+        SPOOLED.labels(folder).inc()
 
     def process(self, msg: Message) -> str:
         """Process once; a twin delivery gets the reply the first one stored."""
@@ -79,7 +83,8 @@ class Inbound:
         except DuplicateError:
             # A concurrent message took a unique row first (a link, when two codes are scanned
             # at once): its work is committed now, so the second attempt builds on it.
-            log.info("conflict with a concurrent message, processing %s again", msg.dedupe_key)
+            log.info("conflict with a concurrent message, processing %s again",
+                     delivery_ref(msg.dedupe_key), extra=delivery(msg))
             return self._process_or_answer_twin(msg)
 
     def replay_spool(self, folder: str = PENDING) -> Replayed:
@@ -102,7 +107,7 @@ class Inbound:
             raise
         except Exception as error:  # The funnel again: set it aside, replay the others.
             report(error, msg)
-            log.error("parked %s (%s)", self.spool.park(path).name, msg.dedupe_key)
+            log.error("parked %s", self.spool.park(path).name, extra=delivery(msg))
             return False
         path.unlink(missing_ok=True)
         return True
@@ -115,18 +120,25 @@ class Inbound:
                 reply = stored_reply(uow, CHANNEL, msg.dedupe_key)
             if reply is None:
                 raise  # No twin stored a reply (twins wait for each other): not a duplicate.
+            DEDUPE_HITS.labels(CHANNEL).inc()
             return reply
 
     def _process_once(self, msg: Message) -> str:
         now = utcnow()
         with self.uow_factory() as uow:
             delivery = claim_delivery(uow, CHANNEL, msg.dedupe_key, now)
-            reply = dispatch(msg, HandlerContext(uow, now, self.policy))
-            delivery.reply = render_reply(reply, msg, int(time.time()))
+            reply = render_reply(dispatch(msg, HandlerContext(uow, now, self.policy)), msg,
+                                 int(time.time()))
+            answer_delivery(uow, delivery, reply)
             uow.commit()
-            return delivery.reply
+            return reply
 
     @staticmethod
     def _holding_reply(msg: Message, text: str) -> str:
         reply = None if msg.event and msg.kind not in ANSWERED_EVENTS else TextReply(text)
         return render_reply(reply, msg, int(time.time()))
+
+
+def delivery(msg: Message) -> dict[str, str]:
+    """The fields that name a delivery in a log line (`extra=`), never its sender."""
+    return {"delivery": delivery_ref(msg.dedupe_key), "kind": msg.kind}

@@ -1,5 +1,6 @@
 """Unit of work: one transaction per incoming message, rolled back unless committed."""
 
+from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
 from typing import Self
 
@@ -44,6 +45,11 @@ class UnitOfWork:
     def flush(self) -> None:
         """Send pending changes so new rows get their ids."""
         raise NotImplementedError
+
+    def held_back(self) -> AbstractContextManager[object]:
+        """Keep pending changes back while the block reads (they go out together at the next
+        flush): for reads that do not depend on them."""
+        return nullcontext()
 
     def rollback(self) -> None:
         """Undo whatever was not committed."""
@@ -92,6 +98,10 @@ class SqlUnitOfWork(UnitOfWork):
             self.session.flush()
         except IntegrityError as error:
             raise DuplicateError(unique_violation(error)) from error
+
+    def held_back(self) -> AbstractContextManager[object]:
+        """Keep pending changes back from the session's reads inside the block."""
+        return self.session.no_autoflush
 
     def rollback(self) -> None:
         """Roll back the session."""

@@ -12,6 +12,7 @@ import click
 
 from bot import refusals
 from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure_logging
 from bot.runtime import Runtime, build_runtime
 from crm_core import services
 from crm_core.model import Refusal, utcnow
@@ -31,9 +32,11 @@ class Cli:
     def settings(self) -> Settings:
         """Load the settings, turning a bad configuration into a clear error."""
         try:
-            return load_settings(self.config_path)
+            settings = load_settings(self.config_path)
         except ConfigError as error:
             raise click.ClickException(f"configuration: {error}") from error
+        configure_logging(settings.logging.format, settings.logging.level)
+        return settings
 
     @cached_property
     def runtime(self) -> Runtime:

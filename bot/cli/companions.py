@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from bot.metrics import process_dead
+
 log = logging.getLogger(__name__)
 FIRST_PAUSE_SECONDS, MAX_PAUSE_SECONDS = 1.0, 60.0
 STABLE_SECONDS = 60.0  # a companion that ran this long is paused briefly again if it exits
@@ -106,6 +108,7 @@ class Companions:
     def _watch(self, index: int, companion: Companion) -> None:
         while companion.process is not None:
             code = companion.process.wait()
+            process_dead(companion.process.pid)
             if self._stopping.is_set():
                 return
             pause = companion.next_pause(time.monotonic())

@@ -1,6 +1,6 @@
 """The `branchlink` command: set-up, serving, simulation and staff tools."""
 
-import logging
+import os
 import secrets
 import string
 from pathlib import Path
@@ -19,6 +19,8 @@ from bot.cli.simulate import simulate
 from bot.cli.spool import spool
 from bot.cli.staff import staff
 from bot.config import Settings
+from bot.logs import configure_logging
+from bot.metrics import prepare_multiprocess, remove_multiprocess_dir
 from crm_core import db
 from crm_core.model import utcnow
 from crm_core.services import ImportRejected
@@ -31,8 +33,7 @@ from sandbox.cli import sandbox_command
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None) -> None:
     """BranchLink: WeChat engagement for bank branch networks."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per run is noise
+    configure_logging()  # the settings' format once they are loaded (Cli.settings)
     ctx.obj = Cli(config_path)
 
 
@@ -163,11 +164,14 @@ def serve(cli: Cli, bind: str | None, workers: int | None) -> None:
     """Serve the webhook with gunicorn (and the background worker when embedded)."""
     from bot.cli.serving import GunicornServer, start_companions
 
+    owner, metrics_dir = os.getpid(), prepare_multiprocess()  # before any process starts
     companions = start_companions(cli.settings, cli.config_path)
     try:
         GunicornServer(cli.settings, bind, workers, companions).run()
     finally:
         companions.stop()
+        if os.getpid() == owner:  # not a gunicorn worker (a fork) leaving through here
+            remove_multiprocess_dir(metrics_dir)
 
 
 @main.command()

@@ -11,6 +11,8 @@ from gunicorn.app.base import BaseApplication
 
 from bot.cli.companions import Companions
 from bot.config import Settings
+from bot.logs import gunicorn_logging
+from bot.metrics import process_dead
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]
@@ -31,6 +33,8 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
             "accesslog": None,
             "preload_app": False,
             "when_ready": self._when_ready,
+            "child_exit": _child_exit,
+            "logconfig_dict": gunicorn_logging(settings.logging.format, settings.logging.level),
         }
         super().__init__()
 
@@ -66,6 +70,10 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         gc.collect()
         gc.freeze()
         return app
+
+
+def _child_exit(_arbiter: Any, worker: Any) -> None:
+    process_dead(worker.pid)  # its live gauges go with it
 
 
 def _chained(first: Callable[[], None], then: Any) -> Callable[[int, Any], None]:

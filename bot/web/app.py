@@ -12,7 +12,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from bot import webhook
 from bot.config import Settings, load_settings
 from bot.runtime import build_runtime
-from bot.web import console, health, product_pages, share_card, staff_api, visitors
+from bot.web import (
+    console,
+    health,
+    metrics,
+    product_pages,
+    share_card,
+    staff_api,
+    visitors,
+)
 from bot.web.console.nav import init_menu
 from bot.web.console.products import MAX_IMPORT_BYTES
 from bot.web.console.support import init_time_filters
@@ -34,6 +42,7 @@ def build_app(settings: Settings | None = None,
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_BODY_BYTES
+    metrics.init_timing(app)
     # Registered before CSRF protection, which reads the form (and so the body) first.
     app.before_request(partial(_cap_body, {"wechat.receive": settings.webhook.max_body_bytes,
                                            "console.products": MAX_IMPORT_BYTES}))
@@ -45,7 +54,7 @@ def build_app(settings: Settings | None = None,
     csrf.exempt(webhook.bp)
     csrf.exempt(staff_api.bp)
     for blueprint in (webhook.bp, console.bp, staff_api.bp, product_pages.bp, visitors.bp,
-                      share_card.bp, health.bp):
+                      share_card.bp, health.bp, metrics.bp):
         app.register_blueprint(blueprint)
     init_errors(app, DEFAULT_MAX_BODY_BYTES)
     init_headers(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from bot.metrics import TOKEN_REFRESHES
 from bot.wechat.errors import TransientError
 from bot.wechat.token_store import TokenStore
 
@@ -58,10 +59,12 @@ class AccessTokenSource:
         if fresh and fresh != stale:
             return fresh  # someone refreshed between our read and our lock
         token, expires_in = self._fetch(False)
+        TOKEN_REFRESHES.labels("false").inc()
         if stale is not None and token == stale:
             # stable_token handed back the rejected token: only now is a forced refresh justified
             # (forced refreshes are rationed by the platform and retire the old token for everyone).
             token, expires_in = self._fetch(True)
+            TOKEN_REFRESHES.labels("true").inc()
         # If our lock expired mid-fetch, a newer refresher owns the store: use, but do not save.
         self._store.save_token(token, _store_ttl(expires_in), owner)
         return token

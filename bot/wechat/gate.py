@@ -19,7 +19,14 @@ PLAINTEXT, COMPATIBLE, SAFE = "plaintext", "compatible", "safe"
 
 
 class Refused(Exception):
-    """A callback that must be refused (403): bad signature, stale timestamp, wrong key."""
+    """A callback that must be refused (403): bad signature, stale timestamp, wrong key.
+
+    `reason` names the kind of refusal for operators: mode, signature, timestamp or decrypt.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,7 @@ class CallbackGate:
         if args.get("encrypt_type", "raw").lower() != "aes":
             return self._open_plaintext(args, body)
         if self.cipher is None or self.mode == PLAINTEXT:
-            raise Refused("encrypted callback but the webhook is in plaintext mode")
+            raise Refused("encrypted callback but the webhook is in plaintext mode", "mode")
         encrypted = encrypted_part(body)
         self._check(args.get("msg_signature"), args, encrypted)
         if "signature" in args:
@@ -59,15 +66,15 @@ class CallbackGate:
         try:
             plaintext, key_index = self.cipher.decrypt(encrypted)
         except DecryptError as error:
-            raise Refused(str(error)) from error
+            raise Refused(str(error), "decrypt") from error
         return Opened(plaintext, key_index)
 
     def _open_plaintext(self, args: Mapping[str, str], body: bytes) -> Opened:
         if self.mode == SAFE:
-            raise Refused("safe mode accepts only encrypt_type=aes callbacks")
+            raise Refused("safe mode accepts only encrypt_type=aes callbacks", "mode")
         self._check(args.get("signature"), args)
         if self.mode == COMPATIBLE and _has_encrypted_part(body):
-            raise Refused("an encrypted part without encrypt_type=aes and msg_signature")
+            raise Refused("an encrypted part without encrypt_type=aes and msg_signature", "mode")
         return Opened(body.decode("utf-8", errors="strict"))
 
     def seal(self, reply: str, opened: Opened) -> str:
@@ -79,9 +86,9 @@ class CallbackGate:
     def _check(self, signature: str | None, args: Mapping[str, str], *extra: str) -> None:
         timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
         if not signature_ok(signature, self.token, timestamp, nonce, *extra):
-            raise Refused("bad signature")
+            raise Refused("bad signature", "signature")
         if not timestamp.isdigit() or abs(self.clock() - int(timestamp)) > self.window:
-            raise Refused("timestamp outside the accepted window")
+            raise Refused("timestamp outside the accepted window", "timestamp")
 
 
 def _has_encrypted_part(body: bytes) -> bool:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.config import Settings, console_url
+from bot.metrics import NOTICE_SENDS
 from bot.wechat.api import WeChatApi
 from bot.wechat.errors import (
     PermanentError,
@@ -20,7 +21,7 @@ from bot.wechat.errors import (
 )
 from bot.worker.notices import MissingTemplate, render_notice
 from crm_core import services
-from crm_core.model import CUSTOMER_KINDS, utcnow
+from crm_core.model import CUSTOMER_KINDS, NoticeStatus, utcnow
 from crm_core.services import NoticeJob
 from crm_core.unit_of_work import UnitOfWork
 
@@ -104,6 +105,7 @@ class Outbox:
                 uow.commit()
             report.sent += 1
             report.outcomes[job.id] = "sent"
+            NOTICE_SENDS.labels("sent").inc()
         return None
 
     def _send(self, job: NoticeJob) -> int | None:
@@ -126,6 +128,7 @@ class Outbox:
             uow.commit()
         report.retried += 1
         report.outcomes[job.id] = status.value
+        NOTICE_SENDS.labels("retried" if status is NoticeStatus.PENDING else "dead").inc()
         log.info("notice %s will be retried (%s): %s", job.id, status.value, error)
 
     def _pause(self, job: NoticeJob, report: Report, until: datetime,
@@ -142,6 +145,7 @@ class Outbox:
             uow.commit()
         report.outcomes[job.id] = "released"
         report.released += 1
+        NOTICE_SENDS.labels("quota").inc()
 
     def _record(self, job: NoticeJob, report: Report, outcome: str,
                 record: Callable[..., None], code: int | None, error: str,
@@ -151,6 +155,7 @@ class Outbox:
             uow.commit()
         setattr(report, outcome, getattr(report, outcome) + 1)
         report.outcomes[job.id] = outcome
+        NOTICE_SENDS.labels(outcome).inc()
         log.warning("notice %s %s: %s", job.id, outcome, error)
 
 

@@ -19,6 +19,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.inbound import OUTAGE
+from bot.metrics import WORKER_LEADER
 from bot.runtime import Runtime
 from bot.spool import FAILED
 from bot.worker.outbox import Outbox
@@ -74,6 +75,7 @@ class Leadership:
             self.scheduler.remove_jobstore(PERSISTENT, shutdown=True)
             log.info("lost the leader lease; clock jobs stop here")
         self.leading = held
+        WORKER_LEADER.labels("scheduler").set(int(held))
         return held
 
     def _lead(self) -> None:

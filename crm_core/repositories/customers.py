@@ -2,8 +2,9 @@
 
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -17,6 +18,12 @@ from crm_core.model import (
     Touch,
 )
 from crm_core.repositories.base import DuplicateDelivery, insert_or_skip, unique_violation
+
+# The tables written with Core statements on the webhook's path (no session bookkeeping).
+INTERACTIONS = cast(Table, Interaction.__table__)
+DELIVERIES = cast(Table, InboundDelivery.__table__)
+INTERACTION_COLUMNS = ("customer_id", "channel", "direction", "kind", "summary", "detail",
+                       "occurred_at")
 
 
 class SqlCustomers:
@@ -77,6 +84,13 @@ class SqlActivity:
         """Add an interaction, touch or link."""
         self.session.add(item)
 
+    def append_interactions(self, items: list[Interaction]) -> None:
+        """Insert interactions at once, in one statement: nothing in this unit of work reads
+        them back, so they skip the session's bookkeeping."""
+        self.session.execute(insert(INTERACTIONS),
+                             [{name: getattr(item, name) for name in INTERACTION_COLUMNS}
+                              for item in items])
+
     def interactions_of(self, customer: Customer, limit: int) -> list[Interaction]:
         """Return the customer's latest interactions, newest first."""
         stmt = (select(Interaction).where(Interaction.customer_id == customer.id)
@@ -113,8 +127,15 @@ class SqlDeliveries:
 
     def claim(self, delivery: InboundDelivery) -> None:
         """Insert the dedupe row now, so a concurrent twin fails before any side effect."""
-        self.session.add(delivery)
         try:
-            self.session.flush([delivery])
+            self.session.execute(insert(DELIVERIES).values(
+                channel=delivery.channel, key=delivery.key, received_at=delivery.received_at))
         except IntegrityError as error:
             raise DuplicateDelivery(unique_violation(error)) from error
+
+    def answer(self, delivery: InboundDelivery) -> None:
+        """Store the reply of a delivery claimed in this unit of work."""
+        table = DELIVERIES
+        self.session.execute(update(table).where(
+            table.c.channel == delivery.channel, table.c.key == delivery.key)
+            .values(reply=delivery.reply))

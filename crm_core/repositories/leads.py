@@ -16,6 +16,9 @@ from crm_core.model import (
 )
 from crm_core.repositories.base import insert_or_skip
 
+NOTICE_COLUMNS = ("key", "kind", "payload", "status", "attempts", "next_attempt_at",
+                  "created_at")
+
 
 class SqlLeads:
     """Leads in SQL."""
@@ -88,6 +91,19 @@ class SqlNotices:
         """Add a notice."""
         self.session.add(notice)
 
+    def add_unless_taken(self, notice: Notice) -> bool:
+        """Insert a notice now unless its key is taken (one statement, no read before);
+        return whether it was inserted."""
+        recipient = notice.manager or notice.customer
+        if recipient is not None and recipient.id is None:
+            self.session.flush()  # a recipient added in this unit of work needs its id
+        values = {column: getattr(notice, column) for column in NOTICE_COLUMNS}
+        values["manager_id"] = notice.manager.id if notice.manager else None
+        values["customer_id"] = notice.customer.id if notice.customer else None
+        stmt = (insert_or_skip(self.session, Notice).values(**values)
+                .on_conflict_do_nothing(index_elements=[Notice.key]).returning(Notice.id))
+        return self.session.scalar(stmt) is not None
+
     def by_key(self, key: str) -> Notice | None:
         """Return the notice with this idempotency key."""
         return self.session.scalar(select(Notice).where(Notice.key == key))
@@ -107,6 +123,13 @@ class SqlNotices:
                                      Notice.next_attempt_at <= now)
                 .order_by(Notice.id).limit(1).with_for_update(skip_locked=True))
         return self.session.scalars(stmt).first()
+
+    def backlog(self, now: datetime) -> tuple[int, datetime | None]:
+        """Return how many notices are due and when the oldest of them fell due."""
+        stmt = select(func.count(), func.min(Notice.next_attempt_at)).where(
+            Notice.status == NoticeStatus.PENDING, Notice.next_attempt_at <= now)
+        count, oldest = self.session.execute(stmt).one()
+        return int(count), oldest
 
     def stale_claims(self, now: datetime) -> list[Notice]:
         """Return notices whose worker vanished while sending them."""

@@ -78,7 +78,7 @@ from crm_core.services.console import (
     retry_notice_in_scope,
     set_lead_status,
 )
-from crm_core.services.deliveries import claim_delivery, stored_reply
+from crm_core.services.deliveries import answer_delivery, claim_delivery, stored_reply
 from crm_core.services.directory import (
     branch_directory,
     manager_directory,
@@ -94,7 +94,7 @@ from crm_core.services.home import (
     refresh_home_figures,
     week_start,
 )
-from crm_core.services.interactions import record_interaction
+from crm_core.services.interactions import ExchangeEntry, record_exchange, record_interaction
 from crm_core.services.leads import (
     LeadOutcome,
     chase_overdue_leads,
@@ -120,6 +120,7 @@ from crm_core.services.notices import (
     notice_release,
     notice_retry,
     notice_sent,
+    outbox_backlog,
     pause_notices,
     retry_notice,
 )
@@ -225,6 +226,7 @@ __all__ = [
     "CodeInfo",
     "CodeLimitReached",
     "CodeToCreate",
+    "ExchangeEntry",
     "FaqCard",
     "FaqReport",
     "ImportRejected",
@@ -263,6 +265,7 @@ __all__ = [
     "add_staff",
     "add_synonym",
     "admit_login",
+    "answer_delivery",
     "api_tokens_of",
     "audit",
     "audit_trail",
@@ -331,6 +334,7 @@ __all__ = [
     "open_lead",
     "opened_share_scene",
     "openid_of",
+    "outbox_backlog",
     "page_share_scene",
     "pause_notices",
     "pending_choice",
@@ -345,6 +349,7 @@ __all__ = [
     "recent_misses",
     "record_assessment",
     "record_code",
+    "record_exchange",
     "record_interaction",
     "record_login",
     "record_miss",

@@ -17,6 +17,12 @@ def claim_delivery(uow: UnitOfWork, channel: str, key: str, at: datetime) -> Inb
     return delivery
 
 
+def answer_delivery(uow: UnitOfWork, delivery: InboundDelivery, reply: str) -> None:
+    """Store the reply of a delivery claimed in this unit of work, for its retries."""
+    delivery.reply = reply
+    uow.deliveries.answer(delivery)
+
+
 def stored_reply(uow: UnitOfWork, channel: str, key: str) -> str | None:
     """Return the reply the first delivery of `key` got (None if it is still in flight)."""
     delivery = uow.deliveries.get(channel, key)

@@ -33,23 +33,18 @@ class NoticeJob:
 def enqueue_notice(uow: UnitOfWork, key: str, kind: NoticeKind, manager: Manager,
                    payload: dict[str, Any], now: datetime) -> bool:
     """Queue a notice unless one with this idempotency key exists; True if queued."""
-    if uow.notices.by_key(key) is not None:
-        return False
     status = NoticeStatus.PENDING if manager.openid else NoticeStatus.HELD
-    uow.notices.add(Notice(key=key, kind=kind, manager=manager, payload=payload, status=status,
-                           attempts=0, next_attempt_at=now, created_at=now))
-    return True
+    return uow.notices.add_unless_taken(Notice(
+        key=key, kind=kind, manager=manager, payload=payload, status=status, attempts=0,
+        next_attempt_at=now, created_at=now))
 
 
 def enqueue_customer_notice(uow: UnitOfWork, key: str, kind: NoticeKind, customer: Customer,
                             payload: dict[str, Any], now: datetime) -> bool:
     """Queue a notice to a customer unless one with this key exists; True if queued."""
-    if uow.notices.by_key(key) is not None:
-        return False
-    uow.notices.add(Notice(key=key, kind=kind, customer=customer, payload=payload,
-                           status=NoticeStatus.PENDING, attempts=0, next_attempt_at=now,
-                           created_at=now))
-    return True
+    return uow.notices.add_unless_taken(Notice(
+        key=key, kind=kind, customer=customer, payload=payload, status=NoticeStatus.PENDING,
+        attempts=0, next_attempt_at=now, created_at=now))
 
 
 def claim_notice(uow: UnitOfWork, worker: str, now: datetime, lease_seconds: float,
@@ -73,6 +68,12 @@ def claim_notice(uow: UnitOfWork, worker: str, now: datetime, lease_seconds: flo
         return NoticeJob(notice.id, notice.key, notice.kind, openid, dict(notice.payload),
                          notice.attempts)
     return None
+
+
+def outbox_backlog(uow: UnitOfWork, now: datetime) -> tuple[int, float]:
+    """Return how many notices are due now and how long the oldest has waited (seconds)."""
+    count, oldest = uow.notices.backlog(now)
+    return count, max((now - oldest).total_seconds(), 0.0) if oldest else 0.0
 
 
 def notice_sent(uow: UnitOfWork, notice_id: int, msgid: int | None, now: datetime) -> None:

@@ -89,6 +89,13 @@ def my_manager(uow: UnitOfWork, openid: str) -> ManagerCard | None:
 
 def _arrive(uow: UnitOfWork, customer: Customer, kind: TouchKind, scene: str | None,
             link_scene: str | None, at: datetime, returning: bool) -> Arrival:
+    # The lookups below do not read the customer: its changes go out in one UPDATE later.
+    with uow.held_back():
+        return _arrive_now(uow, customer, kind, scene, link_scene, at, returning)
+
+
+def _arrive_now(uow: UnitOfWork, customer: Customer, kind: TouchKind, scene: str | None,
+                link_scene: str | None, at: datetime, returning: bool) -> Arrival:
     customer.touch(at)
     parsed = _parse(link_scene)
     manager = uow.managers.by_code(parsed.manager) if parsed and parsed.manager else None

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from prometheus_client.parser import text_string_to_metric_families
 
+from bot.wechat.simulator import Platform, text_xml
 from tests.conftest import AES_KEY, APP_ID, TOKEN, WEB_SECRET
 
 pytestmark = pytest.mark.slow
@@ -46,6 +48,8 @@ spool_dir = "{tmp_path / 'spool'}"
 [server]
 bind = "127.0.0.1:{free_port()}"
 workers = 2
+[logging]
+format = "json"
 """)
     return path
 
@@ -96,6 +100,32 @@ def test_customer_follows_a_branch_code_and_is_greeted_with_their_manager(
     assert profile["manager"]["branch"] == "SH001" and profile["manager"]["source"] == "b:SH001"
     assert profile["manager"]["name"] in ask.stdout
     assert [t["scene"] for t in profile["touches"]] == ["b:SH001"]
+
+
+def test_metrics_add_up_the_web_workers_and_the_background_worker(
+        server: str, tmp_path: Path) -> None:
+    platform = Platform(TOKEN, APP_ID, AES_KEY)
+    with requests.Session() as session:
+        for n in range(12):  # spread over both gunicorn workers by the kernel
+            reply = platform.post(f"http://{server}/wechat",
+                                  text_xml(f"e2e-m{n}", "你好", msg_id=9000 + n), "safe", session)
+            assert reply.ok
+    deadline = time.monotonic() + 20
+    while True:
+        families = {family.name: family for family in text_string_to_metric_families(
+            requests.get(f"http://{server}/metrics", timeout=5).text)}
+        leader = families.get("branchlink_worker_leader")
+        leaders = [s for s in leader.samples if s.value == 1] if leader else []
+        if leaders or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    # The background worker is a process of its own: its gauge reaches the web's /metrics.
+    assert len(leaders) == 1 and "pid" in leaders[0].labels
+    counts = [s.value for s in families["branchlink_request_seconds"].samples
+              if s.name.endswith("_count") and s.labels == {"route": "/wechat", "kind": "text"}]
+    assert counts == [12]
+    lines = (tmp_path / "serve.log").read_text().splitlines()
+    assert lines and all(json.loads(line)["level"] for line in lines)  # one object per line
 
 
 def test_simulate_reports_an_unreachable_server_clearly(config: Path) -> None:

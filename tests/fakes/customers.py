@@ -60,6 +60,10 @@ class FakeActivity:
     def add(self, item: Interaction | Touch | ManagerLink) -> None:
         self.store.add(item)
 
+    def append_interactions(self, items: list[Interaction]) -> None:
+        for item in items:
+            self.store.add(item)
+
     def interactions_of(self, customer: Customer, limit: int) -> list[Interaction]:
         mine = [i for i in self.store.rows(Interaction) if i.customer_id == customer.id]
         return sorted(mine, key=lambda i: (i.occurred_at, i.id), reverse=True)[:limit]
@@ -89,3 +93,6 @@ class FakeDeliveries:
     def claim(self, delivery: InboundDelivery) -> None:
         if not self.store.insert_unless_taken(delivery):
             raise DuplicateDelivery(f"InboundDelivery {delivery.channel} {delivery.key}")
+
+    def answer(self, delivery: InboundDelivery) -> None:
+        pass  # the stored row is the claimed object itself, its reply already set

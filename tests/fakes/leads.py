@@ -68,6 +68,9 @@ class FakeNotices:
     def add(self, notice: Notice) -> None:
         self.store.add(notice)
 
+    def add_unless_taken(self, notice: Notice) -> bool:
+        return self.store.insert_unless_taken(notice)
+
     def by_key(self, key: str) -> Notice | None:
         return next((n for n in self.items if n.key == key), None)
 
@@ -81,6 +84,11 @@ class FakeNotices:
         due = [n for n in self.items
                if n.status is NoticeStatus.PENDING and n.next_attempt_at <= now]
         return min(due, key=lambda n: n.id, default=None)
+
+    def backlog(self, now: datetime) -> tuple[int, datetime | None]:
+        due = [n.next_attempt_at for n in self.items
+               if n.status is NoticeStatus.PENDING and n.next_attempt_at <= now]
+        return len(due), min(due, default=None)
 
     def stale_claims(self, now: datetime) -> list[Notice]:
         return [n for n in self.items if n.status is NoticeStatus.SENDING

@@ -8,11 +8,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+from prometheus_client import REGISTRY
 
 from bot.config import Settings
 from bot.runtime import Runtime, build_runtime
 from bot.worker.outbox import Outbox, Report
-from bot.worker.scheduler import digest_trigger
+from bot.worker.scheduler import Leadership, digest_trigger
 from crm_core import services
 from crm_core.model import (
     CUSTOMER_KINDS,
@@ -344,3 +346,29 @@ def test_a_transfer_that_moves_nobody_sends_no_notice(runtime: Runtime,
     assert moved == 0
     drain(outbox(runtime, sandbox), rounds=2)
     assert sandbox.requests(TEMPLATE_SEND) == []
+
+
+def sample(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_send_outcomes_and_token_refreshes_are_counted_for_operators(
+        runtime: Runtime, sandbox: SandboxHandle) -> None:
+    names = {"sent": ("branchlink_notice_sends_total", {"outcome": "sent"}),
+             "retried": ("branchlink_notice_sends_total", {"outcome": "retried"}),
+             "refreshes": ("branchlink_token_refreshes_total", {"forced": "false"})}
+    before = {key: sample(name, **labels) for key, (name, labels) in names.items()}
+    queue(runtime, count=2)
+    sandbox.inject({"path": TEMPLATE_SEND, "errcode": -1})
+    drain(outbox(runtime, sandbox), rounds=10)
+    after = {key: sample(name, **labels) for key, (name, labels) in names.items()}
+    assert {key: after[key] - before[key] for key in names} == {
+        "sent": 2, "retried": 1, "refreshes": 1}
+
+
+def test_the_worker_holding_the_leader_lease_says_so(runtime: Runtime) -> None:
+    scheduler = BackgroundScheduler()
+    first = Leadership(runtime, scheduler, "w1", None)
+    second = Leadership(runtime, BackgroundScheduler(), "w2", None)
+    assert first.check() and sample("branchlink_worker_leader", role="scheduler") == 1
+    assert not second.check() and sample("branchlink_worker_leader", role="scheduler") == 0
