@@ -7,7 +7,7 @@ CONFIG  ?= instance/branchlink.toml
 
 PG_URL  ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-pg lint sysdeps bench soak clean
+.PHONY: run test test-pg lint sysdeps bench soak reset clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -51,6 +51,11 @@ bench: $(STAMP)
 MINUTES ?= 10
 soak: $(STAMP)
 	$(BIN)/python -m benchmarks soak --minutes $(MINUTES)
+
+## reset: forget the local service's state (configuration, SQLite database, spool); the next
+## `make run` starts from fresh secrets and demo data
+reset:
+	rm -rf instance
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis
