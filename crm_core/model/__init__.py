@@ -17,7 +17,7 @@ from crm_core.model.codes import (
     QrCode,
     TouchFact,
 )
-from crm_core.model.customer import Customer, FollowState, LinkReason, ManagerLink
+from crm_core.model.customer import Customer, FollowState, LinkReason, ManagerLink, SealedPhone
 from crm_core.model.leads import NOTE_MAX_LENGTH, OPEN_STATUSES, BadNote, Lead, LeadStatus
 from crm_core.model.notices import CUSTOMER_KINDS, Notice, NoticeKind, NoticeStatus
 from crm_core.model.org import Branch, Manager, ManagerRole, ManagerState, pick_round_robin
@@ -91,6 +91,7 @@ __all__ = [
     "Scene",
     "SceneError",
     "Scope",
+    "SealedPhone",
     "ShareEvent",
     "ShareEventKind",
     "ShareLink",

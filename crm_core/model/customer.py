@@ -1,6 +1,7 @@
 """Customers and their link to a customer manager, with history."""
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, text
@@ -26,6 +27,15 @@ class LinkReason(enum.StrEnum):
     TRANSFER = "transfer"
 
 
+@dataclass(frozen=True)
+class SealedPhone:
+    """A mobile number as stored: ciphertext, last four digits, keyed hash of the 11 digits."""
+
+    cipher: str
+    last4: str
+    digest: str
+
+
 class Customer(Base):
     """A person known to the bank through a channel (today: a WeChat openid)."""
 
@@ -36,6 +46,8 @@ class Customer(Base):
               postgresql_ops={"display_name": "varchar_pattern_ops"}),
         Index("ix_customers_openid_prefix", "openid",
               postgresql_ops={"openid": "varchar_pattern_ops"}),
+        # A branch's customers, latest contact first (the customers list's default order).
+        Index("ix_customers_branch_touch", "home_branch_id", "last_touch_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,9 +56,9 @@ class Customer(Base):
     follow_state: Mapped[FollowState] = mapped_column(
         str_enum(FollowState), default=FollowState.UNKNOWN
     )
-    followed_at: Mapped[datetime | None]
+    followed_at: Mapped[datetime | None] = mapped_column(index=True)
     unfollowed_at: Mapped[datetime | None]
-    first_touch_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_touch_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     first_touch_source: Mapped[str] = mapped_column(String(64))
     last_touch_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     home_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
@@ -56,11 +68,19 @@ class Customer(Base):
     # alone are kept clear so staff can search by them.
     phone_cipher: Mapped[str | None] = mapped_column(String(255))
     phone_last4: Mapped[str | None] = mapped_column(String(4), index=True)
+    # HMAC-SHA256 (hex) of the 11 digits under a key derived from the service secret: a whole
+    # number can be searched for without storing it in clear (see SealedPhone).
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
 
     home_branch: Mapped[Branch | None] = relationship()
     links: Mapped[list["ManagerLink"]] = relationship(
         back_populates="customer", order_by="ManagerLink.started_at"
     )
+
+    def set_phone(self, phone: "SealedPhone") -> None:
+        """Record the customer's mobile number: encrypted, its last four, its keyed hash."""
+        self.phone_cipher, self.phone_last4, self.phone_hash = \
+            phone.cipher, phone.last4, phone.digest
 
     def touch(self, at: datetime) -> None:
         """Note that the customer was in contact at `at`."""
@@ -82,6 +102,9 @@ class ManagerLink(Base):
             "uq_manager_links_current", "customer_id", unique=True,
             sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL"),
         ),
+        # A manager's current customers.
+        Index("ix_manager_links_current_manager", "manager_id", "customer_id",
+              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

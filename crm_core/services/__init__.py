@@ -80,6 +80,12 @@ from crm_core.services.leases import (
     write_shared,
 )
 from crm_core.services.listings import list_leads, list_notices
+from crm_core.services.lists import (
+    branch_list_counts,
+    customer_list,
+    filter_choices,
+    lead_list,
+)
 from crm_core.services.notices import (
     NoticeJob,
     NotRetryable,
@@ -162,6 +168,7 @@ from crm_core.services.staff import (
     staff_for_token,
 )
 from crm_core.services.suitability import import_risk_levels, set_personalised, set_risk_level
+from crm_core.services.trails import audit_list, notice_list
 
 __all__ = [
     "ALL_CUSTOMERS",
@@ -203,11 +210,13 @@ __all__ = [
     "admit_login",
     "api_tokens_of",
     "audit",
+    "audit_list",
     "audit_trail",
     "bind_manager",
     "bound_manager",
     "branch_code_of",
     "branch_list",
+    "branch_list_counts",
     "branch_overview",
     "catalogue",
     "catalogue_listing",
@@ -223,6 +232,7 @@ __all__ = [
     "customer_assessment",
     "customer_card",
     "customer_id_of",
+    "customer_list",
     "customer_profile",
     "customer_sharer",
     "deactivate_staff",
@@ -230,6 +240,7 @@ __all__ = [
     "faq_entries",
     "faq_stamp",
     "faq_version",
+    "filter_choices",
     "find_customers",
     "follow",
     "follow_through_share",
@@ -240,6 +251,7 @@ __all__ = [
     "issue_api_token",
     "issue_bind_code",
     "job_finished",
+    "lead_list",
     "leads_view",
     "list_codes",
     "list_leads",
@@ -247,6 +259,7 @@ __all__ = [
     "log_out",
     "my_manager",
     "notice_failed",
+    "notice_list",
     "notice_release",
     "notice_retry",
     "notice_sent",

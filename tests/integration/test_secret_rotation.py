@@ -57,7 +57,7 @@ def test_phones_stay_readable_through_a_rotation(app: Flask, rotated) -> None:  
     old = PhoneCipher(WEB_SECRET)
     with runtime(app).uow() as uow:  # three numbers under the old secret: two batches of 2
         for openid in world.customers:
-            services.set_customer_details(uow, openid, None, old.encrypt(PHONE), "test",
+            services.set_customer_details(uow, openid, None, old.seal(PHONE), "test",
                                           utcnow())
         uow.commit()
     customer_id = world.customers[CUSTOMER]
@@ -82,7 +82,7 @@ def test_a_number_under_an_unknown_key_is_reported_and_kept(app: Flask, rotated)
     world = populate(runtime(app))
     stranger = PhoneCipher("some-other-secret-nobody-configured-0123456789")
     with runtime(app).uow() as uow:
-        services.set_customer_details(uow, CUSTOMER, None, stranger.encrypt(PHONE), "test",
+        services.set_customer_details(uow, CUSTOMER, None, stranger.seal(PHONE), "test",
                                       utcnow())
         uow.commit()
     result = rotate(rotated(WEB_SECRET))

@@ -1,4 +1,4 @@
-"""Console pages: leads, customers, branch overview, transfers, outbox, audit, QR codes."""
+"""Console pages: login, a customer, branch overview, transfers, lead and notice actions."""
 
 from datetime import date, timedelta
 from typing import Any
@@ -34,7 +34,6 @@ from crm_core.model import (
     NOTE_MAX_LENGTH,
     BadNote,
     LeadStatus,
-    NoticeStatus,
     StaffRole,
     local_date,
     utcnow,
@@ -80,18 +79,6 @@ def home() -> ResponseReturnValue:
     return redirect(url_for("console.leads"))
 
 
-@bp.get("/leads")
-@login_required
-def leads() -> str:
-    """List the leads in scope (open ones by default) with their SLA countdown."""
-    status = request.args.get("status")
-    with work() as uow:
-        rows = services.leads_view(uow, scope(), LeadStatus(status) if status in LEAD_STATUSES
-                                   else None, utcnow())
-    return render_template("console/leads.html", leads=rows, status=status,
-                           statuses=LEAD_STATUSES)
-
-
 @bp.post("/leads/<int:lead_id>")
 @login_required
 def update_lead(lead_id: int) -> ResponseReturnValue:
@@ -109,16 +96,6 @@ def update_lead(lead_id: int) -> ResponseReturnValue:
         uow.commit()
     flash(texts.LEAD_UPDATED)
     return redirect(url_for("console.leads"))
-
-
-@bp.get("/customers")
-@login_required
-def customers() -> str:
-    """Search the customers in scope."""
-    query = request.args.get("q", "")
-    with work() as uow:
-        rows = services.find_customers(uow, scope(), query)
-    return render_template("console/customers.html", customers=rows, q=query)
 
 
 @bp.get("/customers/<int:customer_id>")
@@ -173,16 +150,6 @@ def branch(code: str | None = None) -> Any:
     return render_template("console/branch.html", b=view)
 
 
-@bp.get("/branches")
-@login_required
-@roles(StaffRole.HEAD_OFFICE)
-def branches() -> str:
-    """Head office picks a branch."""
-    with work() as uow:
-        rows = services.branch_list(uow)
-    return render_template("console/branches.html", branches=rows)
-
-
 @bp.route("/transfer", methods=["GET", "POST"])
 @login_required
 @roles(*HEADS)
@@ -205,20 +172,6 @@ def transfer() -> Any:
     return redirect(url_for("console.transfer"))
 
 
-@bp.get("/outbox")
-@login_required
-@roles(*HEADS)
-def outbox() -> str:
-    """Notices and dead letters of the caller's branch (head office: all)."""
-    status = request.args.get("status")
-    valid = status in {s.value for s in NoticeStatus}
-    with work() as uow:
-        rows = services.notices_view(uow, scope(), NoticeStatus(status) if status and valid
-                                     else None)
-    return render_template("console/outbox.html", notices=rows, status=status,
-                           statuses=[s.value for s in NoticeStatus])
-
-
 @bp.post("/outbox/<int:notice_id>/retry")
 @login_required
 @roles(*HEADS)
@@ -233,16 +186,6 @@ def retry(notice_id: int) -> ResponseReturnValue:
         uow.commit()
     flash(texts.NOTICE_REQUEUED)
     return redirect(url_for("console.outbox", status="dead"))
-
-
-@bp.get("/audit")
-@login_required
-@roles(StaffRole.HEAD_OFFICE)
-def audit() -> str:
-    """The audit trail: logins, exports, transfers, bindings."""
-    with work() as uow:
-        rows = services.audit_trail(uow, scope(), request.args.get("action") or None)
-    return render_template("console/audit.html", events=rows)
 
 
 def _own_branch_code(uow: Any) -> str | None:

@@ -1,0 +1,76 @@
+"""The customers list: search (name, openid, phone's last four or whole number by its keyed
+hash), filters and sorts in SQL over indexed columns, scoped to the caller."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from crm_core.model import Customer, FollowState, Manager, ManagerLink, Scope
+from crm_core.queries.paging import ListSpec, Page, PageRequest, page_of
+from crm_core.queries.scopes import current_customers_of, customer_scope, in_branch
+
+CUSTOMERS = ListSpec(sorts=("touched", "followed", "first", "name", "id"),
+                     filters=("q", "branch", "manager", "follow", "from", "to"),
+                     default_descending=True)
+SORTS = {"touched": Customer.last_touch_at, "followed": Customer.followed_at,
+         "first": Customer.first_touch_at, "name": Customer.display_name, "id": Customer.id}
+
+
+@dataclass(frozen=True)
+class CustomerFilter:
+    """The customers asked for, resolved: a search, branch and manager ids, follow state, and
+    when they followed. `phone_hashes` are the keyed hashes of a whole number searched for."""
+
+    query: str = ""
+    phone_hashes: tuple[str, ...] = ()
+    branch_id: int | None = None
+    manager_id: int | None = None
+    follow: FollowState | None = None
+    followed_from: datetime | None = None
+    followed_before: datetime | None = None
+
+
+def customers_statement(scope: Scope, wanted: CustomerFilter) -> Select[Any]:
+    """Return the customers in scope that match, each with their current manager's name."""
+    link, manager = aliased(ManagerLink), aliased(Manager)
+    return (select(Customer, manager.name)
+            .outerjoin(link, and_(link.customer_id == Customer.id, link.ended_at.is_(None)))
+            .outerjoin(manager, manager.id == link.manager_id)
+            .where(customer_scope(scope), *_conditions(wanted)))
+
+
+def customers_page(session: Session, scope: Scope, wanted: CustomerFilter,
+                   request: PageRequest) -> Page[Any]:
+    """Return one page of (customer, current manager's name) rows."""
+    column = SORTS.get(request.sort, Customer.last_touch_at)
+    order = [column.desc().nulls_last(), Customer.id.desc()] if request.descending \
+        else [column.asc().nulls_last(), Customer.id]
+    return page_of(session, customers_statement(scope, wanted), request, order, rows=True)
+
+
+def _conditions(wanted: CustomerFilter) -> list[ColumnElement[bool]]:
+    found = [_matches(wanted.query, wanted.phone_hashes)] if wanted.query else []
+    if wanted.branch_id is not None:
+        found.append(in_branch(wanted.branch_id))
+    if wanted.manager_id is not None:
+        found.append(Customer.id.in_(current_customers_of(wanted.manager_id)))
+    if wanted.follow is not None:
+        found.append(Customer.follow_state == wanted.follow)
+    if wanted.followed_from is not None:
+        found.append(Customer.followed_at >= wanted.followed_from)
+    if wanted.followed_before is not None:
+        found.append(Customer.followed_at < wanted.followed_before)
+    return found
+
+
+def _matches(query: str, phone_hashes: tuple[str, ...]) -> ColumnElement[bool]:
+    if phone_hashes:
+        return Customer.phone_hash.in_(phone_hashes)
+    if query.isascii() and query.isdigit() and len(query) == 4:
+        return Customer.phone_last4 == query
+    # Openids contain `_` (and a name may contain `%`): matched as written, not as wildcards.
+    return or_(Customer.display_name.startswith(query, autoescape=True),
+               Customer.openid.startswith(query, autoescape=True))
