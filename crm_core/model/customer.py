@@ -62,6 +62,10 @@ class Customer(Base):
     first_touch_source: Mapped[str] = mapped_column(String(64))
     last_touch_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     home_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
+    # The branch of the current manager (None: no current link), kept by the database writes
+    # of crm_core.model.manager_branch: a branch's customers are found by two indexed columns.
+    manager_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"),
+                                                          index=True)
     # Staff's name for the customer (备注名): WeChat no longer tells us nicknames.
     display_name: Mapped[str | None] = mapped_column(String(50))
     # A mobile number is C2 data: stored encrypted by the channel layer; the last 4 digits
@@ -72,7 +76,7 @@ class Customer(Base):
     # number can be searched for without storing it in clear (see SealedPhone).
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
 
-    home_branch: Mapped[Branch | None] = relationship()
+    home_branch: Mapped[Branch | None] = relationship(foreign_keys=[home_branch_id])
     links: Mapped[list["ManagerLink"]] = relationship(
         back_populates="customer", order_by="ManagerLink.started_at"
     )

@@ -46,9 +46,13 @@ def customers_page(session: Session, scope: Scope, wanted: CustomerFilter,
                    request: PageRequest) -> Page[Any]:
     """Return one page of (customer, current manager's name) rows."""
     column = SORTS.get(request.sort, Customer.last_touch_at)
-    order = [column.desc().nulls_last(), Customer.id.desc()] if request.descending \
+    # NULLs where an ascending index puts them on PostgreSQL, so the index gives the order.
+    order = [column.desc().nulls_first(), Customer.id.desc()] if request.descending \
         else [column.asc().nulls_last(), Customer.id]
-    return page_of(session, customers_statement(scope, wanted), request, order, rows=True)
+    # The page is cut from the customers alone; only its rows are joined to their manager.
+    ids = select(Customer.id).where(customer_scope(scope), *_conditions(wanted))
+    return page_of(session, customers_statement(scope, wanted), request, order, rows=True,
+                   cut=(Customer.id, ids))
 
 
 def _conditions(wanted: CustomerFilter) -> list[ColumnElement[bool]]:

@@ -48,7 +48,10 @@ def leads_page(session: Session, scope: Scope, wanted: LeadFilter,
     """Return one page of leads (rows as tuples, see `leads_statement`)."""
     column = SORTS.get(request.sort, Lead.due_at)
     order = [column.desc(), Lead.id.desc()] if request.descending else [column, Lead.id]
-    return page_of(session, leads_statement(scope, wanted), request, order, rows=True)
+    # The page is cut from the leads alone; only its rows are joined to names and products.
+    ids = select(Lead.id).where(lead_scope(scope), *_conditions(wanted))
+    return page_of(session, leads_statement(scope, wanted), request, order, rows=True,
+                   cut=(Lead.id, ids))
 
 
 def _conditions(wanted: LeadFilter) -> list[ColumnElement[bool]]:

@@ -103,12 +103,21 @@ class Page(Generic[T]):
 
 
 def page_of(session: Session, stmt: Select[Any], request: PageRequest,
-            order: Sequence[Any], *, rows: bool = False) -> Page[Any]:
+            order: Sequence[Any], *, rows: bool = False,
+            cut: tuple[Any, Select[Any]] | None = None) -> Page[Any]:
     """Run one page of `stmt` in `order` (rows as tuples when `rows`, else the first column)
-    and count (or estimate) all its rows."""
-    result = session.execute(stmt.order_by(*order).offset(request.offset).limit(request.size))
+    and count (or estimate) all its rows. With `cut` (an id column and a statement of the
+    same rows' ids over fewer tables), the page is cut from that statement and only its rows
+    are read through `stmt`'s joins."""
+    if cut is None:
+        paged, counted = stmt.order_by(*order).offset(request.offset).limit(request.size), stmt
+    else:
+        column, counted = cut
+        chosen = counted.order_by(*order).offset(request.offset).limit(request.size)
+        paged = stmt.where(column.in_(chosen.scalar_subquery())).order_by(*order)
+    result = session.execute(paged)
     found = list(result.all() if rows else result.scalars())
-    total, estimated = _count(session, stmt, request, len(found))
+    total, estimated = _count(session, counted, request, len(found))
     return Page(found, total, request, estimated)
 
 

@@ -44,8 +44,9 @@ def notice_scope(scope: Scope) -> ColumnElement[bool]:
     if scope.role is not StaffRole.BRANCH_HEAD or scope.branch_id is None:
         return false()
     managers = select(Manager.id).where(Manager.branch_id == scope.branch_id)
-    customers = select(Customer.id).where(customer_scope(scope))
-    return or_(Notice.manager_id.in_(managers), Notice.customer_id.in_(customers))
+    customer = select(Customer.id).where(Customer.id == Notice.customer_id,
+                                         in_branch(scope.branch_id)).correlate(Notice)
+    return or_(Notice.manager_id.in_(managers), customer.exists())
 
 
 def current_manager() -> Any:
@@ -57,7 +58,5 @@ def current_manager() -> Any:
 
 def in_branch(branch_id: int) -> ColumnElement[bool]:
     """Return customers of a branch by current manager or home branch."""
-    managers = select(Manager.id).where(Manager.branch_id == branch_id)
-    return or_(Customer.home_branch_id == branch_id,
-               Customer.id.in_(current_customers_of(managers)))
+    return or_(Customer.home_branch_id == branch_id, Customer.manager_branch_id == branch_id)
 
