@@ -28,6 +28,7 @@ class PageRequest:
     sort: str = ""
     descending: bool = False
     filters: Mapping[str, str] = field(default_factory=dict)
+    sorted: bool = False  # the sort was asked for in the URL (not the list's default)
 
     @property
     def offset(self) -> int:
@@ -63,7 +64,8 @@ class ListSpec:
                    if args.get(name, "").strip()}
         size = _size(args.get("size"))
         return PageRequest(_number(args.get("page"), 1, MAX_OFFSET // size + 1), size,
-                           self.sorts[0] if default else sort, descending, filters)
+                           self.sorts[0] if default else sort, descending, filters,
+                           not default)
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from crm_core.model import AuditEvent, Customer
+from crm_core import services
+from crm_core.model import AuditEvent, Branch, Customer, utcnow
 from tests.conftest import runtime
 from tests.console_support import login, populate
-from tests.lists_support import CROWD, PHONE, crowd
+from tests.lists_support import CROWD, HEAD_OFFICE, PHONE, crowd
 
 
 def _client(app: Flask, username: str) -> FlaskClient:
@@ -132,3 +133,21 @@ def test_customers_sort_by_name_and_filter_by_manager_for_a_branch_head(app: Fla
 
 def _row(html: str, lead_id: int) -> str:
     return html.split(f'data-lead="{lead_id}"')[1].split("</tr>")[0]
+
+
+def test_a_customer_is_listed_in_the_branch_of_their_current_manager_after_a_transfer(
+        app: Flask) -> None:
+    world = populate(runtime(app))
+    customer = world.customers["c1-sh001-01"]
+    with runtime(app).uow() as uow:
+        services.transfer_customers(uow, HEAD_OFFICE, "SH001-01", "SH002-01", [customer],
+                                    utcnow())
+        uow.commit()
+    with runtime(app).engine.connect() as connection:
+        branch = connection.scalar(select(Customer.manager_branch_id).where(
+            Customer.id == customer))
+        sh002 = connection.scalar(select(Branch.id).where(Branch.code == "SH002"))
+    assert branch == sh002
+    admin = _client(app, "admin")
+    assert customer in _customer_ids(admin.get("/console/customers?branch=SH002").text)
+    assert customer in _customer_ids(admin.get("/console/customers?manager=SH002-01").text)

@@ -84,3 +84,12 @@ def filter_options(choices: dict[str, list[dict[str, str]]]) -> dict[str, list[t
 def may_export() -> bool:
     """Say whether the caller may export lists as CSV: branch heads and head office."""
     return scope().role in EXPORTERS
+
+
+def back_to_list(endpoint: str) -> str:
+    """Return the list a form was posted from (its `back` field: that list's path with its
+    filters, sort and page), or the list itself; never a page elsewhere."""
+    home = url_for(endpoint)
+    back = request.form.get("back", "")
+    same = back == home or back.startswith(home + "?")
+    return back if same and "\\" not in back and "//" not in back else home

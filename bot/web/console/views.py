@@ -27,6 +27,7 @@ from bot.web.console.support import (
     transfer_refusal,
     work,
 )
+from bot.web.console.listing import back_to_list
 from bot.web.edge import current_runtime
 from bot.web.staff_auth import authenticate
 from crm_core import services
@@ -92,10 +93,10 @@ def update_lead(lead_id: int) -> ResponseReturnValue:
                                      request.form.get("note") or None, utcnow())
         except BadNote:
             flash(texts.NOTE_REFUSED.format(limit=NOTE_MAX_LENGTH))
-            return redirect(url_for("console.leads")), 303
+            return redirect(back_to_list("console.leads")), 303
         uow.commit()
     flash(texts.LEAD_UPDATED)
-    return redirect(url_for("console.leads"))
+    return redirect(back_to_list("console.leads"))
 
 
 @bp.get("/customers/<int:customer_id>")
