@@ -17,6 +17,7 @@ from flask_login import login_required, login_user, logout_user
 
 from bot import texts
 from bot.web.console.blueprint import HEADS, bp
+from bot.web.console.listing import back_to_list
 from bot.web.console.support import (
     client_ip,
     customer_choice,
@@ -27,7 +28,6 @@ from bot.web.console.support import (
     transfer_refusal,
     work,
 )
-from bot.web.console.listing import back_to_list
 from bot.web.edge import current_runtime
 from bot.web.staff_auth import authenticate
 from crm_core import services
