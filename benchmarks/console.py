@@ -28,9 +28,11 @@ from bot.phone_cipher import PhoneCipher
 from bot.web.staff_auth import hash_password
 from crm_core import services
 from crm_core.db import upgrade
-from crm_core.model import Scope, StaffRole, utcnow
-from crm_core.queries.customers import CUSTOMERS, CustomerFilter, customers_statement
-from crm_core.queries.leads import LEADS, LeadFilter, leads_statement
+from crm_core.model import Notice, Scope, StaffRole, utcnow
+from crm_core.queries.customers import CUSTOMERS, CustomerFilter, customers_page_statements
+from crm_core.queries.leads import LEADS, LeadFilter, leads_page_statements
+from crm_core.queries.paging import capped_count, page_statements
+from crm_core.queries.trails import NOTICES, notices_statement
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 NAME = "bench_lists"
@@ -161,35 +163,39 @@ def _plans(runtime: Any) -> None:
     own = Scope(0, "m", "m", StaffRole.MANAGER, manager, None)
     admin = Scope(0, "a", "a", StaffRole.HEAD_OFFICE, None, None)
     digests = PhoneCipher(SECRET).search_digests(PHONE)
+    first = LEADS.request({})
+    touched = CUSTOMERS.request({})
     cases = [
-        ("branch head: open leads, due first", leads_statement(head, LeadFilter()), "due"),
-        ("manager: open leads, due first", leads_statement(own, LeadFilter()), "due"),
-        ("head office: open leads, due first", leads_statement(admin, LeadFilter()), "due"),
-        ("branch head: customers, latest contact", customers_statement(head, CustomerFilter()),
-         "touched"),
-        ("manager: customers, latest contact", customers_statement(own, CustomerFilter()),
-         "touched"),
-        ("branch head: whole phone number", customers_statement(
-            head, CustomerFilter(PHONE, digests)), "touched"),
-        ("branch head: last four digits", customers_statement(
-            head, CustomerFilter("1001")), "touched"),
+        ("branch head: open leads, due first", leads_page_statements(head, LeadFilter(), first)),
+        ("manager: open leads, due first", leads_page_statements(own, LeadFilter(), first)),
+        ("head office: open leads, due first",
+         leads_page_statements(admin, LeadFilter(), first)),
+        ("branch head: customers, latest contact",
+         customers_page_statements(head, CustomerFilter(), touched)),
+        ("manager: customers, latest contact",
+         customers_page_statements(own, CustomerFilter(), touched)),
+        ("branch head: whole phone number",
+         customers_page_statements(head, CustomerFilter(PHONE, digests), touched)),
+        ("branch head: name prefix 客户19",
+         customers_page_statements(head, CustomerFilter("客户19"), touched)),
+        ("branch head: customers by name",
+         customers_page_statements(head, CustomerFilter(), CUSTOMERS.request({"sort": "name"}))),
+        ("branch head: notices", _notices(head)),
     ]
-    print("\nplans (EXPLAIN ANALYZE, first page of 20):")
+    print("\nplans (EXPLAIN ANALYZE) of the first page and of its capped count:")
     with runtime.engine.connect() as connection:
-        for title, stmt, sort in cases:
-            spec = LEADS if sort == "due" else CUSTOMERS
-            ordered = _first_page(stmt, spec, sort)
-            compiled = ordered.compile(connection, compile_kwargs={"render_postcompile": True})
-            plan = connection.exec_driver_sql("EXPLAIN ANALYZE " + str(compiled),
-                                              compiled.params).scalars().all()
-            print(f"\n-- {title}\n  " + "\n  ".join(plan))
+        for title, (paged, counted) in cases:
+            for part, stmt in (("page", paged), ("count", capped_count(counted))):
+                compiled = stmt.compile(connection,
+                                        compile_kwargs={"render_postcompile": True})
+                plan = connection.exec_driver_sql("EXPLAIN ANALYZE " + str(compiled),
+                                                  compiled.params).scalars().all()
+                print(f"\n-- {title} ({part})\n  " + "\n  ".join(plan))
 
 
-def _first_page(stmt: Any, spec: Any, sort: str) -> Any:
-    from crm_core.queries import customers, leads
-    column = (leads.SORTS if spec is LEADS else customers.SORTS)[sort]
-    order = column if spec is LEADS else column.desc()
-    return stmt.order_by(order).limit(20)
+def _notices(scope: Scope) -> tuple[Any, Any]:
+    stmt = notices_statement(scope, None, None)
+    return page_statements(stmt, NOTICES.request({}), [Notice.id.desc()])
 
 
 def _id(runtime: Any, table: str, code: str) -> int:

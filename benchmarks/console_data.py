@@ -34,24 +34,23 @@ def _load(customers: int, interactions: int, notices: int, audit_events: int) ->
             FROM branches b, generate_series(1, {BIG_MANAGERS}) g
             WHERE b.code = 'BIG' OR g <= {OTHER_MANAGERS}""",
         f"""INSERT INTO customers (openid, follow_state, followed_at, first_touch_at,
-                                   first_touch_source, last_touch_at, home_branch_id, display_name,
+                                   first_touch_source, last_touch_at, home_branch_id,
+                                   current_manager_id, manager_branch_id, display_name,
                                    phone_last4, phone_hash)
             SELECT 'o' || lpad(g::text, 27, '0'), 'following', now() - g * interval '5 second',
                    now() - g * interval '5 second', 'b:BIG',
-                   now() - (g % 100000) * interval '13 second',
-                   CASE WHEN g % 5 = 0 THEN big.id ELSE other.id END,
+                   now() - (g % 100000) * interval '13 second', m.branch_id, m.id, m.branch_id,
                    CASE WHEN g % 3 = 0 THEN '客户' || g END,
                    CASE WHEN g % 5 = 1 THEN lpad((g % 10000)::text, 4, '0') END,
                    CASE WHEN g % 5 = 1 THEN md5(g::text) || md5(g::text || 'x') END
             FROM generate_series(1, {customers}) g
-            JOIN branches big ON big.code = 'BIG'
-            JOIN branches other ON other.code = 'B' || lpad((g % 19)::text, 2, '0')""",
-        """WITH m AS (SELECT id, branch_id,
-                             row_number() OVER (PARTITION BY branch_id ORDER BY id) - 1 AS k,
-                             count(*) OVER (PARTITION BY branch_id) AS n FROM managers)
-           INSERT INTO manager_links (customer_id, manager_id, source, reason, started_at)
-           SELECT c.id, m.id, 'b:BIG', 'first_touch', c.first_touch_at
-           FROM customers c JOIN m ON m.branch_id = c.home_branch_id AND m.k = c.id % m.n""",
+            JOIN managers m ON m.code = CASE
+                WHEN g % 5 = 0 THEN 'BIG-' || lpad((g % {BIG_MANAGERS} + 1)::text, 3, '0')
+                ELSE 'B' || lpad((g % 19)::text, 2, '0') || '-'
+                     || lpad((g % {OTHER_MANAGERS} + 1)::text, 3, '0') END""",
+        """INSERT INTO manager_links (customer_id, manager_id, source, reason, started_at)
+           SELECT id, current_manager_id, 'b:BIG', 'first_touch', first_touch_at
+           FROM customers""",
         f"""INSERT INTO interactions (customer_id, channel, direction, kind, summary, occurred_at)
             SELECT (SELECT min(id) FROM customers) + g % {customers}, 'wechat', 'in', 'text',
                    '文字：你好', now() - g * interval '1 second'

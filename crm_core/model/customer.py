@@ -48,6 +48,9 @@ class Customer(Base):
               postgresql_ops={"openid": "varchar_pattern_ops"}),
         # A branch's customers, latest contact first (the customers list's default order).
         Index("ix_customers_branch_touch", "home_branch_id", "last_touch_at"),
+        Index("ix_customers_manager_touch", "current_manager_id", "last_touch_at"),
+        # Sorting by name (the prefix index above cannot give the collation's order).
+        Index("ix_customers_display_name", "display_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,8 +65,9 @@ class Customer(Base):
     first_touch_source: Mapped[str] = mapped_column(String(64))
     last_touch_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     home_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
-    # The branch of the current manager (None: no current link), kept by the database writes
-    # of crm_core.model.manager_branch: a branch's customers are found by two indexed columns.
+    # The current manager and their branch (None: no current link), copied from the links by
+    # crm_core.model.manager_branch: lists find a manager's or a branch's customers by index.
+    current_manager_id: Mapped[int | None] = mapped_column(ForeignKey("managers.id"))
     manager_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"),
                                                           index=True)
     # Staff's name for the customer (备注名): WeChat no longer tells us nicknames.

@@ -1,5 +1,6 @@
-"""Keeps `customers.manager_branch_id` (the branch of the current manager) in step with the
-links and the managers, whichever code writes them: a link started or ended, a manager moved.
+"""Keeps `customers.current_manager_id` and `manager_branch_id` (the current manager and their
+branch) in step with the links and the managers, whichever code writes them: a link started or
+ended, a manager moved to another branch.
 
 Each change is one UPDATE in the same flush and transaction as the change itself.
 """
@@ -20,11 +21,19 @@ def current_branch(customer_id: Any) -> Any:
             .scalar_subquery())
 
 
+def current_manager(customer_id: Any) -> Any:
+    """Return SQL for a customer's current manager (NULL: none)."""
+    return (select(ManagerLink.manager_id)
+            .where(ManagerLink.customer_id == customer_id, ManagerLink.ended_at.is_(None))
+            .scalar_subquery())
+
+
 @event.listens_for(ManagerLink, "after_insert")
 @event.listens_for(ManagerLink, "after_update")
 def _link_written(_mapper: Any, connection: Connection, link: ManagerLink) -> None:
     connection.execute(update(Customer).where(Customer.id == link.customer_id)
-                       .values(manager_branch_id=current_branch(link.customer_id)))
+                       .values(current_manager_id=current_manager(link.customer_id),
+                               manager_branch_id=current_branch(link.customer_id)))
 
 
 @event.listens_for(Manager, "after_update")

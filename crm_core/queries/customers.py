@@ -9,8 +9,8 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from crm_core.model import Customer, FollowState, Manager, ManagerLink, Scope
-from crm_core.queries.paging import ListSpec, Page, PageRequest, page_of
-from crm_core.queries.scopes import current_customers_of, customer_scope, in_branch
+from crm_core.queries.paging import ListSpec, Page, PageRequest, page_of, page_statements
+from crm_core.queries.scopes import customer_scope, in_branch
 
 CUSTOMERS = ListSpec(sorts=("touched", "followed", "first", "name", "id"),
                      filters=("q", "branch", "manager", "follow", "from", "to"),
@@ -45,14 +45,28 @@ def customers_statement(scope: Scope, wanted: CustomerFilter) -> Select[Any]:
 def customers_page(session: Session, scope: Scope, wanted: CustomerFilter,
                    request: PageRequest) -> Page[Any]:
     """Return one page of (customer, current manager's name) rows."""
-    column = SORTS.get(request.sort, Customer.last_touch_at)
+    return page_of(session, customers_statement(scope, wanted), request, _order(request),
+                   rows=True, cut=(Customer.id, _ids(scope, wanted)))
+
+
+def customers_page_statements(scope: Scope, wanted: CustomerFilter,
+                              request: PageRequest) -> tuple[Select[Any], Select[Any]]:
+    """Return the SQL of one page of customers and of the customers to count (for plans)."""
+    return page_statements(customers_statement(scope, wanted), request, _order(request),
+                           (Customer.id, _ids(scope, wanted)))
+
+
+def _order(request: PageRequest) -> list[Any]:
     # NULLs where an ascending index puts them on PostgreSQL, so the index gives the order.
-    order = [column.desc().nulls_first(), Customer.id.desc()] if request.descending \
-        else [column.asc().nulls_last(), Customer.id]
+    column = SORTS.get(request.sort, Customer.last_touch_at)
+    if request.descending:
+        return [column.desc().nulls_first(), Customer.id.desc()]
+    return [column.asc().nulls_last(), Customer.id]
+
+
+def _ids(scope: Scope, wanted: CustomerFilter) -> Select[Any]:
     # The page is cut from the customers alone; only its rows are joined to their manager.
-    ids = select(Customer.id).where(customer_scope(scope), *_conditions(wanted))
-    return page_of(session, customers_statement(scope, wanted), request, order, rows=True,
-                   cut=(Customer.id, ids))
+    return select(Customer.id).where(customer_scope(scope), *_conditions(wanted))
 
 
 def _conditions(wanted: CustomerFilter) -> list[ColumnElement[bool]]:
@@ -60,7 +74,7 @@ def _conditions(wanted: CustomerFilter) -> list[ColumnElement[bool]]:
     if wanted.branch_id is not None:
         found.append(in_branch(wanted.branch_id))
     if wanted.manager_id is not None:
-        found.append(Customer.id.in_(current_customers_of(wanted.manager_id)))
+        found.append(Customer.current_manager_id == wanted.manager_id)
     if wanted.follow is not None:
         found.append(Customer.follow_state == wanted.follow)
     if wanted.followed_from is not None:

@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session, aliased
 
 from crm_core.model import OPEN_STATUSES, Customer, Lead, LeadStatus, Manager, Product, Scope
-from crm_core.queries.paging import ListSpec, Page, PageRequest, page_of
+from crm_core.queries.paging import ListSpec, Page, PageRequest, page_of, page_statements
 from crm_core.queries.scopes import current_manager, lead_scope
 
 LEADS = ListSpec(sorts=("due", "created", "id"),
@@ -46,12 +46,25 @@ def leads_statement(scope: Scope, wanted: LeadFilter) -> Select[Any]:
 def leads_page(session: Session, scope: Scope, wanted: LeadFilter,
                request: PageRequest) -> Page[Any]:
     """Return one page of leads (rows as tuples, see `leads_statement`)."""
+    return page_of(session, leads_statement(scope, wanted), request, _order(request),
+                   rows=True, cut=(Lead.id, _ids(scope, wanted)))
+
+
+def leads_page_statements(scope: Scope, wanted: LeadFilter,
+                          request: PageRequest) -> tuple[Select[Any], Select[Any]]:
+    """Return the SQL of one page of leads and of the leads to count (for plans)."""
+    return page_statements(leads_statement(scope, wanted), request, _order(request),
+                           (Lead.id, _ids(scope, wanted)))
+
+
+def _order(request: PageRequest) -> list[Any]:
     column = SORTS.get(request.sort, Lead.due_at)
-    order = [column.desc(), Lead.id.desc()] if request.descending else [column, Lead.id]
+    return [column.desc(), Lead.id.desc()] if request.descending else [column, Lead.id]
+
+
+def _ids(scope: Scope, wanted: LeadFilter) -> Select[Any]:
     # The page is cut from the leads alone; only its rows are joined to names and products.
-    ids = select(Lead.id).where(lead_scope(scope), *_conditions(wanted))
-    return page_of(session, leads_statement(scope, wanted), request, order, rows=True,
-                   cut=(Lead.id, ids))
+    return select(Lead.id).where(lead_scope(scope), *_conditions(wanted))
 
 
 def _conditions(wanted: LeadFilter) -> list[ColumnElement[bool]]:

@@ -111,16 +111,23 @@ def page_of(session: Session, stmt: Select[Any], request: PageRequest,
     and count (or estimate) all its rows. With `cut` (an id column and a statement of the
     same rows' ids over fewer tables), the page is cut from that statement and only its rows
     are read through `stmt`'s joins."""
+    paged, counted = page_statements(stmt, request, order, cut)
+    result = session.execute(paged)
+    found = list(result.all() if rows else result.scalars())
+    total, estimated = _count(session, counted, request, len(found))
+    return Page(found, total, request, estimated)
+
+
+def page_statements(stmt: Select[Any], request: PageRequest, order: Sequence[Any],
+                    cut: tuple[Any, Select[Any]] | None = None) -> tuple[Select[Any], Select[Any]]:
+    """Return the SQL of one page (see `page_of`) and of the rows to count."""
     if cut is None:
         paged, counted = stmt.order_by(*order).offset(request.offset).limit(request.size), stmt
     else:
         column, counted = cut
         chosen = counted.order_by(*order).offset(request.offset).limit(request.size)
         paged = stmt.where(column.in_(chosen.scalar_subquery())).order_by(*order)
-    result = session.execute(paged)
-    found = list(result.all() if rows else result.scalars())
-    total, estimated = _count(session, counted, request, len(found))
-    return Page(found, total, request, estimated)
+    return paged, counted
 
 
 def page_in_memory(rows: Sequence[T], request: PageRequest,
@@ -131,16 +138,23 @@ def page_in_memory(rows: Sequence[T], request: PageRequest,
     return Page(ordered[request.offset:request.offset + request.size], len(rows), request)
 
 
-def _count(session: Session, stmt: Select[Any], request: PageRequest,
+def capped_count(stmt: Select[Any]) -> Select[Any]:
+    """Return SQL counting the rows of `stmt`, up to COUNT_CAP + 1 of them."""
+    return select(func.count()).select_from(_ones(stmt).limit(COUNT_CAP + 1).subquery())
+
+
+def _ones(stmt: Select[Any]) -> Select[Any]:
+    return stmt.with_only_columns(text("1")).order_by(None)
+
+
+def _count(session: Session, counted: Select[Any], request: PageRequest,
            shown: int) -> tuple[int, bool]:
     if request.offset == 0 and shown < request.size:
         return shown, False  # everything is on the first page
-    ids = stmt.with_only_columns(text("1")).order_by(None)
-    capped = select(func.count()).select_from(ids.limit(COUNT_CAP + 1).subquery())
-    total = int(session.scalar(capped) or 0)
+    total = int(session.scalar(capped_count(counted)) or 0)
     if total <= COUNT_CAP:
         return total, False
-    return max(_estimate(session, ids) or 0, COUNT_CAP + 1), True
+    return max(_estimate(session, _ones(counted)) or 0, COUNT_CAP + 1), True
 
 
 def _estimate(session: Session, stmt: Select[Any]) -> int | None:

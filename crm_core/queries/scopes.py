@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from crm_core.model import Customer, Lead, Manager, ManagerLink, Notice, Scope, StaffRole
 
@@ -16,14 +16,6 @@ def lead_scope(scope: Scope) -> ColumnElement[bool]:
     return true()
 
 
-def current_customers_of(manager_ids: Select[Any] | int) -> Select[Any]:
-    """Return the ids of the customers whose current manager is one of `manager_ids`."""
-    link = select(ManagerLink.customer_id).where(ManagerLink.ended_at.is_(None))
-    if isinstance(manager_ids, int):
-        return link.where(ManagerLink.manager_id == manager_ids)
-    return link.where(ManagerLink.manager_id.in_(manager_ids))
-
-
 def customer_scope(scope: Scope) -> ColumnElement[bool]:
     """Return the customers the scope sees: a manager's current ones; a branch head's branch's
     (by current manager or by home branch); every customer for head office."""
@@ -32,7 +24,7 @@ def customer_scope(scope: Scope) -> ColumnElement[bool]:
     if scope.role is StaffRole.MANAGER:
         if scope.manager_id is None:
             return false()
-        return Customer.id.in_(current_customers_of(scope.manager_id))
+        return Customer.current_manager_id == scope.manager_id
     return false() if scope.branch_id is None else in_branch(scope.branch_id)
 
 
@@ -46,7 +38,9 @@ def notice_scope(scope: Scope) -> ColumnElement[bool]:
     managers = select(Manager.id).where(Manager.branch_id == scope.branch_id)
     customer = select(Customer.id).where(Customer.id == Notice.customer_id,
                                          in_branch(scope.branch_id)).correlate(Notice)
-    return or_(Notice.manager_id.in_(managers), customer.exists())
+    # Evaluated left to right: the customer is looked up only for a notice to a customer.
+    return or_(Notice.manager_id.in_(managers),
+               and_(Notice.customer_id.is_not(None), customer.exists()))
 
 
 def current_manager() -> Any:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from crm_core.model import AuditEvent, Notice, NoticeKind, NoticeStatus, Scope
@@ -16,15 +16,22 @@ AUDIT = ListSpec(sorts=("at",), filters=("action", "actor", "from", "to"),
                  default_descending=True)
 
 
-def notices_page(session: Session, scope: Scope, status: NoticeStatus | None,
-                 kind: NoticeKind | None, request: PageRequest) -> Page[Notice]:
-    """Return one page of the notices in scope, newest (or oldest) first."""
+def notices_statement(scope: Scope, status: NoticeStatus | None,
+                      kind: NoticeKind | None) -> Select[Any]:
+    """Return the SQL of the notices in scope with a status and kind (None: any)."""
     stmt = select(Notice).where(notice_scope(scope))
     if status is not None:
         stmt = stmt.where(Notice.status == status)
     if kind is not None:
         stmt = stmt.where(Notice.kind == kind)
-    stmt = stmt.options(selectinload(Notice.manager), selectinload(Notice.customer))
+    return stmt
+
+
+def notices_page(session: Session, scope: Scope, status: NoticeStatus | None,
+                 kind: NoticeKind | None, request: PageRequest) -> Page[Notice]:
+    """Return one page of the notices in scope, newest (or oldest) first."""
+    stmt = notices_statement(scope, status, kind).options(
+        selectinload(Notice.manager), selectinload(Notice.customer))
     order = Notice.id.desc() if request.descending else Notice.id.asc()
     return page_of(session, stmt, request, [order])
 
@@ -41,6 +48,13 @@ class AuditFilter:
 
 def audit_page(session: Session, wanted: AuditFilter, request: PageRequest) -> Page[AuditEvent]:
     """Return one page of audit events, latest (or earliest) first."""
+    order: list[Any] = [AuditEvent.at.desc(), AuditEvent.id.desc()] if request.descending \
+        else [AuditEvent.at, AuditEvent.id]
+    return page_of(session, audit_statement(wanted), request, order)
+
+
+def audit_statement(wanted: AuditFilter) -> Select[Any]:
+    """Return the SQL of the audit events asked for."""
     conditions: list[ColumnElement[bool]] = []
     if wanted.action:
         conditions.append(AuditEvent.action == wanted.action)
@@ -50,6 +64,4 @@ def audit_page(session: Session, wanted: AuditFilter, request: PageRequest) -> P
         conditions.append(AuditEvent.at >= wanted.start)
     if wanted.end is not None:
         conditions.append(AuditEvent.at < wanted.end)
-    order: list[Any] = [AuditEvent.at.desc(), AuditEvent.id.desc()] if request.descending \
-        else [AuditEvent.at, AuditEvent.id]
-    return page_of(session, select(AuditEvent).where(*conditions), request, order)
+    return select(AuditEvent).where(*conditions)

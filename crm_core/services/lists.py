@@ -73,7 +73,7 @@ def filter_choices(uow: SqlUnitOfWork, scope: Scope, branch_code: str) -> dict[s
 
 
 def branch_list_counts(uow: SqlUnitOfWork, now: datetime) -> list[dict[str, Any]]:
-    """Return every branch with its managers, home customers, open and overdue leads."""
+    """Return every branch with its number of managers and of open and overdue leads."""
     return branch_counts(uow.session, now)
 
 

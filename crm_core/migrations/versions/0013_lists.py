@@ -21,15 +21,20 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 CURRENT = sa.text('ended_at IS NULL')
-FILL = """UPDATE customers SET manager_branch_id = (
-    SELECT m.branch_id FROM manager_links l JOIN managers m ON m.id = l.manager_id
-    WHERE l.customer_id = customers.id AND l.ended_at IS NULL)"""
+FILL = """UPDATE customers SET
+    current_manager_id = (SELECT l.manager_id FROM manager_links l
+                          WHERE l.customer_id = customers.id AND l.ended_at IS NULL),
+    manager_branch_id = (SELECT m.branch_id FROM manager_links l JOIN managers m
+                         ON m.id = l.manager_id
+                         WHERE l.customer_id = customers.id AND l.ended_at IS NULL)"""
 INDEXES = [
     ('customers', 'ix_customers_phone_hash', ['phone_hash']),
     ('customers', 'ix_customers_followed_at', ['followed_at']),
     ('customers', 'ix_customers_first_touch_at', ['first_touch_at']),
     ('customers', 'ix_customers_branch_touch', ['home_branch_id', 'last_touch_at']),
     ('customers', 'ix_customers_manager_branch_id', ['manager_branch_id']),
+    ('customers', 'ix_customers_manager_touch', ['current_manager_id', 'last_touch_at']),
+    ('customers', 'ix_customers_display_name', ['display_name']),
     ('leads', 'ix_leads_manager_status_due', ['manager_id', 'status', 'due_at']),
     ('leads', 'ix_leads_branch_status_due', ['branch_id', 'status', 'due_at']),
     ('leads', 'ix_leads_created_at', ['created_at']),
@@ -42,16 +47,9 @@ INDEXES = [
 
 def upgrade() -> None:
     """Apply this revision."""
-    # Plain ADD COLUMNs: SQLite adds a column with a reference in place, where a batch would
-    # copy the table (and its dependants' foreign keys refuse that).
     op.add_column('customers', sa.Column('phone_hash', sa.String(length=64), nullable=True))
-    if op.get_bind().dialect.name == 'sqlite':
-        op.execute('ALTER TABLE customers ADD COLUMN manager_branch_id INTEGER '
-                   'CONSTRAINT fk_customers_manager_branch_id_branches REFERENCES branches (id)')
-    else:
-        op.add_column('customers', sa.Column('manager_branch_id', sa.Integer(), nullable=True))
-        op.create_foreign_key('fk_customers_manager_branch_id_branches', 'customers',
-                              'branches', ['manager_branch_id'], ['id'])
+    for column, table in (('current_manager_id', 'managers'), ('manager_branch_id', 'branches')):
+        _add_reference(column, table)
     op.execute(FILL)
     for table, name, columns in INDEXES:
         op.create_index(name, table, columns, unique=False)
@@ -66,9 +64,23 @@ def downgrade() -> None:
                   sqlite_where=CURRENT, postgresql_where=CURRENT)
     for table, name, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table)
-    if op.get_bind().dialect.name != 'sqlite':  # SQLite's copy drops it with the column
-        op.drop_constraint('fk_customers_manager_branch_id_branches', 'customers',
-                           type_='foreignkey')
+    for column, table in (('current_manager_id', 'managers'), ('manager_branch_id', 'branches')):
+        if op.get_bind().dialect.name != 'sqlite':  # SQLite's copy drops it with the column
+            op.drop_constraint(f'fk_customers_{column}_{table}', 'customers',
+                               type_='foreignkey')
     with op.batch_alter_table('customers', schema=None) as batch_op:
+        batch_op.drop_column('current_manager_id')
         batch_op.drop_column('manager_branch_id')
         batch_op.drop_column('phone_hash')
+
+
+def _add_reference(column: str, table: str) -> None:
+    # A plain ADD COLUMN: SQLite adds a column with a reference in place, where a batch would
+    # copy the table (and its dependants' foreign keys refuse that).
+    name = f'fk_customers_{column}_{table}'
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute(f'ALTER TABLE customers ADD COLUMN {column} INTEGER '
+                   f'CONSTRAINT {name} REFERENCES {table} (id)')
+    else:
+        op.add_column('customers', sa.Column(column, sa.Integer(), nullable=True))
+        op.create_foreign_key(name, 'customers', table, [column], ['id'])
