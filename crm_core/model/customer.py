@@ -46,11 +46,11 @@ class Customer(Base):
               postgresql_ops={"display_name": "varchar_pattern_ops"}),
         Index("ix_customers_openid_prefix", "openid",
               postgresql_ops={"openid": "varchar_pattern_ops"}),
-        # A branch's customers, latest contact first (the customers list's default order).
-        Index("ix_customers_branch_touch", "home_branch_id", "last_touch_at"),
+        # A manager's customers, latest contact first (the customers list's default order).
         Index("ix_customers_manager_touch", "current_manager_id", "last_touch_at"),
         # Sorting by name (the prefix index above cannot give the collation's order).
-        Index("ix_customers_display_name", "display_name"),
+        Index("ix_customers_name_order", "display_name", "id"),
+        Index("ix_customers_followed_order", "followed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +59,7 @@ class Customer(Base):
     follow_state: Mapped[FollowState] = mapped_column(
         str_enum(FollowState), default=FollowState.UNKNOWN
     )
-    followed_at: Mapped[datetime | None] = mapped_column(index=True)
+    followed_at: Mapped[datetime | None]
     unfollowed_at: Mapped[datetime | None]
     first_touch_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     first_touch_source: Mapped[str] = mapped_column(String(64))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from crm_core.model import Customer, FollowState, Manager, ManagerLink, Scope
@@ -45,20 +45,25 @@ def customers_statement(scope: Scope, wanted: CustomerFilter) -> Select[Any]:
 def customers_page(session: Session, scope: Scope, wanted: CustomerFilter,
                    request: PageRequest) -> Page[Any]:
     """Return one page of (customer, current manager's name) rows."""
-    return page_of(session, customers_statement(scope, wanted), request, _order(request),
-                   rows=True, cut=(Customer.id, _ids(scope, wanted)))
+    return page_of(session, customers_statement(scope, wanted), request,
+                   _order(request, wanted), rows=True, cut=(Customer.id, _ids(scope, wanted)))
 
 
 def customers_page_statements(scope: Scope, wanted: CustomerFilter,
                               request: PageRequest) -> tuple[Select[Any], Select[Any]]:
     """Return the SQL of one page of customers and of the customers to count (for plans)."""
-    return page_statements(customers_statement(scope, wanted), request, _order(request),
-                           (Customer.id, _ids(scope, wanted)))
+    return page_statements(customers_statement(scope, wanted), request,
+                           _order(request, wanted), (Customer.id, _ids(scope, wanted)))
 
 
-def _order(request: PageRequest) -> list[Any]:
+def _order(request: PageRequest, wanted: CustomerFilter) -> list[Any]:
     # NULLs where an ascending index puts them on PostgreSQL, so the index gives the order.
-    column = SORTS.get(request.sort, Customer.last_touch_at)
+    column: Any = SORTS.get(request.sort, Customer.last_touch_at)
+    if wanted.query:
+        # A search's few matches are found by their own index and then sorted: ordering by an
+        # expression keeps PostgreSQL from walking the sort column's index past every other
+        # customer in the hope that matches come early.
+        column = func.coalesce(column, column)
     if request.descending:
         return [column.desc().nulls_first(), Customer.id.desc()]
     return [column.asc().nulls_last(), Customer.id]

@@ -29,12 +29,11 @@ FILL = """UPDATE customers SET
                          WHERE l.customer_id = customers.id AND l.ended_at IS NULL)"""
 INDEXES = [
     ('customers', 'ix_customers_phone_hash', ['phone_hash']),
-    ('customers', 'ix_customers_followed_at', ['followed_at']),
+    ('customers', 'ix_customers_followed_order', ['followed_at', 'id']),
     ('customers', 'ix_customers_first_touch_at', ['first_touch_at']),
-    ('customers', 'ix_customers_branch_touch', ['home_branch_id', 'last_touch_at']),
     ('customers', 'ix_customers_manager_branch_id', ['manager_branch_id']),
     ('customers', 'ix_customers_manager_touch', ['current_manager_id', 'last_touch_at']),
-    ('customers', 'ix_customers_display_name', ['display_name']),
+    ('customers', 'ix_customers_name_order', ['display_name', 'id']),
     ('leads', 'ix_leads_manager_status_due', ['manager_id', 'status', 'due_at']),
     ('leads', 'ix_leads_branch_status_due', ['branch_id', 'status', 'due_at']),
     ('leads', 'ix_leads_created_at', ['created_at']),
