@@ -42,6 +42,7 @@ PASSWORD = secrets.token_urlsafe(16)
 RUNS = 40
 PHONE, PHONE_OWNER = "13912345678", "o" + "1000".rjust(27, "0")  # customer 1000: in BIG
 GOAL_MS = 200
+HOMES = {"/console/", "/console/branch"}  # the role home pages; every other page is a list
 SCALE = float(os.environ.get("BRANCHLINK_BENCH_SCALE", "1"))  # < 1: a quick dry run
 PAGES = {
     "manager": ["/console/", "/console/leads", "/console/leads?page=2",
@@ -99,8 +100,9 @@ def _run() -> None:
         worst = _measure(app)
         _plans(runtime)
         runtime.engine.dispose()
-    verdict = "met" if worst < GOAL_MS else "NOT met"
-    print(f"\nworst p99: {worst:.1f} ms; goal (every page p99 < {GOAL_MS} ms): {verdict}")
+    for kind, p99 in worst.items():
+        verdict = "met" if p99 < GOAL_MS else "NOT met"
+        print(f"\nworst p99 of the {kind}: {p99:.1f} ms; goal (p99 < {GOAL_MS} ms): {verdict}")
 
 
 def _admin(*statements: str) -> None:
@@ -134,14 +136,15 @@ def _login(app: Flask, username: str) -> FlaskClient:
     return client
 
 
-def _measure(app: Flask) -> float:
+def _measure(app: Flask) -> dict[str, float]:
     print(f"\n{'role':<8}{'page':<52}{'p50 ms':>9}{'p99 ms':>9}  status")
-    worst = 0.0
+    worst = {"list pages": 0.0, "home pages": 0.0}
     for role, paths in PAGES.items():
         client = _login(app, role)
         for path in paths:
             p50, p99, status = _time(client, path)
-            worst = max(worst, p99)
+            kind = "home pages" if path in HOMES else "list pages"
+            worst[kind] = max(worst[kind], p99)
             print(f"{role:<8}{path:<52}{p50:>9.1f}{p99:>9.1f}  {status}")
     return worst
 

@@ -43,8 +43,10 @@ def sort_url(key: str, current: PageRequest, descending_first: bool = False) -> 
 
 
 @bp.app_template_filter("beijing")
-def beijing(at: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """Show a stored UTC time in Beijing time (the configured `[leads] timezone`)."""
+def beijing(at: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Show a stored UTC time (or its ISO text, `…Z`) in Beijing time (`[leads] timezone`)."""
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at.removesuffix("Z"))
     return local_stamp(at, fmt)
 
 
