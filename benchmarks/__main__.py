@@ -2,10 +2,10 @@
 
 import sys
 
-from benchmarks import console, outbox, posters, products, webhook
+from benchmarks import console, homes, outbox, posters, products, webhook
 
 BENCHMARKS = {"webhook": webhook.main, "outbox": outbox.main, "posters": posters.main,
-              "console": console.main, "products": products.main}
+              "console": console.main, "products": products.main, "homes": homes.main}
 
 
 def main(names: list[str]) -> None:

@@ -36,7 +36,7 @@ done = function(summary, latency, requests)
                          latency.max / 1000))
 end
 """
-SAMPLE = Path(__file__).parents[1] / "tests" / "data" / "products" / "catalogue.csv"
+SAMPLE = evaluation.SETS / "catalogue.csv"
 WORDS = ("稳", "盈", "安", "享", "鑫", "福", "瑞", "丰", "悦", "和", "泰", "嘉", "宁", "益")
 KINDS = (("理财", "R2", "2.50%-3.20%", "90天"), ("存款", "R1", "1.50%", "1年"),
          ("贷款", "R1", "3.60%起", "3年"), ("信用卡", "R1", "日利率万分之五", ""),

@@ -110,6 +110,11 @@ class WebSettings:
         _check(r"\S{32,}", "must be at least 32 characters (e.g. `openssl rand -hex 32`)")))
     public_base_url: str = field(default="http://127.0.0.1:8000", metadata=_meta(
         _check(r"https?://\S+[^/]", "must be an http(s) URL without a trailing slash")))
+    # Where staff open the console (links in manager notices lead there, behind its login).
+    # Empty: public_base_url.
+    console_base_url: str = field(default="", metadata=_meta(
+        _check(r"(https?://\S+[^/])?", "must be empty or an http(s) URL without a trailing "
+                                        "slash")))
     # During a rotation: the secret before `secret_key`. Still accepted for sessions, share
     # links and cookies; still decrypts phone numbers until `customers rotate-phones` ran.
     previous_secret_key: str | None = field(default=None, repr=False, metadata=_meta(
@@ -121,6 +126,11 @@ class WebSettings:
     # Failed console logins from one client address, across all accounts, per 15 minutes
     # before that address is refused for the rest of them (a branch's staff may share one).
     login_failures_per_address: int = field(default=20, metadata=_meta(_positive))
+
+
+def console_url(web: WebSettings) -> str:
+    """Return the console's address (base URL), as manager notices link to it."""
+    return web.console_base_url or web.public_base_url
 
 
 @dataclass(frozen=True)

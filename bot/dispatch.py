@@ -20,6 +20,7 @@ from bot.handlers import (
     unsubscribe,
     view,
 )
+from bot.labels import label
 from bot.wechat.messages import Message
 from bot.wechat.replies import NewsReply, Reply, TextReply
 from crm_core.model import Direction
@@ -92,7 +93,8 @@ def summarize(msg: Message) -> str:
     if msg.command == texts.BIND_COMMAND:
         content = f"{texts.BIND_COMMAND} ********"  # a one-time code is a credential
     return template.format(content=content, label=msg.label or "", scene=scene,
-                           event_key=msg.event_key or "", kind=msg.kind)
+                           event_key=texts.menu_name(msg.event_key or ""),
+                           kind=label("message_kind", msg.kind))
 
 
 def report(error: BaseException, msg: Message) -> None:

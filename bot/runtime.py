@@ -1,6 +1,8 @@
 """The composition root's parts, built once per process from the settings."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property, partial
 
 from sqlalchemy import Engine
@@ -17,6 +19,7 @@ from bot.wechat.crypto import MessageCipher
 from bot.wechat.errors import TransientError
 from bot.wechat.gate import CallbackGate
 from crm_core.db import Timeouts, make_engine, make_session_factory
+from crm_core.model import utcnow
 from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 
@@ -32,6 +35,8 @@ class Runtime:
     links: ShareLinks
     # Platform calls made while a web page waits pause after a failure (bot/wechat/breaker.py).
     breaker: PlatformBreaker = field(default_factory=PlatformBreaker)
+    # What time it is (naive UTC): the console asks here, so a test can set the clock.
+    clock: Callable[[], datetime] = utcnow
 
     def uow(self) -> UnitOfWork:
         """Open a new unit of work (pass `runtime.uow` wherever a factory is wanted)."""
@@ -54,7 +59,7 @@ class Runtime:
         return self.api()
 
 
-def build_runtime(settings: Settings) -> Runtime:
+def build_runtime(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Runtime:
     """Wire the database, the callback gate and the pipeline for `settings`."""
     engine = make_engine(settings.database.url, database_timeouts(settings))
     sessions = make_session_factory(engine)
@@ -70,6 +75,7 @@ def build_runtime(settings: Settings) -> Runtime:
                                       settings.products, links,
                                       timezone=settings.leads.timezone)),
         links=links,
+        clock=clock,
     )
 
 

@@ -1,5 +1,9 @@
 """Every sentence customers and staff read, in one place (Simplified Chinese)."""
 
+# The names of stored codes live in bot.labels; re-exported for callers of texts.label.
+from bot.labels import LABELS as LABELS
+from bot.labels import LEAD_SOURCES
+from bot.labels import label as label
 from crm_core.services import ManagerCard
 
 MY_MANAGER_KEYWORDS = ("我的客户经理", "客户经理", "我的经理")
@@ -34,14 +38,20 @@ UNBIND_OK = "已解除绑定，您将不再收到客户提醒。"
 UNBIND_NONE = "这个微信没有绑定客户经理。"
 
 # Template message values (each at most 20 characters, no line breaks or emoji).
-NOTICE_SOURCE = {"direct": "直接关注", "contact_request": "联系客户经理",
-                 "menu_appointment": "菜单预约", "product_interest": "产品咨询"}
+NOTICE_SOURCE = LEAD_SOURCES
 NOTICE_DIGEST = "待跟进{open}条"
 NOTICE_OVERDUE = "已超时{overdue}条"
 NOTICE_ESCALATION = "{manager}未跟进"
 MANAGER_CHANGED = "您好，您的专属客户经理已变更为{branch}的{manager}，今后由其为您服务。"
+NOTICE_SOURCE_WITH_PRODUCT = "{source}：{product}"
+NOTICE_SOURCE_SHARE = "分享链接关注"
+NOTICE_SOURCE_MANAGER_CODE = "扫客户经理码关注"
+NOTICE_SOURCE_BRANCH_CODE = "扫网点码关注"
+NOTICE_SOURCE_CAMPAIGN = "{source}（活动{campaign}）"
+NOTICE_SOURCE_OTHER = "其他渠道"
 NOTICE_TRANSFER_IN = "转入客户{count}位"
 NOTICE_TRANSFER_OUT = "转出客户{count}位"
+NOTICE_TRANSFER_LEADS = "、线索{leads}条"
 
 SUMMARY = {
     "text": "文字：{content}",
@@ -54,6 +64,12 @@ SUMMARY = {
     "event:location": "上报位置",
 }
 SUMMARY_OTHER = "消息（{kind}）"
+MENU_NAMES = {MENU_MY_MANAGER: "我的客户经理", MENU_APPOINTMENT: "预约"}
+
+
+def menu_name(key: str) -> str:
+    """Name a menu button by its key (the product menus by their category), else the key."""
+    return MENU_NAMES.get(key) or PRODUCT_MENUS.get(key) or key
 REPLY_SUMMARY = "回复：{content}"
 
 
@@ -149,8 +165,16 @@ INTEREST_SEARCH = "关注后发送「我要预约 {code}」，同样可以预约
 # What a product page or share link answers when it cannot be shown (the public error page).
 PAGE_ERROR_TITLE = "无法打开该页面"
 PAGE_ERRORS = {404: "链接无效或产品已下架，请向分享给您的人重新获取链接。",
-               410: "链接已过期，请向分享给您的人重新获取链接。"}
+               410: "链接已过期，请向分享给您的人重新获取链接。",
+               400: "页面已过期，请返回后刷新页面再试。",
+               403: "无法打开该页面，请向分享给您的人重新获取链接。",
+               405: "页面打开方式不正确，请重新点击分享给您的链接。",
+               413: "提交的内容过多，请返回后重试。",
+               429: "访问过于频繁，请稍等一分钟后再试。",
+               500: "系统出了点问题，请稍后重试。",
+               503: "系统繁忙，请稍后重试。"}
 PAGE_ERROR_OTHER = "系统繁忙，请稍后重试。"
+PAGE_ERROR_HINT = "您也可以在微信中打开本行公众号，回复「联系客户经理」。"
 
 
 def follow_search(account_name: str | None) -> str:
@@ -170,27 +194,39 @@ def interest_received(product: str, card: ManagerCard | None, again: bool,
 
 NOTICE_SOURCE_PRODUCT = "产品咨询{product}"
 
-# Staff-facing names of stored codes (console).
-LABELS = {
-    "lead": {"new": "待联系", "contacted": "已联系", "converted": "已成交", "lost": "已流失"},
-    "source": NOTICE_SOURCE,
-    "follow": {"following": "已关注", "unfollowed": "已取消关注", "unknown": "未知"},
-    "notice": {"pending": "待发送", "held": "待绑定", "sending": "发送中", "sent": "已发送",
-               "delivered": "已送达", "failed": "失败", "unknown": "结果未知", "dead": "已放弃"},
-    "manager": {"active": "在岗", "on_leave": "休假", "left": "已离职"},
-    "link": {"first_touch": "首次关注", "manager_left": "原经理离职", "transfer": "转移"},
-    "miss": {"not_found": "未找到（已建议联系客户经理）", "unsure": "不确定（已给出选项）"},
-    "role": {"manager": "客户经理", "branch_head": "网点负责人", "head_office": "总行"},
-}
-
-
-def label(kind: str, value: str | None) -> str:
-    """Return the Chinese name of a stored code, or the code itself when it has none."""
-    return LABELS.get(kind, {}).get(value or "", value or "—")
-
 # Staff console: what the pages and their flashes say.
-HTTP_ERRORS = {403: "您无权查看该内容。", 404: "页面不存在。", 400: "请求无效，请刷新后重试。"}
+HTTP_ERRORS = {
+    400: "请求无效，请刷新后重试（页面停留过久时表单会过期）。",
+    401: "请先登录。",
+    403: "您无权查看该内容或执行该操作。如确需办理，请联系网点负责人或总行。",
+    404: "页面不存在，或该记录已不存在、编号有误。请从列表中重新选择。",
+    405: "该地址不能这样打开，请从菜单进入相应页面。",
+    409: "该操作与当前状态冲突，请刷新后查看最新状态。",
+    422: "提交的内容有误，请检查后重试。",
+    429: "操作过于频繁，请稍等一分钟后再试。",
+    500: "系统出错了，此问题已记录。请稍后重试；如仍出错，请联系运维人员。",
+    503: "系统暂时不可用，请稍后重试。",
+}
+HTTP_ERROR_TITLES = {400: "请求无效", 401: "请先登录", 403: "无权访问", 404: "页面不存在",
+                     405: "访问方式不正确", 409: "状态已变化", 413: "内容过大",
+                     422: "内容有误", 429: "操作过于频繁", 500: "系统出错",
+                     503: "暂时不可用"}
+HTTP_ERROR_TITLE_OTHER = "出错了"
 HTTP_ERROR_OTHER = "系统繁忙，请稍后重试。"
+# The staff API's refusals in Chinese (its JSON error's message).
+API_UNAUTHORIZED = "需要有效的 API 令牌（请求头 Authorization: Bearer 令牌）。"
+API_HEADS_ONLY = "只有网点负责人和总行可以调用该接口。"
+API_UNKNOWN_STATUS = "不认识的状态 {status}，可选：{choices}。"
+API_HTTP_ERRORS = {
+    400: "请求无效，请检查请求的格式和参数。",
+    403: "无权访问该记录或接口（不在您的管辖范围内）。",
+    404: "找不到该记录或接口，请核对编号和地址（接口说明见 /api/v1/openapi.json）。",
+    405: "该接口不支持此请求方法，请查看 /api/v1/openapi.json。",
+    409: "该操作与记录的当前状态冲突，请重新查询后再试。",
+    429: "请求过于频繁，请稍后再试。",
+    500: "系统出错了，此问题已记录，请稍后重试。",
+    503: "系统暂时不可用，请稍后重试。",
+}
 TOO_LARGE = "上传的文件或提交的内容过大（上限 {limit}），请拆分或删减后重试。"
 LOGIN_REQUIRED = "请先登录"
 LOGIN_FAILED = "用户名或密码错误，或尝试次数过多，请稍后再试。"
@@ -204,6 +240,7 @@ TRANSFER_REFUSALS = {
     "all_and_list": "已选择“全部客户”，请清空客户编号；或取消“全部客户”，只转移所填客户。",
     "not_theirs": "客户 {detail} 不是转出客户经理名下的客户，本次未转移任何客户。",
     "bad_token": "客户编号“{detail}”无效：请只填写数字编号，用逗号、顿号或空格分隔。",
+    "changed": "预览之后客户名单有变化，请重新预览并确认。",
 }
 NOTE_REFUSED = "备注最多{limit}个字，且不能含有控制字符。"
 # The staff API's refusals of its input, by reason; {field} names the field or parameter.
@@ -253,3 +290,60 @@ def too_large(limit_bytes: int) -> str:
 def manager_named(card: ManagerCard) -> str:
     """Name a manager to a customer: branch and name (上海分行营业部的张伟)."""
     return f"{card.branch_name}的{card.name}"
+
+
+# Record pages, pickers and transfers in the console.
+CUSTOMER_RENAMED = "已将客户名称改为“{name}”。"
+CUSTOMER_NAME_REFUSED = "客户名称须为 1–50 个字，且不能含有控制字符。"
+PHONE_RECORDED = "已记录手机号（尾号 {last4}），已加密保存。"
+PHONE_REFUSED = "手机号无效：请填写 11 位大陆手机号（以 13–19 开头）。"
+NOTE_ADDED = "备注已保存。"
+NOTE_EMPTY_OR_LONG = "备注须为 1–{limit} 个字，且不能含有控制字符。"
+RECORD_READ_ONLY = "总行账号只能查看客户资料，不能修改；请由网点同事操作。"
+SHARE_LINK_READY = ("已生成“{product}”的分享链接，复制后发给客户即可；"
+                    "客户转发带来的打开和预约会记在该客户名下。")
+SHARE_PICK_PRODUCT = "请从列表中选择一个可分享的产品（私募产品不能分享）。"
+LEAD_STATUS_KEPT = "保持“已联系”，只记备注"
+LEAD_NOTE_ONLY = "已记录备注。"
+TRANSFER_UNKNOWN_MANAGER = "找不到客户经理“{name}”，请从列表中选择转出和转入的客户经理。"
+TRANSFER_OUT_OF_SCOPE = "只能在本网点的客户经理之间转移客户；跨网点转移请联系总行。"
+TRANSFER_NONE = "没有需要转移的客户，未做任何变更，也未通知任何人。"
+TRANSFER_MOVED = "已转移 {moved} 位客户及其 {leads} 条未结线索；双方客户经理会收到通知。"
+CODE_PICK_BRANCH_OR_MANAGER = "请选择网点或客户经理（至少一项）。"
+CODE_BAD_CAMPAIGN = "活动代码只能是 1–24 位字母、数字、“-”或“_”。"
+CODE_UNKNOWN_CHOICE = "找不到所选的网点或客户经理“{name}”，请从列表中选择。"
+LEAD_PICK_STATUS = "请选择下一步；只记备注时请填写备注。"
+
+# Learning from the misses (console, head office): adding a synonym, a need or an FAQ entry.
+LEARN_KINDS = {"synonym": "加同义词", "need": "加需求", "faq": "加常见问题"}
+LEARN_ADDED = {"synonym": "同义词", "need": "需求"}
+LEARN_SAVED = {
+    "synonym": "已添加同义词“{subject}”，各服务进程将在下一个问题时使用新词表。",
+    "need": "已添加需求“{subject}”的词，各服务进程将在下一个问题时使用新词表。",
+    "faq": "已添加常见问题“{subject}”（第 1 版），各服务进程将在下一个问题时使用。",
+}
+LEARN_FIELDS = {"term": "客户的说法", "canonical": "标准词", "name": "需求名称",
+                "asked": "客户怎么说", "served": "产品文字中的词", "key": "编号", "topic": "主题",
+                "question": "问题", "answer": "回答", "keywords": "触发短语"}
+# Why an addition was refused, by the refusal's code; {field}, {detail}, {word}, {concept}
+# and {limit} come from the refusal.
+LEARN_REFUSALS = {
+    "required": "请填写“{field}”。",
+    "bad_word": "“{detail}”不是一个词：每个词最多 16 个字，不能含空格或控制字符。",
+    "banned": "含有禁用语“{detail}”，不能保存。",
+    "same_word": "客户的说法和标准词不能相同（“{detail}”）。",
+    "too_many": "“{field}”最多填写 20 个词。",
+    "too_long": "“{field}”最多 {limit} 个字。",
+    "key_or_topic": "编号只能由 2–64 位小写字母、数字、- 或 _ 组成，主题须为术语、披露、风险等级、"
+                    "费用、流程之一。",
+    "term_taken": "“{detail}”已经添加过同义词。",
+    "term_known": "“{word}”已在词表中（表示“{concept}”），无需再添加。",
+    "canonical_unknown": "标准词“{detail}”不在词表中：请填写已有的产品类别或概念，"
+                         "如理财、大额存单、房贷。",
+    "key_taken": "常见问题编号“{detail}”已存在，请换一个编号。",
+}
+LEARN_SETS = {"tuning": "调优集", "heldout": "留出集（只评分、不调优）"}
+ANSWER_NOT_FOUND = "未找到（建议联系客户经理）"
+ANSWER_NONE = "不作产品回答"
+ANSWER_FAQ = "常见问题：{question}"
+ANSWER_UNSURE = "（不确定，给出选项）"

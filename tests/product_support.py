@@ -1,11 +1,11 @@
 """The sample catalogue and helpers shared by the product tests."""
 
 from datetime import date
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
 
+from bot.search import evaluation
 from bot.search.evaluation import cards_from_csv
 from crm_core import services
 from crm_core.model import utcnow
@@ -15,7 +15,7 @@ from tests.builders import org, subscribe_xml, text_xml
 from tests.builders import post as post  # the product tests import it from here
 from tests.conftest import runtime
 
-QUESTION_SETS = Path(__file__).parent / "data" / "products"
+QUESTION_SETS = evaluation.SETS
 CATALOGUE = QUESTION_SETS / "catalogue.csv"
 SHARER = "o-sharer"  # follows SH001-01's code, assessed C3
 SHARED = "稳盈90天理财"  # WM001, R2: shown to the sharer

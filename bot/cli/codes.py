@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from bot import texts
+from bot import refusals
 from bot.cli.base import Cli, pass_cli, refused
 from bot.qrcodes.batches import render_batch, zip_folder
 from bot.qrcodes.issuer import CodeIssuer
@@ -127,8 +127,7 @@ def _scene_refusals() -> Iterator[None]:
     try:
         yield
     except services.SceneRefused as error:
-        raise click.ClickException(texts.CODE_REFUSALS[error.code].format(**error.names)) \
-            from error
+        raise click.ClickException(refusals.explain(error)) from error
 
 
 def _targets(cli: Cli, branch_codes: list[str] | None, campaign: str | None,

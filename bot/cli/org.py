@@ -5,7 +5,7 @@ from datetime import timedelta
 import click
 
 from bot import texts
-from bot.cli.base import Cli, pass_cli, refused
+from bot.cli.base import JSON_OPTION, Cli, pass_cli, print_rows, refused, sql_uow
 from crm_core import services
 from crm_core.model import ManagerRole, ManagerState, utcnow
 
@@ -102,3 +102,31 @@ def managers_head(cli: Cli, code: str, off: bool) -> None:
             services.set_branch_head(uow, code, not off)
         uow.commit()
     click.echo(f"manager {code} is {'not ' if off else ''}a branch head")
+
+
+@branches.command("list")
+@JSON_OPTION
+@pass_cli
+def branches_list(cli: Cli, as_json: bool) -> None:
+    """List the branches: code, name, managers (in post / all)."""
+    with sql_uow(cli) as uow:
+        rows = services.branch_directory(uow)
+    print_rows(rows, ("code", "name", "active_managers", "managers"), as_json)
+
+
+@managers.command("list")
+@click.option("--branch", "branch_code", help="Only this branch's managers.")
+@click.option("--state", type=click.Choice([s.value for s in ManagerState]),
+              help="Only managers in this state.")
+@JSON_OPTION
+@pass_cli
+def managers_list(cli: Cli, branch_code: str | None, state: str | None, as_json: bool) -> None:
+    """List the managers: code, name, branch, state, customers, WeChat bound."""
+    with sql_uow(cli) as uow:
+        if branch_code and not any(b["code"] == branch_code
+                                   for b in services.branch_directory(uow)):
+            raise click.ClickException(f"no branch with code {branch_code!r} "
+                                       "(see: branchlink branches list)")
+        rows = services.manager_directory(uow, branch_code, ManagerState(state) if state
+                                          else None)
+    print_rows(rows, ("code", "name", "branch", "state", "customers", "bound"), as_json)

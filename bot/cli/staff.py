@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from bot.cli.base import Cli, pass_cli, refused
+from bot.cli.base import JSON_OPTION, Cli, pass_cli, print_rows, refused, sql_uow
 from bot.web.staff_auth import hash_password
 from crm_core import services
 from crm_core.model import StaffRole, utcnow
@@ -140,3 +140,17 @@ def tokens_revoke(cli: Cli, username: str, token_ids: tuple[int, ...], every: bo
         uow.commit()
     click.echo(f"{count} API token(s) of {username} revoked")
 
+
+
+@staff.command("list")
+@click.option("--branch", "branch_code", help="Only accounts of this branch (its head and "
+                                              "managers).")
+@click.option("--role", type=click.Choice([r.value for r in StaffRole]),
+              help="Only accounts with this role.")
+@JSON_OPTION
+@pass_cli
+def staff_list(cli: Cli, branch_code: str | None, role: str | None, as_json: bool) -> None:
+    """List the console accounts: username, name, role, manager, branch, active."""
+    with sql_uow(cli) as uow:
+        rows = services.staff_directory(uow, branch_code, StaffRole(role) if role else None)
+    print_rows(rows, ("username", "name", "role", "manager", "branch", "active"), as_json)

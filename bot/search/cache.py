@@ -1,5 +1,8 @@
 """The per-process matcher (product index + FAQ), rebuilt when the catalogue or FAQ changes.
 
+Head office's vocabulary additions change the catalogue's revision, so they are read with
+the catalogue (crm_core.services.answers.vocabulary).
+
 Nothing here is shared between workers: each process builds its own matcher from the
 database and checks the two stamps (two indexed reads by key) on every question, so an
 import is seen by every worker at its next question. A rebuild then costs about 0.2 s for
@@ -10,6 +13,7 @@ import threading
 from collections.abc import Callable
 
 from bot.search.matcher import Matcher
+from bot.search.vocabulary import Vocabulary
 from crm_core import services
 from crm_core.unit_of_work import UnitOfWork
 
@@ -30,7 +34,8 @@ class CatalogueIndex:
         with uow_factory() as uow:
             stamp, cards = services.catalogue(uow)
             faq_stamp, faq = services.faq_stamp(uow), services.faq_entries(uow)
-        matcher = Matcher(cards, faq)
+            vocabulary = current_vocabulary(uow)
+        matcher = Matcher(cards, faq, vocabulary)
         with self._lock:
             self._stamp, self._matcher = (stamp, faq_stamp), matcher
 
@@ -40,6 +45,13 @@ class CatalogueIndex:
         with self._lock:
             if self._matcher is None or stamp != self._stamp:
                 _, cards = services.catalogue(uow)
-                self._matcher = Matcher(cards, services.faq_entries(uow))
+                self._matcher = Matcher(cards, services.faq_entries(uow),
+                                        current_vocabulary(uow))
                 self._stamp = stamp
             return self._matcher
+
+
+def current_vocabulary(uow: UnitOfWork) -> Vocabulary:
+    """Return the code's vocabulary merged with head office's additions."""
+    synonyms, needs = services.vocabulary(uow)
+    return Vocabulary(tuple(synonyms), tuple(needs))

@@ -1,9 +1,10 @@
 """Scoring product answers against a question set: the share whose first answer is right.
 
-Two sets live in tests/data/products: `tuning_questions.csv`, which the vocabulary and the
-weights are tuned on, and `heldout_questions.csv`, written before any tuning by someone
-who had not read the vocabulary, which is only ever scored. A matcher that fits only the
-first set shows up as a gap between the two scores.
+Two sets live in bot/search/evaluation_sets (shipped with the package: the console re-runs
+them before head office saves a vocabulary or FAQ change): `tuning_questions.csv`, which the
+vocabulary and the weights are tuned on, and `heldout_questions.csv`, written before any
+tuning by someone who had not read the vocabulary, which is only ever scored. A matcher that
+fits only the first set shows up as a gap between the two scores.
 
 Each row is a question, what the first answer must be and the kind of question. The expected
 answer is a product code (the first product shown), a category (the first product shown is of
@@ -17,11 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.search.matcher import Matcher
+from bot.search.vocabulary import Vocabulary
 from crm_core.services import FaqCard, ProductCard, read_rows
 from crm_core.services.answers.faq import faq_values
 from crm_core.services.catalogue import product_values
 
 NONE = "none"
+SETS = Path(__file__).parent / "evaluation_sets"
+SET_NAMES = ("tuning", "heldout")
 
 
 @dataclass(frozen=True)
@@ -88,20 +92,32 @@ def cards_from_csv(path: Path) -> list[ProductCard]:
     return cards
 
 
-def sample_matcher(folder: Path) -> Matcher:
-    """Build the matcher of a folder's sample catalogue and FAQ (catalogue.csv, faq.csv)."""
+def sample_faq(folder: Path) -> list[FaqCard]:
+    """Read a folder's sample FAQ (faq.csv): its active entries, as an import checks them."""
     faq = []
     for row in read_rows((folder / "faq.csv").read_text(encoding="utf-8"), "csv", "faq"):
         values = faq_values(row.fields)
         if values["active"]:
             faq.append(FaqCard(values["key"], values["topic"], values["question"],
                                values["answer"], tuple(values["keywords"].split()), 1))
-    return Matcher(cards_from_csv(folder / "catalogue.csv"), faq)
+    return faq
+
+
+def sample_matcher(folder: Path, vocabulary: Vocabulary | None = None,
+                   extra_faq: Iterable[FaqCard] = ()) -> Matcher:
+    """Build the matcher of a folder's sample catalogue and FAQ (catalogue.csv, faq.csv),
+    with a vocabulary's additions and further FAQ entries if given."""
+    return Matcher(cards_from_csv(folder / "catalogue.csv"),
+                   [*sample_faq(folder), *extra_faq], vocabulary)
+
+
+def score_matcher(matcher: Matcher, folder: Path) -> dict[str, Score]:
+    """Score a matcher built on `folder`'s sample catalogue on its tuning and held-out sets."""
+    return {name: score(lambda q: matcher.decide(q).label(),
+                        load(folder / f"{name}_questions.csv"), matcher.category)
+            for name in SET_NAMES}
 
 
 def score_sets(folder: Path) -> dict[str, Score]:
     """Score the sample matcher on the tuning and the held-out set of `folder`."""
-    matcher = sample_matcher(folder)
-    return {name: score(lambda q: matcher.decide(q).label(),
-                        load(folder / f"{name}_questions.csv"), matcher.category)
-            for name in ("tuning", "heldout")}
+    return score_matcher(sample_matcher(folder), folder)

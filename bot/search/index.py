@@ -6,8 +6,9 @@ want ("买房借钱") rather than by catalogue words. So a question goes through
 
 1. **Segmentation with jieba** (search mode) into words, with the catalogue's product names
    and our vocabulary added to its dictionary so they stay whole.
-2. **A synonym table** (bot.search.lexicon) maps customers' words to concepts (按揭 → 房贷 →
-   贷款), for products and questions alike; categories are concepts too.
+2. **A synonym table** (bot.search.lexicon, plus head office's additions) maps customers'
+   words to concepts (按揭 → 房贷 → 贷款), for products and questions alike; categories are
+   concepts too.
 3. **Pinyin repair**: every 2–4 character window the segmenter did not understand is turned
    into toneless pinyin (pypinyin), with the distinctions input-method users most often miss
    folded (模糊音: zh/z, in/ing, n/l...), and looked up among the vocabulary's pinyin. That
@@ -41,6 +42,7 @@ from rapidfuzz import fuzz, process
 from bot.search import lexicon, numerals
 from bot.search.needs import NeedIndex, NeedMatch
 from bot.search.segment import new_tokenizer
+from bot.search.vocabulary import Vocabulary
 from crm_core.services import ProductCard
 
 FIELD_WEIGHTS = (("name", 3.0), ("keywords", 2.0), ("term", 1.0), ("summary", 0.5))
@@ -97,12 +99,14 @@ def sound_key(word: str) -> str:
 class ProductIndex:
     """An in-process index of the catalogue, rebuilt whenever the catalogue changes."""
 
-    def __init__(self, cards: list[ProductCard]) -> None:
-        self.words = {normalize(w): c for w, c in lexicon.concept_of().items()}
+    def __init__(self, cards: list[ProductCard], vocabulary: Vocabulary | None = None) -> None:
+        vocabulary = vocabulary or Vocabulary()
+        self.words = {normalize(w): c for w, c in vocabulary.concept_of().items()}
         self.tokenizer = new_tokenizer([*self.words, *(normalize(c.name) for c in cards)])
         self.codes = {normalize(c.code): c.code for c in cards}
         self.needs = NeedIndex(((c.code, normalize(" ".join(
-            (c.name, c.summary, c.details, c.keywords or "")))) for c in cards), normalize)
+            (c.name, c.summary, c.details, c.keywords or "")))) for c in cards), normalize,
+            vocabulary.need_words())
         self.names = {c.code: normalize(c.name) for c in cards}
         self.by_category: dict[str, list[str]] = defaultdict(list)
         self.postings: dict[str, dict[str, float]] = defaultdict(dict)

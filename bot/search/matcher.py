@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bot.search import lexicon
 from bot.search.faq import FaqIndex
 from bot.search.index import ProductIndex, SearchResult, normalize
+from bot.search.vocabulary import Vocabulary
 from crm_core.services import FaqCard, ProductCard
 
 # Below this score the best product shares too little with the question to be answered alone.
@@ -43,8 +44,9 @@ class Decision:
 class Matcher:
     """The catalogue's product index and the FAQ's, built together per catalogue version."""
 
-    def __init__(self, cards: list[ProductCard], faq: list[FaqCard]) -> None:
-        self.products = ProductIndex(cards)
+    def __init__(self, cards: list[ProductCard], faq: list[FaqCard],
+                 vocabulary: Vocabulary | None = None) -> None:
+        self.products = ProductIndex(cards, vocabulary)
         self.faq = FaqIndex(faq, normalize)
         self.category = {card.code: card.category for card in cards}
 

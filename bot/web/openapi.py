@@ -163,7 +163,8 @@ OPENAPI: dict[str, Any] = {
             {"name": "code", "in": "path", "required": True,
              "schema": {"type": "string", "minLength": 1, "maxLength": CODE_MAX_LENGTH}}])},
         "/api/v1/transfers": {"post": _op(
-            "Transfer the listed customers, or all when `all` is true", _record(moved=_INT),
+            "Transfer the listed customers, or all when `all` is true, with their open leads",
+            _record(moved=_INT),
             "403", "404", "422", body=_TRANSFER, ok_status="201")},
         "/api/v1/shares/leaderboard": {"get": _op(
             "Opens (unique visitors), follows and leads brought by shares, per manager and per "

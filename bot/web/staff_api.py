@@ -60,7 +60,10 @@ def error_answer(error: HTTPException) -> tuple[Response, int]:
     status = error.code or 500
     code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict"}.get(
         status, "internal" if status >= 500 else "bad_request")
-    response = jsonify(error={"code": code, "message": error.description})
+    cap = request.max_content_length  # the app's cap unless the route names its own
+    message = texts.too_large(cap) if status == 413 and cap else \
+        texts.API_HTTP_ERRORS.get(status, texts.HTTP_ERROR_OTHER)
+    response = jsonify(error={"code": code, "message": message})
     response.headers.extend((k, v) for k, v in error.get_headers() if k == "Allow")
     return response, status
 
@@ -106,7 +109,7 @@ def _authenticate() -> None:
         g.scope = services.scope_of(account) if account else None
         uow.commit()
     if g.scope is None:
-        raise ApiError(401, "unauthorized", "a valid bearer token is required")
+        raise ApiError(401, "unauthorized", texts.API_UNAUTHORIZED)
 
 
 def _scope() -> Scope:
@@ -131,9 +134,14 @@ def _choice(body: dict[str, Any], field: str, values: set[str]) -> str:
     return value
 
 
+def _unknown_status(status: str, choices: type[LeadStatus] | type[NoticeStatus]) -> ApiError:
+    return ApiError(422, "invalid", texts.API_UNKNOWN_STATUS.format(
+        status=status[:40], choices="、".join(s.value for s in choices)))
+
+
 def _heads_only() -> None:
     if _scope().role is StaffRole.MANAGER:
-        raise ApiError(403, "forbidden", "branch heads and head office only")
+        raise ApiError(403, "forbidden", texts.API_HEADS_ONLY)
 
 
 @bp.get("/openapi.json")
@@ -154,7 +162,7 @@ def leads() -> Response:
     """Leads in scope (open ones unless ?status=)."""
     status = request.args.get("status")
     if status and status not in {s.value for s in LeadStatus}:
-        raise ApiError(422, "invalid", f"unknown status {status!r}")
+        raise _unknown_status(status, LeadStatus)
     with work() as uow:
         rows = services.leads_view(uow, _scope(), LeadStatus(status) if status else None,
                                    utcnow())
@@ -239,7 +247,7 @@ def notices() -> Response:
     _heads_only()
     status = request.args.get("status")
     if status and status not in {s.value for s in NoticeStatus}:
-        raise ApiError(422, "invalid", f"unknown status {status!r}")
+        raise _unknown_status(status, NoticeStatus)
     with work() as uow:
         rows = services.notices_view(uow, _scope(), NoticeStatus(status) if status else None)
     return jsonify(notices=rows)

@@ -1,12 +1,19 @@
 """Scheduled jobs, importable by reference so APScheduler can persist them across restarts."""
 
+from dataclasses import replace
 from datetime import timedelta
 from functools import cache
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from bot.config import load_settings
-from bot.runtime import Runtime, build_runtime
+from bot.runtime import Runtime, build_runtime, database_timeouts
 from crm_core import services
+from crm_core.db import make_engine, make_session_factory
 from crm_core.model import local_date, utcnow
+from crm_core.unit_of_work import SqlUnitOfWork
+
+FIGURES_STATEMENT_SECONDS = 300.0
 
 
 @cache
@@ -34,3 +41,20 @@ def send_digests(config_path: str | None) -> int:
         queued = services.queue_digests(uow, today, now)
         uow.commit()
     return queued
+
+
+def refresh_figures(config_path: str | None) -> None:
+    """Recount the figures of the home pages (branches, managers, the network)."""
+    settings = _runtime(config_path).settings
+    with SqlUnitOfWork(_figure_sessions(config_path)) as uow:
+        services.refresh_home_figures(uow, utcnow(), settings.leads.timezone)
+        uow.commit()
+
+
+@cache
+def _figure_sessions(config_path: str | None) -> sessionmaker[Session]:
+    # Recounting a million customers takes seconds, where a request may take a fraction of
+    # one: the recount gets connections of its own with a longer statement budget.
+    settings = _runtime(config_path).settings
+    timeouts = replace(database_timeouts(settings), statement=FIGURES_STATEMENT_SECONDS)
+    return make_session_factory(make_engine(settings.database.url, timeouts))

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.config import Settings
+from bot.config import Settings, console_url
 from bot.wechat.api import WeChatApi
 from bot.wechat.errors import (
     PermanentError,
@@ -111,9 +111,10 @@ class Outbox:
             # Customers get a customer-service message: no template for marketing-free notices.
             self.api.send_custom_text(job.openid, texts.MANAGER_CHANGED.format(**job.payload))
             return None
-        message = render_notice(job.kind, job.payload, self.settings.notifications, self.zone)
+        message = render_notice(job.kind, job.payload, self.settings.notifications, self.zone,
+                                console_url(self.settings.web))
         return self.api.send_template(job.openid, message.template_id, message.data,
-                                      client_msg_id=_client_msg_id(job.key))
+                                      url=message.url, client_msg_id=_client_msg_id(job.key))
 
     def _retry(self, job: NoticeJob, report: Report, error: WeChatApiError) -> None:
         outbox = self.settings.outbox

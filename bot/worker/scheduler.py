@@ -1,9 +1,9 @@
 """Background work run by `branchlink worker` on APScheduler.
 
 Every worker delivers notices and replays the spool (in-memory jobs: safe to run anywhere,
-claims and dedupe keep them exactly-once). Clock jobs (lead chasing, the daily digest) live in
-the database job store and run only on the worker holding the leader lease, so that they
-survive restarts and never run twice; their effects are idempotent besides.
+claims and dedupe keep them exactly-once). Clock jobs (lead chasing, the daily digest, the home
+pages' figures) live in the database job store and run only on the worker holding the leader
+lease, so that they survive restarts and never run twice; their effects are idempotent besides.
 """
 
 import logging
@@ -87,6 +87,10 @@ class Leadership:
         self.scheduler.add_job(f"{JOBS}:send_digests",
                                digest_trigger(hour, minute, settings.timezone),
                                id="send_digests", **common)
+        # The home pages' figures: counted at once on taking the lead, then every few minutes.
+        self.scheduler.add_job(f"{JOBS}:refresh_figures", "interval",
+                               minutes=services.FIGURES_EVERY_MINUTES, id="refresh_figures",
+                               next_run_time=datetime.now(UTC), **common)
         log.info("leader: clock jobs run here")
 
 

@@ -9,6 +9,7 @@ from crm_core.model.answers import (
     FaqVersion,
     PendingChoice,
 )
+from crm_core.model.answers.vocabulary import AddedNeed, AddedSynonym
 from crm_core.model.audit import AuditEvent, BindCode
 from crm_core.model.base import BIG_ID_MAX, ID_MAX, Base, local_date, local_time, utcnow
 from crm_core.model.codes import (
@@ -18,7 +19,15 @@ from crm_core.model.codes import (
     QrCode,
     TouchFact,
 )
-from crm_core.model.customer import Customer, FollowState, LinkReason, ManagerLink, SealedPhone
+from crm_core.model.customer import (
+    Customer,
+    CustomerNote,
+    FollowState,
+    LinkReason,
+    ManagerLink,
+    SealedPhone,
+)
+from crm_core.model.figures import BranchFigures, ManagerFigures, NetworkFigures
 from crm_core.model.leads import NOTE_MAX_LENGTH, OPEN_STATUSES, BadNote, Lead, LeadStatus
 from crm_core.model.notices import CUSTOMER_KINDS, Notice, NoticeKind, NoticeStatus
 from crm_core.model.org import Branch, Manager, ManagerRole, ManagerState, pick_round_robin
@@ -33,6 +42,7 @@ from crm_core.model.products import (
     ShareEventKind,
     ShareLink,
 )
+from crm_core.model.refusal import Refusal
 from crm_core.model.scene import Scene, SceneError, format_scene, parse_scene
 from crm_core.model.staff import (
     ApiToken,
@@ -52,6 +62,8 @@ __all__ = [
     "NOTE_MAX_LENGTH",
     "OPEN_STATUSES",
     "PERMANENT_CODE_CAP",
+    "AddedNeed",
+    "AddedSynonym",
     "AnswerMiss",
     "ApiToken",
     "Assessment",
@@ -60,9 +72,11 @@ __all__ = [
     "Base",
     "BindCode",
     "Branch",
+    "BranchFigures",
     "Category",
     "CodeKind",
     "Customer",
+    "CustomerNote",
     "Direction",
     "FaqEntry",
     "FaqTopic",
@@ -75,9 +89,11 @@ __all__ = [
     "LinkReason",
     "LoginCounter",
     "Manager",
+    "ManagerFigures",
     "ManagerLink",
     "ManagerRole",
     "ManagerState",
+    "NetworkFigures",
     "Notice",
     "NoticeKind",
     "NoticeStatus",
@@ -88,6 +104,7 @@ __all__ = [
     "QrCode",
     "RateCounter",
     "RecommendationPref",
+    "Refusal",
     "RiskAssessment",
     "Scene",
     "SceneError",

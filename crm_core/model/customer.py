@@ -4,7 +4,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm_core.model.base import Base, str_enum, utcnow
@@ -110,9 +110,11 @@ class ManagerLink(Base):
             "uq_manager_links_current", "customer_id", unique=True,
             sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL"),
         ),
-        # A manager's current customers.
-        Index("ix_manager_links_current_manager", "manager_id", "customer_id",
-              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
+        # A manager's customers in force, newest first: their home page reads these.
+        Index(
+            "ix_manager_links_manager_current", "manager_id", "started_at",
+            sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,3 +133,16 @@ class ManagerLink(Base):
         """Close this link, keeping it as history."""
         self.ended_at = at
         self.end_reason = reason
+
+
+class CustomerNote(Base):
+    """A note staff wrote about a customer (a call, a visit, what they asked for)."""
+
+    __tablename__ = "customer_notes"
+    __table_args__ = (Index("ix_customer_notes_customer_time", "customer_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    author: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -14,12 +14,14 @@ At least one of b or m; each tag at most once; order free. Examples: `b:SH001`,
 import re
 from dataclasses import dataclass
 
+from crm_core.model.refusal import Refusal
+
 MAX_SCENE_LENGTH = 64
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
 _TAGS = {"b": "branch", "m": "manager", "c": "campaign"}
 
 
-class SceneError(ValueError):
+class SceneError(Refusal):
     """A scene string that does not follow the onboarding format."""
 
 
@@ -40,17 +42,18 @@ class Scene:
 def parse_scene(text: str) -> Scene:
     """Parse a scene string, raising SceneError with the reason when it is not ours."""
     if not text or len(text) > MAX_SCENE_LENGTH:
-        raise SceneError(f"scene must be 1..{MAX_SCENE_LENGTH} characters")
+        raise SceneError("scene_length", f"scene must be 1..{MAX_SCENE_LENGTH} characters",
+                         limit=MAX_SCENE_LENGTH)
     fields: dict[str, str] = {}
     for part in text.split(";"):
         tag, sep, code = part.partition(":")
         if not sep or tag not in _TAGS or not _CODE.match(code):
-            raise SceneError(f"bad scene part {part!r}")
+            raise SceneError("scene_part", f"bad scene part {part!r}", part=part[:30])
         if _TAGS[tag] in fields:
-            raise SceneError(f"scene tag {tag!r} given twice")
+            raise SceneError("scene_tag_twice", f"scene tag {tag!r} given twice", tag=tag)
         fields[_TAGS[tag]] = code
     if "branch" not in fields and "manager" not in fields:
-        raise SceneError("scene names neither a branch nor a manager")
+        raise SceneError("scene_no_subject", "scene names neither a branch nor a manager")
     return Scene(**fields)
 
 

@@ -138,6 +138,10 @@ class SqlConsole:
         customers = self._customers_in(scope).with_only_columns(Customer.id)
         return or_(Notice.manager_id.in_(managers), Notice.customer_id.in_(customers))
 
+    def customers_in(self, scope: Scope) -> Select[Any]:
+        """Return a SELECT of the customers the scope sees (to narrow further)."""
+        return self._customers_in(scope)
+
     def _customers_in(self, scope: Scope) -> Select[Any]:
         stmt = select(Customer)
         if scope.role is StaffRole.HEAD_OFFICE:

@@ -45,6 +45,13 @@ class SqlLeads:
                                   Lead.status.in_(OPEN_STATUSES))
         return self.session.scalars(stmt.limit(1)).first()
 
+    def open_of(self, customer_ids: list[int], manager_id: int) -> list[Lead]:
+        """Return the open leads of these customers that a manager holds."""
+        stmt = select(Lead).where(Lead.customer_id.in_(customer_ids),
+                                  Lead.manager_id == manager_id,
+                                  Lead.status.in_(OPEN_STATUSES))
+        return list(self.session.scalars(stmt.order_by(Lead.id)))
+
     def overdue(self, now: datetime) -> list[Lead]:
         """Return new leads past their due time that still need a reminder or escalation."""
         stmt = select(Lead).where(Lead.status == LeadStatus.NEW, Lead.due_at <= now,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from crm_core.model import Category, Product, ProductVersion
+from crm_core.model import Category, Product, ProductVersion, Refusal
 from crm_core.model.compliance import banned_phrase
 from crm_core.model.products import BORROWING, VERSIONED_FIELDS
 from crm_core.services.catalogue_files import (
@@ -69,15 +69,17 @@ def _validate_all(uow: UnitOfWork, rows: list[SourceRow]) -> list[dict[str, Any]
         try:
             item = product_values(row.fields, lambda code: _known(uow, branches, code))
         except ValueError as error:
-            errors.append(RowError(row.line, str(error)))
+            errors.append(RowError.of(row.line, error))
             continue
         if item["code"] in seen:
             errors.append(RowError(row.line, f"code {item['code']} repeats line "
-                                             f"{seen[item['code']]}"))
+                                             f"{seen[item['code']]}", "repeated",
+                                   {"field": "code", "value": item["code"],
+                                    "first": seen[item["code"]]}))
         seen.setdefault(item["code"], row.line)
         values.append(item)
     if errors or not rows:
-        raise ImportRejected(errors or [RowError(1, "no products in the file")])
+        raise ImportRejected(errors or [RowError(1, "no products in the file", "empty_file")])
     return values
 
 
@@ -91,10 +93,10 @@ def product_values(fields: dict[str, str], branch_exists: Any) -> dict[str, Any]
     """Check one row and return the product's values; ValueError says what is wrong."""
     unknown = sorted(set(fields) - FIELDS)
     if unknown:
-        raise ValueError(f"unknown field {unknown[0]!r}")
+        raise Refusal("unknown_field", f"unknown field {unknown[0]!r}", field=unknown[0][:40])
     missing = [name for name in REQUIRED if not fields.get(name)]
     if missing:
-        raise ValueError(f"{missing[0]} is required")
+        raise Refusal("required", f"{missing[0]} is required", field=missing[0])
     _check_text(fields)
     return {"code": _code(fields["code"]), "name": fields["name"],
             "category": _category(fields["category"]),
@@ -112,30 +114,35 @@ def product_values(fields: dict[str, str], branch_exists: Any) -> dict[str, Any]
 def _check_text(fields: dict[str, str]) -> None:
     for name, limit in LIMITS.items():
         if len(fields.get(name, "")) > limit:
-            raise ValueError(f"{name} is longer than {limit} characters")
+            raise Refusal("too_long", f"{name} is longer than {limit} characters", field=name,
+                          limit=limit)
     for name in COPY_FIELDS:
         phrase = banned_phrase(fields.get(name))
         if phrase:
-            raise ValueError(f"banned phrase {phrase!r} in {name}")
+            raise Refusal("banned_phrase", f"banned phrase {phrase!r} in {name}", field=name,
+                          phrase=phrase)
 
 
 def _code(value: str) -> str:
     if not _CODE.fullmatch(value):
-        raise ValueError(f"code {value!r} must be 2-32 letters, digits, - or _")
+        raise Refusal("bad_code", f"code {value!r} must be 2-32 letters, digits, - or _",
+                      field="code", value=value[:40], limit=32)
     return value.upper()
 
 
 def _category(value: str) -> str:
     if value not in {c.value for c in Category}:
         known = "/".join(c.value for c in Category)
-        raise ValueError(f"category {value!r} is not one of {known}")
+        raise Refusal("not_a_choice", f"category {value!r} is not one of {known}",
+                      field="category", value=value[:40], choices=known)
     return value
 
 
 def _rate(fields: dict[str, str]) -> str:
     rate = fields.get("rate", "")
     if fields["category"] in BORROWING and not rate:
-        raise ValueError("rate is required for loans and cards (shown as the annual rate)")
+        raise Refusal("rate_required",
+                      "rate is required for loans and cards (shown as the annual rate)")
     return rate
 
 
@@ -143,7 +150,8 @@ def _amount(value: str) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        raise ValueError(f"min_amount {value!r} must be a whole number of yuan")
+        raise Refusal("bad_amount", f"min_amount {value!r} must be a whole number of yuan",
+                      field="min_amount", value=value[:40])
     return int(value)
 
 
@@ -151,7 +159,7 @@ def _window(fields: dict[str, str]) -> dict[str, date | None]:
     start = parse_date(fields.get("sale_start", ""), "sale_start")
     end = parse_date(fields.get("sale_end", ""), "sale_end")
     if start and end and end < start:
-        raise ValueError("sale_end is before sale_start")
+        raise Refusal("sale_window", "sale_end is before sale_start")
     return {"sale_start": start, "sale_end": end}
 
 
@@ -161,19 +169,22 @@ def _branches(value: str, branch_exists: Any) -> list[str] | None:
     codes = sorted({code for code in re.split(r"[,;\s]+", value) if code})
     unknown = [code for code in codes if not branch_exists(code)]
     if unknown:
-        raise ValueError(f"unknown branch {unknown[0]!r}")
+        raise Refusal("unknown_sale_branch", f"unknown branch {unknown[0]!r}",
+                      branch=unknown[0][:40])
     return codes
 
 
 def _link(value: str) -> str | None:
     if value and not re.fullmatch(r"https?://\S+", value):
-        raise ValueError(f"link {value!r} must be an http(s) URL")
+        raise Refusal("bad_link", f"link {value!r} must be an http(s) URL", field="link",
+                      value=value[:60])
     return value or None
 
 
 def _flag(value: str) -> bool:
     if value.lower() not in _YES:
-        raise ValueError(f"private {value!r} must be true or false")
+        raise Refusal("bad_flag", f"private {value!r} must be true or false",
+                      field="private", value=value[:40])
     return _YES[value.lower()]
 
 

@@ -46,7 +46,7 @@ def _branch_id(uow: UnitOfWork, code: str | None) -> int | None:
         return None
     branch = uow.branches.by_code(code)
     if branch is None:
-        raise UnknownRecord(f"no branch with code {code!r}")
+        raise UnknownRecord("branch", code)
     return branch.id
 
 

@@ -34,15 +34,19 @@ from crm_core.unit_of_work import UnitOfWork
 class CodeLimitReached(Exception):
     """No permanent code may be issued any more: the account's cap is reached."""
 
+    code = "code_limit"
+    params: dict[str, object] = {}  # noqa: RUF012 - never mutated: the sentence needs none
+
 
 class SceneRefused(ValueError):
     """A scene the issuer may not have: `code` is `manager_elsewhere` (the manager works at
-    another branch than the scene's) or `out_of_scope` (a branch or manager not theirs);
-    `names` are the codes involved."""
+    another branch than the scene's), `out_of_scope` (a branch or manager not theirs) or
+    `temporary_days` (a lifetime past the platform's); `names` are the values involved."""
 
     def __init__(self, code: str, **names: str) -> None:
         super().__init__(f"{code}: {names}")
         self.code, self.names = code, names
+        self.params = names
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def poster_targets(uow: UnitOfWork, branch_codes: list[str] | None = None, *,
     branches = uow.codes.print_targets(branch_codes)
     missing = set(branch_codes or ()) - {b.code for b in branches}
     if missing:
-        raise UnknownRecord(f"no branch with code {', '.join(sorted(missing))}")
+        raise UnknownRecord("branch", ", ".join(sorted(missing)))
     targets: list[PosterTarget] = []
     for branch in branches:
         scene = format_scene(Scene(branch=branch.code, campaign=campaign))
@@ -162,7 +166,7 @@ def _manager_target(branch: Branch, manager: Manager, campaign: str | None) -> P
 def _resolve(uow: UnitOfWork, scene: Scene) -> tuple[Branch | None, Manager | None]:
     manager = uow.managers.by_code(scene.manager) if scene.manager else None
     if scene.manager and manager is None:
-        raise UnknownRecord(f"no manager with code {scene.manager!r}")
+        raise UnknownRecord("manager", scene.manager)
     branch = _branch(uow, scene.branch) if scene.branch else None
     if branch is not None and manager is not None and manager.branch.id != branch.id:
         raise SceneRefused("manager_elsewhere", manager=manager.code, branch=branch.code)
@@ -183,14 +187,14 @@ def _within(scope: Scope | None, branch: Branch | None, manager: Manager | None)
 def _branch(uow: UnitOfWork, code: str) -> Branch:
     branch = uow.branches.by_code(code)
     if branch is None:
-        raise UnknownRecord(f"no branch with code {code!r}")
+        raise UnknownRecord("branch", code)
     return branch
 
 
 def _lifetime(days: int | None) -> int:
     days = MAX_TEMPORARY_DAYS if days is None else days
     if not 1 <= days <= MAX_TEMPORARY_DAYS:
-        raise ValueError(f"a temporary code lives 1..{MAX_TEMPORARY_DAYS} days, not {days}")
+        raise SceneRefused("temporary_days", limit=str(MAX_TEMPORARY_DAYS), days=str(days))
     return days * 86_400
 
 

@@ -1,17 +1,13 @@
 """What staff see and do in the console and the API, always within their scope."""
 
 from datetime import date, datetime, timedelta
-from typing import Any, Final, Literal
+from typing import Any
 
 from crm_core.model import (
-    ID_MAX,
     Customer,
     Lead,
     LeadStatus,
-    LinkReason,
     ManagerLink,
-    ManagerState,
-    NoticeKind,
     NoticeStatus,
     OutOfScope,
     Scope,
@@ -20,25 +16,16 @@ from crm_core.model import (
 from crm_core.queries.console import SqlConsole
 from crm_core.services.customers import customer_label
 from crm_core.services.listings import notice_row
-from crm_core.services.notices import enqueue_customer_notice, enqueue_notice, retry_notice
+from crm_core.services.notices import retry_notice
 from crm_core.services.staff import audit
 from crm_core.services.suitability import current_assessment, record_staff_assessment
-from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
+from crm_core.unit_of_work import SqlUnitOfWork
 
 TIMELINE = 50
 # An `unknown` notice may have gone out. The platform drops a resend with the same
 # client_msg_id for ten minutes only, and customer-service messages have none: staff retry
 # failed and dead notices only (an operator may still resend one from the command line).
 STAFF_RETRYABLE = (NoticeStatus.DEAD, NoticeStatus.FAILED)
-ALL_CUSTOMERS: Final = "all"  # a transfer of every customer must say so: no list means nothing
-
-
-class TransferRefused(ValueError):
-    """A transfer that cannot be done as asked; `code` says why, `detail` names what."""
-
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code, self.detail = code, detail
 
 
 def leads_view(uow: SqlUnitOfWork, scope: Scope, status: LeadStatus | None, now: datetime,
@@ -89,10 +76,11 @@ def customer_assessment(uow: SqlUnitOfWork, scope: Scope, customer_id: int, toda
 
 
 def record_assessment(uow: SqlUnitOfWork, scope: Scope, customer_id: int, level: int,
-                      assessed_on: date, now: datetime) -> None:
-    """Record the risk assessment a member of staff took of a customer in their scope."""
+                      assessed_on: date, now: datetime, today: date) -> None:
+    """Record the risk assessment a member of staff took of a customer in their scope, on
+    or before `today` (the bank's local date)."""
     customer = _visible(uow, scope, customer_id)
-    record_staff_assessment(uow, customer, level, assessed_on, scope.username, now)
+    record_staff_assessment(uow, customer, level, assessed_on, scope.username, now, today)
 
 
 def _visible(uow: SqlUnitOfWork, scope: Scope, customer_id: int) -> Customer:
@@ -126,54 +114,6 @@ def branch_overview(uow: SqlUnitOfWork, scope: Scope, branch_code: str,
             "unmanaged_customers": [_customer(c) for c in console.orphans(branch.id, 200)]}
 
 
-def transfer_customers(uow: UnitOfWork, scope: Scope, from_code: str, to_code: str,
-                       customers: list[int] | Literal["all"], now: datetime,
-                       tell_customers: bool = False) -> int:
-    """Move customers (ALL_CUSTOMERS, or those listed) to another manager, keeping history.
-
-    A listed customer who is not the source manager's refuses the whole transfer.
-    """
-    source, target = uow.managers.by_code(from_code), uow.managers.by_code(to_code)
-    if source is None or target is None:
-        raise LookupError(f"unknown manager {from_code!r} or {to_code!r}")
-    _may_transfer(scope, source.branch_id, target.branch_id)
-    if target.state is not ManagerState.ACTIVE or source.id == target.id:
-        raise TransferRefused("target_unavailable", to_code)
-    moved = _move(uow, source.id, target, _listed(customers), now, scope.username)
-    payload = {"count": len(moved), "from": source.name, "to": target.name,
-               "at": now.isoformat()}
-    for manager, side in ((target, "in"), (source, "out")):
-        enqueue_notice(uow, f"transfer:{now.isoformat()}:{source.id}:{target.id}:{side}",
-                       NoticeKind.TRANSFER, manager, payload | {"side": side}, now)
-    if tell_customers:
-        _tell_customers(uow, moved, target.name, target.branch.name, now)
-    audit(uow, now, scope.username, "transfer", f"{from_code}->{to_code}",
-          {"customers": moved})
-    return len(moved)
-
-
-def _listed(customers: list[int] | Literal["all"]) -> list[int] | None:
-    if customers == ALL_CUSTOMERS:
-        return None
-    if not customers:
-        raise TransferRefused("no_customers")
-    beyond = [i for i in customers if not 0 < i <= ID_MAX]  # no customer has such an id
-    if beyond:
-        raise TransferRefused("not_theirs", ", ".join(map(str, beyond)))
-    return list(dict.fromkeys(customers))
-
-
-def _tell_customers(uow: UnitOfWork, customer_ids: list[int], name: str, branch: str,
-                    now: datetime) -> None:
-    customers = uow.products.customers(customer_ids)
-    for customer_id in customer_ids:
-        customer = customers.get(customer_id)
-        if customer is not None:
-            enqueue_customer_notice(uow, f"manager-changed:{customer_id}:{now.isoformat()}",
-                                    NoticeKind.MANAGER_CHANGED, customer,
-                                    {"manager": name, "branch": branch}, now)
-
-
 def notices_view(uow: SqlUnitOfWork, scope: Scope, status: NoticeStatus | None,
                  limit: int = 200) -> list[dict[str, Any]]:
     """Return the notices in scope, newest first (branch heads: their branch's)."""
@@ -201,30 +141,6 @@ def audit_trail(uow: SqlUnitOfWork, scope: Scope, action: str | None,
         raise OutOfScope("audit trail")
     return [{"at": _iso(e.at), "actor": e.actor, "action": e.action, "subject": e.subject,
              "detail": e.detail} for e in SqlConsole(uow.session).audit(limit, action)]
-
-
-def _may_transfer(scope: Scope, from_branch: int, to_branch: int) -> None:
-    if scope.role is StaffRole.HEAD_OFFICE:
-        return
-    if scope.role is StaffRole.BRANCH_HEAD and scope.branch_id == from_branch == to_branch:
-        return
-    raise OutOfScope("transfer outside your branch")
-
-
-def _move(uow: UnitOfWork, source_id: int, target: Any, customer_ids: list[int] | None,
-          now: datetime, actor: str) -> list[int]:
-    links = uow.activity.current_links(source_id, customer_ids)
-    missing = set(customer_ids or ()) - {link.customer_id for link in links}
-    if missing:
-        raise TransferRefused("not_theirs", ", ".join(map(str, sorted(missing))))
-    for link in links:
-        link.end(now, LinkReason.TRANSFER)
-    uow.flush()  # free the one-current-link slot before the new links take it
-    for link in links:
-        uow.activity.add(ManagerLink(customer_id=link.customer_id, manager=target,
-                                     source=f"transfer:{actor}"[:64],
-                                     reason=LinkReason.TRANSFER, started_at=now))
-    return [link.customer_id for link in links]
 
 
 def _iso(at: datetime | None) -> str | None:

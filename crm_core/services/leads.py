@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from crm_core.model import Customer, Lead, LeadStatus, Manager, ManagerState, NoticeKind
 from crm_core.services.customers import customer_label, ensure_customer
@@ -38,9 +39,8 @@ def open_lead(uow: UnitOfWork, openid: str, source: str, now: datetime, sla: tim
     if lead is None:  # the same request, sent at the same moment, opened it first
         return _existing(uow, customer, source, product_code)
     if manager is not None:
-        enqueue_notice(uow, f"lead:{lead.id}:new", NoticeKind.NEW_LEAD, manager, {
-            "lead_id": lead.id, "customer": customer_label(openid), "source": source,
-            "product": product_code, "due_at": lead.due_at.isoformat()}, now)
+        enqueue_notice(uow, f"lead:{lead.id}:new", NoticeKind.NEW_LEAD, manager,
+                       _payload(uow, lead, customer), now)
     return LeadOutcome(lead.id, _card(manager), duplicate=False)
 
 
@@ -85,11 +85,20 @@ def queue_digests(uow: UnitOfWork, day: date, now: datetime) -> int:
 
 def _notify(uow: UnitOfWork, lead: Lead, step: str, kind: NoticeKind, to: list[Manager],
             now: datetime) -> int:
-    payload = {"lead_id": lead.id, "customer": customer_label(lead.customer.openid),
-               "manager": lead.manager.name if lead.manager else None,
-               "due_at": lead.due_at.isoformat(), "source": lead.source}
+    payload = _payload(uow, lead, lead.customer) | {
+        "manager": lead.manager.name if lead.manager else None}
     return sum(enqueue_notice(uow, f"lead:{lead.id}:{step}:{m.id}", kind, m, payload, now)
                for m in to)
+
+
+def _payload(uow: UnitOfWork, lead: Lead, customer: Customer) -> dict[str, Any]:
+    # What a manager's notice names: the customer and the product as staff know them.
+    product = uow.products.by_code(lead.product_code) if lead.product_code else None
+    return {"lead_id": lead.id, "customer_id": customer.id,
+            "customer": customer.display_name or customer_label(customer.openid),
+            "source": lead.source, "product": lead.product_code,
+            "product_name": product.name if product else lead.product_code,
+            "due_at": lead.due_at.isoformat()}
 
 
 def _handler_for(uow: UnitOfWork, customer: Customer) -> Manager | None:

@@ -137,7 +137,8 @@ def _link(uow: UnitOfWork, customer: Customer, manager: Manager | None, branch: 
     uow.activity.add(link)
     uow.flush()
     enqueue_notice(uow, f"link:{link.id}:new", NoticeKind.NEW_CUSTOMER, target, {
-        "customer": customer_label(customer.openid), "source": source,
+        "customer": customer_label(customer.openid), "customer_id": customer.id,
+        "source": source,
         "branch": target.branch.name, "at": at.isoformat()}, at)
     return True
 

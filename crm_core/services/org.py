@@ -5,7 +5,11 @@ from crm_core.unit_of_work import UnitOfWork
 
 
 class UnknownRecord(LookupError):
-    """A branch or manager code that does not exist."""
+    """A branch or manager code that does not exist (`code` unknown_branch/unknown_manager)."""
+
+    def __init__(self, kind: str, code: str) -> None:
+        super().__init__(f"no {kind} with code {code!r}")
+        self.code, self.params = f"unknown_{kind}", {"code": code}
 
 
 def add_branch(uow: UnitOfWork, code: str, name: str) -> bool:
@@ -23,7 +27,7 @@ def add_manager(uow: UnitOfWork, code: str, name: str, branch_code: str, *,
     """Add a manager to a branch, or update them if the code exists; return True if new."""
     branch = uow.branches.by_code(branch_code)
     if branch is None:
-        raise UnknownRecord(f"no branch with code {branch_code!r}")
+        raise UnknownRecord("branch", branch_code)
     manager = uow.managers.by_code(code)
     if manager is None:
         uow.managers.add(Manager(code=code, name=name, title=title, role=role, branch=branch,
@@ -37,7 +41,7 @@ def set_manager_state(uow: UnitOfWork, code: str, state: ManagerState) -> None:
     """Mark a manager active, on leave or gone."""
     manager = uow.managers.by_code(code)
     if manager is None:
-        raise UnknownRecord(f"no manager with code {code!r}")
+        raise UnknownRecord("manager", code)
     manager.state = state
 
 
@@ -45,7 +49,7 @@ def set_branch_head(uow: UnitOfWork, code: str, head: bool) -> None:
     """Make a manager a head of their branch, or not."""
     manager = uow.managers.by_code(code)
     if manager is None:
-        raise UnknownRecord(f"no manager with code {code!r}")
+        raise UnknownRecord("manager", code)
     manager.is_branch_head = head
 
 

@@ -263,7 +263,8 @@ def _notify_opens(uow: UnitOfWork, share: ShareLink, now: datetime, batch: timed
     window = int((now - EPOCH) / batch)
     key = f"shares:{manager.id}:{customer.id}:{share.product_code}:{window}"
     product = uow.products.by_code(share.product_code)
-    payload = {"customer": customer_label(customer.openid),
+    payload = {"customer": customer.display_name or customer_label(customer.openid),
+               "customer_id": customer.id,
                "product": product.name if product else share.product_code,
                "opens": uow.shares.unique_opens(customer.id, share.product_code),
                "at": now.isoformat()}

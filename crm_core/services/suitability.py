@@ -6,6 +6,7 @@ from crm_core.model import (
     AuditEvent,
     Customer,
     RecommendationPref,
+    Refusal,
     RiskAssessment,
 )
 from crm_core.model.products import Assessment
@@ -43,9 +44,13 @@ def set_risk_level(uow: UnitOfWork, openid: str, level: int, assessed_on: date, 
 
 
 def record_staff_assessment(uow: UnitOfWork, customer: Customer, level: int, assessed_on: date,
-                            actor: str, now: datetime) -> None:
-    """Record an assessment a member of staff entered (ValueError if it cannot be one)."""
-    if level not in range(1, 6) or assessed_on > now.date():
+                            actor: str, now: datetime, today: date | None = None) -> None:
+    """Record an assessment a member of staff entered (ValueError if it cannot be one).
+
+    `today`: the date where the assessment was taken (the bank's time zone), which a date
+    entered by staff may not be after; default the UTC date of `now`.
+    """
+    if level not in range(1, 6) or assessed_on > (today or now.date()):
         raise ValueError("level must be 1-5 and the assessment date not in the future")
     _assess(uow, customer, level, assessed_on, f"staff:{actor}", now)
     uow.audit.add(AuditEvent(at=now, actor=actor[:64], action="risk_assessed",
@@ -63,9 +68,9 @@ def import_risk_levels(uow: UnitOfWork, rows: list[SourceRow], source: str,
         try:
             checked.append(_risk_row(uow, row.fields, seen, now, source))
         except ValueError as error:
-            errors.append(RowError(row.line, str(error)))
+            errors.append(RowError.of(row.line, error))
     if errors or not rows:
-        raise ImportRejected(errors or [RowError(1, "no assessments in the file")])
+        raise ImportRejected(errors or [RowError(1, "no assessments in the file", "empty_file")])
     for customer, level, assessed_on, origin in checked:
         _assess(uow, customer, level, assessed_on, origin, now)
     uow.audit.add(AuditEvent(at=now, actor="import", action="risk_imported",
@@ -77,20 +82,22 @@ def _risk_row(uow: UnitOfWork, fields: dict[str, str], seen: set[str], now: date
               source: str) -> tuple[Customer, int, date, str]:
     unknown = sorted(set(fields) - RISK_FIELDS)
     if unknown:
-        raise ValueError(f"unknown field {unknown[0]!r}")
+        raise Refusal("unknown_field", f"unknown field {unknown[0]!r}", field=unknown[0][:40])
     openid = fields.get("openid", "")
     if not openid:
-        raise ValueError("openid is required")
+        raise Refusal("required", "openid is required", field="openid")
     if openid in seen:
-        raise ValueError(f"openid {openid} appears twice")
+        raise Refusal("twice", f"openid {openid} appears twice", field="openid",
+                      value=openid[:64])
     seen.add(openid)
     level = parse_level(fields.get("level", ""), "C", "level")
     assessed_on = parse_date(fields.get("assessed_on", ""), "assessed_on")
     if assessed_on is None or assessed_on > now.date():
-        raise ValueError("assessed_on is required and may not be in the future")
+        raise Refusal("assessed_on", "assessed_on is required and may not be in the future")
     customer = uow.customers.by_openid(openid)
     if customer is None:
-        raise ValueError(f"no customer with openid {openid}")
+        raise Refusal("unknown_customer", f"no customer with openid {openid}",
+                      value=openid[:64])
     return customer, level, assessed_on, fields.get("source") or source
 
 

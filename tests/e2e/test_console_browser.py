@@ -11,6 +11,7 @@ from crm_core.model import Scope, StaffRole, utcnow
 from tests.conftest import runtime
 from tests.console_support import PASSWORD, World, live_server, populate
 from tests.e2e.conftest import blocked, watched_page
+from tests.product_support import QUESTION_SETS
 
 pytestmark = pytest.mark.slow
 ADMIN = Scope(0, "auditor", "auditor", StaffRole.HEAD_OFFICE, None, None)
@@ -35,7 +36,7 @@ def login(page: Page, base: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/console/leads")
+    page.wait_for_url(f"{base}/console/")
 
 
 def visible_customers(page: Page, base: str) -> set[str]:
@@ -100,10 +101,16 @@ def test_transfer_moves_the_customers_and_the_new_manager_sees_them(site,  # typ
     base, _ = site
     login(page, base, "head")
     page.goto(f"{base}/console/transfer")
-    page.fill("input[name=from]", "SH001-02")
-    page.fill("input[name=to]", "SH001-01")
-    page.check("input[name=all]")
+    for select, typed in (("transfer-from", "SH001-02"), ("transfer-to", "SH001-01")):
+        control = page.locator(f"#{select}-ts-control")
+        control.click()
+        control.fill(typed)
+        page.locator(f"#{select}-ts-dropdown .option", has_text=typed).first.click()
+    page.check("#transfer-all")
     page.click("#transfer button[type=submit]")
+    assert "全部客户" in page.locator("#preview").inner_text()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("#confirm button[type=submit]")
     assert "已转移 1 位客户" in page.locator(".flash").inner_text()
     other = browser.new_context().new_page()
     login(other, base, "m1")
@@ -136,7 +143,7 @@ def test_branch_head_downloads_a_poster_of_a_code(site, page: Page, app) -> None
 def test_head_office_imports_products_and_sees_each_bad_row_with_its_reason(  # type: ignore[no-untyped-def]
         site, page: Page, tmp_path: Path) -> None:
     base, _ = site
-    catalogue = Path(__file__).parents[1] / "data" / "products" / "catalogue.csv"
+    catalogue = QUESTION_SETS / "catalogue.csv"
     header, first, *_ = catalogue.read_text(encoding="utf-8").splitlines()
     bad = tmp_path / "bad.csv"
     bad.write_text("\n".join([header, first.replace(first.split(",")[1], "保本理财一号", 1)]),

@@ -11,8 +11,8 @@ from tests.console_support import PASSWORD, World, live_server, populate
 from tests.e2e.conftest import blocked, watched_page
 
 pytestmark = pytest.mark.slow
-HEAD_OFFICE_PAGES = ["/console/leads", "/console/customers", "/console/shares",
-                     "/console/branches", "/console/transfer", "/console/codes",
+HEAD_OFFICE_PAGES = ["/console/", "/console/home/SH001", "/console/leads", "/console/customers",
+                     "/console/shares", "/console/branches", "/console/transfer", "/console/codes",
                      "/console/products", "/console/outbox", "/console/audit", "/console/staff",
                      "/console/misses"]
 
@@ -29,7 +29,7 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/console/leads")
+    page.wait_for_url(f"{base}/console/")
 
 
 @pytest.mark.parametrize("width", [390, 1366])
@@ -40,7 +40,8 @@ def test_every_console_page_renders_within_the_policy(site, browser: Browser,  #
     page, errors = watched_page(context)
     log_in(page, base, "admin")
     customer = world.customers["c1-sh001-01"]
-    for path in [*HEAD_OFFICE_PAGES, f"/console/customers/{customer}"]:
+    lead = world.leads["c1-sh001-01"]
+    for path in [*HEAD_OFFICE_PAGES, f"/console/customers/{customer}", f"/console/leads/{lead}"]:
         response = page.goto(base + path)
         assert response is not None and response.status == 200, path
         assert blocked(page) == [], path

@@ -3,7 +3,14 @@
 from datetime import datetime
 from typing import Any
 
-from crm_core.model import AnswerMiss, FaqEntry, FaqVersion, PendingChoice
+from crm_core.model import (
+    AddedNeed,
+    AddedSynonym,
+    AnswerMiss,
+    FaqEntry,
+    FaqVersion,
+    PendingChoice,
+)
 from crm_core.repositories.answers import FAQ_REVISION
 from tests.fakes.store import FakeStore
 from tests.fakes.system import FakeSharedValues
@@ -29,8 +36,14 @@ class FakeAnswers:
     def by_key(self, key: str) -> FaqEntry | None:
         return next((e for e in self.store.rows(FaqEntry) if e.key == key), None)
 
-    def add(self, item: FaqEntry | FaqVersion | AnswerMiss) -> None:
+    def add(self, item: FaqEntry | FaqVersion | AnswerMiss | AddedSynonym | AddedNeed) -> None:
         self.store.add(item)
+
+    def synonyms(self) -> list[AddedSynonym]:
+        return sorted(self.store.rows(AddedSynonym), key=lambda s: s.id)
+
+    def needs(self) -> list[AddedNeed]:
+        return sorted(self.store.rows(AddedNeed), key=lambda n: n.id)
 
     def version_of(self, entry: FaqEntry, version: int) -> dict[str, Any] | None:
         return next((v.data for v in self.store.rows(FaqVersion)

@@ -28,6 +28,11 @@ class FakeLeads:
                      if (lead.customer_id, lead.source, lead.product_code)
                      == (customer.id, source, product) and lead.status in OPEN_STATUSES), None)
 
+    def open_of(self, customer_ids: list[int], manager_id: int) -> list[Lead]:
+        return sorted((lead for lead in self.items if lead.customer_id in customer_ids
+                       and lead.manager_id == manager_id and lead.status in OPEN_STATUSES),
+                      key=lambda lead: lead.id)
+
     def overdue(self, now: datetime) -> list[Lead]:
         late = [lead for lead in self.items if lead.status is LeadStatus.NEW
                 and lead.due_at <= now and lead.escalated_at is None]

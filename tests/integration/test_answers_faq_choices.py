@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bot import create_app
 from bot.cli.base import Cli
 from bot.cli.faq import faq
+from bot.search.miss_groups import group_misses, question_words
 from crm_core import services
 from crm_core.model import AnswerMiss, FaqEntry, FaqVersion, utcnow
 from tests.builders import org, subscribe_xml, text_xml
@@ -62,7 +63,7 @@ def test_the_cli_imports_the_faq_all_or_nothing_and_refuses_banned_phrases(
     result = invoke(app, "import", str(good))
     assert result.exit_code == 0 and "created 11" in result.output, result.output
     refused = invoke(app, "import", str(bad))
-    assert refused.exit_code == 1 and "line 3: banned phrase '保证收益' in answer" in \
+    assert refused.exit_code == 1 and "第 3 行：“回答（answer）”中含有违规用语“保证收益”" in \
         refused.output
     assert count(app, FaqEntry) == 11  # fees2 on line 2 was fine, and was not imported either
 
@@ -134,8 +135,10 @@ def test_the_fallback_and_unsure_answers_are_kept_masked_and_grouped(shop, platf
     assert "你们有股票产品吗电话138****5678" in [s.replace(" ", "") for s in stored]
     assert not any("13812345678" in s for s in stored)
     with runtime(shop).uow() as uow:
-        groups = services.grouped_misses(uow, utcnow() - timedelta(hours=1))
-    assert [(g.count, g.outcomes) for g in groups] == [(2, ("not_found",)), (1, ("unsure",))]
+        found = services.recent_misses(uow, utcnow() - timedelta(hours=1))
+        groups = group_misses(found, question_words(runtime(shop).inbound.policy.catalogue
+                                                    .get(uow).products))
+    assert [(g.count, g.outcomes()) for g in groups] == [(2, ["not_found"]), (1, ["unsure"])]
 
 
 def last_reply_detail(app) -> dict:  # type: ignore[no-untyped-def,type-arg]

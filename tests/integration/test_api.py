@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bot import create_app
+from bot import create_app, texts
 from bot.phone_cipher import PhoneCipher
 from bot.web.openapi import openapi_path
 from crm_core import services
@@ -45,7 +45,7 @@ def test_requests_without_a_valid_token_get_401_as_json(call, client) -> None:  
                      client.get("/api/v1/leads", headers={"Authorization": "Bearer blk_x"})):
         assert response.status_code == 401
         assert response.json == {"error": {"code": "unauthorized",
-                                           "message": "a valid bearer token is required"}}
+                                           "message": texts.API_UNAUTHORIZED}}
 
 
 @pytest.mark.parametrize(("who", "count"), [("m1", 1), ("m2", 1), ("head", 2), ("admin", 3)])

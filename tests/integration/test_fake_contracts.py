@@ -245,6 +245,8 @@ def lead_answers(uow: UnitOfWork) -> dict[str, Any]:
                       ids([uow.leads.open_for(o0, "contact", None),
                            uow.leads.open_for(o0, "contact", "WM001")]),
                       ids(uow.leads.overdue(T0 + SLA)),
+                      ids(uow.leads.open_of([o0.id, 99], one.id)),
+                      ids(uow.leads.open_of([o0.id], one.id + 99)),
                       ids(uow.leads.listing(None, None, 2)),
                       ids(uow.leads.listing(one, LeadStatus.NEW, 10)),
                       uow.leads.open_counts(T0 + SLA))}

@@ -19,6 +19,7 @@ from crm_core.model import (
     LeadStatus,
     NoticeKind,
     NoticeStatus,
+    Product,
     Scope,
     StaffRole,
     utcnow,
@@ -47,10 +48,13 @@ def sandbox() -> Iterator[SandboxHandle]:
         yield handle
 
 
+CONSOLE = "https://crm.bank.example"
+
+
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path, sandbox: SandboxHandle) -> Settings:
     return make_settings(
-        database_url, tmp_path, notifications=TEMPLATES,
+        database_url, tmp_path, notifications=TEMPLATES, web={"console_base_url": CONSOLE},
         wechat={"app_id": sandbox.app_id, "app_secret": sandbox.app_secret,
                 "api_base_url": sandbox.base_url},
         outbox={"backoff_base_seconds": 0.01, "backoff_max_seconds": 0.05, "max_attempts": 3,
@@ -110,7 +114,7 @@ def test_notice_reaches_the_managers_wechat_as_a_template_within_the_field_limit
     body = sandbox.requests(TEMPLATE_SEND)[0]["json"]
     assert body["template_id"] == "TPL_NEW_CUSTOMER" and body["touser"] == MANAGER
     values = [field["value"] for field in body["data"].values()]
-    assert values == ["客户…000000", "b:SH001", "2026-11-28 09:00"]  # shown in Beijing time
+    assert values == ["客户…000000", "扫网点码关注", "2026-11-28 09:00"]  # Beijing time
     assert all(len(v) <= 20 and "\n" not in v for v in values)
     assert message["kind"] == "template"
 
@@ -306,3 +310,37 @@ def test_transferred_customers_are_told_inside_the_service_window_only(
         rows = {r["customer"]: r for r in services.list_notices(uow, None, 50) if r["customer"]}
     assert rows[talking]["status"] == "sent"
     assert (rows[silent]["status"], rows[silent]["error_code"]) == ("failed", 45015)
+
+
+def test_a_lead_notice_links_to_the_lead_page_and_names_customer_product_and_source(
+        runtime: Runtime, sandbox: SandboxHandle) -> None:
+    with runtime.uow() as uow:
+        uow.products.add(Product(code="WM001", name="稳盈90天理财", category="理财",
+                                 risk_level=2, summary="固收类理财"))
+        services.follow(uow, "cust-3", "m:SH001-01", utcnow())
+        customer = uow.customers.by_openid("cust-3")
+        assert customer is not None
+        customer.display_name = "王女士"
+        lead = services.open_lead(uow, "cust-3", "product_interest", utcnow(),
+                                  timedelta(hours=2), "WM001").lead_id
+        uow.commit()
+    drain(outbox(runtime, sandbox), rounds=3)
+    sent = {r["json"]["template_id"]: r["json"] for r in sandbox.requests(TEMPLATE_SEND)}
+    lead_notice, welcome = sent["TPL_NEW_LEAD"], sent["TPL_NEW_CUSTOMER"]
+    assert lead_notice["url"] == f"{CONSOLE}/console/leads/{lead}"
+    values = [field["value"] for field in lead_notice["data"].values()]
+    assert values[:2] == ["王女士", "产品咨询：稳盈90天理财"]
+    assert welcome["url"] == f"{CONSOLE}/console/customers/{customer.id}"
+    assert [f["value"] for f in welcome["data"].values()][1] == "扫客户经理码关注"
+
+
+def test_a_transfer_that_moves_nobody_sends_no_notice(runtime: Runtime,
+                                                       sandbox: SandboxHandle) -> None:
+    head_office = Scope(0, "hq", "hq", StaffRole.HEAD_OFFICE, None, None)
+    with runtime.uow() as uow:
+        moved = services.transfer_customers(uow, head_office, "SH001-02", "SH001-01", "all",
+                                            utcnow())
+        uow.commit()
+    assert moved == 0
+    drain(outbox(runtime, sandbox), rounds=2)
+    assert sandbox.requests(TEMPLATE_SEND) == []

@@ -105,7 +105,8 @@ def test_the_cli_imports_the_sample_catalogue_and_refuses_a_bad_file(seeded,
     result = invoke(seeded, "import", str(good))
     assert result.exit_code == 0 and "created 33" in result.output, result.output
     refused = invoke(seeded, "import", str(bad))
-    assert refused.exit_code == 1 and "line 2: banned phrase '无风险'" in refused.output
+    assert refused.exit_code == 1
+    assert "第 2 行：“名称（name）”中含有违规用语“无风险”" in refused.output
     assert count(seeded, Product) == 33
 
 
@@ -141,7 +142,8 @@ def test_the_cli_imports_risk_assessments_all_or_nothing_naming_the_file(seeded,
     refused = invoke(seeded, "import-risk", str(bad), group=customers)
     done = invoke(seeded, "import-risk", str(good), group=customers)
 
-    assert refused.exit_code == 1 and "nothing was imported" in refused.output
+    assert refused.exit_code == 1 and "整个文件都没有导入" in refused.output
+    assert "第 3 行：“客户微信标识（openid）”“o-risk-2”在文件中出现了不止一次" in refused.output
     assert done.exit_code == 0 and "recorded 1 assessment(s)" in done.output
     with runtime(seeded).engine.connect() as connection:
         assert connection.execute(select(RiskAssessment.level, RiskAssessment.source)).all() == [

@@ -57,11 +57,12 @@ def test_a_numbered_choice_holds_until_it_expires_and_the_next_offer_replaces_it
     assert services.pending_choice(uow, "o1", 1, T0) is None
 
 
-def test_missed_questions_are_kept_masked_and_similar_ones_grouped() -> None:
+def test_missed_questions_are_kept_masked_and_read_back_newest_first() -> None:
     uow = FakeUnitOfWork()
     for minute, question in enumerate(["能贷款吗", "我13812345678能贷款吗", "开户要带什么"]):
         services.record_miss(uow, question, "not_found", T0 + timedelta(minutes=minute))
     services.record_miss(uow, "昨天的问题", "unsure", T0 - timedelta(days=1))
-    groups = services.grouped_misses(uow, T0)
-    assert [(g.count, g.outcomes) for g in groups] == [(2, ("not_found",)), (1, ("not_found",))]
-    assert "13812345678" not in " ".join(q for g in groups for q in g.examples)
+    found = services.recent_misses(uow, T0)
+    assert [m.question.replace(" ", "") for m in found] == [
+        "开户要带什么", "我138****5678能贷款吗", "能贷款吗"]
+    assert {m.outcome for m in found} == {"not_found"}

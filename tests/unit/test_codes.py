@@ -47,7 +47,7 @@ def test_campaign_scenes_ask_for_temporary_codes_of_at_most_thirty_days() -> Non
     assert services.code_for(uow, "b:SH001;c:SPRING", T0, days=7) == CodeToCreate(
         "b:SH001;c:SPRING", False, 7 * 86_400)
     assert services.code_for(uow, "b:SH001;c:SPRING", T0).expire_seconds == 30 * 86_400
-    with pytest.raises(ValueError, match=r"1\.\.30 days"):
+    with pytest.raises(ValueError, match="temporary_days"):
         services.code_for(uow, "b:SH001;c:SPRING", T0, days=31)
 
 

@@ -1,6 +1,6 @@
 """Transfers of customers between managers: who may move whom, history, notices and audit."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -66,7 +66,46 @@ def test_a_branch_head_moves_customers_within_the_branch_keeping_history_with_an
     assert told == [("SH001-02", "in"), ("SH001-01", "out")]
     [event] = [e for e in uow.audit.events if e.action == "transfer"]
     assert (event.actor, event.subject) == ("head", "SH001-01->SH001-02")
-    assert event.detail == {"customers": [1, 2]}
+    assert event.detail == {"customers": [1, 2], "leads": []}
+
+
+def test_a_customer_moves_with_their_open_leads_and_the_notice_says_so() -> None:
+    uow = make_uow()
+    lead = services.open_lead(uow, "c2", "contact_request", T0, timedelta(hours=2)).lead_id
+    kept = services.open_lead(uow, "c1", "contact_request", T0, timedelta(hours=2)).lead_id
+    c2, target = uow.customers.by_openid("c2"), uow.managers.by_code("SH001-03")
+    assert c2 is not None and target is not None
+    head = scope(uow, StaffRole.BRANCH_HEAD)
+    plan = services.plan_transfer(uow, head, "SH001-01", "SH001-03", [c2.id])
+    assert [(c["id"], [x["id"] for x in c["leads"]]) for c in plan.customers] == [(c2.id, [lead])]
+    done = services.move_customers(uow, head, "SH001-01", "SH001-03", [c2.id], LATER,
+                                   expect=plan.fingerprint)
+    assert (done.customers, done.leads) == ([c2.id], [lead])
+    moved, stayed = uow.leads.get(lead), uow.leads.get(kept)
+    assert moved is not None and stayed is not None
+    assert (moved.manager_id, moved.branch_id) == (target.id, target.branch_id)
+    assert stayed.manager_id != target.id
+    [told] = [n for n in uow.notices.items if n.kind is NoticeKind.TRANSFER
+              and n.payload["side"] == "in"]
+    assert (told.payload["count"], told.payload["leads"]) == (1, 1)
+
+
+def test_a_transfer_that_moves_nobody_notifies_nobody() -> None:
+    uow = make_uow()
+    head = scope(uow, StaffRole.BRANCH_HEAD)
+    assert services.transfer_customers(uow, head, "SH001-03", "SH001-01", ALL, LATER) == 0
+    assert not [n for n in uow.notices.items if n.kind is NoticeKind.TRANSFER]
+
+
+def test_a_confirmation_of_a_preview_that_no_longer_holds_is_refused() -> None:
+    uow = make_uow()
+    head = scope(uow, StaffRole.BRANCH_HEAD)
+    plan = services.plan_transfer(uow, head, "SH001-01", "SH001-02", ALL)
+    services.follow(uow, "c4", "m:SH001-01", LATER)
+    with pytest.raises(TransferRefused, match="changed"):
+        services.move_customers(uow, head, "SH001-01", "SH001-02", ALL, LATER,
+                                expect=plan.fingerprint)
+    assert managers_of(uow)["c1"] == "SH001-01"
 
 
 @pytest.mark.parametrize(("role", "manager", "target", "allowed"), [

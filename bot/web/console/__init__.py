@@ -1,7 +1,23 @@
 """The staff console: server-rendered pages in Simplified Chinese, scoped per account."""
 
 # Importing a page module registers its views on the blueprint.
-from bot.web.console import codes, exports, lists, logs, misses, products, staff, views
+from bot.web.console import (
+    codes,
+    customer,
+    exports,
+    home,
+    lead,
+    learning,
+    lists,
+    logs,
+    misses,
+    pick,
+    products,
+    staff,
+    transfer,
+    views,
+)
 from bot.web.console.blueprint import bp
 
-__all__ = ["bp", "codes", "exports", "lists", "logs", "misses", "products", "staff", "views"]
+__all__ = ["bp", "codes", "customer", "exports", "home", "lead", "learning", "lists", "logs",
+           "misses", "pick", "products", "staff", "transfer", "views"]

@@ -1,19 +1,22 @@
 """Console pages for QR codes: issue, list, scans and follows per code, poster download."""
 
 import io
+import re
 import zipfile
+from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from bot import texts
+from bot import refusals, texts
 from bot.qrcodes.issuer import CodeIssuer
 from bot.qrcodes.posters import PosterTexts, poster_spec
 from bot.web.console.blueprint import HEADS, bp
 from bot.web.console.listing import page_request
 from bot.web.console.support import roles, scope, work
 from bot.web.edge import current_runtime
+from bot.web.filters import remember_scene_names
 from bot.wechat.errors import WeChatApiError
 from crm_core import services
 from crm_core.model import Scene, SceneError, StaffRole, format_scene, parse_scene, utcnow
@@ -23,6 +26,7 @@ from qr import FontNotFoundError, load_fonts, qr_png, render_pdf
 
 CODES = ListSpec(sorts=("created", "scene", "follows"), filters=("kind",),
                  default_descending=True)
+_CODE = re.compile(r"[A-Za-z0-9_-]{1,24}")  # a code a scene may carry (crm_core.model.scene)
 ISSUE_ERRORS = (services.CodeLimitReached, services.UnknownRecord, SceneError, ValueError,
                 WeChatApiError)
 
@@ -34,8 +38,12 @@ def codes() -> str:
     """The branch's codes with follows and scans per code, as a bar chart."""
     branch = _branch_code()
     with work() as uow:
+        if branch and uow.branches.by_code(branch) is None:  # typed, not picked: say so
+            flash(texts.CODE_UNKNOWN_CHOICE.format(name=branch[:20]))
+            branch = None
         rows = services.list_codes(uow, branch)
         stats = services.channel_stats(uow, branch=branch, by="code")
+        remember_scene_names(uow, [code["scene"] for code in rows])  # one query for the page
     totals: dict[str, dict[str, int]] = {}
     for row in stats:
         total = totals.setdefault(row["code"], {"follows": 0, "scans": 0})
@@ -55,19 +63,20 @@ def codes() -> str:
 @login_required
 @roles(*HEADS)
 def issue_code() -> ResponseReturnValue:
-    """Issue (or reuse) the code of a scene through the platform API."""
-    scene = request.form.get("scene", "").strip()
+    """Issue (or reuse) the code of the chosen branch, manager and campaign."""
+    try:
+        scene = _chosen_scene(request.form)
+    except _BadChoice as refusal:
+        flash(texts.CODE_FAILED.format(reason=refusal))
+        return redirect(url_for("console.codes")), 303
+    days = request.form.get("days") or "30"
     rt = current_runtime()
     try:
         with CodeIssuer(rt.uow, rt.api) as issuer:
-            issuer.issue(scene, days=int(request.form.get("days") or 30)
+            issuer.issue(scene, days=(int(days) if days.isdigit() else 0)
                          if "c:" in scene else None, scope=scope())
-    except services.SceneRefused as error:
-        flash(texts.CODE_FAILED.format(reason=texts.CODE_REFUSALS[error.code].format(
-            **error.names)))
-        return redirect(url_for("console.codes")), 303
     except ISSUE_ERRORS as error:
-        flash(texts.CODE_FAILED.format(reason=error))
+        flash(texts.CODE_FAILED.format(reason=refusals.explain(error)))
         return redirect(url_for("console.codes")), 303
     flash(texts.CODE_READY.format(scene=scene))
     return redirect(url_for("console.codes")), 303
@@ -115,6 +124,24 @@ def posters_zip() -> Response:
             archive.writestr(_filename(scene) + ".pdf", _render(target, url))
     return _attachment(buffer.getvalue(), f"posters-{branch or 'all'}.zip",
                        "application/zip")
+
+
+class _BadChoice(ValueError):
+    """What was chosen cannot make a scene; the message says why in Chinese."""
+
+
+def _chosen_scene(form: Any) -> str:
+    branch, manager = form.get("branch", "").strip(), form.get("manager", "").strip()
+    campaign = form.get("campaign", "").strip()
+    if not branch and not manager:
+        raise _BadChoice(texts.CODE_PICK_BRANCH_OR_MANAGER)
+    for value in (branch, manager):
+        if value and not _CODE.fullmatch(value):
+            raise _BadChoice(texts.CODE_UNKNOWN_CHOICE.format(name=value[:20]))
+    if campaign and not _CODE.fullmatch(campaign):
+        raise _BadChoice(texts.CODE_BAD_CAMPAIGN)
+    return format_scene(Scene(branch=branch or None, manager=manager or None,
+                              campaign=campaign or None))
 
 
 def _render(target: services.PosterTarget, url: str) -> bytes:

@@ -15,7 +15,8 @@ from flask_login import login_required
 
 from bot import texts
 from bot.web.console.blueprint import bp
-from bot.web.console.listing import EXPORTERS, beijing, page_request
+from bot.web.console.listing import EXPORTERS, page_request
+from bot.web.console.support import local_stamp as beijing
 from bot.web.console.support import phone_cipher, roles, scope, work
 from bot.web.edge import current_runtime
 from crm_core import services

@@ -1,17 +1,14 @@
 """The list machinery of console pages: the page asked for in the URL, links that keep the
-other parameters (sort headers, pages), and times shown in Beijing time and relative words."""
+other parameters (sort headers, pages), who may export."""
 
-from datetime import datetime
 from typing import Any
 
 from flask import request, url_for
 
 from bot.web.console.blueprint import HEADS, bp
-from bot.web.console.support import local_stamp, scope
-from crm_core.model import utcnow
+from bot.web.console.support import scope
 from crm_core.queries.paging import ListSpec, PageRequest
 
-MINUTE, HOUR, DAY = 60, 3600, 86400
 EXPORTERS = HEADS  # who exports lists: a manager works their customers in the console
 
 
@@ -40,35 +37,6 @@ def sort_url(key: str, current: PageRequest, descending_first: bool = False) -> 
     current sort (else `descending_first`)."""
     descending = not current.descending if current.sort == key else descending_first
     return list_url(sort=key, order="desc" if descending else "asc")
-
-
-@bp.app_template_filter("beijing")
-def beijing(at: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """Show a stored UTC time (or its ISO text, `…Z`) in Beijing time (`[leads] timezone`)."""
-    if isinstance(at, str):
-        at = datetime.fromisoformat(at.removesuffix("Z"))
-    return local_stamp(at, fmt)
-
-
-@bp.app_template_filter("relative")
-def relative(at: datetime | None, now: datetime | None = None) -> str:
-    """Say how far a stored UTC time is from now: "3 小时前", "剩余 25 分钟"."""
-    if at is None:
-        return ""
-    seconds = int(((now or utcnow()) - at).total_seconds())
-    return f"{span(seconds)}前" if seconds >= 0 else f"剩余 {span(-seconds)}"
-
-
-@bp.app_template_global()
-def span(seconds: int) -> str:
-    """Say a duration in its largest whole unit: "25 分钟", "3 小时", "2 天"."""
-    if seconds < MINUTE:
-        return "不到 1 分钟"
-    if seconds < HOUR:
-        return f"{seconds // MINUTE} 分钟"
-    if seconds < DAY:
-        return f"{seconds // HOUR} 小时"
-    return f"{seconds // DAY} 天"
 
 
 @bp.app_template_global()

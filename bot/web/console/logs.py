@@ -45,5 +45,5 @@ def audit() -> str:
     with work() as uow:
         page = services.audit_list(uow, scope(), wanted,
                                    current_runtime().settings.leads.timezone)
-    actions = [(a, texts.label("audit", a)) for a in texts.LABELS.get("audit", {})]
+    actions = sorted(texts.LABELS["audit_action"].items(), key=lambda item: item[1])
     return render_template("console/audit.html", page=page, actions=actions)

@@ -27,16 +27,17 @@ class Entry:
 
 
 MENU = (
-    Entry("console.home", "工作台", EVERYONE),
+    Entry("console.home", "工作台", EVERYONE, ("console.branch_home",)),
     Entry("console.leads", "线索", EVERYONE, ("console.lead",)),
     Entry("console.customers", "客户", EVERYONE, ("console.customer",)),
     Entry("console.shares", "分享排行", EVERYONE),
     Entry("console.branch", "网点概览", HEADS, ("console.branches",)),
-    Entry("console.transfer", "客户转移", HEADS),
+    Entry("console.transfer", "客户转移", HEADS, ("console.transfer_post",)),
     Entry("console.codes", "二维码", HEADS),
     Entry("console.products", "产品", HEADS),
     Entry("console.outbox", "通知", HEADS),
-    Entry("console.misses", "未答好的问题", HEAD_OFFICE),
+    Entry("console.misses", "未答好的问题", HEAD_OFFICE,
+          ("console.learn", "console.learn_preview", "console.learn_save")),
     Entry("console.staff", "员工账号", HEAD_OFFICE),
     Entry("console.audit", "审计日志", HEAD_OFFICE),
 )

@@ -1,17 +1,18 @@
 """Console pages for products: the catalogue (list, imports with a row-level report) and the
 share leaderboard."""
 
+from dataclasses import replace
 from pathlib import Path
 
 from flask import flash, render_template, request
 from flask_login import login_required
 
-from bot import texts
+from bot import refusals, texts
 from bot.web.console.blueprint import HEADS, bp
 from bot.web.console.listing import page_request
 from bot.web.console.support import roles, scope, work
 from crm_core import services
-from crm_core.model import StaffRole, utcnow
+from crm_core.model import Refusal, StaffRole, utcnow
 from crm_core.queries.paging import ListSpec, page_in_memory
 from crm_core.services import ImportRejected, RowError
 
@@ -54,7 +55,7 @@ def _import() -> tuple[list[RowError], int]:
     if upload is None or fmt is None:
         return [RowError(0, texts.IMPORT_PICK_FILE)], 400
     try:
-        rows = services.read_rows(upload.read().decode("utf-8"), fmt, "product")
+        rows = services.read_rows(services.decode_file(upload.read()), fmt, "product")
         with work() as uow:
             report = services.import_products(uow, rows, upload.filename or fmt, utcnow())
             services.audit(uow, utcnow(), scope().username, "products_imported",
@@ -62,9 +63,9 @@ def _import() -> tuple[list[RowError], int]:
                                                     "updated": len(report.updated)})
             uow.commit()
     except ImportRejected as rejected:
-        return rejected.errors, 422
-    except (UnicodeDecodeError, ValueError) as error:
-        return [RowError(0, str(error))], 400
+        return [replace(e, reason=refusals.say(e.code, e.params)) for e in rejected.errors], 422
+    except Refusal as error:
+        return [RowError(0, refusals.explain(error))], 400
     flash(texts.IMPORT_DONE.format(created=len(report.created), updated=len(report.updated),
                                    unchanged=report.unchanged))
     return [], 200

@@ -6,7 +6,15 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from crm_core.model import AnswerMiss, FaqEntry, FaqVersion, PendingChoice, SharedValue
+from crm_core.model import (
+    AddedNeed,
+    AddedSynonym,
+    AnswerMiss,
+    FaqEntry,
+    FaqVersion,
+    PendingChoice,
+    SharedValue,
+)
 from crm_core.repositories.base import insert_or_skip
 
 # The shared value that changes with every change to the FAQ (channels cache their index).
@@ -41,9 +49,17 @@ class SqlAnswers:
         """Return the FAQ entry with this key."""
         return self.session.scalar(select(FaqEntry).where(FaqEntry.key == key))
 
-    def add(self, item: FaqEntry | FaqVersion | AnswerMiss) -> None:
-        """Add an entry, a version or a miss."""
+    def add(self, item: FaqEntry | FaqVersion | AnswerMiss | AddedSynonym | AddedNeed) -> None:
+        """Add an entry, a version, a miss or added vocabulary."""
         self.session.add(item)
+
+    def synonyms(self) -> list[AddedSynonym]:
+        """Return the synonyms head office added, oldest first."""
+        return list(self.session.scalars(select(AddedSynonym).order_by(AddedSynonym.id)))
+
+    def needs(self) -> list[AddedNeed]:
+        """Return the needs head office added, oldest first."""
+        return list(self.session.scalars(select(AddedNeed).order_by(AddedNeed.id)))
 
     def version_of(self, entry: FaqEntry, version: int) -> dict[str, Any] | None:
         """Return the data of one version of an entry."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from crm_core.model import FaqEntry, FaqTopic, FaqVersion
+from crm_core.model import FaqEntry, FaqTopic, FaqVersion, Refusal
 from crm_core.model.compliance import banned_phrase
 from crm_core.services.catalogue_files import ImportRejected, RowError, SourceRow
 from crm_core.unit_of_work import UnitOfWork
@@ -77,14 +77,16 @@ def _validate_all(rows: list[SourceRow]) -> list[dict[str, Any]]:
         try:
             item = faq_values(row.fields)
         except ValueError as error:
-            errors.append(RowError(row.line, str(error)))
+            errors.append(RowError.of(row.line, error))
             continue
         if item["key"] in seen:
-            errors.append(RowError(row.line, f"key {item['key']} repeats line {seen[item['key']]}"))
+            errors.append(RowError(row.line, f"key {item['key']} repeats line {seen[item['key']]}",
+                                   "repeated", {"field": "key", "value": item["key"],
+                                                "first": seen[item["key"]]}))
         seen.setdefault(item["key"], row.line)
         values.append(item)
     if errors or not rows:
-        raise ImportRejected(errors or [RowError(1, "no FAQ entries in the file")])
+        raise ImportRejected(errors or [RowError(1, "no FAQ entries in the file", "empty_file")])
     return values
 
 
@@ -92,17 +94,19 @@ def faq_values(fields: dict[str, str]) -> dict[str, Any]:
     """Check one row and return the entry's values; ValueError says what is wrong."""
     unknown = sorted(set(fields) - FIELDS)
     if unknown:
-        raise ValueError(f"unknown field {unknown[0]!r}")
+        raise Refusal("unknown_field", f"unknown field {unknown[0]!r}", field=unknown[0][:40])
     missing = [name for name in REQUIRED if not fields.get(name)]
     if missing:
-        raise ValueError(f"{missing[0]} is required")
+        raise Refusal("required", f"{missing[0]} is required", field=missing[0])
     for name, limit in LIMITS.items():
         if len(fields[name]) > limit:
-            raise ValueError(f"{name} is longer than {limit} characters")
+            raise Refusal("too_long", f"{name} is longer than {limit} characters", field=name,
+                          limit=limit)
     for name in ("question", "answer", "keywords"):
         phrase = banned_phrase(fields[name])
         if phrase:
-            raise ValueError(f"banned phrase {phrase!r} in {name}")
+            raise Refusal("banned_phrase", f"banned phrase {phrase!r} in {name}", field=name,
+                          phrase=phrase)
     return {"key": _key(fields["key"]), "topic": _topic(fields["topic"]),
             "question": fields["question"], "answer": fields["answer"],
             "keywords": " ".join(fields["keywords"].split()),
@@ -111,19 +115,23 @@ def faq_values(fields: dict[str, str]) -> dict[str, Any]:
 
 def _key(value: str) -> str:
     if not _KEY.fullmatch(value.lower()):
-        raise ValueError(f"key {value!r} must be 2-64 letters, digits, - or _")
+        raise Refusal("bad_code", f"key {value!r} must be 2-64 letters, digits, - or _",
+                      field="key", value=value[:40], limit=64)
     return value.lower()
 
 
 def _topic(value: str) -> str:
     if value not in {t.value for t in FaqTopic}:
-        raise ValueError(f"topic {value!r} is not one of {'/'.join(t.value for t in FaqTopic)}")
+        known = "/".join(t.value for t in FaqTopic)
+        raise Refusal("not_a_choice", f"topic {value!r} is not one of {known}",
+                      field="topic", value=value[:40], choices=known)
     return value
 
 
 def _flag(value: str) -> bool:
     if value.lower() not in _YES:
-        raise ValueError(f"active {value!r} must be true or false")
+        raise Refusal("bad_flag", f"active {value!r} must be true or false",
+                      field="active", value=value[:40])
     return _YES[value.lower()]
 
 

@@ -6,6 +6,10 @@
 //                                                    in <script type="application/json" id="ID">
 //   <form data-confirm="确定要…？">                   asks before submitting
 //   <form data-clean>                                leaves its empty fields out of the URL
+//   <select data-picker=... data-picker-with="from">  also sends the form's field `from` (as
+//                                                    `with`), and forgets its options when
+//                                                    that field changes
+//   <button data-copy="#id">                         copies the named field's value
 (function () {
   "use strict";
 
@@ -13,11 +17,14 @@
     root.querySelectorAll("select[data-picker]").forEach(function (select) {
       if (select.tomselect || !window.TomSelect) { return; }
       var url = select.getAttribute("data-picker");
-      new window.TomSelect(select, {
+      var other = select.getAttribute("data-picker-with");
+      var field = other && select.form ? select.form.elements[other] : null;
+      var picker = new window.TomSelect(select, {
         valueField: "value", labelField: "text", searchField: ["text"],
         maxOptions: 20, loadThrottle: 250, preload: "focus",
         load: function (query, done) {
-          fetch(url + "?q=" + encodeURIComponent(query), {credentials: "same-origin"})
+          var extra = field ? "&with=" + encodeURIComponent(field.value || "") : "";
+          fetch(url + "?q=" + encodeURIComponent(query) + extra, {credentials: "same-origin"})
             .then(function (answer) { return answer.ok ? answer.json() : []; })
             .then(done, function () { done(); });
         },
@@ -25,6 +32,26 @@
           no_results: function () { return '<div class="no-results">没有找到</div>'; },
           loading: function () { return '<div class="spinner-border spinner-border-sm m-2"></div>'; }
         }
+      });
+      if (field) {
+        field.addEventListener("change", function () {
+          picker.clear(); picker.clearOptions(); picker.loadedSearches = {};
+          picker.wrapper.classList.remove("preloaded");
+        });
+      }
+    });
+  }
+
+  function copies(root) {
+    root.querySelectorAll("[data-copy]").forEach(function (button) {
+      if (button.getAttribute("data-copy-wired")) { return; }
+      button.setAttribute("data-copy-wired", "1");
+      button.addEventListener("click", function () {
+        var source = document.querySelector(button.getAttribute("data-copy"));
+        if (!source) { return; }
+        source.select();
+        if (navigator.clipboard) { navigator.clipboard.writeText(source.value); }
+        button.textContent = "已复制";
       });
     });
   }
@@ -63,7 +90,9 @@
     });
   }
 
-  function wire(root) { pickers(root); charts(root); confirmations(root); cleanForms(root); }
+  function wire(root) {
+    pickers(root); charts(root); confirmations(root); copies(root); cleanForms(root);
+  }
   document.addEventListener("DOMContentLoaded", function () { wire(document); });
   document.addEventListener("htmx:load", function (event) { wire(event.target); });
 }());

@@ -1,8 +1,8 @@
 """lists that scale: indexes for the console's lists, the branch of each customer's current
 manager, and a keyed hash of phone numbers
 
-Revision ID: 0013
-Revises: 0011
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-02
 
 The hash column starts empty: `branchlink customers rehash-phones` fills it (the key is
@@ -15,12 +15,11 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0013'
-down_revision: str | None = '0011'
+revision: str = '0016'
+down_revision: str | None = '0015'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-CURRENT = sa.text('ended_at IS NULL')
 FILL = """UPDATE customers SET
     current_manager_id = (SELECT l.manager_id FROM manager_links l
                           WHERE l.customer_id = customers.id AND l.ended_at IS NULL),
@@ -57,17 +56,12 @@ def upgrade() -> None:
                    'ON home_branch_id, manager_branch_id FROM customers')
     for table, name, columns in INDEXES:
         op.create_index(name, table, columns, unique=False)
-    op.create_index('ix_manager_links_current_manager', 'manager_links',
-                    ['manager_id', 'customer_id'], unique=False,
-                    sqlite_where=CURRENT, postgresql_where=CURRENT)
 
 
 def downgrade() -> None:
     """Revert this revision."""
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('DROP STATISTICS IF EXISTS st_customers_branches')
-    op.drop_index('ix_manager_links_current_manager', table_name='manager_links',
-                  sqlite_where=CURRENT, postgresql_where=CURRENT)
     for table, name, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table)
     for column, table in (('current_manager_id', 'managers'), ('manager_branch_id', 'branches')):

@@ -1,0 +1,124 @@
+"""The Chinese names of every stored code staff read: statuses, sources, kinds, roles, audit
+actions and their details, the platform's error codes. One table per kind; the console shows
+them through the `zh` filter, so a raw code such as `leads_exported` never reaches a page."""
+
+from collections.abc import Mapping
+from typing import Any
+
+LEAD_SOURCES = {"direct": "直接关注", "contact_request": "联系客户经理",
+                "menu_appointment": "菜单预约", "product_interest": "产品咨询"}
+
+LABELS: dict[str, dict[str, str]] = {
+    "lead": {"new": "待联系", "contacted": "已联系", "converted": "已成交", "lost": "已流失"},
+    "source": LEAD_SOURCES,
+    "follow": {"following": "已关注", "unfollowed": "已取消关注", "unknown": "未知"},
+    "notice": {"pending": "待发送", "held": "待绑定", "sending": "发送中", "sent": "已发送",
+               "delivered": "已送达", "failed": "失败", "unknown": "结果未知", "dead": "已放弃"},
+    "notice_kind": {"new_customer": "新客户提醒", "new_lead": "新线索提醒",
+                    "lead_reminder": "线索跟进提醒", "lead_escalation": "线索超时上报",
+                    "daily_digest": "每日待办汇总", "share_opens": "分享打开提醒",
+                    "transfer": "客户转移通知", "manager_changed": "客户经理变更告知（客户）"},
+    "manager": {"active": "在岗", "on_leave": "休假", "left": "已离职"},
+    "manager_role": {"retail": "零售", "wealth": "财富", "loan": "信贷", "corporate": "对公"},
+    "link": {"first_touch": "首次关注", "manager_left": "原经理离职", "transfer": "转移"},
+    "miss": {"not_found": "未找到（已建议联系客户经理）", "unsure": "不确定（已给出选项）"},
+    "role": {"manager": "客户经理", "branch_head": "网点负责人", "head_office": "总行"},
+    "code_kind": {"permanent": "永久", "temporary": "临时"},
+    # What a customer sent, for the timeline (the kinds bot.texts.SUMMARY does not word itself).
+    "message_kind": {"image": "图片", "voice": "语音", "video": "视频", "shortvideo": "小视频",
+                     "link": "链接", "file": "文件", "miniprogrampage": "小程序卡片",
+                     "event:templatesendjobfinish": "模板消息送达回执",
+                     "event:scancode_push": "扫一扫", "event:pic_weixin": "发图片"},
+    "direction": {"in": "客户", "out": "银行"},
+    "audit_subject": {"all": "全部", "customers.phone": "客户手机号", "leads": "线索列表"},
+    "audit_action": {
+        "login": "登录", "login_failed": "登录失败", "login_throttled": "登录过于频繁被暂停",
+        "logout": "退出登录", "password_set": "修改密码", "staff_added": "新增员工账号",
+        "staff_deactivated": "停用员工账号", "staff_reactivated": "恢复员工账号",
+        "api_token_issued": "签发 API 令牌", "api_token_revoked": "吊销 API 令牌",
+        "bind_code_issued": "生成绑定码", "bind_failed": "绑定失败",
+        "manager_bound": "客户经理绑定微信", "manager_unbound": "客户经理解除绑定",
+        "lead_updated": "更新线索", "leads_exported": "导出线索",
+        "customer_exported": "导出客户资料", "pii_viewed": "查看客户手机号",
+        "pii_rotated": "更换个人信息加密密钥", "phone_recorded": "登记客户手机号",
+        "transfer": "转移客户", "notice_retried": "重发通知",
+        "poster_exported": "下载海报", "posters_exported": "批量下载海报",
+        "products_imported": "导入产品", "risk_assessed": "记录风险承受能力评估",
+        "risk_imported": "导入风险承受能力评估", "suitability": "产品适当性判断",
+        "personalisation": "个性化推荐设置", "synonym_added": "新增同义词",
+        "need_added": "新增需求词", "faq_added": "新增常见问题",
+        "customer_renamed": "修改客户姓名", "note_added": "添加客户备注",
+        "share_link_made": "生成产品分享链接", "customers_exported": "导出客户列表",
+        "pii_rehashed": "重算手机号检索密钥",
+    },
+    "offer_outcome": {"shown": "已展示", "off_sale": "不在销售期", "not_at_branch": "非本网点销售",
+                      "private_placement": "私募不公开宣传", "unknown": "产品不存在",
+                      "no_assessment": "未评估", "assessment_expired": "评估已过期",
+                      "risk_above_assessment": "风险等级高于评估结果"},
+    # The platform's error codes a notice can fail with (the common ones; others by number).
+    "wechat_error": {
+        "-1": "微信系统繁忙，稍后会自动重试",
+        "40001": "公众号凭证无效，请运维人员检查 AppSecret",
+        "40003": "接收人的微信标识无效，请让客户经理重新绑定",
+        "40037": "模板编号无效，请运维人员检查通知模板配置",
+        "41028": "表单已失效",
+        "43004": "接收人未关注公众号，请让客户经理关注后重新绑定",
+        "43101": "接收人拒收此类消息",
+        "45009": "今日接口调用次数已用完，明日自动恢复",
+        "47003": "模板内容不符合要求，请运维人员检查模板字段",
+    },
+}
+
+# Audit details: each key's Chinese name, and the table that names its value (if any).
+AUDIT_KEYS: dict[str, tuple[str, str | None]] = {
+    "ip": ("IP 地址", None), "limit": ("尝试上限", None), "status": ("状态", "lead"),
+    "role": ("角色", "role"), "name": ("名称", None), "token": ("令牌编号", None),
+    "tokens_revoked": ("吊销令牌数", None), "customers": ("客户编号", None),
+    "rows": ("行数", None), "files": ("文件数", None), "created": ("新增", None),
+    "level": ("评估等级", None), "assessed_on": ("评估日期", None), "assessments": ("条数", None),
+    "personalised": ("个性化推荐", None), "customer_level": ("客户评估等级", None),
+    "expired": ("评估已过期", None), "decisions": ("逐项结果", None), "code": ("产品", None),
+    "version": ("版本", None), "risk": ("风险等级", None), "outcome": ("结果", "offer_outcome"),
+    "canonical": ("标准说法", None), "asked": ("客户说法", None), "served": ("对应产品词", None),
+    "question": ("问题", None),
+    "updated": ("更新", None), "rotated": ("已重新加密", None), "unreadable": ("无法解密", None),
+}
+EMPTY = "—"
+NOTICE_FAILED = "发送失败：网络或微信平台出错，可稍后重发；多次失败请联系运维人员"
+WECHAT_ERROR_OTHER = "微信返回错误码 {code}，请联系运维人员"
+
+
+def label(kind: str, value: Any) -> str:
+    """Return the Chinese name of a stored code, or the code itself when it has none."""
+    text = "" if value is None else str(getattr(value, "value", value))
+    return LABELS.get(kind, {}).get(text, text or EMPTY)
+
+
+def audit_detail(detail: Mapping[str, Any] | None) -> str:
+    """Render an audit event's detail as "名称：值；…" in Chinese (empty when there is none)."""
+    return "；".join(f"{_key(key)}：{_value(key, value)}"
+                    for key, value in (detail or {}).items())
+
+
+def wechat_error(code: int | None, error: str | None) -> str:
+    """Say why a notice failed, by the platform's error code (the raw text is for operators)."""
+    if code is None:
+        return NOTICE_FAILED if error else ""
+    return LABELS["wechat_error"].get(str(code), WECHAT_ERROR_OTHER.format(code=code))
+
+
+def _key(key: str) -> str:
+    return AUDIT_KEYS.get(key, (key, None))[0]
+
+
+def _value(key: str, value: Any) -> str:
+    kind = AUDIT_KEYS.get(key, ("", None))[1]
+    if isinstance(value, Mapping):
+        return f"（{audit_detail(value).replace('；', '，')}）"
+    if isinstance(value, list | tuple):
+        return "、".join(_value(key, item) for item in value) or "无"
+    if value is None:
+        return EMPTY
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return label(kind, value) if kind else str(value)

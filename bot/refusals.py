@@ -1,0 +1,108 @@
+"""What staff read when the core refuses something: one Chinese sentence per refusal code,
+saying what was wrong and what to do. The console, the staff API and the CLI's import reports
+all say it through `explain` (an error) or `row_problem` (a row of an import file)."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot import texts
+from bot.wechat.errors import WeChatApiError
+
+# Columns of the import files (products, FAQ, risk assessments), named as staff know them.
+COLUMNS = {
+    "code": "产品代码", "name": "名称", "category": "类别", "risk": "风险等级", "rate": "利率",
+    "term": "期限", "min_amount": "起购金额", "sale_start": "销售开始日期",
+    "sale_end": "销售截止日期", "branches": "销售网点", "summary": "简介", "details": "详情",
+    "link": "链接", "past_performance": "过往业绩", "keywords": "关键词", "private": "私募",
+    "key": "编号", "topic": "主题", "question": "问题", "answer": "回答", "active": "启用",
+    "openid": "客户微信标识", "level": "评估等级", "assessed_on": "评估日期", "source": "来源",
+}
+REFUSALS = {
+    # Import files as a whole.
+    "encoding": (
+        "无法识别文件的编码（既不是 UTF-8 也不是 GBK）："
+        "请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）”后重新上传。"),
+    "workbook": (
+        "这是 Excel 工作簿（.xlsx/.xls），"
+        "不是 CSV：请在 Excel 中“另存为”CSV 文件后重新上传。"),
+    "binary": "这不是文本文件：请上传 CSV 或 TOML 文件。",
+    "unknown_format": "不支持“{format}”格式：请上传 .csv 或 .toml 文件。",
+    "too_many_values": (
+        "这一行的值比表头的列多：请检查是否有多余的逗号，"
+        "含逗号的内容请用英文双引号括起来。"),
+    "toml_syntax": "这一行不是有效的 TOML 写法：请检查引号、等号和方括号是否成对。",
+    "toml_tables": "文件中只能有 [[{table}]] 表，请删除其他内容。",
+    "empty_file": "文件中没有任何记录：请检查是否选错了文件。",
+    # One row of an import file.
+    "unknown_field": "不认识的列“{field}”：请使用模板中的列名。",
+    "required": "“{column}”不能为空。",
+    "too_long": "“{column}”最多 {limit} 个字，请删减。",
+    "banned_phrase": (
+        "“{column}”中含有违规用语“{phrase}”（如保本、高收益等承诺收益的说法），"
+        "请修改后再导入。"),
+    "bad_code": "“{column}”“{value}”只能由 2–{limit} 个字母、数字、- 或 _ 组成。",
+    "not_a_choice": "“{column}”“{value}”无效，只能是 {choices} 之一。",
+    "rate_required": "贷款和信用卡必须填写“利率”（年化利率）。",
+    "bad_amount": "“{column}”“{value}”须为整数（单位：元）。",
+    "bad_date": "“{column}”“{value}”不是日期，请写成 2026-01-31 的格式。",
+    "bad_level": "“{column}”“{value}”无效，请填写 {prefix}1 至 {prefix}5。",
+    "sale_window": "“销售截止日期”早于“销售开始日期”，请核对。",
+    "unknown_sale_branch": (
+        "网点代码“{branch}”不存在，请核对（运维人员可用 branchlink branches list 查看）。"),
+    "bad_link": "“{column}”须为以 http:// 或 https:// 开头的网址。",
+    "bad_flag": "“{column}”“{value}”无效，请填写 true 或 false（是/否）。",
+    "repeated": "“{column}”“{value}”与第 {first} 行重复。",
+    "twice": "“{column}”“{value}”在文件中出现了不止一次，请只保留一行。",
+    "assessed_on": "“评估日期”不能为空，也不能晚于今天。",
+    "unknown_customer": "找不到微信标识为“{value}”的客户，请核对。",
+    # QR codes and the organisation.
+    "scene_length": "二维码场景须为 1 至 {limit} 个字符。",
+    "scene_part": (
+        "无法识别“{part}”：场景请写成 b:网点代码、m:客户经理代码 或 c:活动代码，"
+        "多项用分号分隔，例如 b:SH001;c:SPRING。"),
+    "scene_tag_twice": "场景中“{tag}:”出现了两次，每一项只能写一次。",
+    "scene_no_subject": "场景须包含网点（b:网点代码）或客户经理（m:客户经理代码）。",
+    "unknown_branch": "找不到网点代码“{code}”，请核对后重试。",
+    "unknown_manager": "找不到客户经理代码“{code}”，请核对后重试。",
+    "code_limit": (
+        "公众号的永久二维码已达上限，不能再生成："
+        "请改用带活动代码的临时二维码（如 b:SH001;c:SPRING），"
+        "或联系运维人员。"),
+    "temporary_days": "活动二维码的有效天数须为 1 至 {limit} 天。",
+    "platform": "微信平台暂时无法生成二维码，请稍后重试；多次失败请联系运维人员。",
+}
+FALLBACK = "操作未能完成，请检查填写的内容后重试；如仍有问题请联系运维人员。"
+ROW = "第 {line} 行：{problem}"
+WHOLE_FILE = "整个文件：{problem}"
+
+
+def explain(error: Exception) -> str:
+    """Say in Chinese why the core (or the platform) refused, and what to do."""
+    code = getattr(error, "code", "")
+    if code in texts.CODE_REFUSALS:
+        return texts.CODE_REFUSALS[code].format(**getattr(error, "names", {}))
+    if code in texts.TRANSFER_REFUSALS:
+        return texts.TRANSFER_REFUSALS[code].format(detail=getattr(error, "detail", ""))
+    if isinstance(error, WeChatApiError):
+        code = "platform"
+    if not isinstance(code, str) or code not in REFUSALS:
+        return FALLBACK
+    return say(code, getattr(error, "params", {}))
+
+
+def say(code: str, params: Mapping[str, Any]) -> str:
+    """Fill in the sentence of a refusal code (the column's Chinese name included)."""
+    values = dict(params)
+    field = str(values.get("field", ""))
+    values.setdefault("column", f"{COLUMNS[field]}（{field}）" if field in COLUMNS else field)
+    try:
+        return REFUSALS[code].format(**values)
+    except (KeyError, IndexError):
+        return FALLBACK
+
+
+def row_problem(line: int, code: str, params: Mapping[str, Any]) -> str:
+    """Say what is wrong with one row of an import file (line 0: the file as a whole)."""
+    problem = say(code, params) if code in REFUSALS else FALLBACK
+    return ROW.format(line=line, problem=problem) if line else \
+        WHOLE_FILE.format(problem=problem)

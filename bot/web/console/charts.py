@@ -1,0 +1,71 @@
+"""ECharts options of the home pages' charts: plain JSON-able dicts, drawn by console.js."""
+
+from typing import Any
+
+from bot import texts
+from crm_core.model import LeadStatus
+
+# Lead statuses in the order staff work them, each with its colour (Tabler's palette).
+STATUS_COLOURS = {LeadStatus.NEW: "#f59f00", LeadStatus.CONTACTED: "#206bc4",
+                  LeadStatus.CONVERTED: "#2fb344", LeadStatus.LOST: "#9aa0ac"}
+ZOOM_FROM = 12  # with more bars than this a chart shows the first ones and a slider
+RED, BLUE, AMBER = "#b3202a", "#206bc4", "#f59f00"
+
+
+def leads_by_status(figures: dict[str, int]) -> dict[str, Any]:
+    """A ring of a branch's leads by status."""
+    data = [{"name": texts.label("lead", s.value), "value": figures[f"leads_{s.value}"],
+             "itemStyle": {"color": colour}} for s, colour in STATUS_COLOURS.items()]
+    return {"title": {"text": "线索状态"}, "tooltip": {"trigger": "item"}, "animation": False,
+            "legend": {"bottom": 0},
+            "series": [{"type": "pie", "radius": ["40%", "65%"], "data": data,
+                        "minShowLabelAngle": 1,
+                        "label": {"position": "inside", "formatter": "{c}", "color": "#fff"}}]}
+
+
+def managers_load(managers: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each manager's customers, and their open leads with the overdue ones marked."""
+    return _side_by_side("客户经理负荷", [m["name"] for m in managers],
+                         [m["customers"] for m in managers],
+                         [m["open_leads"] - m["overdue_leads"] for m in managers],
+                         [m["overdue_leads"] for m in managers])
+
+
+def network(branches: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each branch's customers, and its open leads with the overdue ones marked."""
+    counted = [(b["name"], b["figures"]) for b in branches if b["figures"]]
+    return _side_by_side("各网点客户与线索", [name for name, _ in counted],
+                         [f["customers"] for _, f in counted],
+                         [f["leads_open"] - f["leads_overdue"] for _, f in counted],
+                         [f["leads_overdue"] for _, f in counted])
+
+
+def _side_by_side(title: str, names: list[str], customers: list[int], on_time: list[int],
+                  late: list[int]) -> dict[str, Any]:
+    # Two panels of horizontal bars sharing the rows (customers run to thousands, leads to
+    # tens): long Chinese names read across, and a phone scrolls down, not sideways.
+    rows = {"type": "category", "data": names, "inverse": True}
+    options: dict[str, Any] = {
+        "title": {"text": title}, "legend": {"bottom": 0}, "animation": False,
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "grid": [{"left": 8, "width": "44%", "top": 76, "bottom": 40, "containLabel": True},
+                 {"right": 16, "width": "38%", "top": 76, "bottom": 40, "containLabel": True}],
+        "yAxis": [rows | {"gridIndex": 0},
+                  rows | {"gridIndex": 1, "axisLabel": {"show": False}}],
+        "xAxis": [{"type": "value", "gridIndex": i, "name": name, "nameLocation": "middle",
+                   "nameGap": 26, "position": "top", "minInterval": 1, "splitNumber": 3,
+                   "axisLabel": {"hideOverlap": True}}
+                  for i, name in enumerate(("客户数", "未关闭线索"))],
+        "series": [_bar("客户数", customers, BLUE, 0), _bar("未超时线索", on_time, AMBER, 1),
+                   _bar("超时线索", late, RED, 1)]}
+    if len(names) > ZOOM_FROM:
+        options["dataZoom"] = [{"type": "inside", "yAxisIndex": [0, 1], "startValue": 0,
+                                "endValue": ZOOM_FROM - 1},
+                               {"type": "slider", "yAxisIndex": [0, 1], "right": 0,
+                                "width": 12}]
+    return options
+
+
+def _bar(name: str, values: list[int], colour: str, panel: int) -> dict[str, Any]:
+    return {"type": "bar", "name": name, "data": values, "xAxisIndex": panel,
+            "yAxisIndex": panel, "stack": f"panel{panel}", "itemStyle": {"color": colour}}
