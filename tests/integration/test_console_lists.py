@@ -9,7 +9,7 @@ from sqlalchemy import select
 from crm_core import services
 from crm_core.model import AuditEvent, Branch, Customer, utcnow
 from tests.conftest import runtime
-from tests.console_support import login, populate
+from tests.console_support import csrf_token, login, populate
 from tests.lists_support import CROWD, HEAD_OFFICE, PHONE, crowd
 
 
@@ -151,3 +151,15 @@ def test_a_customer_is_listed_in_the_branch_of_their_current_manager_after_a_tra
     admin = _client(app, "admin")
     assert customer in _customer_ids(admin.get("/console/customers?branch=SH002").text)
     assert customer in _customer_ids(admin.get("/console/customers?manager=SH002-01").text)
+
+
+def test_a_phone_recorded_on_the_customer_page_is_found_by_the_whole_number(
+        app: Flask) -> None:
+    world = populate(runtime(app))
+    customer = world.customers["c1-sh001-01"]
+    client = _client(app, "m1")
+    token = csrf_token(client.get(f"/console/customers/{customer}").text)
+    client.post(f"/console/customers/{customer}/phone",
+                data={"csrf_token": token, "phone": "139 0000 1111"})
+    found = client.get("/console/customers", query_string={"q": "13900001111"}).text
+    assert _customer_ids(found) == [customer]
