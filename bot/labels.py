@@ -30,7 +30,7 @@ LABELS: dict[str, dict[str, str]] = {
                      "event:templatesendjobfinish": "模板消息送达回执",
                      "event:scancode_push": "扫一扫", "event:pic_weixin": "发图片"},
     "direction": {"in": "客户", "out": "银行"},
-    "audit_subject": {"all": "全部", "customers.phone": "客户手机号"},
+    "audit_subject": {"all": "全部", "customers.phone": "客户手机号", "leads": "线索列表"},
     "audit_action": {
         "login": "登录", "login_failed": "登录失败", "login_throttled": "登录过于频繁被暂停",
         "logout": "退出登录", "password_set": "修改密码", "staff_added": "新增员工账号",
@@ -48,7 +48,8 @@ LABELS: dict[str, dict[str, str]] = {
         "personalisation": "个性化推荐设置", "synonym_added": "新增同义词",
         "need_added": "新增需求词", "faq_added": "新增常见问题",
         "customer_renamed": "修改客户姓名", "note_added": "添加客户备注",
-        "share_link_made": "生成产品分享链接",
+        "share_link_made": "生成产品分享链接", "customers_exported": "导出客户列表",
+        "pii_rehashed": "重算手机号检索密钥",
     },
     "offer_outcome": {"shown": "已展示", "off_sale": "不在销售期", "not_at_branch": "非本网点销售",
                       "private_placement": "私募不公开宣传", "unknown": "产品不存在",

@@ -1,11 +1,15 @@
-"""Encryption of personal data at rest (mobile numbers), keyed from the service secret."""
+"""Encryption of personal data at rest (mobile numbers), keyed from the service secret, and
+the keyed hash that lets staff search a whole number without it being stored in clear."""
 
 import base64
+import hashlib
+import hmac
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from crm_core.model import SealedPhone
 from crm_core.pii import normalise_mobile
 
 
@@ -16,6 +20,32 @@ class PhoneCipher:
     def __init__(self, secret_key: str, previous_secret_key: str | None = None) -> None:
         keys = [secret_key] + ([previous_secret_key] if previous_secret_key else [])
         self.fernet = MultiFernet([_fernet(key) for key in keys])
+        self.hash_keys = [_derive(key, b"branchlink phone index v1") for key in keys]
+
+    def seal(self, phone: str) -> SealedPhone:
+        """Return a mainland mobile number as stored: ciphertext, last four, keyed hash."""
+        cipher, last4 = self.encrypt(phone)
+        return SealedPhone(cipher, last4, self.digest(normalise_mobile(phone) or ""))
+
+    def digest(self, number: str, key_index: int = 0) -> str:
+        """Return the keyed hash (HMAC-SHA256, hex) of a number's 11 digits."""
+        return hmac.new(self.hash_keys[key_index], number.encode(), hashlib.sha256).hexdigest()
+
+    def search_digests(self, query: str) -> tuple[str, ...]:
+        """Return the hashes a whole number typed in a search matches (under the current key
+        and, during a rotation, the previous one); () when the query is no mobile number."""
+        number = normalise_mobile(query)
+        if number is None:
+            return ()
+        return tuple(self.digest(number, i) for i in range(len(self.hash_keys)))
+
+    def reseal(self, cipher: str) -> tuple[str, str] | None:
+        """Return a stored number's ciphertext and hash under the current key (None: the
+        number is under no known key)."""
+        number = self.decrypt(cipher)
+        if number is None:
+            return None
+        return self.fernet.encrypt(number.encode()).decode(), self.digest(number)
 
     def encrypt(self, phone: str) -> tuple[str, str]:
         """Return the ciphertext of a mainland mobile number's 11 digits (however it was
@@ -42,6 +72,9 @@ class PhoneCipher:
 
 def _fernet(secret_key: str) -> Fernet:
     # A key of its own (HKDF with a purpose label), so sessions and PII never share one.
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-               info=b"branchlink pii v1").derive(secret_key.encode())
-    return Fernet(base64.urlsafe_b64encode(key))
+    return Fernet(base64.urlsafe_b64encode(_derive(secret_key, b"branchlink pii v1")))
+
+
+def _derive(secret_key: str, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=purpose).derive(secret_key.encode())

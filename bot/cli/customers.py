@@ -1,6 +1,7 @@
 """`branchlink customers`: a customer's record, the details staff maintain, risk assessments."""
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 
 import click
@@ -41,12 +42,11 @@ OPERATOR = "cli"
 def customers_phone(cli: Cli, openid: str, phone: str) -> None:
     """Record a customer's mobile number (stored encrypted)."""
     with refused(ValueError, LookupError):
-        cipher, last4 = PhoneCipher(cli.settings.web.secret_key).encrypt(phone)
+        sealed = _cipher(cli).seal(phone)
         with cli.runtime.uow() as uow:
-            services.set_customer_details(uow, openid, None, (cipher, last4), OPERATOR,
-                                          utcnow())
+            services.set_customer_details(uow, openid, None, sealed, OPERATOR, utcnow())
             uow.commit()
-    click.echo(f"phone of {openid} recorded (…{last4})")
+    click.echo(f"phone of {openid} recorded (…{sealed.last4})")
 
 
 @customers.command("name")
@@ -66,29 +66,60 @@ def customers_name(cli: Cli, openid: str, name: str) -> None:
 @click.option("--batch", default=500, show_default=True, help="Customers per transaction.")
 @pass_cli
 def customers_rotate_phones(cli: Cli, batch: int) -> None:
-    """Re-encrypt every stored phone number under the current [web] secret_key.
+    """Re-encrypt and re-hash every stored phone number under the current [web] secret_key.
 
     Run it after moving the old secret to `previous_secret_key`; once it reports no unreadable
     number, `previous_secret_key` can go (after share links' `link_ttl_days`, which it signs).
     """
+    rotated, unreadable = _reseal_all(cli, batch, _cipher(cli).reseal, "pii_rotated",
+                                      "rotated")
+    click.echo(f"{rotated} phone numbers re-encrypted under the current key")
+    _unreadable(unreadable)
+
+
+@customers.command("rehash-phones")
+@click.option("--batch", default=500, show_default=True, help="Customers per transaction.")
+@pass_cli
+def customers_rehash_phones(cli: Cli, batch: int) -> None:
+    """Fill the keyed hash that finds a customer by a whole phone number (after an upgrade,
+    or after a rotation of [web] secret_key), leaving the ciphertexts as they are."""
+    cipher = _cipher(cli)
+
+    def rehash(stored: str) -> tuple[str, str] | None:
+        number = cipher.decrypt(stored)
+        return None if number is None else (stored, cipher.digest(number))
+
+    rehashed, unreadable = _reseal_all(cli, batch, rehash, "pii_rehashed", "rehashed")
+    click.echo(f"{rehashed} phone numbers hashed under the current key")
+    _unreadable(unreadable)
+
+
+def _cipher(cli: Cli) -> PhoneCipher:
     web = cli.settings.web
-    cipher = PhoneCipher(web.secret_key, web.previous_secret_key)
-    after = rotated = unreadable = 0
+    return PhoneCipher(web.secret_key, web.previous_secret_key)
+
+
+def _reseal_all(cli: Cli, batch: int, reseal: Callable[[str], tuple[str, str] | None],
+                action: str, counted: str) -> tuple[int, int]:
+    after = done_count = unreadable = 0
     while True:
         with cli.runtime.uow() as uow:
-            done = services.rotate_phones(uow, cipher.rotate, after, batch)
+            done = services.rotate_phones(uow, reseal, after, batch)
             if done is None:
                 break
             uow.commit()
-        after, rotated, unreadable = done.last_id, rotated + done.rotated, \
+        after, done_count, unreadable = done.last_id, done_count + done.rotated, \
             unreadable + done.unreadable
     with cli.runtime.uow() as uow:
-        services.audit(uow, utcnow(), OPERATOR, "pii_rotated", "customers.phone",
-                       {"rotated": rotated, "unreadable": unreadable})
+        services.audit(uow, utcnow(), OPERATOR, action, "customers.phone",
+                       {counted: done_count, "unreadable": unreadable})
         uow.commit()
-    click.echo(f"{rotated} phone numbers re-encrypted under the current key")
-    if unreadable:
-        raise click.ClickException(f"{unreadable} phone numbers are encrypted under neither "
+    return done_count, unreadable
+
+
+def _unreadable(count: int) -> None:
+    if count:
+        raise click.ClickException(f"{count} phone numbers are encrypted under neither "
                                    "secret_key nor previous_secret_key: left as they are")
 
 

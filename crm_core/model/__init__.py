@@ -1,5 +1,6 @@
 """The CRM domain: plain mapped classes and pure rules; imports nothing outward."""
 
+from crm_core.model import manager_branch  # noqa: F401 - registers its writes
 from crm_core.model.activity import Direction, InboundDelivery, Interaction, Touch, TouchKind
 from crm_core.model.answers import (
     AnswerMiss,
@@ -24,6 +25,7 @@ from crm_core.model.customer import (
     FollowState,
     LinkReason,
     ManagerLink,
+    SealedPhone,
 )
 from crm_core.model.figures import BranchFigures, ManagerFigures, NetworkFigures
 from crm_core.model.leads import NOTE_MAX_LENGTH, OPEN_STATUSES, BadNote, Lead, LeadStatus
@@ -107,6 +109,7 @@ __all__ = [
     "Scene",
     "SceneError",
     "Scope",
+    "SealedPhone",
     "ShareEvent",
     "ShareEventKind",
     "ShareLink",

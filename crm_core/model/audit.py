@@ -13,7 +13,10 @@ class AuditEvent(Base):
     """Who did what to whom, and when."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_action_subject", "action", "subject", "at"),)
+    __table_args__ = (Index("ix_audit_events_action_subject", "action", "subject", "at"),
+                      # The audit log filtered by action or by who acted, latest first.
+                      Index("ix_audit_events_action_at", "action", "at"),
+                      Index("ix_audit_events_actor_at", "actor", "at"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

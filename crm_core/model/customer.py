@@ -1,6 +1,7 @@
 """Customers and their link to a customer manager, with history."""
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, text
@@ -26,6 +27,15 @@ class LinkReason(enum.StrEnum):
     TRANSFER = "transfer"
 
 
+@dataclass(frozen=True)
+class SealedPhone:
+    """A mobile number as stored: ciphertext, last four digits, keyed hash of the 11 digits."""
+
+    cipher: str
+    last4: str
+    digest: str
+
+
 class Customer(Base):
     """A person known to the bank through a channel (today: a WeChat openid)."""
 
@@ -36,6 +46,11 @@ class Customer(Base):
               postgresql_ops={"display_name": "varchar_pattern_ops"}),
         Index("ix_customers_openid_prefix", "openid",
               postgresql_ops={"openid": "varchar_pattern_ops"}),
+        # A manager's customers, latest contact first (the customers list's default order).
+        Index("ix_customers_manager_touch", "current_manager_id", "last_touch_at"),
+        # Sorting by name (the prefix index above cannot give the collation's order).
+        Index("ix_customers_name_order", "display_name", "id"),
+        Index("ix_customers_followed_order", "followed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,21 +61,34 @@ class Customer(Base):
     )
     followed_at: Mapped[datetime | None]
     unfollowed_at: Mapped[datetime | None]
-    first_touch_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_touch_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     first_touch_source: Mapped[str] = mapped_column(String(64))
     last_touch_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     home_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
+    # The current manager and their branch (None: no current link), copied from the links by
+    # crm_core.model.manager_branch: lists find a manager's or a branch's customers by index.
+    current_manager_id: Mapped[int | None] = mapped_column(ForeignKey("managers.id"))
+    manager_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"),
+                                                          index=True)
     # Staff's name for the customer (备注名): WeChat no longer tells us nicknames.
     display_name: Mapped[str | None] = mapped_column(String(50))
     # A mobile number is C2 data: stored encrypted by the channel layer; the last 4 digits
     # alone are kept clear so staff can search by them.
     phone_cipher: Mapped[str | None] = mapped_column(String(255))
     phone_last4: Mapped[str | None] = mapped_column(String(4), index=True)
+    # HMAC-SHA256 (hex) of the 11 digits under a key derived from the service secret: a whole
+    # number can be searched for without storing it in clear (see SealedPhone).
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
 
-    home_branch: Mapped[Branch | None] = relationship()
+    home_branch: Mapped[Branch | None] = relationship(foreign_keys=[home_branch_id])
     links: Mapped[list["ManagerLink"]] = relationship(
         back_populates="customer", order_by="ManagerLink.started_at"
     )
+
+    def set_phone(self, phone: "SealedPhone") -> None:
+        """Record the customer's mobile number: encrypted, its last four, its keyed hash."""
+        self.phone_cipher, self.phone_last4, self.phone_hash = \
+            phone.cipher, phone.last4, phone.digest
 
     def touch(self, at: datetime) -> None:
         """Note that the customer was in contact at `at`."""

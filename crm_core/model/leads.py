@@ -36,6 +36,9 @@ class Lead(Base):
     __table_args__ = (
         Index("ix_leads_manager_status", "manager_id", "status"),
         Index("ix_leads_status_due", "status", "due_at"),
+        # The leads list: a manager's or a branch's, by status, due or created first.
+        Index("ix_leads_manager_status_due", "manager_id", "status", "due_at"),
+        Index("ix_leads_branch_status_due", "branch_id", "status", "due_at"),
         # One open lead per customer and request (source, product), enforced by the database
         # itself: two indexes, as NULL products would never collide in one.
         Index("uq_leads_open_request", "customer_id", "source", unique=True,
@@ -52,8 +55,8 @@ class Lead(Base):
     source: Mapped[str] = mapped_column(String(32))
     product_code: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[LeadStatus] = mapped_column(str_enum(LeadStatus), default=LeadStatus.NEW)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    due_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    due_at: Mapped[datetime] = mapped_column(index=True)
     contacted_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]

@@ -45,7 +45,9 @@ class Notice(Base):
     """One notice to one manager (or customer), delivered exactly once by the outbox workers."""
 
     __tablename__ = "notices"
-    __table_args__ = (Index("ix_notices_status_due", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_notices_status_due", "status", "next_attempt_at"),
+                      # The notices list filtered by status, newest first.
+                      Index("ix_notices_status_id", "status", "id"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     key: Mapped[str] = mapped_column(String(160), unique=True)

@@ -110,6 +110,12 @@ from crm_core.services.leases import (
     write_shared,
 )
 from crm_core.services.listings import list_leads, list_notices
+from crm_core.services.lists import (
+    branch_list_counts,
+    customer_list,
+    filter_choices,
+    lead_list,
+)
 from crm_core.services.notices import (
     NoticeJob,
     NotRetryable,
@@ -204,6 +210,7 @@ from crm_core.services.staff import (
     staff_for_token,
 )
 from crm_core.services.suitability import import_risk_levels, set_personalised, set_risk_level
+from crm_core.services.trails import audit_list, notice_list
 from crm_core.services.transfers import (
     ALL_CUSTOMERS,
     TransferDone,
@@ -268,6 +275,7 @@ __all__ = [
     "answer_delivery",
     "api_tokens_of",
     "audit",
+    "audit_list",
     "audit_trail",
     "bind_manager",
     "bound_manager",
@@ -275,6 +283,7 @@ __all__ = [
     "branch_directory",
     "branch_home",
     "branch_list",
+    "branch_list_counts",
     "branch_overview",
     "catalogue",
     "catalogue_listing",
@@ -290,6 +299,7 @@ __all__ = [
     "customer_assessment",
     "customer_card",
     "customer_id_of",
+    "customer_list",
     "customer_name",
     "customer_profile",
     "customer_record",
@@ -302,6 +312,7 @@ __all__ = [
     "faq_entries",
     "faq_stamp",
     "faq_version",
+    "filter_choices",
     "find_customers",
     "follow",
     "follow_through_share",
@@ -311,6 +322,7 @@ __all__ = [
     "issue_api_token",
     "issue_bind_code",
     "job_finished",
+    "lead_list",
     "lead_record",
     "lead_row",
     "leads_view",
@@ -325,6 +337,7 @@ __all__ = [
     "need_card",
     "network_home",
     "notice_failed",
+    "notice_list",
     "notice_release",
     "notice_retry",
     "notice_sent",

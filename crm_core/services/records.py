@@ -18,6 +18,7 @@ from crm_core.model import (
     LeadStatus,
     OutOfScope,
     Scope,
+    SealedPhone,
     StaffRole,
 )
 from crm_core.queries.console import SqlConsole
@@ -125,10 +126,10 @@ def rename_customer(uow: SqlUnitOfWork, scope: Scope, customer_id: int, name: st
 
 
 def record_phone(uow: SqlUnitOfWork, scope: Scope, customer_id: int,
-                 phone: tuple[str, str], now: datetime) -> None:
-    """Keep a customer's encrypted phone (ciphertext, last 4 digits), audited."""
+                 phone: SealedPhone, now: datetime) -> None:
+    """Keep a customer's phone (encrypted, last 4 digits, keyed search hash), audited."""
     customer = _editable(uow, scope, customer_id)
-    customer.phone_cipher, customer.phone_last4 = phone
+    customer.set_phone(phone)
     audit(uow, now, scope.username, "phone_recorded", str(customer_id))
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from crm_core.model import ApiToken, AuditEvent, Scope, StaffAccount, StaffRole
+from crm_core.model import ApiToken, AuditEvent, Scope, SealedPhone, StaffAccount, StaffRole
 from crm_core.unit_of_work import UnitOfWork
 
 
@@ -41,15 +41,15 @@ def add_staff(uow: UnitOfWork, username: str, display_name: str, password_hash: 
 
 
 def set_customer_details(uow: UnitOfWork, openid: str, name: str | None,
-                         phone: tuple[str, str] | None, actor: str, now: datetime) -> None:
-    """Set a customer's staff-given name and/or encrypted phone (ciphertext, last 4 digits)."""
+                         phone: SealedPhone | None, actor: str, now: datetime) -> None:
+    """Set a customer's staff-given name and/or phone (sealed: encrypted, last 4, keyed hash)."""
     customer = uow.customers.by_openid(openid)
     if customer is None:
         raise LookupError(f"no customer with openid {openid!r}")
     if name is not None:
         customer.display_name = name[:50]
     if phone is not None:
-        customer.phone_cipher, customer.phone_last4 = phone
+        customer.set_phone(phone)
         audit(uow, now, actor, "phone_recorded", openid)
 
 
@@ -62,21 +62,21 @@ class RotationBatch:
     unreadable: int
 
 
-def rotate_phones(uow: UnitOfWork, rotate: Callable[[str], str | None], after_id: int,
-                  limit: int) -> RotationBatch | None:
-    """Re-encrypt the stored phone numbers of the next `limit` customers after `after_id`
-    under the current key (`rotate` returns None for one under no known key, left as it is);
-    None when no customer is left."""
+def rotate_phones(uow: UnitOfWork, reseal: Callable[[str], tuple[str, str] | None],
+                  after_id: int, limit: int) -> RotationBatch | None:
+    """Re-encrypt and re-hash the stored phone numbers of the next `limit` customers after
+    `after_id` under the current key (`reseal` returns the ciphertext and keyed hash, or None
+    for a number under no known key, left as it is); None when no customer is left."""
     customers = uow.customers.with_phone(after_id, limit)
     if not customers:
         return None
     rotated = unreadable = 0
     for customer in customers:
-        fresh = rotate(customer.phone_cipher or "")
+        fresh = reseal(customer.phone_cipher or "")
         if fresh is None:
             unreadable += 1
         else:
-            customer.phone_cipher, rotated = fresh, rotated + 1
+            (customer.phone_cipher, customer.phone_hash), rotated = fresh, rotated + 1
     return RotationBatch(customers[-1].id, rotated, unreadable)
 
 

@@ -63,7 +63,7 @@ def test_customer_outside_scope_is_403_and_inside_shows_history(call, world: Wor
 
 
 def test_phone_numbers_are_shown_to_the_customers_manager_only(app, call, world: World) -> None:  # type: ignore[no-untyped-def]
-    cipher = PhoneCipher(WEB_SECRET).encrypt("13812345678")
+    cipher = PhoneCipher(WEB_SECRET).seal("13812345678")
     with runtime(app).uow() as uow:
         services.set_customer_details(uow, "c1-sh001-01", "李先生", cipher, "t", utcnow())
         uow.commit()

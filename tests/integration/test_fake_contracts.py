@@ -13,7 +13,15 @@ import pytest
 
 from crm_core import services
 from crm_core.db import make_engine, make_session_factory
-from crm_core.model import Direction, Lead, LeadStatus, ManagerState, NoticeStatus, StaffRole
+from crm_core.model import (
+    Direction,
+    Lead,
+    LeadStatus,
+    ManagerState,
+    NoticeStatus,
+    SealedPhone,
+    StaffRole,
+)
 from crm_core.services import Choice, CodeToCreate, ShareClaim
 from crm_core.unit_of_work import DuplicateDelivery, SqlUnitOfWork, UnitOfWork
 from tests.builders import org
@@ -49,7 +57,8 @@ def customers(uow: UnitOfWork) -> list[Any]:
     for n, minute in enumerate((1, 2, 2)):
         services.record_interaction(uow, "o0", Direction.IN, "text", f"问{n}",
                                     T0 + timedelta(minutes=minute))
-    services.set_customer_details(uow, "o1", "张三", ("cipher", "1234"), "admin", T0)
+    services.set_customer_details(uow, "o1", "张三", SealedPhone("cipher", "1234", "digest"),
+                                  "admin", T0)
     services.set_risk_level(uow, "o0", 3, date(2026, 1, 5), "li", T0)
     services.set_risk_level(uow, "o0", 2, date(2026, 6, 5), "li", T0)
     services.set_personalised(uow, "o1", False, T0)

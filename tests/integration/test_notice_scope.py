@@ -97,8 +97,8 @@ def test_the_console_outbox_keeps_to_the_branch_and_refuses_an_unknown_notice(
     client = app.test_client()
     login(client, "head")
     page = client.get("/console/outbox").text
-    assert f'<td data-label="编号">{notices["SH001-01"]}</td>' in page
-    assert f'<td data-label="编号">{notices["SH002-01"]}</td>' not in page
+    assert f'data-notice="{notices["SH001-01"]}"' in page
+    assert f'data-notice="{notices["SH002-01"]}"' not in page
     token = csrf_token(page)
     set_status(app, notices["SH002-01"], NoticeStatus.DEAD)
     assert client.post(f"/console/outbox/{notices['SH002-01']}/retry",

@@ -4,9 +4,12 @@
 from bot.web.console import (
     codes,
     customer,
+    exports,
     home,
     lead,
     learning,
+    lists,
+    logs,
     misses,
     pick,
     products,
@@ -16,5 +19,5 @@ from bot.web.console import (
 )
 from bot.web.console.blueprint import bp
 
-__all__ = ["bp", "codes", "customer", "home", "lead", "learning", "misses", "pick", "products",
-           "staff", "transfer", "views"]
+__all__ = ["bp", "codes", "customer", "exports", "home", "lead", "learning", "lists", "logs",
+           "misses", "pick", "products", "staff", "transfer", "views"]

@@ -13,15 +13,19 @@ from bot import refusals, texts
 from bot.qrcodes.issuer import CodeIssuer
 from bot.qrcodes.posters import PosterTexts, poster_spec
 from bot.web.console.blueprint import HEADS, bp
+from bot.web.console.listing import page_request
 from bot.web.console.support import roles, scope, work
 from bot.web.edge import current_runtime
 from bot.web.filters import remember_scene_names
 from bot.wechat.errors import WeChatApiError
 from crm_core import services
 from crm_core.model import Scene, SceneError, StaffRole, format_scene, parse_scene, utcnow
+from crm_core.queries.paging import ListSpec, page_in_memory
 from crm_core.unit_of_work import SqlUnitOfWork
 from qr import FontNotFoundError, load_fonts, qr_png, render_pdf
 
+CODES = ListSpec(sorts=("created", "scene", "follows"), filters=("kind",),
+                 default_descending=True)
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,24}")  # a code a scene may carry (crm_core.model.scene)
 ISSUE_ERRORS = (services.CodeLimitReached, services.UnknownRecord, SceneError, ValueError,
                 WeChatApiError)
@@ -46,7 +50,12 @@ def codes() -> str:
         total["follows"] += row["follows"]
         total["scans"] += row["scans"]
     peak = max((t["follows"] + t["scans"] for t in totals.values()), default=1) or 1
-    return render_template("console/codes.html", codes=rows, totals=totals, peak=peak,
+    wanted = page_request(CODES)
+    kind = wanted.get("kind")
+    page = page_in_memory([r for r in rows if not kind or r["kind"] == kind], wanted, {
+        "created": lambda r: (r["created_at"] or "", r["scene"]), "scene": lambda r: r["scene"],
+        "follows": lambda r: totals.get(r["scene"], {}).get("follows", 0)})
+    return render_template("console/codes.html", page=page, totals=totals, peak=peak,
                            branch=branch)
 
 

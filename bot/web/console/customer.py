@@ -71,14 +71,14 @@ def customer_phone(customer_id: int) -> ResponseReturnValue:
     """Record the customer's mobile number, encrypted at rest."""
     with work() as uow:
         try:
-            cipher, last4 = phone_cipher().encrypt(request.form.get("phone", ""))
-            services.record_phone(uow, scope(), customer_id, (cipher, last4), now())
+            sealed = phone_cipher().seal(request.form.get("phone", ""))
+            services.record_phone(uow, scope(), customer_id, sealed, now())
         except ValueError:
             return _answer(uow, customer_id, "profile", texts.PHONE_REFUSED, ok=False)
         except OutOfScope:
             return _answer(uow, customer_id, "profile", texts.RECORD_READ_ONLY, ok=False)
         uow.commit()
-        return _answer(uow, customer_id, "profile", texts.PHONE_RECORDED.format(last4=last4))
+        return _answer(uow, customer_id, "profile", texts.PHONE_RECORDED.format(last4=sealed.last4))
 
 
 @bp.post("/customers/<int:customer_id>/notes")

@@ -9,10 +9,17 @@ from flask_login import login_required
 
 from bot import refusals, texts
 from bot.web.console.blueprint import HEADS, bp
+from bot.web.console.listing import page_request
 from bot.web.console.support import roles, scope, work
 from crm_core import services
 from crm_core.model import Refusal, StaffRole, utcnow
+from crm_core.queries.paging import ListSpec, page_in_memory
 from crm_core.services import ImportRejected, RowError
+
+PRODUCTS = ListSpec(sorts=("category", "code", "name", "risk"), filters=("category",))
+SHARES = ListSpec(sorts=("opens",), filters=())
+PRODUCT_SORTS = {"category": lambda r: (r["category"], r["code"]), "code": lambda r: r["code"],
+                 "name": lambda r: r["name"], "risk": lambda r: (r["risk"], r["code"])}
 
 # A catalogue file may be far larger than a form (bot/web/app.py gives this route the cap).
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -28,9 +35,15 @@ def products() -> tuple[str, int]:
     status = 200
     if request.method == "POST":
         errors, status = _import()
+    wanted = page_request(PRODUCTS)
     with work() as uow:
         rows = services.catalogue_listing(uow)
-    return render_template("console/products.html", products=rows, errors=errors,
+    categories = sorted({row["category"] for row in rows})
+    category = wanted.get("category")
+    rows = [r for r in rows if not category or r["category"] == category]
+    page = page_in_memory(rows, wanted, PRODUCT_SORTS)
+    return render_template("console/products.html", page=page, errors=errors,
+                           categories=[(c, c) for c in categories],
                            can_import=scope().role is StaffRole.HEAD_OFFICE), status
 
 
@@ -64,4 +77,6 @@ def shares() -> str:
     """The share leaderboard of the shares credited to the caller's scope (no reward: service)."""
     with work() as uow:
         board = services.share_leaderboard(uow, scope())
-    return render_template("console/shares.html", board=board)
+    # The managers are few; the customers who shared are paged, most opens first.
+    customers = page_in_memory(board["customers"], page_request(SHARES), {})
+    return render_template("console/shares.html", board=board, customers=customers)

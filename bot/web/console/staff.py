@@ -7,9 +7,15 @@ from flask_login import login_required
 
 from bot import texts
 from bot.web.console.blueprint import bp
+from bot.web.console.listing import page_request
 from bot.web.console.support import local_stamp, roles, scope, work
 from crm_core import services
 from crm_core.model import StaffRole, utcnow
+from crm_core.queries.paging import ListSpec, page_in_memory
+
+STAFF = ListSpec(sorts=("username", "login", "role"), filters=("role", "state"))
+STAFF_SORTS = {"username": lambda r: r["username"], "role": lambda r: (r["role"], r["username"]),
+               "login": lambda r: (r["last_login_at"] is not None, r["last_login_at"] or 0)}
 
 
 @bp.get("/staff")
@@ -17,11 +23,17 @@ from crm_core.model import StaffRole, utcnow
 @roles(StaffRole.HEAD_OFFICE)
 def staff() -> str:
     """Every staff account: role, state, last login and live API tokens."""
+    wanted = page_request(STAFF)
     with work() as uow:
         rows = services.staff_listing(uow)
-    for row in rows:
+    role, state = wanted.get("role"), wanted.get("state")
+    rows = [r for r in rows if (not role or r["role"] == role)
+            and (not state or r["active"] == (state == "active"))]
+    page = page_in_memory(rows, wanted, STAFF_SORTS)
+    for row in page.rows:
         row["last_login"] = local_stamp(row["last_login_at"])
-    return render_template("console/staff.html", accounts=rows, me=scope().username)
+    return render_template("console/staff.html", page=page, me=scope().username,
+                           roles=[(r.value, texts.label("role", r.value)) for r in StaffRole])
 
 
 @bp.post("/staff/<username>/deactivate")

@@ -1,4 +1,4 @@
-"""Console pages: login, leads, customers, branch overview, outbox, audit."""
+"""Console pages: login, branch overview, lead and notice actions."""
 
 from typing import Any
 
@@ -16,6 +16,7 @@ from flask_login import login_required, login_user, logout_user
 
 from bot import texts
 from bot.web.console.blueprint import HEADS, bp
+from bot.web.console.listing import back_to_list
 from bot.web.console.support import (
     client_ip,
     retry_refusal,
@@ -30,8 +31,6 @@ from crm_core.model import (
     NOTE_MAX_LENGTH,
     BadNote,
     LeadStatus,
-    NoticeStatus,
-    StaffRole,
     utcnow,
 )
 
@@ -68,18 +67,6 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for("console.login"))
 
 
-@bp.get("/leads")
-@login_required
-def leads() -> str:
-    """List the leads in scope (open ones by default) with their SLA countdown."""
-    status = request.args.get("status")
-    with work() as uow:
-        rows = services.leads_view(uow, scope(), LeadStatus(status) if status in LEAD_STATUSES
-                                   else None, utcnow())
-    return render_template("console/leads.html", leads=rows, status=status,
-                           statuses=LEAD_STATUSES)
-
-
 @bp.post("/leads/<int:lead_id>")
 @login_required
 def update_lead(lead_id: int) -> ResponseReturnValue:
@@ -93,20 +80,10 @@ def update_lead(lead_id: int) -> ResponseReturnValue:
                                      request.form.get("note") or None, utcnow())
         except BadNote:
             flash(texts.NOTE_REFUSED.format(limit=NOTE_MAX_LENGTH))
-            return redirect(url_for("console.leads")), 303
+            return redirect(back_to_list("console.leads")), 303
         uow.commit()
     flash(texts.LEAD_UPDATED)
-    return redirect(url_for("console.leads"))
-
-
-@bp.get("/customers")
-@login_required
-def customers() -> str:
-    """Search the customers in scope."""
-    query = request.args.get("q", "")
-    with work() as uow:
-        rows = services.find_customers(uow, scope(), query)
-    return render_template("console/customers.html", customers=rows, q=query)
+    return redirect(back_to_list("console.leads"))
 
 
 @bp.get("/branch")
@@ -123,30 +100,6 @@ def branch(code: str | None = None) -> Any:
     return render_template("console/branch.html", b=view)
 
 
-@bp.get("/branches")
-@login_required
-@roles(StaffRole.HEAD_OFFICE)
-def branches() -> str:
-    """Head office picks a branch."""
-    with work() as uow:
-        rows = services.branch_list(uow)
-    return render_template("console/branches.html", branches=rows)
-
-
-@bp.get("/outbox")
-@login_required
-@roles(*HEADS)
-def outbox() -> str:
-    """Notices and dead letters of the caller's branch (head office: all)."""
-    status = request.args.get("status")
-    valid = status in {s.value for s in NoticeStatus}
-    with work() as uow:
-        rows = services.notices_view(uow, scope(), NoticeStatus(status) if status and valid
-                                     else None)
-    return render_template("console/outbox.html", notices=rows, status=status,
-                           statuses=[s.value for s in NoticeStatus])
-
-
 @bp.post("/outbox/<int:notice_id>/retry")
 @login_required
 @roles(*HEADS)
@@ -161,16 +114,6 @@ def retry(notice_id: int) -> ResponseReturnValue:
         uow.commit()
     flash(texts.NOTICE_REQUEUED)
     return redirect(url_for("console.outbox", status="dead"))
-
-
-@bp.get("/audit")
-@login_required
-@roles(StaffRole.HEAD_OFFICE)
-def audit() -> str:
-    """The audit trail: logins, exports, transfers, bindings."""
-    with work() as uow:
-        rows = services.audit_trail(uow, scope(), request.args.get("action") or None)
-    return render_template("console/audit.html", events=rows)
 
 
 def _console_page(path: str) -> bool:

@@ -5,6 +5,7 @@
 //   <div class="chart" data-chart="ID">              an ECharts chart whose options are the JSON
 //                                                    in <script type="application/json" id="ID">
 //   <form data-confirm="确定要…？">                   asks before submitting
+//   <form data-clean>                                leaves its empty fields out of the URL
 //   <select data-picker=... data-picker-with="from">  also sends the form's field `from` (as
 //                                                    `with`), and forgets its options when
 //                                                    that field changes
@@ -77,7 +78,21 @@
     });
   }
 
-  function wire(root) { pickers(root); charts(root); confirmations(root); copies(root); }
+  function cleanForms(root) {
+    root.querySelectorAll("form[data-clean]").forEach(function (form) {
+      if (form.getAttribute("data-clean-wired")) { return; }
+      form.setAttribute("data-clean-wired", "1");
+      form.addEventListener("submit", function () {
+        form.querySelectorAll("input[name], select[name]").forEach(function (field) {
+          if (field.value === "") { field.disabled = true; }
+        });
+      });
+    });
+  }
+
+  function wire(root) {
+    pickers(root); charts(root); confirmations(root); copies(root); cleanForms(root);
+  }
   document.addEventListener("DOMContentLoaded", function () { wire(document); });
   document.addEventListener("htmx:load", function (event) { wire(event.target); });
 }());
