@@ -1,8 +1,8 @@
 """lists that scale: indexes for the console's lists, the branch of each customer's current
 manager, and a keyed hash of phone numbers
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-02
 
 The hash column starts empty: `branchlink customers rehash-phones` fills it (the key is
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0016'
-down_revision: str | None = '0015'
+revision: str = '0015'
+down_revision: str | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
