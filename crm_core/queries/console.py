@@ -76,12 +76,16 @@ class SqlConsole:
 
     def manager_loads(self, branch_id: int, now: datetime) -> list[tuple[Manager, int, int, int]]:
         """Return each manager of a branch with customers, open leads and overdue leads."""
-        current = select(ManagerLink.manager_id, func.count().label("n")).where(
-            ManagerLink.ended_at.is_(None)).group_by(ManagerLink.manager_id).subquery()
+        # Counted for the branch's managers only (a branch's share of a million customers).
+        staff = select(Manager.id).where(Manager.branch_id == branch_id)
+        current = select(Customer.current_manager_id.label("manager_id"),
+                         func.count().label("n")).where(
+            Customer.current_manager_id.in_(staff)).group_by(Customer.current_manager_id).subquery()
         late = case((and_(Lead.status == LeadStatus.NEW, Lead.due_at <= now), 1), else_=0)
         leads = select(Lead.manager_id, func.count().label("open"),
                        func.sum(late).label("late")).where(
-            Lead.status.in_(OPEN_STATUSES)).group_by(Lead.manager_id).subquery()
+            Lead.status.in_(OPEN_STATUSES), Lead.manager_id.in_(staff)).group_by(
+            Lead.manager_id).subquery()
         stmt = (select(Manager, func.coalesce(current.c.n, 0), func.coalesce(leads.c.open, 0),
                        func.coalesce(leads.c.late, 0))
                 .outerjoin(current, current.c.manager_id == Manager.id)

@@ -88,7 +88,8 @@ def test_branch_overview_is_for_its_head_and_head_office(call) -> None:  # type:
     assert call("m1", "GET", "/branches/SH001").status_code == 403
     assert call("head", "GET", "/branches/SH002").status_code == 403
     overview = call("head", "GET", "/branches/SH001").json
-    assert {m["code"] for m in overview["managers"]} == {"SH001-01", "SH001-02"}
+    assert {m["code"]: (m["customers"], m["open_leads"]) for m in overview["managers"]} == {
+        "SH001-01": (1, 1), "SH001-02": (1, 1)}  # SH002-01's customer and lead not counted
     assert len(overview["overdue_leads"]) == 2
     assert call("admin", "GET", "/branches/SH002").status_code == 200
 
