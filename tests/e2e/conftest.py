@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 
 from bot import create_app
 from tests.conftest import APP_ID, make_settings, runtime
+from tests.console_support import PASSWORD
 from tests.sandbox_support import SandboxHandle, running_sandbox
 
 CHROMIUM = "/usr/bin/chromium"
@@ -38,6 +39,15 @@ def watched_page(context: BrowserContext) -> tuple[Page, list[str]]:
             if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     return page, errors
+
+
+def log_in(page: Page, base: str, username: str, password: str = PASSWORD) -> None:
+    """Log in to the console through its form and wait for the page it lands on."""
+    page.goto(f"{base}/console/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/console/login" not in url)
 
 
 def blocked(page: Page) -> list[str]:

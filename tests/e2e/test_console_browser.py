@@ -9,8 +9,8 @@ from playwright.sync_api import Browser, Page
 from crm_core import services
 from crm_core.model import Scope, StaffRole, utcnow
 from tests.conftest import runtime
-from tests.console_support import PASSWORD, World, live_server, populate
-from tests.e2e.conftest import blocked, watched_page
+from tests.console_support import World, live_server, populate
+from tests.e2e.conftest import blocked, log_in, watched_page
 from tests.product_support import QUESTION_SETS
 
 pytestmark = pytest.mark.slow
@@ -31,13 +31,6 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/console/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/console/")
-
 
 def visible_customers(page: Page, base: str) -> set[str]:
     page.goto(f"{base}/console/customers")
@@ -53,14 +46,14 @@ def visible_customers(page: Page, base: str) -> set[str]:
 def test_each_role_sees_exactly_its_scope(site, page: Page, username: str,  # type: ignore[no-untyped-def]
                                           expected: set[str]) -> None:
     base, _ = site
-    login(page, base, username)
+    log_in(page, base, username)
     assert {label[-7:] for label in visible_customers(page, base)} == expected
 
 
 def test_manager_editing_the_url_to_another_managers_customer_gets_403(site,  # type: ignore[no-untyped-def]
                                                                       page: Page) -> None:
     base, world = site
-    login(page, base, "m1")
+    log_in(page, base, "m1")
     response = page.goto(f"{base}/console/customers/{world.customers['c2-sh001-02']}")
     assert response is not None and response.status == 403
     assert "无权" in page.content()
@@ -69,7 +62,7 @@ def test_manager_editing_the_url_to_another_managers_customer_gets_403(site,  # 
 def test_marking_a_lead_contacted_takes_it_off_the_past_due_list(site, page: Page) -> None:  # type: ignore[no-untyped-def]
     base, world = site
     lead = world.leads["c1-sh001-01"]
-    login(page, base, "head")
+    log_in(page, base, "head")
     page.goto(f"{base}/console/branch")
     assert page.locator(f"#overdue tr[data-lead='{lead}']").count() == 1
     page.goto(f"{base}/console/leads")
@@ -84,7 +77,7 @@ def test_marking_a_lead_contacted_takes_it_off_the_past_due_list(site, page: Pag
 
 def test_a_form_posted_without_its_csrf_token_is_rejected(site, page: Page) -> None:  # type: ignore[no-untyped-def]
     base, world = site
-    login(page, base, "m1")
+    log_in(page, base, "m1")
     page.goto(f"{base}/console/leads")
     page.evaluate("document.querySelectorAll('input[name=csrf_token]').forEach(e => e.remove())")
     row = page.locator(f"#leads tr[data-lead='{world.leads['c1-sh001-01']}']")
@@ -99,7 +92,7 @@ def test_transfer_moves_the_customers_and_the_new_manager_sees_them(site,  # typ
                                                                    page: Page,
                                                                    browser: Browser) -> None:
     base, _ = site
-    login(page, base, "head")
+    log_in(page, base, "head")
     page.goto(f"{base}/console/transfer")
     for select, typed in (("transfer-from", "SH001-02"), ("transfer-to", "SH001-01")):
         control = page.locator(f"#{select}-ts-control")
@@ -113,7 +106,7 @@ def test_transfer_moves_the_customers_and_the_new_manager_sees_them(site,  # typ
     page.click("#confirm button[type=submit]")
     assert "已转移 1 位客户" in page.locator(".flash").inner_text()
     other = browser.new_context().new_page()
-    login(other, base, "m1")
+    log_in(other, base, "m1")
     assert {label[-7:] for label in visible_customers(other, base)} == {"…001-01", "…001-02"}
     other.context.close()
 
@@ -125,7 +118,7 @@ def test_branch_head_downloads_a_poster_of_a_code(site, page: Page, app) -> None
         services.record_code(uow, request, "TICKET", "http://weixin.qq.com/q/02demo", None,
                              utcnow())
         uow.commit()
-    login(page, base, "head")
+    log_in(page, base, "head")
     page.goto(f"{base}/console/codes")
     with page.expect_download() as download:
         page.click("#codes a.download")
@@ -148,7 +141,7 @@ def test_head_office_imports_products_and_sees_each_bad_row_with_its_reason(  # 
     bad = tmp_path / "bad.csv"
     bad.write_text("\n".join([header, first.replace(first.split(",")[1], "保本理财一号", 1)]),
                    encoding="utf-8")
-    login(page, base, "admin")
+    log_in(page, base, "admin")
     page.goto(f"{base}/console/products")
     page.set_input_files("#import input[type=file]", str(bad))
     page.click("#import button[type=submit]")
@@ -166,7 +159,7 @@ def test_on_a_phone_the_menu_button_opens_the_menu_with_the_current_page_marked(
     base, _ = site
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
     page, errors = watched_page(context)
-    login(page, base, "head")
+    log_in(page, base, "head")
     page.goto(f"{base}/console/customers")
     menu = page.locator("#console-menu")
     assert not menu.is_visible()

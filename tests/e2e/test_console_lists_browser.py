@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from crm_core.model import AuditEvent
 from tests.conftest import runtime
-from tests.console_support import PASSWORD, live_server, populate
-from tests.e2e.conftest import blocked, watched_page
+from tests.console_support import live_server, populate
+from tests.e2e.conftest import blocked, log_in, watched_page
 from tests.lists_support import CROWD, crowd
 
 pytestmark = pytest.mark.slow
@@ -32,13 +32,6 @@ def phone(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
     context.close()
 
 
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/console/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-
 
 def lead_ids(page: Page) -> list[str]:
     rows = page.locator("#leads tbody tr[data-lead]").all()
@@ -47,7 +40,7 @@ def lead_ids(page: Page) -> list[str]:
 
 def test_a_branch_head_filters_sorts_and_pages_the_leads_on_a_phone(site: str, phone) -> None:  # type: ignore[no-untyped-def]
     page, errors = phone
-    login(page, site, "head")
+    log_in(page, site, "head")
     page.goto(f"{site}/console/leads")
     page.select_option("#f-manager", "SH001-01")
     page.click("#filters button[type=submit]")
@@ -73,7 +66,7 @@ def test_a_branch_head_filters_sorts_and_pages_the_leads_on_a_phone(site: str, p
 
 def test_the_export_downloads_a_csv_and_is_audited(site: str, phone, app) -> None:  # type: ignore[no-untyped-def]
     page, _ = phone
-    login(page, site, "head")
+    log_in(page, site, "head")
     page.goto(f"{site}/console/customers?q=王")
     with page.expect_download() as download:
         page.click("#export")

@@ -4,11 +4,11 @@ policy violation and no console error, and no other site can frame it (clickjack
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 
 from tests.conftest import runtime
-from tests.console_support import PASSWORD, World, live_server, populate
-from tests.e2e.conftest import blocked, watched_page
+from tests.console_support import World, live_server, populate
+from tests.e2e.conftest import blocked, log_in, watched_page
 
 pytestmark = pytest.mark.slow
 HEAD_OFFICE_PAGES = ["/console/", "/console/home/SH001", "/console/leads", "/console/customers",
@@ -23,13 +23,6 @@ def site(app) -> Iterator[tuple[str, World]]:  # type: ignore[no-untyped-def]
     with live_server(app) as base:
         yield base, world
 
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/console/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/console/")
 
 
 @pytest.mark.parametrize("width", [390, 1366])

@@ -15,8 +15,8 @@ from bot import create_app
 from bot.config import Settings
 from crm_core.model import Product
 from tests.conftest import runtime
-from tests.console_support import PASSWORD, World, live_server, populate
-from tests.e2e.conftest import blocked, watched_page
+from tests.console_support import World, live_server, populate
+from tests.e2e.conftest import blocked, log_in, watched_page
 
 pytestmark = pytest.mark.slow
 # Set to a folder to keep screenshots of the pages at both widths (to look at them).
@@ -45,13 +45,6 @@ def phone(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
     context.close()
 
 
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/console/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/console/login" not in url)
-
 
 def pick(page: Page, select_id: str, typed: str, choose: str) -> None:
     """Choose in a Tom Select picker as staff do: type part of a name, click the match."""
@@ -71,7 +64,7 @@ def shot(page: Page, name: str) -> None:
 def test_a_manager_names_a_customer_records_the_phone_notes_and_shares_in_place(
         site: tuple[str, World], phone: tuple[Page, list[str]]) -> None:
     (base, world), (page, errors) = site, phone
-    login(page, base, "m1")
+    log_in(page, base, "m1")
     page.goto(f"{base}/console/customers/{world.customers['c1-sh001-01']}")
     page.fill("#name-input", "王女士")
     page.click("#name-form button[type=submit]")
@@ -99,7 +92,7 @@ def test_a_transfer_is_previewed_then_confirmed_and_the_lead_moves_with_the_cust
         site: tuple[str, World], phone: tuple[Page, list[str]], app: Flask) -> None:
     (base, world), (page, errors) = site, phone
     lead = world.leads["c2-sh001-02"]
-    login(page, base, "head")
+    log_in(page, base, "head")
     page.goto(f"{base}/console/transfer")
     pick(page, "transfer-from", "SH001-02", "经理SH001-02")
     pick(page, "transfer-to", "经理SH001-01", "经理SH001-01")
@@ -133,7 +126,7 @@ def frozen_site(settings: Settings) -> Iterator[tuple[str, World]]:
 def test_a_risk_assessment_is_recorded_at_0730_beijing_time(
         frozen_site: tuple[str, World], phone: tuple[Page, list[str]]) -> None:
     (base, world), (page, errors) = frozen_site, phone
-    login(page, base, "m1")
+    log_in(page, base, "m1")
     page.goto(f"{base}/console/customers/{world.customers['c1-sh001-01']}")
     assert page.locator("#assess-on").input_value() == "2026-12-02"  # Beijing's date
     page.select_option("#assess-level", "3")
