@@ -144,7 +144,8 @@ def capped_count(stmt: Select[Any]) -> Select[Any]:
 
 
 def _ones(stmt: Select[Any]) -> Select[Any]:
-    return stmt.with_only_columns(text("1")).order_by(None)
+    # Keep the FROM of the columns replaced: a statement without a WHERE names its table there.
+    return stmt.with_only_columns(text("1"), maintain_column_froms=True).order_by(None)
 
 
 def _count(session: Session, counted: Select[Any], request: PageRequest,

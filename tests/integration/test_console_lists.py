@@ -163,3 +163,16 @@ def test_a_phone_recorded_on_the_customer_page_is_found_by_the_whole_number(
                 data={"csrf_token": token, "phone": "139 0000 1111"})
     found = client.get("/console/customers", query_string={"q": "13900001111"}).text
     assert _customer_ids(found) == [customer]
+
+
+def test_head_offices_unfiltered_lists_count_every_row(app: Flask) -> None:
+    populate(runtime(app))
+    client = _client(app, "admin")
+    with runtime(app).uow() as uow:
+        for n in range(25):  # more than a page, so the total is counted, not just shown
+            services.audit(uow, utcnow(), "admin", "login", f"try-{n}")
+        uow.commit()
+        events = len(uow.session.scalars(select(AuditEvent.id)).all())  # type: ignore[attr-defined]
+    assert events > 1
+    page = client.get("/console/audit").text  # no filter: the statement has no WHERE at all
+    assert f"第 1–20 条，共 {events} 条" in page
