@@ -34,7 +34,7 @@ def sandbox() -> Iterator[SandboxHandle]:
 
 
 def write_config(path: Path, database_url: str, sandbox: SandboxHandle, port: int,
-                 **outbox: Any) -> Path:
+                 read_timeout: float = 0.5, **outbox: Any) -> Path:
     tuning = "\n".join(f"{key} = {value}" for key, value in outbox.items())
     path.write_text(f"""
 [wechat]
@@ -43,7 +43,7 @@ token = "{TOKEN}"
 encoding_aes_key = "{AES_KEY}"
 app_secret = "{sandbox.app_secret}"
 api_base_url = "{sandbox.base_url}"
-read_timeout = 0.5
+read_timeout = {read_timeout}
 [web]
 secret_key = "{WEB_SECRET}"
 [database]
@@ -118,8 +118,10 @@ def test_follow_delivered_four_times_through_faults_reaches_the_manager_exactly_
 
 def test_a_worker_killed_during_slow_sends_leaves_at_most_the_send_in_flight_uncertain(
         database_url: str, tmp_path: Path, sandbox: SandboxHandle) -> None:
+    # A read timeout well above the platform's delay: on a loaded machine a slow answer must
+    # not pass for a lost one (only the kill may leave a send uncertain).
     config = write_config(tmp_path / "b.toml", database_url, sandbox, free_port(),
-                          batch_size=25, claim_seconds=1.0)
+                          read_timeout=5.0, batch_size=25, claim_seconds=10.0)
     assert branchlink(config, "demo", "seed").returncode == 0
     keys = queue_notices(database_url, 22)
     # The platform answers slowly (within the read timeout): the round is still running.
