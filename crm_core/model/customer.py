@@ -51,6 +51,10 @@ class Customer(Base):
         # Sorting by name (the prefix index above cannot give the collation's order).
         Index("ix_customers_name_order", "display_name", "id"),
         Index("ix_customers_followed_order", "followed_at", "id"),
+        # A branch's customers without any manager (the branch overview lists them).
+        Index("ix_customers_branch_unmanaged", "home_branch_id", "id",
+              postgresql_where=text("current_manager_id IS NULL"),
+              sqlite_where=text("current_manager_id IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

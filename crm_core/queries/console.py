@@ -94,14 +94,16 @@ class SqlConsole:
         return [(m, int(n), int(o), int(la)) for m, n, o, la in self.session.execute(stmt)]
 
     def orphans(self, branch_id: int, limit: int) -> list[Customer]:
-        """Return customers of a branch without an active manager."""
-        link, manager = aliased(ManagerLink), aliased(Manager)
-        stmt = (select(Customer)
-                .outerjoin(link, and_(link.customer_id == Customer.id, link.ended_at.is_(None)))
-                .outerjoin(manager, manager.id == link.manager_id)
-                .where(Customer.home_branch_id == branch_id,
-                       or_(link.id.is_(None), manager.state != ManagerState.ACTIVE))
-                .order_by(Customer.id).limit(limit))
+        """Return customers of a branch without an active manager: none at all (a partial
+        index holds them) or one who is on leave or has left (their few customers)."""
+        away = select(Manager.id).where(Manager.state != ManagerState.ACTIVE)
+        unmanaged = select(Customer.id).where(Customer.home_branch_id == branch_id,
+                                              Customer.current_manager_id.is_(None))
+        orphaned = select(Customer.id).where(Customer.home_branch_id == branch_id,
+                                             Customer.current_manager_id.in_(away))
+        chosen = unmanaged.union_all(orphaned).subquery()
+        stmt = select(Customer).where(Customer.id.in_(
+            select(chosen.c.id).order_by(chosen.c.id).limit(limit))).order_by(Customer.id)
         return list(self.session.scalars(stmt))
 
     def notices(self, scope: Scope, status: NoticeStatus | None, limit: int) -> list[Notice]:

@@ -12,7 +12,7 @@ from bot import create_app, texts
 from bot.phone_cipher import PhoneCipher
 from bot.web.openapi import openapi_path
 from crm_core import services
-from crm_core.model import utcnow
+from crm_core.model import Customer, ManagerState, utcnow
 from tests.conftest import WEB_SECRET, make_settings, runtime
 from tests.console_support import STAFF, World, populate
 from tests.product_support import import_sample
@@ -92,6 +92,19 @@ def test_branch_overview_is_for_its_head_and_head_office(call) -> None:  # type:
         "SH001-01": (1, 1), "SH001-02": (1, 1)}  # SH002-01's customer and lead not counted
     assert len(overview["overdue_leads"]) == 2
     assert call("admin", "GET", "/branches/SH002").status_code == 200
+
+
+def test_the_branch_overview_lists_customers_without_an_active_manager(  # type: ignore[no-untyped-def]
+        app: Flask, call) -> None:
+    with runtime(app).uow() as uow:
+        branch = uow.branches.by_code("SH001")
+        uow.session.add(Customer(openid="o-nobody-sh001", home_branch_id=branch.id,
+                                 first_touch_source="test"))
+        uow.managers.by_code("SH001-02").state = ManagerState.ON_LEAVE
+        uow.commit()
+    overview = call("head", "GET", "/branches/SH001").json
+    assert sorted(c["label"][-6:] for c in overview["unmanaged_customers"]) == [
+        "-sh001", "001-02"]  # the new customer has no manager; c2's is on leave
 
 
 def test_transfers_only_within_the_heads_branch_and_are_audited(call) -> None:  # type: ignore[no-untyped-def]

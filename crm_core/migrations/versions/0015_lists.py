@@ -56,12 +56,16 @@ def upgrade() -> None:
                    'ON home_branch_id, manager_branch_id FROM customers')
     for table, name, columns in INDEXES:
         op.create_index(name, table, columns, unique=False)
+    unmanaged = sa.text('current_manager_id IS NULL')
+    op.create_index('ix_customers_branch_unmanaged', 'customers', ['home_branch_id', 'id'],
+                    unique=False, postgresql_where=unmanaged, sqlite_where=unmanaged)
 
 
 def downgrade() -> None:
     """Revert this revision."""
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('DROP STATISTICS IF EXISTS st_customers_branches')
+    op.drop_index('ix_customers_branch_unmanaged', table_name='customers')
     for table, name, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table)
     for column, table in (('current_manager_id', 'managers'), ('manager_branch_id', 'branches')):
