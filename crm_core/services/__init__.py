@@ -152,7 +152,6 @@ from crm_core.services.org import (
     add_branch,
     add_manager,
     branch_code_of,
-    branch_list,
     set_branch_head,
     set_manager_state,
 )
@@ -282,7 +281,6 @@ __all__ = [
     "branch_code_of",
     "branch_directory",
     "branch_home",
-    "branch_list",
     "branch_list_counts",
     "branch_overview",
     "catalogue",

@@ -53,11 +53,6 @@ def set_branch_head(uow: UnitOfWork, code: str, head: bool) -> None:
     manager.is_branch_head = head
 
 
-def branch_list(uow: UnitOfWork) -> list[dict[str, str]]:
-    """Return every branch's code and name."""
-    return [{"code": b.code, "name": b.name} for b in uow.branches.all()]
-
-
 def branch_code_of(uow: UnitOfWork, branch_id: int) -> str | None:
     """Return the code of a branch given its id."""
     branch = uow.branches.get(branch_id)
