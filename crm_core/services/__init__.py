@@ -69,7 +69,6 @@ from crm_core.services.codes import (
 from crm_core.services.console import (
     audit_trail,
     branch_overview,
-    customer_assessment,
     customer_card,
     find_customers,
     leads_view,
@@ -294,7 +293,6 @@ __all__ = [
     "clear_choices",
     "code_for",
     "credit_follow",
-    "customer_assessment",
     "customer_card",
     "customer_id_of",
     "customer_list",

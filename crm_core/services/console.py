@@ -1,6 +1,6 @@
 """What staff see and do in the console and the API, always within their scope."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from crm_core.model import (
@@ -17,8 +17,9 @@ from crm_core.queries.console import SqlConsole
 from crm_core.services.customers import customer_label
 from crm_core.services.listings import notice_row
 from crm_core.services.notices import retry_notice
+from crm_core.services.records import visible_customer
 from crm_core.services.staff import audit
-from crm_core.services.suitability import current_assessment, record_staff_assessment
+from crm_core.services.suitability import record_staff_assessment
 from crm_core.unit_of_work import SqlUnitOfWork
 
 TIMELINE = 50
@@ -57,7 +58,7 @@ def find_customers(uow: SqlUnitOfWork, scope: Scope, query: str,
 def customer_card(uow: SqlUnitOfWork, scope: Scope, customer_id: int) -> dict[str, Any]:
     """Return one customer with timeline and manager history, if in scope."""
     console = SqlConsole(uow.session)
-    customer = _visible(uow, scope, customer_id)
+    customer = visible_customer(uow, scope, customer_id)
     card = _customer(customer)
     card["phone_cipher"] = customer.phone_cipher if scope.sees_phone_numbers else None
     card["history"] = [_link(link) for link in customer.links]
@@ -67,29 +68,12 @@ def customer_card(uow: SqlUnitOfWork, scope: Scope, customer_id: int) -> dict[st
     return card
 
 
-def customer_assessment(uow: SqlUnitOfWork, scope: Scope, customer_id: int, today: date,
-                        validity: timedelta) -> dict[str, Any]:
-    """Return a customer's risk assessment as it stands today, if the customer is in scope."""
-    found = current_assessment(uow, _visible(uow, scope, customer_id), today, validity)
-    return {"level": found.level, "expired": found.expired,
-            "assessed_on": found.assessed_on.isoformat() if found.assessed_on else None}
-
-
 def record_assessment(uow: SqlUnitOfWork, scope: Scope, customer_id: int, level: int,
                       assessed_on: date, now: datetime, today: date) -> None:
     """Record the risk assessment a member of staff took of a customer in their scope, on
     or before `today` (the bank's local date)."""
-    customer = _visible(uow, scope, customer_id)
+    customer = visible_customer(uow, scope, customer_id)
     record_staff_assessment(uow, customer, level, assessed_on, scope.username, now, today)
-
-
-def _visible(uow: SqlUnitOfWork, scope: Scope, customer_id: int) -> Customer:
-    customer = uow.session.get(Customer, customer_id)
-    if customer is None:
-        raise LookupError(f"no customer {customer_id}")
-    if not SqlConsole(uow.session).customer_visible(scope, customer_id):
-        raise OutOfScope(f"customer {customer_id}")
-    return customer
 
 
 def branch_overview(uow: SqlUnitOfWork, scope: Scope, branch_code: str,
