@@ -8,6 +8,7 @@ from crm_core.model import Customer, Manager, Notice, NoticeKind, NoticeStatus
 from crm_core.unit_of_work import UnitOfWork
 
 RETRYABLE = (NoticeStatus.DEAD, NoticeStatus.FAILED, NoticeStatus.UNKNOWN)
+MSGID_MAX = 2**63 - 1
 
 
 class NotRetryable(ValueError):
@@ -79,7 +80,9 @@ def outbox_backlog(uow: UnitOfWork, now: datetime) -> tuple[int, float]:
 def notice_sent(uow: UnitOfWork, notice_id: int, msgid: int | None, now: datetime) -> None:
     """The platform accepted the notice."""
     notice = _get(uow, notice_id)
-    notice.wechat_msgid, notice.sent_at = msgid, now
+    # A msgid beyond the column's signed 64 bits cannot be kept; the notice is sent all the same.
+    notice.wechat_msgid = msgid if msgid is not None and _storable(msgid) else None
+    notice.sent_at = now
     _finish(notice, NoticeStatus.SENT, now, None, None)
 
 
@@ -117,7 +120,7 @@ def notice_failed(uow: UnitOfWork, notice_id: int, now: datetime, code: int | No
 
 def job_finished(uow: UnitOfWork, msgid: int, status: str, now: datetime) -> bool:
     """Apply the platform's TEMPLATESENDJOBFINISH result; False if the msgid is not ours."""
-    notice = uow.notices.by_msgid(msgid)
+    notice = uow.notices.by_msgid(msgid) if _storable(msgid) else None
     if notice is None:
         return False
     if status == "success":
@@ -125,6 +128,11 @@ def job_finished(uow: UnitOfWork, msgid: int, status: str, now: datetime) -> boo
     else:
         _finish(notice, NoticeStatus.FAILED, now, None, f"platform: {status}"[:200])
     return True
+
+
+def _storable(msgid: int) -> bool:
+    """The platform's msgids are unsigned 64-bit; the column (BIGINT) holds the signed half."""
+    return 0 < msgid <= MSGID_MAX
 
 
 def retry_notice(uow: UnitOfWork, notice_id: int, now: datetime,

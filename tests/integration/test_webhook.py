@@ -277,3 +277,13 @@ def test_compatible_mode_reads_only_the_encrypted_part(app, platform: Platform) 
     with runtime(app).uow() as uow:
         assert uow.customers.by_openid("o-forged") is None
         assert uow.customers.by_openid("o-real") is not None
+
+
+@pytest.mark.parametrize("msgid", ["18446744073709551615", "99999999999999999999", "0"])
+def test_a_job_finish_event_with_a_msgid_we_never_sent_is_acknowledged_and_changes_nothing(
+        seeded, platform: Platform, msgid: str) -> None:
+    xml = event_xml("o-mgr", "TEMPLATESENDJOBFINISH",
+                    extra=f"<MsgID>{msgid}</MsgID><Status><![CDATA[success]]></Status>")
+    response = post(seeded.test_client(), platform, xml)
+    assert response.status_code == 200 and platform.read_reply(response.text) == "success"
+    assert count(seeded, InboundDelivery) == 1
