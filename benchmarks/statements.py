@@ -1,10 +1,11 @@
 """Statements and in-process time per message: the webhook's database work, counted.
 
 Runs the full Flask app in this process (no gunicorn, no network) over SQLite and, when it
-answers, PostgreSQL: 300 text messages ("我的客户经理" by customers already linked) and 300
-follows through a branch code, each with a fresh key. Prints the statements and round trips
-(BEGIN and COMMIT included) per message and this process's CPU time per message (SQLite's
-work included, PostgreSQL's server not).
+answers, PostgreSQL: 300 text messages ("我的客户经理" by customers already linked), the same
+text and a product question ("大额存单利率多少") from senders never seen before (as the load
+benchmarks send them), and 300 follows through a branch code, each with a fresh key. Prints
+the statements and round trips (BEGIN and COMMIT included) per message and this process's
+CPU time per message (SQLite's work included, PostgreSQL's server not).
 """
 
 import sys
@@ -32,11 +33,11 @@ def main() -> None:
         databases = {"sqlite": f"sqlite:///{folder}/statements.db"}
         if _fresh_postgres():
             databases["postgresql"] = PG_BENCH
-        print(f"{'scenario':<18}{'database':<12}{'statements':>11}{'trips':>7}{'cpu ms':>8}")
+        print(f"{'scenario':<22}{'database':<12}{'statements':>11}{'trips':>7}{'cpu ms':>8}")
         for db, url in databases.items():
             for scenario, figures in _measure(folder, db, url).items():
                 statements, trips, ms = figures
-                print(f"{scenario:<18}{db:<12}{statements:>11.1f}{trips:>7.1f}{ms:>8.2f}")
+                print(f"{scenario:<22}{db:<12}{statements:>11.1f}{trips:>7.1f}{ms:>8.2f}")
 
 
 def _measure(folder: Path, db: str, url: str) -> dict[str, tuple[float, float, float]]:
@@ -62,6 +63,10 @@ def _measure(folder: Path, db: str, url: str) -> dict[str, tuple[float, float, f
         post(event_xml(f"t-{stamp}-{n}", "subscribe", "qrscene_b:SH001"))
     scenarios: dict[str, Callable[[int], str]] = {
         "text": lambda n: text_xml(f"t-{stamp}-{n}", "我的客户经理", msg_id=stamp * 1000 + n),
+        "text, new sender": lambda n: text_xml(f"x-{stamp}-{n}", "我的客户经理",
+                                               msg_id=stamp * 1000 + COUNT + n),
+        "product, new sender": lambda n: text_xml(f"p-{stamp}-{n}", "大额存单利率多少",
+                                                  msg_id=stamp * 1000 + 2 * COUNT + n),
         "subscribe+scene": lambda n: event_xml(f"n-{stamp}-{n}", "subscribe", "qrscene_b:SH001"),
     }
     results = {}

@@ -96,7 +96,8 @@ class Customer(Base):
 
     def touch(self, at: datetime) -> None:
         """Note that the customer was in contact at `at`."""
-        self.last_touch_at = max(self.last_touch_at, at)
+        if at > self.last_touch_at:  # an unchanged value would still make the row dirty
+            self.last_touch_at = at
 
     @property
     def current_link(self) -> "ManagerLink | None":

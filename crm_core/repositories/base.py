@@ -23,7 +23,10 @@ def unique_violation(error: IntegrityError) -> str:
 
 def insert_or_skip(session: Session, table: Any) -> Any:
     """Return an INSERT of the session's dialect that supports ON CONFLICT DO NOTHING."""
+    return dialect_insert(session.get_bind().dialect.name, table)
+
+
+def dialect_insert(dialect: str, table: Any) -> Any:
+    """Return an INSERT of the named dialect that supports ON CONFLICT DO NOTHING."""
     # Both dialects have it; concurrent twins then collapse on the key instead of failing.
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)

@@ -2,11 +2,13 @@
 
 
 from datetime import datetime
-from typing import cast
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import Select, Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from crm_core.model import (
     Customer,
@@ -17,9 +19,14 @@ from crm_core.model import (
     ManagerLink,
     Touch,
 )
-from crm_core.repositories.base import DuplicateDelivery, insert_or_skip, unique_violation
+from crm_core.repositories.base import (
+    DuplicateDelivery,
+    dialect_insert,
+    unique_violation,
+)
 
 # The tables written with Core statements on the webhook's path (no session bookkeeping).
+CUSTOMERS = cast(Table, Customer.__table__)
 INTERACTIONS = cast(Table, Interaction.__table__)
 DELIVERIES = cast(Table, InboundDelivery.__table__)
 INTERACTION_COLUMNS = ("customer_id", "channel", "direction", "kind", "summary", "detail",
@@ -41,7 +48,7 @@ class SqlCustomers:
         """Return the customer with this openid, with links, managers and branches, in one query."""
         if openid in self.seen:
             return self.seen[openid]
-        customer = self.session.scalars(_with_links(openid)).unique().one_or_none()
+        customer = self.session.scalars(_BY_OPENID, {"openid": openid}).unique().one_or_none()
         self.seen[openid] = customer
         return customer
 
@@ -51,13 +58,16 @@ class SqlCustomers:
         if found is not None:
             return found
         # Two first messages of one sender at once both miss: ON CONFLICT DO NOTHING makes the
-        # second insert wait for the first and then read its row instead of failing.
-        self.session.execute(
-            insert_or_skip(self.session, Customer)
-            .values(openid=openid, follow_state=FollowState.UNKNOWN, first_touch_at=at,
-                    first_touch_source=source, last_touch_at=at)
-            .on_conflict_do_nothing(index_elements=[Customer.openid]))
-        customer = self.session.scalars(_with_links(openid)).unique().one()
+        # second insert wait for the first and then read its row instead of failing. The
+        # winner gets its row back from the INSERT itself, and a new customer has no links.
+        values = {"openid": openid, "follow_state": FollowState.UNKNOWN, "first_touch_at": at,
+                  "first_touch_source": source, "last_touch_at": at}
+        dialect = self.session.get_bind().dialect.name
+        row = self.session.execute(_insert_new(dialect), values).mappings().one_or_none()
+        if row is None:
+            customer = self.session.scalars(_BY_OPENID, {"openid": openid}).unique().one()
+        else:
+            customer = _attached(self.session, row)
         self.seen[openid] = customer
         return customer
 
@@ -68,10 +78,27 @@ class SqlCustomers:
         return list(self.session.scalars(stmt))
 
 
-def _with_links(openid: str) -> Select[tuple[Customer]]:
-    return (select(Customer).where(Customer.openid == openid)
-            .options(joinedload(Customer.links).joinedload(ManagerLink.manager)
-                     .joinedload(Manager.branch)))
+# The webhook's statements are built once (and their cache keys computed once): building
+# a statement with its loader options costs more CPU than SQLite spends running it.
+_BY_OPENID = (select(Customer).where(Customer.openid == bindparam("openid"))
+              .options(joinedload(Customer.links).joinedload(ManagerLink.manager)
+                       .joinedload(Manager.branch)))
+
+
+@cache
+def _insert_new(dialect: str) -> Any:
+    # On the table, not the entity: the ORM's INSERT compiles itself anew on every call.
+    return (dialect_insert(dialect, CUSTOMERS).on_conflict_do_nothing(index_elements=["openid"])
+            .returning(*CUSTOMERS.c))
+
+
+def _attached(session: Session, row: Any) -> Customer:
+    """Make the ORM object of a row just inserted, without reading it back."""
+    customer = Customer(**row)
+    make_transient_to_detached(customer)  # as if loaded: nothing to write at the next flush
+    session.add(customer)
+    set_committed_value(customer, "links", [])  # a new customer has no links yet
+    return customer
 
 
 class SqlActivity:

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from crm_core.model import (
@@ -21,6 +21,17 @@ from crm_core.repositories.base import insert_or_skip
 
 # The shared value that changes with every change to the catalogue (channels cache indexes).
 CATALOGUE_REVISION = "catalogue:revision"
+
+
+# What a product answer needs to know of the customer, in one statement built once: their
+# latest assessment (a correlated subquery picks it) and their personalisation switch.
+_LATEST = (select(RiskAssessment.id).where(RiskAssessment.customer_id == Customer.id)
+           .order_by(RiskAssessment.assessed_on.desc(), RiskAssessment.id.desc()).limit(1)
+           .correlate(Customer).scalar_subquery())
+_PROFILE = (select(RiskAssessment, RecommendationPref).select_from(Customer)
+            .outerjoin(RiskAssessment, RiskAssessment.id == _LATEST)
+            .outerjoin(RecommendationPref, RecommendationPref.customer_id == Customer.id)
+            .where(Customer.id == bindparam("customer_id")))
 
 
 class SqlProducts:
@@ -60,6 +71,12 @@ class SqlProducts:
         stmt = (select(RiskAssessment).where(RiskAssessment.customer_id == customer.id)
                 .order_by(RiskAssessment.assessed_on.desc(), RiskAssessment.id.desc()).limit(1))
         return self.session.scalar(stmt)
+
+    def profile(self, customer: Customer) -> tuple[RiskAssessment | None,
+                                                   RecommendationPref | None]:
+        """Return the latest assessment and the preference together (one statement)."""
+        row = self.session.execute(_PROFILE, {"customer_id": customer.id}).one()
+        return row[0], row[1]
 
     def pref(self, customer: Customer) -> RecommendationPref | None:
         """Return the customer's recommendation preference, if they ever set one."""

@@ -1,8 +1,9 @@
 """The audit trail, bind codes, shared values and rate counters in SQL."""
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import Update, delete, func, or_, select, update
+from sqlalchemy import Table, Update, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from crm_core.model import (
@@ -11,7 +12,14 @@ from crm_core.model import (
     RateCounter,
     SharedValue,
 )
+from crm_core.model.base import utcnow
 from crm_core.repositories.base import insert_or_skip
+
+AUDIT = cast(Table, AuditEvent.__table__)
+
+# Built once: the webhook reads the matcher's stamps on every question.
+_VALUES = select(SharedValue.key, SharedValue.value).where(
+    SharedValue.key.in_(bindparam("keys", expanding=True)))
 
 
 class SqlAudit:
@@ -22,7 +30,14 @@ class SqlAudit:
 
     def add(self, item: AuditEvent | BindCode) -> None:
         """Append an audit event or a bind code."""
-        self.session.add(item)
+        if isinstance(item, AuditEvent):
+            # Nothing reads an event back before the commit: one INSERT, no flush bookkeeping
+            # (every product answer writes one).
+            self.session.execute(insert(AUDIT), {
+                "at": item.at or utcnow(), "actor": item.actor, "action": item.action,
+                "subject": item.subject, "detail": item.detail})
+        else:
+            self.session.add(item)
 
     def count(self, action: str, subject: str, since: datetime) -> int:
         """Count events of one action on one subject since a time."""
@@ -45,6 +60,11 @@ class SqlSharedValues:
     def get(self, key: str) -> SharedValue | None:
         """Return the value row, read fresh from the database."""
         return self.session.get(SharedValue, key, populate_existing=True)
+
+    def values(self, keys: tuple[str, ...]) -> dict[str, str | None]:
+        """Return the values of `keys` (None where unset) in one statement."""
+        found = dict(self.session.execute(_VALUES, {"keys": keys}).tuples().all())
+        return {key: found.get(key) for key in keys}
 
     def take_lease(self, key: str, owner: str, until: datetime, now: datetime) -> bool:
         """Take (or renew) the lease on `key` unless another live owner holds it."""

@@ -14,7 +14,7 @@ from typing import Any
 from crm_core.model import AuditEvent, Customer, Product
 from crm_core.model.products import INVESTMENT, Assessment, suitability
 from crm_core.services.customers import ensure_customer
-from crm_core.services.suitability import current_assessment, personalised
+from crm_core.services.suitability import assessment_of
 from crm_core.unit_of_work import UnitOfWork
 
 
@@ -83,8 +83,9 @@ def offer_products(uow: UnitOfWork, openid: str, ranked: list[tuple[str, float]]
                    policy: OfferPolicy, now: datetime) -> Offer:
     """Decide which of the ranked product codes the customer may be shown, and log it."""
     customer = ensure_customer(uow, openid, now, source="direct")
-    assessment = current_assessment(uow, customer, policy.today, policy.validity)
-    personal = personalised(uow, customer)
+    latest, pref = uow.products.profile(customer)
+    assessment = assessment_of(latest, policy.today, policy.validity)
+    personal = pref is None or pref.personalised
     products = uow.products.by_codes([code for code, _ in ranked])
     branch = customer_branch(customer)
     shown: list[tuple[Product, float]] = []

@@ -26,7 +26,12 @@ RISK_FIELDS = frozenset({"openid", "level", "assessed_on", "source"})
 def current_assessment(uow: UnitOfWork, customer: Customer, today: date,
                        validity: timedelta) -> Assessment:
     """Return the customer's risk level today; an assessment older than `validity` is none."""
-    latest = uow.products.latest_assessment(customer)
+    return assessment_of(uow.products.latest_assessment(customer), today, validity)
+
+
+def assessment_of(latest: RiskAssessment | None, today: date,
+                  validity: timedelta) -> Assessment:
+    """Return what the latest assessment says today; one older than `validity` is none."""
     if latest is None:
         return Assessment(None, None, expired=False)
     if latest.assessed_on + validity < today:

@@ -50,6 +50,10 @@ class FakeProducts:
         mine = [a for a in self.store.rows(RiskAssessment) if a.customer_id == customer.id]
         return max(mine, key=lambda a: (a.assessed_on, a.id), default=None)
 
+    def profile(self, customer: Customer) -> tuple[RiskAssessment | None,
+                                                   RecommendationPref | None]:
+        return self.latest_assessment(customer), self.pref(customer)
+
     def pref(self, customer: Customer) -> RecommendationPref | None:
         return self.store.get(RecommendationPref, customer.id)
 

@@ -38,6 +38,10 @@ class FakeSharedValues:
     def get(self, key: str) -> SharedValue | None:
         return self.store.get(SharedValue, key)
 
+    def values(self, keys: tuple[str, ...]) -> dict[str, str | None]:
+        rows = {key: self.get(key) for key in keys}
+        return {key: row.value if row else None for key, row in rows.items()}
+
     def take_lease(self, key: str, owner: str, until: datetime, now: datetime) -> bool:
         row = self.ensure(key)
         lapsed = row.lease_until is not None and row.lease_until < now

@@ -336,7 +336,9 @@ def product_answers(uow: UnitOfWork) -> dict[str, Any]:
                          uow.products.version_of(wm, 1), uow.products.version_of(wm, 3),
                          assessed.level if assessed else None,
                          (pref.personalised if pref else None,
-                          uow.products.pref(o0)), sorted(uow.products.customers([1, 3, 99])))}
+                          uow.products.pref(o0)), sorted(uow.products.customers([1, 3, 99])),
+                         [(a.level if a else None, p.personalised if p else None)
+                          for a, p in (uow.products.profile(o0), uow.products.profile(o1))])}
 
 
 def share_answers(uow: UnitOfWork) -> dict[str, Any]:
@@ -364,6 +366,9 @@ def answer_answers(uow: UnitOfWork) -> dict[str, Any]:
     pending = uow.answers.pending(o0.id)
     assert pending is not None
     return {"answers": (uow.answers.stamp() is not None,
+                        services.matcher_stamp(uow) == (uow.products.stamp(),
+                                                        uow.answers.stamp()),
+                        uow.shared.values(("faq:revision", "nothing")).keys(),
                         [(e.key, e.version, e.active, e.answer, e.updated_at)
                          for e in uow.answers.entries()],
                         (fees.topic, fees.keywords), uow.answers.by_key("nothing"),

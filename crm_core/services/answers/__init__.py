@@ -8,6 +8,7 @@ from crm_core.services.answers.faq import (
     faq_stamp,
     faq_version,
     import_faq,
+    matcher_stamp,
 )
 from crm_core.services.answers.misses import (
     Miss,
@@ -47,6 +48,7 @@ __all__ = [
     "faq_stamp",
     "faq_version",
     "import_faq",
+    "matcher_stamp",
     "need_card",
     "offer_choices",
     "pending_choice",

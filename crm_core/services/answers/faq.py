@@ -13,6 +13,8 @@ from typing import Any
 
 from crm_core.model import FaqEntry, FaqTopic, FaqVersion, Refusal
 from crm_core.model.compliance import banned_phrase
+from crm_core.repositories.answers import FAQ_REVISION
+from crm_core.repositories.products import CATALOGUE_REVISION
 from crm_core.services.catalogue_files import ImportRejected, RowError, SourceRow
 from crm_core.unit_of_work import UnitOfWork
 
@@ -149,6 +151,12 @@ def _changed(entry: FaqEntry, item: dict[str, Any], now: datetime) -> bool:
 def faq_stamp(uow: UnitOfWork) -> str | None:
     """Return a value that changes whenever the FAQ does (one cheap query)."""
     return uow.answers.stamp()
+
+
+def matcher_stamp(uow: UnitOfWork) -> tuple[str | None, str | None]:
+    """Return the catalogue's and the FAQ's revisions together (one statement per question)."""
+    values = uow.shared.values((CATALOGUE_REVISION, FAQ_REVISION))
+    return values[CATALOGUE_REVISION], values[FAQ_REVISION]
 
 
 def faq_entries(uow: UnitOfWork) -> list[FaqCard]:
