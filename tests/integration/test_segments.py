@@ -131,7 +131,7 @@ def test_an_unknown_list_in_a_saved_rule_is_refused_with_its_path(
         segments.create_segment(uow, HEAD_OFFICE, "坏规则", {"any": [
             {"dim": "tag", "op": "member", "value": "老客户"},
             {"dim": "group", "op": "member", "value": "外星人"}]}, AT.now)
-    assert (caught.value.code, caught.value.path) == ("unknown_group", "$.any[1].value")
+    assert (caught.value.code, caught.value.path) == ("no_such_group", "$.any[1].value")
 
 
 def test_the_preview_and_the_export_mask_names_and_phones(uow: SqlUnitOfWork,

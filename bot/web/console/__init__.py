@@ -13,6 +13,7 @@ from bot.web.console import (
     misses,
     pick,
     products,
+    segments,
     staff,
     transfer,
     views,
@@ -20,4 +21,5 @@ from bot.web.console import (
 from bot.web.console.blueprint import bp
 
 __all__ = ["bp", "codes", "customer", "exports", "home", "lead", "learning", "lists", "logs",
-           "misses", "pick", "products", "staff", "transfer", "views"]
+           "misses", "pick", "products", "segments",
+           "staff", "transfer", "views"]

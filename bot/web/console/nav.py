@@ -31,6 +31,7 @@ MENU = (
     Entry("console.leads", "线索", EVERYONE, ("console.lead",)),
     Entry("console.customers", "客户", EVERYONE, ("console.customer",)),
     Entry("console.shares", "分享排行", EVERYONE),
+    Entry("console.segments", "客群", EVERYONE, ("console.segment", "console.segment_new")),
     Entry("console.branch", "网点概览", HEADS, ("console.branches",)),
     Entry("console.transfer", "客户转移", HEADS, ("console.transfer_post",)),
     Entry("console.codes", "二维码", HEADS),

@@ -37,6 +37,7 @@ CHANNEL_KINDS = ("scene", "branch", "campaign")
 MAX_CONDITIONS = 40
 MAX_DEPTH = 6
 MAX_DAYS = 3660
+MAX_NUMBER = 10**15  # above any balance, inside Numeric(18, 2)
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -131,7 +132,7 @@ def _node(raw: Any, path: str, walk: _Walk, depth: int) -> Node:
     if key == "not":
         return Negation(_node(value, f"{path}.not", walk, depth + 1))
     if key not in ("all", "any"):
-        raise RuleError("rule_key", f"{path}.{key}", key=key)
+        raise RuleError("rule_key", f"{path}.{key[:40]}", key=key[:40])
     if not isinstance(value, list) or not value:
         raise RuleError("rule_list", f"{path}.{key}")
     return Group(key, tuple(_node(part, f"{path}.{key}[{index}]", walk, depth + 1)
@@ -141,16 +142,16 @@ def _node(raw: Any, path: str, walk: _Walk, depth: int) -> Node:
 def _condition(raw: dict[str, Any], path: str, walk: _Walk) -> Condition:
     extra = sorted(set(raw) - {"dim", "op", "value", "month"})
     if extra:
-        raise RuleError("rule_key", f"{path}.{extra[0]}", key=extra[0])
+        raise RuleError("rule_key", f"{path}.{extra[0][:40]}", key=extra[0][:40])
     walk.conditions += 1
     if walk.conditions > MAX_CONDITIONS:
         raise RuleError("rule_size", path, limit=MAX_CONDITIONS)
     info = walk.vocabulary.dimensions.get(raw["dim"]) if isinstance(raw["dim"], str) else None
     if info is None:
-        raise RuleError("unknown_dimension", f"{path}.dim", dim=str(raw["dim"]))
+        raise RuleError("unknown_dimension", f"{path}.dim", dim=str(raw["dim"])[:40])
     op = raw.get("op")
-    if op not in BEHAVIOUR_OPS[info.behaviour]:
-        raise RuleError("unknown_operator", f"{path}.op", op=str(op), dim=info.code)
+    if not isinstance(op, str) or op not in BEHAVIOUR_OPS[info.behaviour]:
+        raise RuleError("unknown_operator", f"{path}.op", op=str(op)[:40], dim=info.code)
     month = _month(raw.get("month"), info, f"{path}.month")
     values = _values(info, op, raw.get("value"), f"{path}.value", walk.vocabulary)
     return Condition(info.code, info.behaviour, op, values, month, info.profiling)
@@ -163,7 +164,7 @@ def _month(raw: Any, info: DimensionInfo, path: str) -> date | None:
         raise RuleError("month_not_stored", path, dim=info.code)
     found = MONTH.match(raw) if isinstance(raw, str) else None
     if found is None:
-        raise RuleError("bad_month", path, value=str(raw))
+        raise RuleError("bad_month", path, value=str(raw)[:40])
     return date(int(found.group(1)), int(found.group(2)), 1)
 
 
@@ -183,12 +184,13 @@ def _values(info: DimensionInfo, op: str, raw: Any, path: str,
 
 
 def _check_name(info: DimensionInfo, item: Any, path: str, vocabulary: Vocabulary) -> None:
-    if not isinstance(item, str) or not item or len(item) > 64:
-        raise RuleError("bad_value", path, value=str(item))
+    # Printable only: PostgreSQL refuses NUL, and a lone surrogate cannot be encoded.
+    if not isinstance(item, str) or not item or len(item) > 64 or not item.isprintable():
+        raise RuleError("bad_value", path, value=str(item)[:40])
     known = {"group": vocabulary.lists, "branch": vocabulary.branches,
              "manager": vocabulary.managers, "interest": vocabulary.categories}
     if info.behaviour in known and item not in known[info.behaviour]:
-        raise RuleError(f"unknown_{info.behaviour}", path, value=item)
+        raise RuleError(f"no_such_{info.behaviour}", path, value=item)
     codes = CODES.get(info.code)
     if codes is not None and item not in codes:
         raise RuleError("not_a_code", path, value=item, choices="、".join(codes))
@@ -203,10 +205,11 @@ def _numbers(info: DimensionInfo, op: str, raw: Any, path: str) -> tuple[Any, ..
     numbers = []
     for index, item in enumerate(items):
         where = f"{path}[{index}]" if op == "between" else path
-        if isinstance(item, bool) or not isinstance(item, int | float) or item < 0:
-            raise RuleError("bad_number", where, value=str(item))
+        if isinstance(item, bool) or not isinstance(item, int | float) \
+                or not 0 <= item <= MAX_NUMBER:
+            raise RuleError("bad_number", where, value=str(item)[:40])
         if info.behaviour == "risk" and item not in range(1, 6):
-            raise RuleError("bad_level", where, value=str(item))
+            raise RuleError("bad_risk_level", where, value=str(item)[:40])
         numbers.append(item)
     if op == "between" and numbers[0] > numbers[1]:
         raise RuleError("bad_between", path)
@@ -215,5 +218,5 @@ def _numbers(info: DimensionInfo, op: str, raw: Any, path: str) -> tuple[Any, ..
 
 def _days(raw: Any, path: str) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_DAYS:
-        raise RuleError("bad_days", path, value=str(raw), limit=MAX_DAYS)
+        raise RuleError("bad_days", path, value=str(raw)[:40], limit=MAX_DAYS)
     return raw

@@ -14,11 +14,13 @@ from crm_core.services.segments.audience import (
     snapshots_of,
     take_snapshot,
 )
+from crm_core.services.segments.choices import DimensionChoice, rule_choices
 from crm_core.services.segments.manage import (
     SegmentCard,
     SegmentRefused,
     create_segment,
     create_static_segment,
+    segment_card,
     segment_cards,
     update_segment,
     visible_segment,
@@ -28,6 +30,7 @@ from crm_core.services.segments.rules import list_names, moment, rule_vocabulary
 __all__ = [
     "BREAKDOWNS",
     "Count",
+    "DimensionChoice",
     "SegmentCard",
     "SegmentRefused",
     "SnapshotCard",
@@ -42,7 +45,9 @@ __all__ = [
     "mask_phone",
     "moment",
     "preview_rule",
+    "rule_choices",
     "rule_vocabulary",
+    "segment_card",
     "segment_cards",
     "snapshots_of",
     "take_snapshot",

@@ -78,6 +78,11 @@ def segment_cards(uow: SqlUnitOfWork, scope: Scope) -> list[SegmentCard]:
     return [_card(segment) for segment in rows]
 
 
+def segment_card(uow: SqlUnitOfWork, scope: Scope, segment_id: int) -> SegmentCard:
+    """Return a segment the caller sees, as listed (SegmentRefused `unknown_segment`)."""
+    return _card(visible_segment(uow, scope, segment_id))
+
+
 def visible_segment(uow: SqlUnitOfWork, scope: Scope, segment_id: int) -> Segment:
     """Return a segment the caller sees (SegmentRefused `unknown_segment` otherwise)."""
     segment = uow.session.scalar(select(Segment).where(Segment.id == segment_id,
