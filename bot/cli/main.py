@@ -15,6 +15,7 @@ from bot.cli.leads import leads
 from bot.cli.org import branches, managers
 from bot.cli.outbox import outbox
 from bot.cli.products import products
+from bot.cli.segments import segments
 from bot.cli.simulate import simulate
 from bot.cli.spool import spool
 from bot.cli.staff import staff
@@ -110,6 +111,7 @@ def demo() -> None:
 def demo_seed(cli: Cli) -> None:
     """Add demo branches, managers, staff, the product catalogue and the FAQ (idempotent)."""
     from bot.cli.demo import seed, seed_catalogue, seed_faq, seed_staff
+    from bot.cli.demo_segments import seed_segments
     from bot.web.staff_auth import hash_password
 
     with cli.runtime.uow() as uow:
@@ -119,6 +121,7 @@ def demo_seed(cli: Cli) -> None:
         with refused(ImportRejected):
             loaded = seed_catalogue(uow, utcnow())
             answers = seed_faq(uow, utcnow())
+        seed_segments(uow, utcnow())
         uow.commit()
     total = len(loaded.created) + len(loaded.updated) + loaded.unchanged
     click.echo(f"demo catalogue: {total} products loaded ({len(loaded.created)} new, "
@@ -185,6 +188,6 @@ def worker(cli: Cli) -> None:
 
 
 for command in (customers, managers, branches, simulate, spool, sandbox_command, leads, outbox,
-                codes, posters, staff, products, faq):
+                codes, posters, staff, products, faq, segments):
     main.add_command(command)
 

@@ -1,5 +1,6 @@
 """Segments: saved scoped rules over every dimension, counted and frozen on the database."""
 
+from crm_core.queries.segments.compile import Moment
 from crm_core.services.segments.audience import (
     BREAKDOWNS,
     Count,
@@ -31,6 +32,7 @@ __all__ = [
     "BREAKDOWNS",
     "Count",
     "DimensionChoice",
+    "Moment",
     "SegmentCard",
     "SegmentRefused",
     "SnapshotCard",
