@@ -26,7 +26,9 @@ CHOICES_MAX = 200
 # The order the builder lists dimensions in: who they are, then what they hold.
 ORDER = ("follow", "branch", "manager", "tier", "aum", "group", "tag", "lifecycle", "channel",
          "risk", "interest", "holding", "medium", "employer")
-CHANNEL_WINDOWS = (30, 90, 180)
+# The comparison offered first is the likeliest: a list's membership, an activity window.
+OP_ORDER = ("member", "within_days", "eq", "in", "ne", "not_in", "gte", "gt", "lte", "lt",
+            "between")
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,17 @@ def rule_choices(uow: SqlUnitOfWork, scope: Scope,
         behaviour = DERIVED.get(code, dimension.kind if dimension else code)
         found.append(DimensionChoice(
             code, dimension.name if dimension else names.get(code, code),
-            bool(dimension and dimension.profiling), tuple(sorted(BEHAVIOUR_OPS[behaviour])),
+            bool(dimension and dimension.profiling), _ops(behaviour),
             _input(behaviour), tuple(_values(uow, scope, code, behaviour, names)),
             behaviour in ("label", "amount", "group")))
     return found
+
+
+def _ops(behaviour: str) -> tuple[str, ...]:
+    ops = sorted(BEHAVIOUR_OPS[behaviour], key=OP_ORDER.index)
+    if behaviour == "risk":  # a level first; expiry windows are the rarer question
+        ops.append(ops.pop(0))
+    return tuple(ops)
 
 
 def _input(behaviour: str) -> str:

@@ -72,6 +72,7 @@
     if (d.monthly) {
       var month = make("input", {type: "month", "class": "form-control w-auto", "data-part": "month", "aria-label": "月份（不填为最新月份）"});
       if (condition && condition.month) { month.value = condition.month; }
+      box.appendChild(make("span", {"class": "text-secondary small align-self-center"}, "月份（不填为最新）"));
       box.appendChild(month);
     }
   };
@@ -92,7 +93,7 @@
       return level;
     }
     var attributes = {"class": "form-select w-auto", "data-part": "choice", "aria-label": "取值"};
-    if (MANY[op]) { attributes.multiple = "multiple"; attributes.size = String(Math.min(4, Math.max(2, d.values.length))); }
+    if (MANY[op]) { attributes.multiple = "multiple"; attributes.size = String(Math.min(5, Math.max(2, d.values.length))); }
     var select = make("select", attributes);
     choices(select, d.values, MANY[op] ? all : (one.length ? one : []));
     return select;
@@ -144,7 +145,11 @@
     var text = initial ? JSON.stringify(initial) : "";
     builder.rule.value = text;
     if (!text) { builder.add(null, false); builder.write(); }
-    else if (!builder.load(text)) { document.getElementById("rule-details").open = true; }
+    else if (builder.load(text)) { builder.write(); }
+    else {  // nested deeper than the rows show: edited as JSON
+      document.getElementById("rule-details").open = true;
+      if (window.htmx) { window.htmx.trigger(form, "rule-changed"); }
+    }
     document.getElementById("add-condition").addEventListener("click", function () { builder.add(null, false); builder.write(); });
     builder.join.addEventListener("change", function () { builder.write(); });
     var typing;
