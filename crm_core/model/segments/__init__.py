@@ -25,6 +25,7 @@ from crm_core.model.segments.rules import (
     Node,
     RuleError,
     Vocabulary,
+    conditions,
     parse_rule,
     profiling_dimensions,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "SegmentScope",
     "SegmentSnapshot",
     "Vocabulary",
+    "conditions",
     "parse_rule",
     "profiling_dimensions",
 ]

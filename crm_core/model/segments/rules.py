@@ -111,6 +111,14 @@ def parse_rule(rule: Any, vocabulary: Vocabulary) -> Node:
     return _node(rule, "$", _Walk(vocabulary), 0)
 
 
+def conditions(node: Node) -> list[Condition]:
+    """Return every condition of a rule tree, left to right."""
+    if isinstance(node, Condition):
+        return [node]
+    parts = (node.part,) if isinstance(node, Negation) else node.parts
+    return [found for part in parts for found in conditions(part)]
+
+
 def profiling_dimensions(node: Node) -> frozenset[str]:
     """Return the profile dimensions a rule uses (the personalisation opt-out applies to them)."""
     if isinstance(node, Condition):

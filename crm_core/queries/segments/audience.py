@@ -8,7 +8,19 @@ personalisation opt-out, whose matches are counted apart so staff see how many w
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, insert, literal, not_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    Select,
+    and_,
+    case,
+    func,
+    insert,
+    literal,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, aliased
 
 from crm_core.model import Branch, Customer, Manager
@@ -34,11 +46,15 @@ class Audience:
 
 def count(session: Session, audience: Audience) -> tuple[int, int]:
     """Return (members, matched but left out for the opt-out) in one statement."""
+    total, excluded = session.execute(count_statement(audience)).one()
+    return int(total) - int(excluded), int(excluded)
+
+
+def count_statement(audience: Audience) -> Select[tuple[int, int]]:
+    """Return the statement counting the matched customers and those who opted out."""
     left_out = (func.coalesce(func.sum(case((opted_out(), 1), else_=0)), 0)
                 if audience.profiling else literal(0))
-    total, excluded = session.execute(
-        select(func.count(), left_out).select_from(Customer).where(audience.matched)).one()
-    return int(total) - int(excluded), int(excluded)
+    return select(func.count(), left_out).select_from(Customer).where(audience.matched)
 
 
 def preview(session: Session, audience: Audience, limit: int = PREVIEW_ROWS) -> list[Any]:
@@ -91,10 +107,17 @@ def breakdown(session: Session, audience: Audience, by: str) -> list[tuple[str |
 
 def freeze(session: Session, audience: Audience, snapshot_id: int) -> int:
     """Copy the members into a snapshot with one INSERT ... SELECT; return how many."""
-    result = session.execute(insert(SegmentMember).from_select(
+    # SQLAlchemy keeps an INSERT's row count only when asked to (the cursor is closed).
+    result = session.connection().execute(
+        freeze_statement(audience, snapshot_id).execution_options(preserve_rowcount=True))
+    return int(result.rowcount)
+
+
+def freeze_statement(audience: Audience, snapshot_id: int) -> Insert:
+    """Return the INSERT ... SELECT that copies the members into a snapshot."""
+    return insert(SegmentMember).from_select(
         ["snapshot_id", "customer_id"],
-        select(literal(snapshot_id), Customer.id).where(audience.members)))
-    return int(getattr(result, "rowcount", 0) or 0)
+        select(literal(snapshot_id), Customer.id).where(audience.members))
 
 
 def scope_predicate(branch_id: int | None, manager_id: int | None) -> ColumnElement[bool]:

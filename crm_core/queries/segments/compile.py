@@ -9,8 +9,8 @@ asked about (a lead), shared or opened through a share.
 """
 
 import operator
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -40,11 +40,13 @@ NEGATIVE = frozenset({"ne", "not_in"})
 
 @dataclass(frozen=True)
 class Moment:
-    """When a rule is evaluated: activity windows and assessment expiry depend on it."""
+    """When a rule is evaluated: activity windows and assessment expiry depend on it, and the
+    current month of each stored dimension (and list) it names, once looked up."""
 
     now: datetime
     today: date
     validity: timedelta = timedelta(days=365)
+    months: Mapping[tuple[str, str | None], date] = field(default_factory=dict)
 
 
 def predicate(node: Node, moment: Moment) -> ColumnElement[bool]:
@@ -74,31 +76,41 @@ def current_month(dimension: str, value: str | None = None) -> Any:
     return query.scalar_subquery()
 
 
-def _month(condition: Condition, value: str | None = None) -> Any:
-    return literal(condition.month) if condition.month else current_month(condition.dim, value)
+def month_key(condition: Condition, value: str | None = None) -> tuple[str, str | None]:
+    """Return the key of a condition's current month in `Moment.months`."""
+    return condition.dim, value if condition.behaviour == "group" else None
 
 
-def _stored(condition: Condition, *where: ColumnElement[bool],
+def _month(condition: Condition, moment: Moment, value: str | None = None) -> Any:
+    # The month as a value, not a subquery: the planner then estimates the rows it selects.
+    if condition.month:
+        return literal(condition.month)
+    known = moment.months.get(month_key(condition, value))
+    return literal(known) if known else current_month(condition.dim, value)
+
+
+def _stored(condition: Condition, moment: Moment, *where: ColumnElement[bool],
             value: str | None = None) -> ColumnElement[bool]:
     return exists().where(DimensionValue.customer_id == Customer.id,
                           DimensionValue.dimension == condition.dim,
-                          DimensionValue.month == _month(condition, value), *where)
+                          DimensionValue.month == _month(condition, moment, value), *where)
 
 
 def _label(condition: Condition, moment: Moment) -> ColumnElement[bool]:
-    return _stored(condition, DimensionValue.value.in_(condition.values))
+    return _stored(condition, moment, DimensionValue.value.in_(condition.values))
 
 
 def _amount(condition: Condition, moment: Moment) -> ColumnElement[bool]:
     if condition.op == "between":
         low, high = condition.values
-        return _stored(condition, DimensionValue.amount.between(low, high))
-    return _stored(condition, COMPARE[condition.op](DimensionValue.amount, condition.values[0]))
+        return _stored(condition, moment, DimensionValue.amount.between(low, high))
+    return _stored(condition, moment,
+                   COMPARE[condition.op](DimensionValue.amount, condition.values[0]))
 
 
 def _group(condition: Condition, moment: Moment) -> ColumnElement[bool]:
     # Each list has its own latest month: a list imported once stays current until replaced.
-    return or_(*(_stored(condition, DimensionValue.value == name, value=name)
+    return or_(*(_stored(condition, moment, DimensionValue.value == name, value=name)
                  for name in condition.values))
 
 

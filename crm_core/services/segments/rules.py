@@ -1,5 +1,6 @@
 """What a rule may name, read from the catalogue, and the audience a rule defines in a scope."""
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, select
@@ -20,12 +21,13 @@ from crm_core.model.segments import (
     Node,
     Segment,
     Vocabulary,
+    conditions,
     parse_rule,
     profiling_dimensions,
 )
 from crm_core.queries.scopes import customer_scope
 from crm_core.queries.segments.audience import Audience, scope_predicate
-from crm_core.queries.segments.compile import Moment, predicate
+from crm_core.queries.segments.compile import Moment, month_key, predicate
 from crm_core.unit_of_work import SqlUnitOfWork
 
 # Read from the customer row itself: no catalogue entry, never a profile.
@@ -70,6 +72,25 @@ def audience(uow: SqlUnitOfWork, scope: Scope, rule: object, at: Moment,
              segment: Segment | None = None) -> tuple[Node, Audience]:
     """Check a rule and return it with its audience in the caller's (and segment's) scope."""
     tree = parse_rule(rule, rule_vocabulary(uow))
+    at = replace(at, months=current_months(uow, tree))
     own = scope_predicate(segment.branch_id, segment.manager_id) if segment else None
     where = and_(predicate(tree, at), customer_scope(scope), *([own] if own is not None else []))
     return tree, Audience(where, bool(profiling_dimensions(tree)))
+
+
+def current_months(uow: SqlUnitOfWork, tree: Node) -> dict[tuple[str, str | None], date]:
+    """Look up the latest month of each stored dimension (and list) the rule reads as
+    current: one index probe each, so the rule's statement names its months as values."""
+    keys = {month_key(c, value) for c in conditions(tree) if c.month is None
+            and c.behaviour in ("label", "amount", "group")
+            for value in (c.values if c.behaviour == "group" else (None,))}
+    found = {}
+    for dimension, value in keys:
+        query = select(func.max(DimensionValue.month)).where(
+            DimensionValue.dimension == dimension)
+        if value is not None:
+            query = query.where(DimensionValue.value == value)
+        month = uow.session.scalar(query)
+        if month is not None:
+            found[(dimension, value)] = month
+    return found
