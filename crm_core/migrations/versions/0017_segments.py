@@ -63,10 +63,18 @@ def upgrade() -> None:
                             name=op.f('fk_segment_members_snapshot_id_segment_snapshots')),
     sa.PrimaryKeyConstraint('snapshot_id', 'customer_id', name=op.f('pk_segment_members'))
     )
+    if op.get_bind().dialect.name == 'postgresql':
+        # Dimension, month and value go together (a list's name only in the months it was
+        # imported): without joint statistics PostgreSQL multiplies their selectivities and
+        # expects a few dozen of a list's hundred thousand members, then loops over them.
+        op.execute('CREATE STATISTICS st_dimension_values_lookup (mcv, dependencies) '
+                   'ON dimension, month, value FROM dimension_values')
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute('DROP STATISTICS IF EXISTS st_dimension_values_lookup')
     op.drop_table('segment_members')
     op.drop_index('ix_segment_snapshots_segment_taken', table_name='segment_snapshots')
     op.drop_table('segment_snapshots')

@@ -29,6 +29,10 @@ from crm_core.model.segments import SegmentMember
 from crm_core.queries.segments.compile import current_month, opted_out
 
 PREVIEW_ROWS = 20
+# For the rest of the transaction, on PostgreSQL: room to hash a list of a million customers
+# (an OR of conditions probes hashed subqueries), and no JIT, whose compiling costs more than
+# it saves on statements of well under a second.
+POSTGRESQL_SETTINGS = ("SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off")
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class Audience:
 
 def count(session: Session, audience: Audience) -> tuple[int, int]:
     """Return (members, matched but left out for the opt-out) in one statement."""
+    _tune(session)
     total, excluded = session.execute(count_statement(audience)).one()
     return int(total) - int(excluded), int(excluded)
 
@@ -59,6 +64,7 @@ def count_statement(audience: Audience) -> Select[tuple[int, int]]:
 
 def preview(session: Session, audience: Audience, limit: int = PREVIEW_ROWS) -> list[Any]:
     """Return the first members by id: customer, branch name, manager name."""
+    _tune(session)
     branch = aliased(Branch)
     return list(session.execute(
         select(Customer, branch.name, Manager.name)
@@ -70,6 +76,7 @@ def preview(session: Session, audience: Audience, limit: int = PREVIEW_ROWS) -> 
 
 def members_page(session: Session, audience: Audience, after_id: int, limit: int) -> list[Any]:
     """Return the next members by id after `after_id`, for an export read in batches."""
+    _tune(session)
     branch = aliased(Branch)
     tier = aliased(DimensionValue)
     return list(session.execute(
@@ -85,6 +92,7 @@ def members_page(session: Session, audience: Audience, after_id: int, limit: int
 
 def breakdown(session: Session, audience: Audience, by: str) -> list[tuple[str | None, int]]:
     """Return the members counted by `branch`, `manager` or `tier` (None: none known)."""
+    _tune(session)
     if by == "tier":
         tier = aliased(DimensionValue)
         label: Any = tier.value
@@ -107,6 +115,7 @@ def breakdown(session: Session, audience: Audience, by: str) -> list[tuple[str |
 
 def freeze(session: Session, audience: Audience, snapshot_id: int) -> int:
     """Copy the members into a snapshot with one INSERT ... SELECT; return how many."""
+    _tune(session)
     # SQLAlchemy keeps an INSERT's row count only when asked to (the cursor is closed).
     result = session.connection().execute(
         freeze_statement(audience, snapshot_id).execution_options(preserve_rowcount=True))
@@ -127,3 +136,10 @@ def scope_predicate(branch_id: int | None, manager_id: int | None) -> ColumnElem
     if branch_id is not None:
         return or_(Customer.home_branch_id == branch_id, Customer.manager_branch_id == branch_id)
     return literal(True)
+
+
+def _tune(session: Session) -> None:
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        for setting in POSTGRESQL_SETTINGS:
+            connection.exec_driver_sql(setting)

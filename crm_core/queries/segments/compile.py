@@ -91,9 +91,11 @@ def _month(condition: Condition, moment: Moment, value: str | None = None) -> An
 
 def _stored(condition: Condition, moment: Moment, *where: ColumnElement[bool],
             value: str | None = None) -> ColumnElement[bool]:
-    return exists().where(DimensionValue.customer_id == Customer.id,
-                          DimensionValue.dimension == condition.dim,
-                          DimensionValue.month == _month(condition, moment, value), *where)
+    # IN (subquery) rather than a correlated EXISTS: under an OR, PostgreSQL hashes the
+    # subquery's customers once instead of probing the index for every customer.
+    return Customer.id.in_(select(DimensionValue.customer_id).where(
+        DimensionValue.dimension == condition.dim,
+        DimensionValue.month == _month(condition, moment, value), *where))
 
 
 def _label(condition: Condition, moment: Moment) -> ColumnElement[bool]:
@@ -115,8 +117,8 @@ def _group(condition: Condition, moment: Moment) -> ColumnElement[bool]:
 
 
 def _tag(condition: Condition, moment: Moment) -> ColumnElement[bool]:
-    return exists().where(CustomerTag.customer_id == Customer.id,
-                          CustomerTag.tag.in_(condition.values))
+    return Customer.id.in_(select(CustomerTag.customer_id).where(
+        CustomerTag.tag.in_(condition.values)))
 
 
 def _follow(condition: Condition, moment: Moment) -> ColumnElement[bool]:
