@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from bot.cli.base import Cli, pass_cli, refused
+from bot.cli.classify import classify
 from bot.cli.codes import codes, posters
 from bot.cli.customers import customers
 from bot.cli.faq import faq
@@ -185,6 +186,6 @@ def worker(cli: Cli) -> None:
 
 
 for command in (customers, managers, branches, simulate, spool, sandbox_command, leads, outbox,
-                codes, posters, staff, products, faq):
+                codes, posters, staff, products, faq, classify):
     main.add_command(command)
 
