@@ -18,8 +18,10 @@ from typing import IO, Any
 from openpyxl import load_workbook
 
 from bot.phone_cipher import PhoneCipher
+from crm_core.db import make_engine, make_session_factory
 from crm_core.services import ImportRejected, RowError
 from crm_core.services.classification import ExtractFile
+from crm_core.unit_of_work import SqlUnitOfWork
 
 _WORKBOOK = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"
@@ -132,3 +134,15 @@ class FileKeys:
 
     def __init__(self, cipher: PhoneCipher) -> None:
         self.digest, self.customer_key = cipher.phone_key, cipher.customer_key
+
+
+@contextmanager
+def batch_work(url: str) -> Iterator[SqlUnitOfWork]:
+    """Open a unit of work for a long import: its own engine, without the request timeouts
+    (a million rows outlast the per-statement cut a customer's message must respect)."""
+    engine = make_engine(url)
+    try:
+        with SqlUnitOfWork(make_session_factory(engine)) as uow:
+            yield uow
+    finally:
+        engine.dispose()

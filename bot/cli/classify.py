@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from bot import refusals
-from bot.cli.base import Cli, pass_cli, rejected_rows, sql_uow
-from bot.extracts import FileKeys, open_extract
+from bot.cli.base import Cli, pass_cli, rejected_rows
+from bot.extracts import FileKeys, batch_work, open_extract
 from bot.phone_cipher import PhoneCipher
 from crm_core.model import Refusal, utcnow
 from crm_core.services import ImportRejected
@@ -38,7 +38,7 @@ def classify_import(cli: Cli, path: Path, kind: str, month: str, actor: str) -> 
     keys = FileKeys(PhoneCipher(web.secret_key, web.previous_secret_key))
     size = path.stat().st_size
     with click.progressbar(length=size, label="导入", file=sys.stderr,
-                           show_percent=True) as bar, sql_uow(cli) as uow:
+                           show_percent=True) as bar, batch_work(cli.settings.database.url) as uow:
         done = [0]
 
         def advance(position: int) -> None:

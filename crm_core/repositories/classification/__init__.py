@@ -147,15 +147,16 @@ def replace_prospects(session: Session, kind: str, list_name: str | None, month:
 
 
 def insert_values(session: Session, matched: Any, dimension: str, month: date,
-                  batch_id: int) -> int:
+                  value: str | None, batch_id: int) -> int:
     """Insert the matched rows as the dimension's values (one per customer and value)."""
     rows = (select(matched.c.customer_id, literal(dimension), literal(month), matched.c.value,
                    func.max(matched.c.amount), literal(batch_id))
             .where(matched.c.customer_id.is_not(None))
             .group_by(matched.c.customer_id, matched.c.value))
-    result = session.execute(insert(DimensionValue).from_select(
+    session.execute(insert(DimensionValue).from_select(
         ["customer_id", "dimension", "month", "value", "amount", "batch_id"], rows))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    # Counted, not the cursor's rowcount: psycopg reports -1 for a bound INSERT … SELECT.
+    return count_values(session, dimension, month, value)
 
 
 def insert_prospects(session: Session, matched: Any, kind: str, month: date,
@@ -165,9 +166,10 @@ def insert_prospects(session: Session, matched: Any, kind: str, month: date,
                    matched.c.masked_phone, Branch.id, literal(kind), literal(month))
             .select_from(matched).outerjoin(Branch, Branch.code == matched.c.branch)
             .where(matched.c.customer_id.is_(None)))
-    result = session.execute(insert(OfflineProspect).from_select(
+    session.execute(insert(OfflineProspect).from_select(
         ["batch_id", "key_hash", "masked_phone", "branch_id", "kind", "month"], rows))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(session.scalar(select(func.count()).where(
+        OfflineProspect.batch_id == batch_id)) or 0)
 
 
 def record_keys(session: Session, staff: str, now: datetime) -> int:
@@ -178,9 +180,19 @@ def record_keys(session: Session, staff: str, now: datetime) -> int:
                    literal(staff), literal(now))
             .outerjoin(CustomerKey, CustomerKey.key_hash == STAGING.c.key_hash)
             .where(CustomerKey.key_hash.is_(None), by_phone.is_not(None)))
-    result = session.execute(insert(CustomerKey).from_select(
+    before = session.scalar(select(func.count()).select_from(CustomerKey)) or 0
+    session.execute(insert(CustomerKey).from_select(
         ["key_hash", "customer_id", "source", "recorded_by", "recorded_at"], rows))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(session.scalar(select(func.count()).select_from(CustomerKey)) or 0) - before
+
+
+def count_values(session: Session, dimension: str, month: date, value: str | None) -> int:
+    """Return how many values a dimension holds in a month (one list's, for a list)."""
+    stmt = select(func.count()).where(DimensionValue.dimension == dimension,
+                                      DimensionValue.month == month)
+    if value is not None and dimension == "group":
+        stmt = stmt.where(DimensionValue.value == value)
+    return int(session.scalar(stmt) or 0)
 
 
 def unmatched_by_branch(session: Session, batch_id: int) -> list[tuple[str | None, int]]:

@@ -42,8 +42,8 @@ def aum_months_from(session: Session, month: date) -> list[date]:
     return list(session.scalars(stmt))
 
 
-def derive_tiers(session: Session, month: date, settings: dict[str, Any]) -> int:
-    """Write every customer's tier for the month after `month`'s balances; return how many."""
+def derive_tiers(session: Session, month: date, settings: dict[str, Any]) -> None:
+    """Write every customer's tier for the month after `month`'s balances."""
     target = add_months(month, 1)
     _clear(session, "tier", target)
     current, held = _aum(month), _values("tier", month)
@@ -64,11 +64,11 @@ def derive_tiers(session: Session, month: date, settings: dict[str, Any]) -> int
             .outerjoin(held, held.c.customer_id == current.c.customer_id)
             .outerjoin(short, short.c.customer_id == current.c.customer_id)
             .outerjoin(long, long.c.customer_id == current.c.customer_id))
-    return _insert(session, rows)
+    _insert(session, rows)
 
 
 def derive_lifecycle(session: Session, month: date, settings: dict[str, Any],
-                     first_of_target: datetime) -> int:
+                     first_of_target: datetime) -> None:
     """Write every customer's lifecycle stage for the month after `month`'s balances."""
     target = add_months(month, 1)
     _clear(session, "lifecycle", target)
@@ -90,13 +90,12 @@ def derive_lifecycle(session: Session, month: date, settings: dict[str, Any],
     rows = (select(current.c.customer_id, literal("lifecycle"), literal(target), stage)
             .select_from(current).join(Customer, Customer.id == current.c.customer_id)
             .outerjoin(before, before.c.customer_id == current.c.customer_id))
-    return _insert(session, rows)
+    _insert(session, rows)
 
 
-def _insert(session: Session, rows: Any) -> int:
-    result = session.execute(insert(DimensionValue).from_select(
+def _insert(session: Session, rows: Any) -> None:
+    session.execute(insert(DimensionValue).from_select(
         ["customer_id", "dimension", "month", "value"], rows))
-    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _clear(session: Session, dimension: str, month: date) -> None:

@@ -133,7 +133,7 @@ def _apply(uow: SqlUnitOfWork, staging: sql.Staging, spec: ExtractSpec,
     else:
         sql.replace_values(session, spec.dimension, spec.month, spec.value)
         batch.matched = sql.insert_values(session, matched_rows, spec.dimension, spec.month,
-                                          batch.id)
+                                          spec.value, batch.id)
     batch.unmatched = sql.insert_prospects(session, matched_rows, spec.kind.value,
                                            spec.month, batch.id)
     months = derive_after_balances(uow, spec, now) if spec.kind is BatchKind.BALANCES else 0
