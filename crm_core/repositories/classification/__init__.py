@@ -76,6 +76,8 @@ class Staging:
         """Stream rows (in COLUMNS order) into the staging table."""
         if self.postgres:
             self._copy(rows)
+            # A temporary table has no statistics until asked: the joins need them.
+            self.session.execute(text("ANALYZE classify_staging"))
             return
         for chunk in _chunks(rows):
             self.session.execute(insert(STAGING), [dict(zip(COLUMNS, r, strict=True))
@@ -117,15 +119,14 @@ class Staging:
             STAGING.drop(self.session.connection(), checkfirst=True)
 
     def matched(self) -> Any:
-        """Return a subquery of (customer_id, value, amount, line) for rows that match."""
-        by_number = (select(CustomerKey.customer_id).where(
-            CustomerKey.key_hash == STAGING.c.key_hash).scalar_subquery())
-        by_phone = (select(func.min(Customer.id)).where(
-            Customer.phone_hash == STAGING.c.phone_hash).scalar_subquery())
-        return select(func.coalesce(by_number, by_phone).label("customer_id"),
-                      STAGING.c.value, STAGING.c.amount, STAGING.c.line, STAGING.c.key_hash,
-                      STAGING.c.phone_hash, STAGING.c.masked_phone,
-                      STAGING.c.branch).subquery()
+        """Return a subquery of the staged rows with the follower each matches (or None)."""
+        phones = (select(Customer.phone_hash, func.min(Customer.id).label("customer_id"))
+                  .where(Customer.phone_hash.in_(select(STAGING.c.phone_hash)))
+                  .group_by(Customer.phone_hash).subquery())
+        return (select(func.coalesce(CustomerKey.customer_id, phones.c.customer_id)
+                       .label("customer_id"), *STAGING.c)
+                .outerjoin(CustomerKey, CustomerKey.key_hash == STAGING.c.key_hash)
+                .outerjoin(phones, phones.c.phone_hash == STAGING.c.phone_hash).subquery())
 
 
 def replace_values(session: Session, dimension: str, month: date, value: str | None) -> int:
