@@ -2,7 +2,17 @@
 
 import sys
 
-from benchmarks import classify, console, homes, outbox, posters, products, soak, statements, webhook
+from benchmarks import (
+    classify,
+    console,
+    homes,
+    outbox,
+    posters,
+    products,
+    soak,
+    statements,
+    webhook,
+)
 
 BENCHMARKS = {"webhook": webhook.main, "outbox": outbox.main, "posters": posters.main,
               "console": console.main, "products": products.main, "homes": homes.main,

@@ -1,11 +1,12 @@
 """Importing a month of balances on PostgreSQL: `branchlink classify import` (streamed, with
 its progress bar) against a bare COPY of the same file into a scratch table, in one run.
 
-The data set: ROWS customers (40 % known by bank customer number, 30 % by mobile; the rest
-match no row), a file of ROWS rows (keyed like them; 30 % not yet on WeChat), HISTORY earlier months of balances already imported, 41 branches. The
-import is timed as the operator runs it (a child process), with its peak memory; its tiers
-and lifecycle stages are derived inside the same transaction. Goal: ≥ 0.3× the COPY rate,
-under 2 minutes and 500 MB for 1,000,000 rows. `--rows N` runs a smaller set.
+The data set: ROWS customers (40 % known by bank customer number, 30 % by mobile, the rest by
+neither), a file of ROWS rows keyed like them (so 30 % are not yet on WeChat), HISTORY earlier
+months of balances already imported, 41 branches. The import is timed as the operator runs it
+(a child process), with its peak memory; tiers and lifecycle stages are derived in the same
+transaction. Goal: ≥ 0.3× the COPY rate, under 2 minutes and 500 MB for 1,000,000 rows.
+`--rows N` runs a smaller set.
 """
 
 import argparse
