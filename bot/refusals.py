@@ -17,7 +17,8 @@ COLUMNS = {
     "key": "编号", "topic": "主题", "question": "问题", "answer": "回答", "active": "启用",
     "openid": "客户微信标识", "aum": "月日均资产", "balance": "余额", "medium": "介质",
     "employer": "单位", "customer_no": "客户号", "mobile": "手机号", "level": "评估等级",
-    "assessed_on": "评估日期", "source": "来源",
+    "assessed_on": "评估日期", "source": "来源", "definition": "定义", "standard": "分类标准",
+    "coverage": "覆盖范围", "tag": "标签",
 }
 REFUSALS = {
     # Import files as a whole.
@@ -72,6 +73,8 @@ REFUSALS = {
     "bad_balance": "“{column}”“{value}”不是金额：请填写数字（单位：元，最多两位小数）。",
     "duplicate_key": "这一行的客户与第 {first} 行重复：同一客户只能出现一次。",
     "more_rows": "另有 {count} 行有问题未逐一列出，请先改正上面的问题。",
+    "bad_threshold": "门槛“{value}”无效：须为正整数（元），且从潜力到私行逐级升高。",
+    "bad_tag": "标签不能含控制字符。",
     # QR codes and the organisation.
     "scene_length": "二维码场景须为 1 至 {limit} 个字符。",
     "scene_part": (
