@@ -6,6 +6,7 @@ from typing import Any
 from crm_core.model import Scope, Tier
 from crm_core.queries import classification as reads
 from crm_core.repositories.classification.derived import add_months
+from crm_core.services.customers import customer_label
 from crm_core.unit_of_work import SqlUnitOfWork
 
 RANK = {tier.value: index for index, tier in enumerate(Tier)}
@@ -25,6 +26,7 @@ def tier_board(uow: SqlUnitOfWork, scope: Scope, limit: int = MOVES_SHOWN) -> di
     if month is None:
         return board
     for move in reads.tier_moves(uow.session, scope, month, add_months(month, -1), limit * 4):
+        move["label"] = move["name"] or customer_label(move["openid"])
         key = "up" if RANK[move["now"]] > RANK[move["was"]] else "down"
         if len(board[key]) < limit:
             board[key].append(move)
