@@ -54,9 +54,9 @@ def test_head_office_reads_the_catalogue_on_any_screen(site, browser: Browser,  
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_manager_tags_a_customer_in_place(site, browser: Browser, app: Flask,  # type: ignore[no-untyped-def]
                                             width: int) -> None:
-    base, world = site
+    base, ids = site
     page, errors = open_as(browser, base, "m1", width)
-    page.goto(f"{base}/console/customers/{world.customers['c1-sh001-01']}")
+    page.goto(f"{base}/console/customers/{ids.customers['c1-sh001-01']}")
     assert page.inner_text("#class-tier") == "富裕"
     page.fill("#tag-input", "有房贷需求")
     page.click("#tag-form button[type=submit]")
