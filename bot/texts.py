@@ -353,6 +353,8 @@ CLASSIFY_HEAD_OFFICE_ONLY = "只有总行可以导入行内数据或修改分类
 CLASSIFY_PICK_FILE = "请选择 .csv 或 .xlsx 文件。"
 CLASSIFY_IMPORT_DONE = ("导入完成：共 {rows} 行，匹配到已关注客户 {matched} 人，"
                         "尚未关注公众号 {unmatched} 人。")
+CLASSIFY_UNMATCHED_BRANCHES = "尚未关注公众号的客户按网点：{branches}。"
+CLASSIFY_NO_BRANCH = "未填网点"
 DIMENSION_SAVED = "已保存“{name}”的说明。"
 DIMENSION_UNCHANGED = "内容没有变化。"
 TAG_ADDED = "已添加标签“{tag}”。"

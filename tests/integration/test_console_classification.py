@@ -58,7 +58,7 @@ def test_each_role_reads_the_catalogue_with_counts_in_its_scope(
 
 
 def test_head_office_uploads_a_gbk_list_and_a_manager_may_not(app: Flask, world: World) -> None:
-    data = "手机号\n13800000001\n".encode("gbk")
+    data = "手机号,网点\n13800000001,SH002\n".encode("gbk")
     for name, status in (("m1", 403), ("admin", 200)):
         client = as_user(app, name)
         token = csrf_token(client.get("/console/classification").text)
@@ -67,6 +67,7 @@ def test_head_office_uploads_a_gbk_list_and_a_manager_may_not(app: Flask, world:
             "file": (io.BytesIO(data), "老年客户.csv")}, content_type="multipart/form-data")
         assert response.status_code == status
     assert "导入完成：共 1 行，匹配到已关注客户 0 人，尚未关注公众号 1 人。" in response.text
+    assert "尚未关注公众号的客户按网点：SH002支行 1。" in response.text
     assert "老年客户" in as_user(app, "admin").get("/console/classification").text
 
 

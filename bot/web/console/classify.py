@@ -88,6 +88,10 @@ def _import() -> tuple[list[RowError], int]:
         return [RowError(0, refusals.explain(error))], 400
     flash(texts.CLASSIFY_IMPORT_DONE.format(rows=report.rows, matched=report.matched,
                                             unmatched=report.unmatched))
+    if report.unmatched_by_branch:
+        flash(texts.CLASSIFY_UNMATCHED_BRANCHES.format(branches="、".join(
+            f"{name or texts.CLASSIFY_NO_BRANCH} {count}"
+            for name, count in report.unmatched_by_branch)))
     return [], 200
 
 
