@@ -1,16 +1,27 @@
 """The bank's extracts import whole or not at all: CSV in UTF-8 or GBK, XLSX, matched through
 keyed hashes, unmatched rows kept per branch, a month replaced when imported again."""
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from crm_core.model import AuditEvent, ClassificationBatch, CustomerKey, OfflineProspect
+from bot.extracts import FileKeys
+from bot.phone_cipher import PhoneCipher
+from crm_core.model import (
+    AuditEvent,
+    ClassificationBatch,
+    CustomerKey,
+    OfflineProspect,
+    utcnow,
+)
+from crm_core.services.classification import ExtractFile, import_extract, parse_spec
 from tests.classify_support import population, run_import, values, write
-from tests.conftest import runtime
+from tests.conftest import WEB_SECRET, runtime
 
 NOV = date(2026, 11, 1)
 BALANCES = ["客户号,手机号,网点,月日均资产",
@@ -119,3 +130,22 @@ def test_a_mapping_records_customer_numbers_of_followers_found_by_mobile(
                         "balances", "2026-11")
     assert "matched 1" in result.output
     assert values(app, "aum", NOV) == {"o-zhao": {"aum"}}
+
+
+def test_an_import_cut_off_midway_leaves_the_previous_month_intact(
+        app: Flask, tmp_path: Path) -> None:
+    population(app)
+    assert run_import(app, write(tmp_path, "nov.csv", BALANCES), "balances", "2026-11"
+                      ).exit_code == 0
+
+    def rows_then_cut() -> Iterator[tuple[int, list[str]]]:
+        yield 2, ["6200000002", "5"]
+        raise ConnectionResetError("the upload was cut off")
+
+    extract = ExtractFile("cut.csv", "0" * 64, ["客户号", "月日均资产"], rows_then_cut())
+    with runtime(app).uow() as uow, pytest.raises(ConnectionResetError):
+        import_extract(uow, parse_spec("balances", "2026-11"), extract,  # type: ignore[arg-type]
+                       FileKeys(PhoneCipher(WEB_SECRET)), "test", utcnow())
+    assert values(app, "aum", NOV) == {"o-wang": {"aum"}, "o-li": {"aum"}}
+    assert values(app, "tier", date(2026, 12, 1)) == {"o-wang": {"potential"},
+                                                      "o-li": {"mass"}}
