@@ -108,7 +108,8 @@ def _load(rows: int, history: int) -> None:
             month = date(2026, 11 - back, 1)
             connection.execute(
                 "INSERT INTO dimension_values (customer_id, dimension, month, value, amount)"
-                " SELECT id, 'aum', %s, 'aum', (id::bigint * 7919 %% 9000000) FROM customers", (month,))
+                " SELECT id, 'aum', %s, 'aum', (id::bigint * 7919 %% 9000000) FROM customers",
+                (month,))
     with psycopg.connect(PLAIN, autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
 

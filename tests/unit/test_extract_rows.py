@@ -42,7 +42,7 @@ def test_a_balance_row_keeps_only_hashes_and_a_masked_phone() -> None:
     row = rows.check(2, ["", "+86 138-0000-0001", "SH001", "1,200.50"])
     assert (row.key_hash, row.phone_hash, row.masked_phone) == (
         None, "phone:13800000001", "138****0001")
-    assert (row.branch, row.value, str(row.amount)) == ("SH001", "aum", "1200.50")
+    assert (row.branch, row.value, row.amount) == ("SH001", "aum", "1200.50")
     assert rows.check(3, ["6200000001", "", "", "0"]).key_hash == "no:6200000001"
 
 

@@ -10,8 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from crm_core.model import BatchKind, Refusal
 from crm_core.pii import normalise_mobile
@@ -66,9 +65,9 @@ class ExtractSpec:
         return "aum" if self.kind is BatchKind.BALANCES else self.list_name
 
 
-@dataclass(frozen=True)
-class Staged:
-    """One checked row: the hashed keys, masked phone, branch code, value and amount."""
+class Staged(NamedTuple):
+    """One checked row: the hashed keys, masked phone, branch code, value and amount (as
+    checked decimal text), in the staging table's column order (a tuple: a million are made)."""
 
     line: int
     key_hash: str | None
@@ -76,7 +75,7 @@ class Staged:
     masked_phone: str | None
     branch: str | None
     value: str
-    amount: Decimal | None
+    amount: str | None
 
 
 def parse_spec(kind: str, month: str) -> ExtractSpec:
@@ -140,7 +139,7 @@ class RowChecker:
                 self.hasher.digest(digits) if digits else None,
                 f"{digits[:3]}****{digits[-4:]}" if digits else None)
 
-    def _value(self, values: Sequence[str]) -> tuple[str, Decimal | None]:
+    def _value(self, values: Sequence[str]) -> tuple[str, str | None]:
         kind = self.spec.kind
         if kind is BatchKind.BALANCES:
             return "aum", _amount(self._get(values, "aum"), "aum")
@@ -167,16 +166,13 @@ def _check_header(spec: ExtractSpec, names: list[str], at: dict[str, int]) -> No
                                                       "unknown": "、".join(unknown) or "无"})])
 
 
-def _amount(text: str, field: str) -> Decimal:
-    cleaned = text.replace(",", "")
+def _amount(text: str, field: str) -> str:
+    cleaned = text.replace(",", "") if "," in text else text
+    if _AMOUNT.fullmatch(cleaned):
+        return cleaned  # the database reads the checked text as NUMERIC(18, 2)
     if cleaned.startswith("-"):
         raise Refusal("negative_amount", "negative amount", field=field, value=text[:24])
-    if not _AMOUNT.fullmatch(cleaned):
-        raise Refusal("bad_balance", "not an amount", field=field, value=text[:24])
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        raise Refusal("bad_balance", "not an amount", field=field, value=text[:24]) from None
+    raise Refusal("bad_balance", "not an amount", field=field, value=text[:24])
 
 
 def _label(text: str, field: str) -> str:

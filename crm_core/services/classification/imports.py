@@ -10,7 +10,6 @@ Rows that match no follower are kept as customers not yet on WeChat, counted per
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from crm_core.model import AuditEvent, BatchKind, ClassificationBatch, Dimension, Refusal
@@ -86,18 +85,11 @@ def _staged(spec: ExtractSpec, extract: ExtractFile, hasher: KeyHasher, checked:
         if progress is not None and checked.rows % 10000 == 0:
             progress(checked.rows)
         try:
-            row = checker.check(line, values)
+            yield checker.check(line, values)
         except Refusal as error:
             checked.refuse(line, error)
-            continue
-        yield (row.line, row.key_hash, row.phone_hash, row.masked_phone, row.branch,
-               row.value, _text(row.amount))
     if checked.rows == 0:
         raise ImportRejected([RowError(0, "no rows", "empty_file")])
-
-
-def _text(amount: Decimal | None) -> str | None:
-    return None if amount is None else str(amount)
 
 
 def _reject_if_bad(staging: sql.Staging, checked: _Checked) -> None:
