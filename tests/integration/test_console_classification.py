@@ -9,7 +9,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from crm_core.model import AuditEvent, CustomerTag, Dimension, DimensionValue
+from crm_core.model import (
+    AuditEvent,
+    ClassificationBatch,
+    CustomerTag,
+    Dimension,
+    DimensionValue,
+)
 from tests.conftest import runtime
 from tests.console_support import World, csrf_token, login, populate
 
@@ -28,8 +34,13 @@ def world(app: Flask) -> World:
             for month, tier in zip((NOV, DEC), tiers, strict=True):
                 uow.session.add(DimensionValue(customer_id=found.customers[openid],  # type: ignore[attr-defined]
                                                dimension="tier", month=month, value=tier))
+        batch = ClassificationBatch(kind="list", list_name="新市民", month=NOV, filename="x.csv",
+                                    sha256="0" * 64, staff="test")
+        uow.session.add(batch)  # type: ignore[attr-defined]
+        uow.flush()
         uow.session.add(DimensionValue(customer_id=found.customers["c1-sh001-01"],  # type: ignore[attr-defined]
-                                       dimension="group", month=NOV, value="新市民"))
+                                       dimension="group", month=NOV, value="新市民",
+                                       batch_id=batch.id))
         uow.commit()
     return found
 

@@ -7,7 +7,7 @@ group: the latest month of that list). Counts are within the asker's scope, in S
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from crm_core.model import (
@@ -29,21 +29,32 @@ def latest_month(session: Session, dimension: str) -> date | None:
     return found
 
 
-def _group_months() -> Any:
-    # Each list's latest month: a list imported in October and not since is still current.
-    return (select(DimensionValue.value, func.max(DimensionValue.month).label("month"))
-            .where(DimensionValue.dimension == "group").group_by(DimensionValue.value)
-            .subquery())
+def group_months(session: Session) -> list[tuple[str, date]]:
+    """Return each list's current month: the latest month it has members in.
+
+    The candidates come from the (small) batches table, newest first, and each is confirmed by
+    one index probe, so a home page never scans every list's rows of every month.
+    """
+    candidates = session.execute(
+        select(ClassificationBatch.list_name, ClassificationBatch.month).distinct()
+        .where(ClassificationBatch.kind == "list", ClassificationBatch.list_name.is_not(None))
+        .order_by(ClassificationBatch.list_name, ClassificationBatch.month.desc()))
+    found: dict[str, date] = {}
+    for name, month in candidates:
+        if name not in found and session.scalar(select(DimensionValue.customer_id).where(
+                DimensionValue.dimension == "group", DimensionValue.month == month,
+                DimensionValue.value == name).limit(1)) is not None:
+            found[name] = month
+    return sorted(found.items())
 
 
 def current_rows(session: Session, dimension: str) -> Any:
     """Return a subquery of (customer_id, value, amount) holding the dimension's current rows."""
     if dimension == "group":
-        months = _group_months()
+        lists = [and_(DimensionValue.value == name, DimensionValue.month == month)
+                 for name, month in group_months(session)]
         return (select(DimensionValue.customer_id, DimensionValue.value, DimensionValue.amount)
-                .join(months, and_(months.c.value == DimensionValue.value,
-                                   months.c.month == DimensionValue.month))
-                .where(DimensionValue.dimension == "group").subquery())
+                .where(DimensionValue.dimension == "group", or_(false(), *lists)).subquery())
     month = latest_month(session, dimension)
     return (select(DimensionValue.customer_id, DimensionValue.value, DimensionValue.amount)
             .where(DimensionValue.dimension == dimension, DimensionValue.month == month)
