@@ -54,5 +54,7 @@ def classify_import(cli: Cli, path: Path, kind: str, month: str, actor: str) -> 
         bar.update(size - done[0])
     click.echo(f"rows {report.rows}, matched {report.matched}, "
                f"not yet on WeChat {report.unmatched}")
+    click.echo("seconds: " + ", ".join(f"{step} {took}" for step, took in report.seconds.items()),
+               err=True)
     for branch, count in report.unmatched_by_branch:
         click.echo(f"  {branch or '(no branch)'}\t{count}")

@@ -7,6 +7,7 @@ caller's single transaction, so an import cut off midway leaves the previous mon
 Rows that match no follower are kept as customers not yet on WeChat, counted per branch.
 """
 
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,6 +43,7 @@ class ExtractReport:
     unmatched: int
     unmatched_by_branch: list[tuple[str | None, int]] = field(default_factory=list)
     derived_months: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # per step: checked, applied, …
 
 
 @dataclass
@@ -60,13 +62,14 @@ def import_extract(uow: SqlUnitOfWork, spec: ExtractSpec, extract: ExtractFile,
                    hasher: KeyHasher, staff: str, now: datetime,
                    progress: Callable[[int], None] | None = None) -> ExtractReport:
     """Check every row of an extract, then apply it all (or raise ImportRejected)."""
-    staging = sql.Staging(uow.session)
+    staging, clock = sql.Staging(uow.session), _Clock()
     staging.create()
     checked = _Checked()
     staging.load(_staged(spec, extract, hasher, checked, progress))
     _reject_if_bad(staging, checked)
+    clock.lap("checked")
     batch = _batch(uow, spec, extract, checked.rows, staff, now)
-    report = _apply(uow, staging, spec, batch, now)
+    report = _apply(uow, staging, spec, batch, now, clock)
     staging.drop()
     uow.audit.add(AuditEvent(actor=staff, action="classify_import", at=now,
                              subject=f"{spec.kind.value}:{spec.month:%Y-%m}"[:64],
@@ -118,7 +121,7 @@ def _batch(uow: SqlUnitOfWork, spec: ExtractSpec, extract: ExtractFile, rows: in
 
 
 def _apply(uow: SqlUnitOfWork, staging: sql.Staging, spec: ExtractSpec,
-           batch: ClassificationBatch, now: datetime) -> ExtractReport:
+           batch: ClassificationBatch, now: datetime, clock: "_Clock") -> ExtractReport:
     session, matched_rows = uow.session, staging.matched()
     if spec.dimension is None:  # a mapping: customer numbers of followers found by mobile
         batch.matched = sql.record_keys(session, batch.staff, now)
@@ -128,9 +131,22 @@ def _apply(uow: SqlUnitOfWork, staging: sql.Staging, spec: ExtractSpec,
                                           spec.value, batch.id)
     batch.unmatched = sql.insert_prospects(session, matched_rows, spec.kind.value,
                                            spec.month, batch.id)
+    clock.lap("applied")
     months = derive_after_balances(uow, spec, now) if spec.kind is BatchKind.BALANCES else 0
+    clock.lap("derived")
     return ExtractReport(batch.id, batch.rows, batch.matched, batch.unmatched,
-                         sql.unmatched_by_branch(session, batch.id), months)
+                         sql.unmatched_by_branch(session, batch.id), months, clock.laps)
+
+
+class _Clock:
+    # Seconds each step took, for the operator's report (a month of balances is minutes).
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self.started = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        at = time.perf_counter()
+        self.laps[name], self.started = round(at - self.started, 2), at
 
 
 def derive_after_balances(uow: SqlUnitOfWork, spec: ExtractSpec, now: datetime) -> int:
