@@ -3,6 +3,7 @@
 import sys
 
 from benchmarks import (
+    classify,
     console,
     homes,
     outbox,
@@ -23,6 +24,9 @@ def main(names: list[str]) -> None:
     """Run the named benchmarks (all by default); `soak [--minutes N]` runs the soak alone."""
     if names[:1] == ["soak"]:
         soak.main(names[1:])
+        return
+    if names[:1] == ["classify"]:  # `classify [--rows N]`: the import against a bare COPY
+        classify.main(names[1:])
         return
     if names[:1] == ["segments"]:  # takes its own options (--customers N)
         segments.main(names[1:])

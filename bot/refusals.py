@@ -15,7 +15,10 @@ COLUMNS = {
     "sale_end": "销售截止日期", "branches": "销售网点", "summary": "简介", "details": "详情",
     "link": "链接", "past_performance": "过往业绩", "keywords": "关键词", "private": "私募",
     "key": "编号", "topic": "主题", "question": "问题", "answer": "回答", "active": "启用",
-    "openid": "客户微信标识", "level": "评估等级", "assessed_on": "评估日期", "source": "来源",
+    "openid": "客户微信标识", "aum": "月日均资产", "balance": "余额", "medium": "介质",
+    "employer": "单位", "customer_no": "客户号", "mobile": "手机号", "level": "评估等级",
+    "assessed_on": "评估日期", "source": "来源", "definition": "定义", "standard": "分类标准",
+    "coverage": "覆盖范围", "tag": "标签",
 }
 REFUSALS = {
     # Import files as a whole.
@@ -55,6 +58,23 @@ REFUSALS = {
     "twice": "“{column}”“{value}”在文件中出现了不止一次，请只保留一行。",
     "assessed_on": "“评估日期”不能为空，也不能晚于今天。",
     "unknown_customer": "找不到微信标识为“{value}”的客户，请核对。",
+    # The bank's extracts (branchlink classify import).
+    "bad_kind": ("不认识的文件类型“{value}”："
+                 "只能是 balances、holdings、media、employers、mapping 或 list:名单名。"),
+    "bad_list_name": "名单名写法不对（“{value}”）：请写成 list:名单名，名单名不含空格和标点。",
+    "bad_month": "月份“{value}”写法不对：请写成 2026-11 的格式。",
+    "old_workbook": "这是旧版 Excel（.xls）文件：请另存为 .xlsx 或 CSV 后重新上传。",
+    "bad_header": "表头不对：缺少列 {missing}，多出列 {unknown}。请使用模板中的列名。",
+    "no_key": "这一行既没有“客户号”也没有“手机号”，至少填写一项。",
+    "bad_customer_no": "客户号“{value}”格式不对：应为 8–20 位数字。",
+    "bad_mobile": "“手机号”不是有效的大陆手机号码（11 位，以 13–19 开头）。",
+    "mapping_pair": "对照文件的每一行都要同时填写“客户号”和“手机号”。",
+    "negative_amount": "“{column}”“{value}”是负数：金额不能为负。",
+    "bad_balance": "“{column}”“{value}”不是金额：请填写数字（单位：元，最多两位小数）。",
+    "duplicate_key": "这一行的客户与第 {first} 行重复：同一客户只能出现一次。",
+    "more_rows": "另有 {count} 行有问题未逐一列出，请先改正上面的问题。",
+    "bad_threshold": "门槛“{value}”无效：须为正整数（元），且从潜力到私行逐级升高。",
+    "bad_tag": "标签不能含控制字符。",
     # QR codes and the organisation.
     "scene_length": "二维码场景须为 1 至 {limit} 个字符。",
     "scene_part": (
@@ -79,7 +99,7 @@ REFUSALS = {
     "unknown_dimension": "{path}：没有名为“{dim}”的维度，请从维度列表中选择。",
     "unknown_operator": "{path}：维度“{dim}”不支持比较方式“{op}”，请重新选择。",
     "month_not_stored": "{path}：维度“{dim}”是实时计算的，不能指定月份。",
-    "bad_month": "{path}：月份“{value}”无效，请写成 2026-11 的格式。",
+    "rule_month": "{path}：月份“{value}”无效，请写成 2026-11 的格式。",
     "bad_values": "{path}：请至少选择一个值（最多 200 个）。",
     "bad_value": "{path}：值“{value}”无效（须为 1–64 个可见字符）。",
     "no_such_group": "{path}：没有名为“{value}”的客户群名单，请先导入名单或从列表中选择。",

@@ -347,3 +347,18 @@ ANSWER_NOT_FOUND = "未找到（建议联系客户经理）"
 ANSWER_NONE = "不作产品回答"
 ANSWER_FAQ = "常见问题：{question}"
 ANSWER_UNSURE = "（不确定，给出选项）"
+
+# Classification (issue 13): the catalogue, extract imports, staff tags.
+CLASSIFY_HEAD_OFFICE_ONLY = "只有总行可以导入行内数据或修改分类维度。"
+CLASSIFY_PICK_FILE = "请选择 .csv 或 .xlsx 文件。"
+CLASSIFY_IMPORT_DONE = ("导入完成：共 {rows} 行，匹配到已关注客户 {matched} 人，"
+                        "尚未关注公众号 {unmatched} 人。")
+CLASSIFY_UNMATCHED_BRANCHES = "尚未关注公众号的客户按网点：{branches}。"
+CLASSIFY_NO_BRANCH = "未填网点"
+DIMENSION_SAVED = "已保存“{name}”的说明。"
+DIMENSION_UNCHANGED = "内容没有变化。"
+TAG_ADDED = "已添加标签“{tag}”。"
+TAG_EXISTS = "客户已有标签“{tag}”。"
+TAG_REMOVED = "已删除标签“{tag}”。"
+TAG_REFUSED = "标签须为 1–32 个字，不能含控制字符。"
+TAG_READ_ONLY = "只有客户经理和网点负责人可以给本人权限内的客户打标签。"

@@ -69,7 +69,7 @@ def test_profile_dimensions_are_collected_through_negations() -> None:
     ({"dim": "tier", "op": "eq", "value": "gold"}, ("not_a_code", "$.value")),
     ({"dim": "aum", "op": "between", "value": [9, 1]}, ("bad_between", "$.value")),
     ({"dim": "aum", "op": "gt", "value": "many"}, ("bad_number", "$.value")),
-    ({"dim": "aum", "op": "gt", "value": 1, "month": "2026-13"}, ("bad_month", "$.month")),
+    ({"dim": "aum", "op": "gt", "value": 1, "month": "2026-13"}, ("rule_month", "$.month")),
     ({"dim": "follow", "op": "eq", "value": "following", "month": "2026-01"},
      ("month_not_stored", "$.month")),
     ({"dim": "channel", "op": "within_days", "value": 0}, ("bad_days", "$.value")),

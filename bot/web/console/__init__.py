@@ -2,6 +2,7 @@
 
 # Importing a page module registers its views on the blueprint.
 from bot.web.console import (
+    classify,
     codes,
     customer,
     exports,
@@ -20,6 +21,5 @@ from bot.web.console import (
 )
 from bot.web.console.blueprint import bp
 
-__all__ = ["bp", "codes", "customer", "exports", "home", "lead", "learning", "lists", "logs",
-           "misses", "pick", "products", "segments",
-           "staff", "transfer", "views"]
+__all__ = ["bp", "classify", "codes", "customer", "exports", "home", "lead", "learning", "lists",
+           "logs", "misses", "pick", "products", "segments", "staff", "transfer", "views"]

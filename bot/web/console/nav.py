@@ -36,6 +36,7 @@ MENU = (
     Entry("console.transfer", "客户转移", HEADS, ("console.transfer_post",)),
     Entry("console.codes", "二维码", HEADS),
     Entry("console.products", "产品", HEADS),
+    Entry("console.classification", "客户分类", EVERYONE),
     Entry("console.outbox", "通知", HEADS),
     Entry("console.misses", "未答好的问题", HEAD_OFFICE,
           ("console.learn", "console.learn_preview", "console.learn_save")),

@@ -172,7 +172,7 @@ def _month(raw: Any, info: DimensionInfo, path: str) -> date | None:
         raise RuleError("month_not_stored", path, dim=info.code)
     found = MONTH.match(raw) if isinstance(raw, str) else None
     if found is None:
-        raise RuleError("bad_month", path, value=str(raw)[:40])
+        raise RuleError("rule_month", path, value=str(raw)[:40])
     return date(int(found.group(1)), int(found.group(2)), 1)
 
 
