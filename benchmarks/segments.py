@@ -51,23 +51,32 @@ def main(args: list[str] | None = None) -> None:
     """Load the data set, time the count and the snapshot, print the plans, drop the database."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks segments")
     parser.add_argument("--customers", type=int, default=1_000_000)
-    customers = parser.parse_args(args or []).customers
+    parser.add_argument("--keep", action="store_true", help="leave the database for --reuse")
+    parser.add_argument("--reuse", action="store_true", help="time the kept database again")
+    options = parser.parse_args(args or [])
     try:
-        _admin(f"DROP DATABASE IF EXISTS {NAME}", f"CREATE DATABASE {NAME}")
+        if not options.reuse:
+            _admin(f"DROP DATABASE IF EXISTS {NAME}", f"CREATE DATABASE {NAME}")
     except psycopg.OperationalError as error:
         sys.exit(f"segments benchmark needs PostgreSQL on 127.0.0.1:5432: {error}")
     try:
-        _run(customers)
+        if not options.reuse:
+            _load(options.customers)
+        _run()
     finally:
-        _admin(f"DROP DATABASE IF EXISTS {NAME}")
+        if not options.keep:
+            _admin(f"DROP DATABASE IF EXISTS {NAME}")
 
 
-def _run(customers: int) -> None:
+def _load(customers: int) -> None:
     upgrade(URL)
     started = time.perf_counter()
     segments_data.load(URL, customers)
     print(f"segments benchmark: {customers:,} customers loaded in "
           f"{time.perf_counter() - started:.0f} s")
+
+
+def _run() -> None:
     engine = create_engine(URL)
     at = services.segments.moment(utcnow(), "Asia/Shanghai")
     try:

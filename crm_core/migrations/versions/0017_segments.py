@@ -57,10 +57,7 @@ def upgrade() -> None:
     op.create_table('segment_members',
     sa.Column('snapshot_id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'],
-                            name=op.f('fk_segment_members_customer_id_customers')),
-    sa.ForeignKeyConstraint(['snapshot_id'], ['segment_snapshots.id'],
-                            name=op.f('fk_segment_members_snapshot_id_segment_snapshots')),
+    # No foreign keys: see crm_core.model.segments.SegmentMember.
     sa.PrimaryKeyConstraint('snapshot_id', 'customer_id', name=op.f('pk_segment_members'))
     )
     if op.get_bind().dialect.name == 'postgresql':
