@@ -2,7 +2,7 @@
 
 `customers` customers in 20 branches of 10 managers; 12 months of 月日均 AUM and of tiers
 (24 rows a customer), the latest month of three more dimensions (lifecycle, medium, holding),
-three lists (新市民 14%, 商户 5%, 代发客户 20%), a staff tag on 2%, 2% who switched off
+three lists (新市民 14%, 商户 5%, 代发客户 20%), a staff tag on 2%, 1.9% who switched off
 personalised recommendations, a risk assessment for a quarter. Tiers: mass 50%, potential 30%,
 affluent 12%, vip 7%, private 1% (a tenth of the customers drift a bucket a month).
 """
@@ -102,8 +102,9 @@ def _profile() -> list[str]:
     return [
         """INSERT INTO customer_tags (customer_id, tag, tagged_by, tagged_at)
            SELECT id, '老客户', 'bench', now() FROM customers WHERE id % 50 = 0""",
+        # 53 is prime to the lists' and tiers' moduli: the opt-outs fall in every segment.
         """INSERT INTO recommendation_prefs (customer_id, personalised, changed_at)
-           SELECT id, false, now() FROM customers WHERE id % 50 = 3""",
+           SELECT id, false, now() FROM customers WHERE id % 53 = 5""",
         """INSERT INTO risk_assessments (customer_id, level, assessed_on, source, recorded_at)
            SELECT id, 1 + id % 5, current_date - (id % 500), 'bench', now()
            FROM customers WHERE id % 4 = 0""",

@@ -55,6 +55,16 @@ def count(session: Session, audience: Audience) -> tuple[int, int]:
     return int(total) - int(excluded), int(excluded)
 
 
+def left_out(session: Session, audience: Audience) -> int:
+    """Return how many customers the rule matches among those who opted out (the database may
+    start from the few who did)."""
+    if not audience.profiling:
+        return 0
+    _tune(session)
+    return int(session.scalar(select(func.count()).select_from(Customer).where(
+        audience.matched, opted_out())) or 0)
+
+
 def count_statement(audience: Audience) -> Select[tuple[int, int]]:
     """Return the statement counting the matched customers and those who opted out."""
     left_out = (func.coalesce(func.sum(case((opted_out(), 1), else_=0)), 0)

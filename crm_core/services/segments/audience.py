@@ -83,8 +83,7 @@ def take_snapshot(uow: SqlUnitOfWork, scope: Scope, segment_id: int, at: Moment)
     """Freeze a segment's members with the time and the rule, in one INSERT ... SELECT."""
     segment = visible_segment(uow, scope, segment_id)
     _, wanted = audience(uow, scope, segment.rule, at, segment)
-    # The left-out count needs its own pass over the rule; a rule without profiles has none.
-    excluded = queries.count(uow.session, wanted)[1] if wanted.profiling else 0
+    excluded = queries.left_out(uow.session, wanted)
     snapshot = SegmentSnapshot(segment_id=segment.id, taken_at=at.now, rule=segment.rule,
                                members=0, excluded=excluded, staff=scope.username)
     uow.session.add(snapshot)
