@@ -7,6 +7,8 @@ from click.testing import CliRunner, Result
 from flask import Flask
 
 from bot.cli.base import Cli
+from bot.cli.demo_segments import SEGMENTS
+from bot.cli.main import demo
 from bot.cli.segments import segments
 from crm_core import services
 from crm_core.model import utcnow
@@ -51,3 +53,13 @@ def test_a_faulty_rule_is_refused_in_chinese_with_its_path(app: Flask) -> None:
                                                                "value": 1}})])
     assert refused.exit_code == 1
     assert "$.not.op" in refused.output and "不支持比较方式" in refused.output
+
+
+def test_the_demo_seeds_segments_that_count_its_customers(app: Flask) -> None:
+    cli = Cli(None)
+    cli.__dict__["runtime"], cli.__dict__["settings"] = runtime(app), runtime(app).settings
+    assert CliRunner().invoke(demo, ["seed"], obj=cli).exit_code == 0
+    listed = [json.loads(line) for line in run(app, ["list"]).output.splitlines()]
+    assert len(listed) == len(SEGMENTS)
+    lists = next(s for s in listed if s["rule"]["all"][0]["dim"] == "group")
+    assert json.loads(run(app, ["count", str(lists["id"])]).output)["members"] > 0
