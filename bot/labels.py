@@ -53,6 +53,7 @@ LABELS: dict[str, dict[str, str]] = {
         # Classification (issue 13).
         "classify_import": "导入客户分类数据", "dimension_updated": "修改分类维度",
         "customer_tagged": "给客户打标签", "customer_untagged": "删除客户标签",
+        "customer_number_recorded": "登记客户号",
     },
     # Classification (issue 13): tiers, lifecycle stages, dimension sources, extract kinds.
     "tier": {"mass": "大众", "potential": "潜力", "affluent": "富裕", "vip": "贵宾",
