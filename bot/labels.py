@@ -53,6 +53,7 @@ LABELS: dict[str, dict[str, str]] = {
         # Classification (issue 13).
         "classify_import": "导入客户分类数据", "dimension_updated": "修改分类维度",
         "customer_tagged": "给客户打标签", "customer_untagged": "删除客户标签",
+        "customer_number_recorded": "登记客户号",
         "segment_created": "新建客群", "segment_updated": "修改客群条件",
         "segment_snapshot": "冻结客群名单", "segment_exported": "导出客群名单",
     },

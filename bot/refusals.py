@@ -75,6 +75,7 @@ REFUSALS = {
     "more_rows": "另有 {count} 行有问题未逐一列出，请先改正上面的问题。",
     "bad_threshold": "门槛“{value}”无效：须为正整数（元），且从潜力到私行逐级升高。",
     "bad_tag": "标签不能含控制字符。",
+    "customer_no_taken": "这个客户号已登记在另一位客户名下，请核对。",
     # QR codes and the organisation.
     "scene_length": "二维码场景须为 1 至 {limit} 个字符。",
     "scene_part": (

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from crm_core.model import (
     AuditEvent,
     ClassificationBatch,
+    CustomerKey,
     CustomerTag,
     Dimension,
     DimensionValue,
@@ -149,3 +150,24 @@ def test_the_manager_home_shows_tiers_groups_and_this_months_moves(
     assert html.count('data-move="up"') == 1 and 'data-move="down"' not in html
     head = as_user(app, "head").get("/console/").text
     assert "本月层级变动" not in head  # a branch head's home is the branch's figures
+
+
+def test_a_manager_records_a_customer_number_kept_only_as_its_hash(
+        app: Flask, world: World) -> None:
+    c1, c2 = world.customers["c1-sh001-01"], world.customers["c2-sh001-02"]
+    manager = as_user(app, "m1")
+    token = csrf_token(manager.get(f"/console/customers/{c1}").text)
+    bad = manager.post(f"/console/customers/{c1}/number", data={
+        "csrf_token": token, "number": "12-34"}, headers={"HX-Request": "true"})
+    assert "格式不对" in bad.text
+    done = manager.post(f"/console/customers/{c1}/number", data={
+        "csrf_token": token, "number": "6200000001"}, headers={"HX-Request": "true"})
+    assert "已登记客户号" in done.text and "6200000001" not in done.text
+    other = as_user(app, "m2")
+    taken = other.post(f"/console/customers/{c2}/number", data={
+        "csrf_token": csrf_token(other.get(f"/console/customers/{c2}").text),
+        "number": "6200000001"}, headers={"HX-Request": "true"})
+    assert "另一位客户名下" in taken.text
+    with runtime(app).uow() as uow:
+        keys = uow.session.scalars(select(CustomerKey)).all()  # type: ignore[attr-defined]
+        assert [(k.customer_id, k.source, len(k.key_hash)) for k in keys] == [(c1, "staff", 64)]

@@ -124,6 +124,23 @@ def customer_tag(customer_id: int) -> ResponseReturnValue:
         return _answer(uow, customer_id, "classes", message)
 
 
+@bp.post("/customers/<int:customer_id>/number")
+@login_required
+def customer_number(customer_id: int) -> ResponseReturnValue:
+    """Record a follower's bank customer number (kept only as its keyed hash)."""
+    with work() as uow:
+        if scope().role not in TAGGERS:
+            return _answer(uow, customer_id, "classes", texts.TAG_READ_ONLY, ok=False)
+        try:
+            classify_services.record_customer_number(
+                uow, scope(), customer_id, request.form.get("number", ""),
+                FileKeys(phone_cipher()), now())
+        except Refusal as error:
+            return _answer(uow, customer_id, "classes", refusals.explain(error), ok=False)
+        uow.commit()
+        return _answer(uow, customer_id, "classes", texts.CUSTOMER_NUMBER_RECORDED)
+
+
 @bp.post("/customers/<int:customer_id>/tags/remove")
 @login_required
 def customer_untag(customer_id: int) -> ResponseReturnValue:

@@ -153,7 +153,10 @@ def insert_values(session: Session, matched: Any, dimension: str, month: date,
     rows = (select(matched.c.customer_id, literal(dimension), literal(month), matched.c.value,
                    func.max(matched.c.amount), literal(batch_id))
             .where(matched.c.customer_id.is_not(None))
-            .group_by(matched.c.customer_id, matched.c.value))
+            .group_by(matched.c.customer_id, matched.c.value)
+            # In key order: each leaf of the primary key is written once, not at random
+            # (twice as fast on a table larger than the server's buffers).
+            .order_by(matched.c.customer_id, matched.c.value))
     session.execute(insert(DimensionValue).from_select(
         ["customer_id", "dimension", "month", "value", "amount", "batch_id"], rows))
     # Counted, not the cursor's rowcount: psycopg reports -1 for a bound INSERT … SELECT.

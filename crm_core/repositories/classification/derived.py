@@ -94,8 +94,9 @@ def derive_lifecycle(session: Session, month: date, settings: dict[str, Any],
 
 
 def _insert(session: Session, rows: Any) -> None:
+    # In customer order, so the primary key's leaves are written in turn (see insert_values).
     session.execute(insert(DimensionValue).from_select(
-        ["customer_id", "dimension", "month", "value"], rows))
+        ["customer_id", "dimension", "month", "value"], rows.order_by(rows.selected_columns[0])))
 
 
 def _clear(session: Session, dimension: str, month: date) -> None:

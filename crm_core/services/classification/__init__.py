@@ -12,6 +12,7 @@ from crm_core.services.classification.imports import ExtractFile, ExtractReport,
 from crm_core.services.classification.tags import (
     clean_tag,
     customer_classes,
+    record_customer_number,
     tag_customer,
     untag_customer,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "import_extract",
     "parse_month",
     "parse_spec",
+    "record_customer_number",
     "tag_customer",
     "thresholds",
     "tier_board",
