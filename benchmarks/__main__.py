@@ -2,17 +2,34 @@
 
 import sys
 
-from benchmarks import console, homes, outbox, posters, products, soak, statements, webhook
+from benchmarks import (
+    classify,
+    console,
+    homes,
+    outbox,
+    posters,
+    products,
+    segments,
+    soak,
+    statements,
+    webhook,
+)
 
 BENCHMARKS = {"webhook": webhook.main, "outbox": outbox.main, "posters": posters.main,
               "console": console.main, "products": products.main, "homes": homes.main,
-              "statements": statements.main}
+              "statements": statements.main, "segments": segments.main}
 
 
 def main(names: list[str]) -> None:
     """Run the named benchmarks (all by default); `soak [--minutes N]` runs the soak alone."""
     if names[:1] == ["soak"]:
         soak.main(names[1:])
+        return
+    if names[:1] == ["classify"]:  # `classify [--rows N]`: the import against a bare COPY
+        classify.main(names[1:])
+        return
+    if names[:1] == ["segments"]:  # takes its own options (--customers N)
+        segments.main(names[1:])
         return
     for name in names or list(BENCHMARKS):
         BENCHMARKS[name]()

@@ -50,7 +50,33 @@ LABELS: dict[str, dict[str, str]] = {
         "customer_renamed": "修改客户姓名", "note_added": "添加客户备注",
         "share_link_made": "生成产品分享链接", "customers_exported": "导出客户列表",
         "pii_rehashed": "重算手机号检索密钥",
+        # Classification (issue 13).
+        "classify_import": "导入客户分类数据", "dimension_updated": "修改分类维度",
+        "customer_tagged": "给客户打标签", "customer_untagged": "删除客户标签",
+        "customer_number_recorded": "登记客户号",
+        "segment_created": "新建客群", "segment_updated": "修改客群条件",
+        "segment_snapshot": "冻结客群名单", "segment_exported": "导出客群名单",
     },
+    # Classification (issue 13): tiers, lifecycle stages, dimension sources, extract kinds.
+    "tier": {"mass": "大众", "potential": "潜力", "affluent": "富裕", "vip": "贵宾",
+             "private": "私行"},
+    "lifecycle": {"new": "新客", "growing": "成长", "mature": "成熟", "declining": "衰退",
+                  "dormant": "休眠", "lost": "流失"},
+    "dimension_source": {"imported": "行内数据导入", "derived": "系统推算", "staff": "员工设置"},
+    "batch_kind": {"balances": "月日均资产", "holdings": "产品持有", "media": "介质",
+                   "employers": "代发单位", "list": "特定客户群名单", "mapping": "客户号对照"},
+    # Segments: how a condition compares, whose a segment is, the values a rule names.
+    "segment_op": {"eq": "等于", "ne": "不等于", "in": "属于其一", "not_in": "不属于",
+                   "gt": "大于", "gte": "不低于", "lt": "小于", "lte": "不高于",
+                   "between": "介于", "within_days": "最近天数内", "member": "在名单中"},
+    "segment_scope": {"network": "全行", "branch": "本网点", "manager": "本人客户"},
+    "segment_kind": {"rule": "条件客群", "static": "名单客群"},
+    "segment_dim": {"follow": "关注状态", "branch": "网点", "manager": "客户经理",
+                    "tier": "资产层级", "aum": "月日均资产", "lifecycle": "生命周期",
+                    "medium": "介质", "employer": "单位", "group": "特定客户群",
+                    "holding": "产品持有", "channel": "渠道", "interest": "兴趣",
+                    "risk": "风险等级", "tag": "员工标签"},
+    "segment_channel": {"scene": "来源场景", "branch": "来自网点", "campaign": "来自活动"},
     "offer_outcome": {"shown": "已展示", "off_sale": "不在销售期", "not_at_branch": "非本网点销售",
                       "private_placement": "私募不公开宣传", "unknown": "产品不存在",
                       "no_assessment": "未评估", "assessment_expired": "评估已过期",
@@ -69,6 +95,9 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+# The coded values a segment rule names (tiers, lifecycle stages, follow states).
+LABELS["segment_value"] = {**LABELS["tier"], **LABELS["lifecycle"], **LABELS["follow"]}
+
 # Audit details: each key's Chinese name, and the table that names its value (if any).
 AUDIT_KEYS: dict[str, tuple[str, str | None]] = {
     "ip": ("IP 地址", None), "limit": ("尝试上限", None), "status": ("状态", "lead"),
@@ -81,7 +110,12 @@ AUDIT_KEYS: dict[str, tuple[str, str | None]] = {
     "version": ("版本", None), "risk": ("风险等级", None), "outcome": ("结果", "offer_outcome"),
     "canonical": ("标准说法", None), "asked": ("客户说法", None), "served": ("对应产品词", None),
     "question": ("问题", None),
+    "rule": ("条件", "segment_rule"), "excluded": ("因关闭个性化推荐未纳入", None),
     "updated": ("更新", None), "rotated": ("已重新加密", None), "unreadable": ("无法解密", None),
+    # Classification (issue 13).
+    "file": ("文件", None), "sha256": ("文件指纹", None), "list": ("名单", None),
+    "matched": ("匹配客户", None), "unmatched": ("未关注公众号", None), "tag": ("标签", None),
+    "fields": ("修改内容", None),
 }
 EMPTY = "—"
 NOTICE_FAILED = "发送失败：网络或微信平台出错，可稍后重发；多次失败请联系运维人员"
@@ -111,8 +145,37 @@ def _key(key: str) -> str:
     return AUDIT_KEYS.get(key, (key, None))[0]
 
 
+def describe_rule(rule: Any) -> str:
+    """Say a segment rule in Chinese: "资产层级 属于其一 贵宾、私行 且 非（…）"."""
+    if not isinstance(rule, Mapping):
+        return EMPTY
+    for key, joiner in (("all", " 且 "), ("any", " 或 ")):
+        if isinstance(rule.get(key), list):
+            return "（" + joiner.join(describe_rule(part) for part in rule[key]) + "）"
+    if "not" in rule:
+        return f"非（{describe_rule(rule['not'])}）"
+    values = rule.get("value")
+    if rule.get("op") == "within_days":
+        return f"{label('segment_dim', rule.get('dim'))} {values} 天内" + \
+            ("到期" if rule.get("dim") == "risk" else "活跃")
+    shown = "、".join(_rule_value(item) for item in
+                     (values if isinstance(values, list) else [values]))
+    month = f"（{rule['month']}）" if rule.get("month") else ""
+    words = label("segment_dim", rule.get("dim")), label("segment_op", rule.get("op"))
+    return f"{words[0]}{month} {words[1]} {shown}"
+
+
+def _rule_value(value: Any) -> str:
+    kind, _, name = str(value).partition(":")
+    if name and kind in LABELS["segment_channel"]:
+        return f"{LABELS['segment_channel'][kind]} {name}"
+    return label("segment_value", value)
+
+
 def _value(key: str, value: Any) -> str:
     kind = AUDIT_KEYS.get(key, ("", None))[1]
+    if kind == "segment_rule":
+        return describe_rule(value)
     if isinstance(value, Mapping):
         return f"（{audit_detail(value).replace('；', '，')}）"
     if isinstance(value, list | tuple):

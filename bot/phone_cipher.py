@@ -21,6 +21,10 @@ class PhoneCipher:
         keys = [secret_key] + ([previous_secret_key] if previous_secret_key else [])
         self.fernet = MultiFernet([_fernet(key) for key in keys])
         self.hash_keys = [_derive(key, b"branchlink phone index v1") for key in keys]
+        # The bank's customer numbers get a key of their own (same HMAC approach).
+        self.customer_key_hmac = hmac.new(_derive(secret_key, b"branchlink customer number v1"),
+                                          digestmod=hashlib.sha256)
+        self.phone_hmac = hmac.new(self.hash_keys[0], digestmod=hashlib.sha256)
 
     def seal(self, phone: str) -> SealedPhone:
         """Return a mainland mobile number as stored: ciphertext, last four, keyed hash."""
@@ -30,6 +34,18 @@ class PhoneCipher:
     def digest(self, number: str, key_index: int = 0) -> str:
         """Return the keyed hash (HMAC-SHA256, hex) of a number's 11 digits."""
         return hmac.new(self.hash_keys[key_index], number.encode(), hashlib.sha256).hexdigest()
+
+    def customer_key(self, number: str) -> str:
+        """Return the keyed hash (HMAC-SHA256, hex) of a bank customer number."""
+        mac = self.customer_key_hmac.copy()  # the keyed state is set up once, not per number
+        mac.update(number.encode())
+        return mac.hexdigest()
+
+    def phone_key(self, number: str) -> str:
+        """Return digest(number) under the current key, faster for a file of numbers."""
+        mac = self.phone_hmac.copy()
+        mac.update(number.encode())
+        return mac.hexdigest()
 
     def search_digests(self, query: str) -> tuple[str, ...]:
         """Return the hashes a whole number typed in a search matches (under the current key

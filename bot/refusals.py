@@ -15,7 +15,10 @@ COLUMNS = {
     "sale_end": "销售截止日期", "branches": "销售网点", "summary": "简介", "details": "详情",
     "link": "链接", "past_performance": "过往业绩", "keywords": "关键词", "private": "私募",
     "key": "编号", "topic": "主题", "question": "问题", "answer": "回答", "active": "启用",
-    "openid": "客户微信标识", "level": "评估等级", "assessed_on": "评估日期", "source": "来源",
+    "openid": "客户微信标识", "aum": "月日均资产", "balance": "余额", "medium": "介质",
+    "employer": "单位", "customer_no": "客户号", "mobile": "手机号", "level": "评估等级",
+    "assessed_on": "评估日期", "source": "来源", "definition": "定义", "standard": "分类标准",
+    "coverage": "覆盖范围", "tag": "标签",
 }
 REFUSALS = {
     # Import files as a whole.
@@ -55,6 +58,24 @@ REFUSALS = {
     "twice": "“{column}”“{value}”在文件中出现了不止一次，请只保留一行。",
     "assessed_on": "“评估日期”不能为空，也不能晚于今天。",
     "unknown_customer": "找不到微信标识为“{value}”的客户，请核对。",
+    # The bank's extracts (branchlink classify import).
+    "bad_kind": ("不认识的文件类型“{value}”："
+                 "只能是 balances、holdings、media、employers、mapping 或 list:名单名。"),
+    "bad_list_name": "名单名写法不对（“{value}”）：请写成 list:名单名，名单名不含空格和标点。",
+    "bad_month": "月份“{value}”写法不对：请写成 2026-11 的格式。",
+    "old_workbook": "这是旧版 Excel（.xls）文件：请另存为 .xlsx 或 CSV 后重新上传。",
+    "bad_header": "表头不对：缺少列 {missing}，多出列 {unknown}。请使用模板中的列名。",
+    "no_key": "这一行既没有“客户号”也没有“手机号”，至少填写一项。",
+    "bad_customer_no": "客户号“{value}”格式不对：应为 8–20 位数字。",
+    "bad_mobile": "“手机号”不是有效的大陆手机号码（11 位，以 13–19 开头）。",
+    "mapping_pair": "对照文件的每一行都要同时填写“客户号”和“手机号”。",
+    "negative_amount": "“{column}”“{value}”是负数：金额不能为负。",
+    "bad_balance": "“{column}”“{value}”不是金额：请填写数字（单位：元，最多两位小数）。",
+    "duplicate_key": "这一行的客户与第 {first} 行重复：同一客户只能出现一次。",
+    "more_rows": "另有 {count} 行有问题未逐一列出，请先改正上面的问题。",
+    "bad_threshold": "门槛“{value}”无效：须为正整数（元），且从潜力到私行逐级升高。",
+    "bad_tag": "标签不能含控制字符。",
+    "customer_no_taken": "这个客户号已登记在另一位客户名下，请核对。",
     # QR codes and the organisation.
     "scene_length": "二维码场景须为 1 至 {limit} 个字符。",
     "scene_part": (
@@ -70,6 +91,34 @@ REFUSALS = {
         "或联系运维人员。"),
     "temporary_days": "活动二维码的有效天数须为 1 至 {limit} 天。",
     "platform": "微信平台暂时无法生成二维码，请稍后重试；多次失败请联系运维人员。",
+    # Segments: a rule's fault, at its JSON path ({path}).
+    "rule_shape": "{path}：条件须写成 all / any / not 组合或一个条件对象，请检查。",
+    "rule_key": "{path}：不认识的字段“{key}”，只能用 all、any、not、dim、op、value、month。",
+    "rule_list": "{path}：“且/或”组合中至少要有一个条件。",
+    "rule_depth": "{path}：条件嵌套超过 {limit} 层，请简化。",
+    "rule_size": "{path}：条件超过 {limit} 个，请拆分成多个客群。",
+    "unknown_dimension": "{path}：没有名为“{dim}”的维度，请从维度列表中选择。",
+    "unknown_operator": "{path}：维度“{dim}”不支持比较方式“{op}”，请重新选择。",
+    "month_not_stored": "{path}：维度“{dim}”是实时计算的，不能指定月份。",
+    "rule_month": "{path}：月份“{value}”无效，请写成 2026-11 的格式。",
+    "bad_values": "{path}：请至少选择一个值（最多 200 个）。",
+    "bad_value": "{path}：值“{value}”无效（须为 1–64 个可见字符）。",
+    "no_such_group": "{path}：没有名为“{value}”的客户群名单，请先导入名单或从列表中选择。",
+    "no_such_branch": "{path}：找不到网点代码“{value}”，请从列表中选择。",
+    "no_such_manager": "{path}：找不到客户经理代码“{value}”，请从列表中选择。",
+    "no_such_interest": "{path}：没有“{value}”这个产品大类，请从列表中选择。",
+    "not_a_code": "{path}：“{value}”无效，只能是 {choices} 之一。",
+    "bad_channel": "{path}：渠道“{value}”须写成 scene:场景、branch:网点代码 或 campaign:活动代码。",
+    "bad_number": "{path}：“{value}”须为不小于 0 的数字。",
+    "bad_between": "{path}：“介于”须给出两个数字，且前一个不大于后一个。",
+    "bad_risk_level": "{path}：风险等级“{value}”无效，请填写 1 至 5。",
+    "bad_days": "{path}：天数“{value}”无效，须为 1 至 {limit} 天。",
+    "unknown_list": "没有名为“{value}”的客户群名单，请先导入名单。",
+    "unknown_segment": "找不到这个客群，或它不在您的权限范围内。",
+    "segment_name": "客群名称不能为空，最多 {limit} 个字。",
+    "segment_not_own": "只有客群的创建人或总行可以修改它。",
+    "segment_static": "名单客群按导入的名单冻结，不能修改条件；请新建一个条件客群。",
+    "segment_no_scope": "您的账号没有绑定网点或客户经理，不能创建客群，请联系运维人员。",
 }
 FALLBACK = "操作未能完成，请检查填写的内容后重试；如仍有问题请联系运维人员。"
 ROW = "第 {line} 行：{problem}"

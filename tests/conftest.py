@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from bot import create_app
 from bot.config import Settings, settings_from_dict
@@ -56,9 +56,26 @@ def database_url(_migrated_template: str, tmp_path: Path) -> Iterator[str]:
     engine = make_engine(_migrated_template)
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with engine.begin() as connection:
+        seeded = _seeded_rows(connection)
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table, rows in seeded.items():
+            connection.execute(Base.metadata.tables[table].insert(), rows)
     engine.dispose()
     yield _migrated_template
+
+
+# Tables whose rows the migrations write (the dimension catalogue): a test starts with them
+# as migrated, whatever the previous test changed. Captured once per session.
+SEEDED_TABLES = ("dimensions",)
+_SEEDS: dict[str, list[dict[str, object]]] = {}
+
+
+def _seeded_rows(connection: Connection) -> dict[str, list[dict[str, object]]]:
+    if not _SEEDS:
+        for table in SEEDED_TABLES:
+            result = connection.execute(Base.metadata.tables[table].select())
+            _SEEDS[table] = [dict(row._mapping) for row in result]
+    return _SEEDS
 
 
 def make_settings(database_url: str, tmp_path: Path, **tables: dict[str, object]) -> Settings:

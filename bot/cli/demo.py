@@ -1,13 +1,18 @@
 """Demo branches, managers and products, so a newcomer can try BranchLink without a bank."""
 
+import csv
+import io
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from importlib import resources
 
 from crm_core import services
-from crm_core.model import ManagerRole, ManagerState, StaffRole, utcnow
-from crm_core.unit_of_work import UnitOfWork
+from crm_core.model import ManagerRole, ManagerState, SealedPhone, StaffRole, utcnow
+from crm_core.repositories.classification.derived import add_months
+from crm_core.services import classification as classify_services
+from crm_core.services.classification import ExtractFile, KeyHasher
+from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 BRANCHES = (("SH001", "上海分行营业部"), ("SH002", "上海浦东支行"), ("BJ001", "北京分行营业部"))
 MANAGERS = (
@@ -22,6 +27,7 @@ ON_LEAVE = ("SH001-03",)
 # Shipped as package data (pyproject's [tool.setuptools.package-data]).
 CATALOGUE = "catalogue.csv"
 FAQ = "faq.csv"
+CLASSIFICATION = "classification.csv"  # demo followers, four months of 月日均 AUM, lists
 HEADS = ("SH001-01", "SH002-01", "BJ001-01")
 
 
@@ -83,3 +89,35 @@ def seed_faq(uow: UnitOfWork, now: datetime) -> services.FaqReport:
     """Import the demo FAQ like `faq import`: unchanged entries get no new version."""
     text = (resources.files("bot.cli") / "demo_data" / FAQ).read_text(encoding="utf-8")
     return services.import_faq(uow, services.read_rows(text, "csv", "faq"), f"demo:{FAQ}", now)
+
+
+def seed_classification(uow: SqlUnitOfWork, keys: KeyHasher, seal: Callable[[str], SealedPhone],
+                        now: datetime) -> int:
+    """Add demo followers with phones, then import four months of balances and two lists the
+    way head office would (the last months before this one), so homes show tiers and moves.
+    Rows without an openid are people not yet on WeChat. Return the months imported."""
+    rows = list(csv.DictReader(io.StringIO(
+        (resources.files("bot.cli") / "demo_data" / CLASSIFICATION).read_text("utf-8"))))
+    for row in (r for r in rows if r["openid"]):
+        if uow.customers.by_openid(row["openid"]) is None:
+            services.follow(uow, row["openid"], f"m:{row['manager']}", now - timedelta(days=150))
+            services.set_customer_details(uow, row["openid"], row["name"], seal(row["mobile"]),
+                                          "demo", now)
+    uow.flush()
+    this_month = date(now.year, now.month, 1)
+    months = [add_months(this_month, back) for back in range(-4, 0)]
+    for index, month in enumerate(months, 1):
+        _demo_extract(uow, keys, "balances", month, now, ["手机号", "网点", "月日均资产"],
+                      [[r["mobile"], r["branch"], r[f"aum_{index}"]] for r in rows])
+    for name in sorted({r["lists"] for r in rows if r["lists"]}):
+        _demo_extract(uow, keys, f"list:{name}", months[-1], now, ["手机号", "网点"],
+                      [[r["mobile"], r["branch"]] for r in rows if r["lists"] == name])
+    return len(months)
+
+
+def _demo_extract(uow: SqlUnitOfWork, keys: KeyHasher, kind: str, month: date, now: datetime,
+                  header: list[str], rows: list[list[str]]) -> None:
+    extract = ExtractFile(f"demo:{CLASSIFICATION}", "demo", header,
+                          list(enumerate(rows, 2)))
+    spec = classify_services.parse_spec(kind, f"{month:%Y-%m}")
+    classify_services.import_extract(uow, spec, extract, keys, "demo", now)

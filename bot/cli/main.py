@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from bot.cli.base import Cli, pass_cli, refused
+from bot.cli.base import Cli, pass_cli, refused, sql_uow
+from bot.cli.classify import classify
 from bot.cli.codes import codes, posters
 from bot.cli.customers import customers
 from bot.cli.faq import faq
@@ -15,6 +16,7 @@ from bot.cli.leads import leads
 from bot.cli.org import branches, managers
 from bot.cli.outbox import outbox
 from bot.cli.products import products
+from bot.cli.segments import segments
 from bot.cli.simulate import simulate
 from bot.cli.spool import spool
 from bot.cli.staff import staff
@@ -109,22 +111,29 @@ def demo() -> None:
 @pass_cli
 def demo_seed(cli: Cli) -> None:
     """Add demo branches, managers, staff, the product catalogue and the FAQ (idempotent)."""
-    from bot.cli.demo import seed, seed_catalogue, seed_faq, seed_staff
+    from bot.cli.demo import seed, seed_catalogue, seed_classification, seed_faq, seed_staff
+    from bot.cli.demo_segments import seed_segments
+    from bot.extracts import FileKeys
+    from bot.phone_cipher import PhoneCipher
     from bot.web.staff_auth import hash_password
 
-    with cli.runtime.uow() as uow:
+    cipher = PhoneCipher(cli.settings.web.secret_key, cli.settings.web.previous_secret_key)
+    with sql_uow(cli) as uow:
         seed(uow)
         uow.flush()
         logins = seed_staff(uow, hash_password)
         with refused(ImportRejected):
             loaded = seed_catalogue(uow, utcnow())
             answers = seed_faq(uow, utcnow())
+            months = seed_classification(uow, FileKeys(cipher), cipher.seal, utcnow())
+        seed_segments(uow, utcnow())
         uow.commit()
     total = len(loaded.created) + len(loaded.updated) + loaded.unchanged
     click.echo(f"demo catalogue: {total} products loaded ({len(loaded.created)} new, "
                f"{len(loaded.updated)} updated, {loaded.unchanged} unchanged)")
     click.echo(f"demo FAQ: {len(answers.created)} new, {len(answers.updated)} updated, "
                f"{answers.unchanged} unchanged")
+    click.echo(f"demo classification: {months} months of balances and the demo lists")
     click.echo(demo_hint(cli.settings, cli.config_path))
     for username, password in logins.items():
         click.echo(f"  console login (shown once): {username} / {password}")
@@ -185,6 +194,6 @@ def worker(cli: Cli) -> None:
 
 
 for command in (customers, managers, branches, simulate, spool, sandbox_command, leads, outbox,
-                codes, posters, staff, products, faq):
+                codes, posters, staff, products, faq, classify, segments):
     main.add_command(command)
 

@@ -21,6 +21,7 @@ from bot.web import (
     staff_api,
     visitors,
 )
+from bot.web.console.classify import MAX_EXTRACT_BYTES
 from bot.web.console.nav import init_menu
 from bot.web.console.products import MAX_IMPORT_BYTES
 from bot.web.console.support import init_time_filters
@@ -45,7 +46,8 @@ def build_app(settings: Settings | None = None,
     metrics.init_timing(app)
     # Registered before CSRF protection, which reads the form (and so the body) first.
     app.before_request(partial(_cap_body, {"wechat.receive": settings.webhook.max_body_bytes,
-                                           "console.products": MAX_IMPORT_BYTES}))
+                                           "console.products": MAX_IMPORT_BYTES,
+                                           "console.classification": MAX_EXTRACT_BYTES}))
     runtime = build_runtime(settings, clock) if clock else build_runtime(settings)
     app.extensions[EXTENSION] = runtime
     init_auth(app, runtime)

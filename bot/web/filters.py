@@ -26,6 +26,7 @@ def init_filters(app: Flask) -> None:
     """Register the filters (and the older `label(kind, value)` global) on the app."""
     app.jinja_env.filters["zh"] = lambda value, kind: labels.label(kind, value)
     app.jinja_env.filters["audit_detail"] = labels.audit_detail
+    app.jinja_env.filters["rule_words"] = labels.describe_rule
     app.jinja_env.filters["wechat_error"] = labels.wechat_error
     app.jinja_env.filters["scene"] = scene_words
     app.jinja_env.filters["scenes_in"] = scenes_in

@@ -81,13 +81,14 @@ def _status(enum: type[LeadStatus] | type[NoticeStatus]) -> dict[str, Any]:
 
 
 _INT = {"type": "integer"}
+_ERROR_CODE = {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found",
+                                          "conflict", "invalid", "internal", "unavailable"]}
 _BOOL = {"type": "boolean"}
 _SCHEMAS: dict[str, Any] = {
-    "Error": _record(error=_record(
-        code={"type": "string", "enum": ["bad_request", "unauthorized", "forbidden",
-                                         "not_found", "conflict", "invalid", "internal",
-                                         "unavailable"]},
-        message=_text())),
+    "Error": _record(error={**_record(code=_ERROR_CODE, message=_text()), "properties": {
+        "code": _ERROR_CODE, "message": _text(),
+        "path": {"type": "string", "description": "where in a segment rule the fault lies, "
+                                                  "as a JSON path ($.all[1].op)"}}}),
     "Me": _record(username=_text(), name=_text(), role={
         "type": "string", "enum": ["manager", "branch_head", "head_office"]}),
     "Lead": _record(id=_INT, status=_text(), source=_text(), product=_text(True),
@@ -180,6 +181,44 @@ OPENAPI: dict[str, Any] = {
             "Audit trail (head office)", _list_of("events", "AuditEvent"), "403", params=[
                 _query("action", {"type": "string", "maxLength": PARAMETER_MAX_LENGTH})])},
     },
+}
+
+# Segments: a rule is {"all": [...]}, {"any": [...]}, {"not": {...}} or a condition
+# {"dim", "op", "value", "month"}; a fault answers 400 with its JSON path in `error.path`.
+_RULE = {"type": "object", "description": "a segment rule (see the console's builder)"}
+_SEGMENT_COUNT = _record(members=_INT, excluded=_INT,
+                         profiling={"type": "array", "items": _text()})
+_SCHEMAS["Segment"] = _record(id=_INT, name=_text(), owner=_text(), scope={
+    "type": "string", "enum": ["network", "branch", "manager"]}, kind={
+    "type": "string", "enum": ["rule", "static"]}, rule=_RULE, updated_at=_text())
+_SCHEMAS["SegmentMember"] = _record(id=_INT, name=_text(), phone=_text(True),
+                                    branch=_text(True), manager=_text(True),
+                                    follow_state=_text())
+_NEW_SEGMENT = {"type": "object", "required": ["name"], "additionalProperties": False,
+                "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 50},
+                               "rule": _RULE,
+                               "list": {"type": "string", "maxLength": 64,
+                                        "description": "an imported list's name: a static "
+                                                       "segment frozen on its latest month"}}}
+OPENAPI["paths"] |= {
+    "/api/v1/segments": {
+        "get": _op("Segments the caller sees", _list_of("segments", "Segment")),
+        "post": _op("Save a segment in the caller's scope", _ref("Segment"), "422",
+                    body=_NEW_SEGMENT, ok_status="201")},
+    "/api/v1/segments/count": {"post": _op(
+        "Count a rule's members in scope, and those left out for the personalisation opt-out",
+        _SEGMENT_COUNT, body={"type": "object", "required": ["rule"],
+                              "additionalProperties": False, "properties": {"rule": _RULE}})},
+    "/api/v1/segments/{segment_id}/count": {"get": _op(
+        "A saved segment's count now", _SEGMENT_COUNT, "404",
+        params=[_path_id("segment_id")])},
+    "/api/v1/segments/{segment_id}/preview": {"get": _op(
+        "A saved segment's first members, masked", _list_of("members", "SegmentMember"), "404",
+        params=[_path_id("segment_id")])},
+    "/api/v1/segments/{segment_id}/snapshots": {"post": _op(
+        "Freeze a segment's members with the time and the rule",
+        _record(id=_INT, segment_id=_INT, members=_INT, excluded=_INT, taken_at=_text(),
+                rule=_RULE), "404", params=[_path_id("segment_id")], ok_status="201")},
 }
 
 

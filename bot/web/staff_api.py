@@ -7,8 +7,10 @@ from werkzeug.exceptions import HTTPException
 
 from bot import texts
 from bot.inbound import OUTAGE
+from bot.refusals import explain
 from bot.web import api_input
 from bot.web.api_input import BadField, NotAnObject
+from bot.web.console.segment_support import segment_moment
 from bot.web.console.support import phone_cipher, retry_refusal, transfer_refusal, work
 from bot.web.edge import current_runtime
 from bot.web.openapi import (
@@ -29,6 +31,7 @@ from crm_core.model import (
     StaffRole,
     utcnow,
 )
+from crm_core.model.segments import RuleError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 OPEN_PATHS = ("/api/v1/openapi.json",)
@@ -38,14 +41,17 @@ RETRY_AFTER_SECONDS = 30  # a database outage is not the client's fault: it may 
 class ApiError(Exception):
     """An error answered as {"error": {"code", "message"}} with an HTTP status."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, path: str | None = None) -> None:
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.path = status, code, message, path
 
 
 @bp.errorhandler(ApiError)
 def _api_error(error: ApiError) -> tuple[Response, int]:
-    return jsonify(error={"code": error.code, "message": error.message}), error.status
+    body = {"code": error.code, "message": error.message}
+    if error.path:  # where in a segment rule the fault lies
+        body["path"] = error.path
+    return jsonify(error=body), error.status
 
 
 @bp.errorhandler(BadField)
@@ -271,3 +277,88 @@ def audit() -> Response:
     """The audit trail (head office)."""
     with work() as uow:
         return jsonify(events=services.audit_trail(uow, _scope(), request.args.get("action")))
+
+
+# Segments: saved scoped rules, counted on the database. A rule's fault answers 400 with the
+# JSON path of the fault beside the Chinese message.
+def _segment_call(call: Any) -> Any:
+    try:
+        return call()
+    except RuleError as error:
+        raise ApiError(400, "bad_request", explain(error), error.path) from error
+    except services.segments.SegmentRefused as error:
+        status, code = (404, "not_found") if error.code == "unknown_segment" else \
+            (422, "invalid")
+        raise ApiError(status, code, explain(error)) from error
+
+
+@bp.get("/segments")
+def segments() -> Response:
+    """The segments the caller sees."""
+    with work() as uow:
+        cards = services.segments.segment_cards(uow, _scope())
+    return jsonify(segments=[_segment_json(card) for card in cards])
+
+
+@bp.post("/segments")
+def create_segment() -> tuple[Response, int]:
+    """Save a rule segment ({"name", "rule"}) or an imported list ({"name", "list"})."""
+    body = _body("name", "rule", "list")
+    name = api_input.text(body, "name", PARAMETER_MAX_LENGTH, required=True) or ""
+    listed = api_input.text(body, "list", PARAMETER_MAX_LENGTH)
+    with work() as uow:
+        card = _segment_call(lambda: services.segments.create_static_segment(
+            uow, _scope(), name, listed, utcnow()) if listed is not None else
+            services.segments.create_segment(uow, _scope(), name, body.get("rule"), utcnow()))
+        uow.commit()
+    return jsonify(_segment_json(card)), 201
+
+
+@bp.post("/segments/count")
+def count_rule() -> Response:
+    """Count a rule without saving it: {"rule": {...}}."""
+    rule = _body("rule").get("rule")
+    with work() as uow:
+        count = _segment_call(lambda: services.segments.count_rule(uow, _scope(), rule,
+                                                                    segment_moment()))
+    return jsonify(members=count.members, excluded=count.excluded,
+                   profiling=list(count.profiling))
+
+
+@bp.get(f"/segments/<{ROW_ID}:segment_id>/count")
+def count_segment(segment_id: int) -> Response:
+    """A saved segment's count as it stands."""
+    with work() as uow:
+        count = _segment_call(lambda: services.segments.count_segment(
+            uow, _scope(), segment_id, segment_moment()))
+    return jsonify(members=count.members, excluded=count.excluded,
+                   profiling=list(count.profiling))
+
+
+@bp.get(f"/segments/<{ROW_ID}:segment_id>/preview")
+def preview_segment(segment_id: int) -> Response:
+    """A saved segment's first members, names and phones masked."""
+    with work() as uow:
+        rule = _segment_call(lambda: services.segments.visible_segment(
+            uow, _scope(), segment_id)).rule
+        rows = _segment_call(lambda: services.segments.preview_rule(
+            uow, _scope(), rule, segment_moment(), segment_id))
+    return jsonify(members=rows)
+
+
+@bp.post(f"/segments/<{ROW_ID}:segment_id>/snapshots")
+def snapshot_segment(segment_id: int) -> tuple[Response, int]:
+    """Freeze a segment's members as they are now, with the rule and the time."""
+    with work() as uow:
+        snapshot = _segment_call(lambda: services.segments.take_snapshot(
+            uow, _scope(), segment_id, segment_moment()))
+        uow.commit()
+    return jsonify(id=snapshot.id, segment_id=segment_id, members=snapshot.members,
+                   excluded=snapshot.excluded, taken_at=snapshot.taken_at.isoformat() + "Z",
+                   rule=snapshot.rule), 201
+
+
+def _segment_json(card: Any) -> dict[str, Any]:
+    return {"id": card.id, "name": card.name, "owner": card.owner, "scope": card.scope,
+            "kind": card.kind, "rule": card.rule,
+            "updated_at": card.updated_at.isoformat() + "Z"}

@@ -1,6 +1,9 @@
 """The CRM domain: plain mapped classes and pure rules; imports nothing outward."""
 
-from crm_core.model import manager_branch  # noqa: F401 - registers its writes
+from crm_core.model import (
+    manager_branch,  # noqa: F401 - registers its writes
+    segments,  # noqa: F401 - registers its tables
+)
 from crm_core.model.activity import Direction, InboundDelivery, Interaction, Touch, TouchKind
 from crm_core.model.answers import (
     AnswerMiss,
@@ -12,6 +15,19 @@ from crm_core.model.answers import (
 from crm_core.model.answers.vocabulary import AddedNeed, AddedSynonym
 from crm_core.model.audit import AuditEvent, BindCode
 from crm_core.model.base import BIG_ID_MAX, ID_MAX, Base, local_date, local_time, utcnow
+from crm_core.model.classification import (
+    BatchKind,
+    ClassificationBatch,
+    CustomerKey,
+    CustomerTag,
+    Dimension,
+    DimensionKind,
+    DimensionSource,
+    DimensionValue,
+    Lifecycle,
+    OfflineProspect,
+    Tier,
+)
 from crm_core.model.codes import (
     MAX_TEMPORARY_DAYS,
     PERMANENT_CODE_CAP,
@@ -70,13 +86,21 @@ __all__ = [
     "AuditEvent",
     "BadNote",
     "Base",
+    "BatchKind",
     "BindCode",
     "Branch",
     "BranchFigures",
     "Category",
+    "ClassificationBatch",
     "CodeKind",
     "Customer",
+    "CustomerKey",
     "CustomerNote",
+    "CustomerTag",
+    "Dimension",
+    "DimensionKind",
+    "DimensionSource",
+    "DimensionValue",
     "Direction",
     "FaqEntry",
     "FaqTopic",
@@ -86,6 +110,7 @@ __all__ = [
     "Interaction",
     "Lead",
     "LeadStatus",
+    "Lifecycle",
     "LinkReason",
     "LoginCounter",
     "Manager",
@@ -97,6 +122,7 @@ __all__ = [
     "Notice",
     "NoticeKind",
     "NoticeStatus",
+    "OfflineProspect",
     "OutOfScope",
     "PendingChoice",
     "Product",
@@ -116,6 +142,7 @@ __all__ = [
     "SharedValue",
     "StaffAccount",
     "StaffRole",
+    "Tier",
     "Touch",
     "TouchFact",
     "TouchKind",

@@ -1,5 +1,6 @@
 """The CRM core's public API: every channel reaches the CRM only through these functions."""
 
+from crm_core.services import segments  # the segments' own namespace: services.segments.*
 from crm_core.services.access import (
     LoginLimits,
     admit_login,
@@ -378,6 +379,7 @@ __all__ = [
     "scan",
     "scene_names",
     "scope_of",
+    "segments",
     "set_branch_head",
     "set_customer_details",
     "set_lead_status",

@@ -13,12 +13,13 @@ from crm_core import services
 from crm_core.model import Direction, NoticeKind, utcnow
 from tests.conftest import runtime
 from tests.console_support import STAFF, World, csrf_token, login, populate
+from tests.lists_support import HEAD_OFFICE
 from tests.product_support import import_sample
 
 # Words staff may meet as they are: the brand, file formats, and the names of things they type.
 # The fixtures' usernames (员工admin) are data staff typed, not words of the console.
-ALLOWED = {*STAFF, "test", "BranchLink", "API", "CSV", "TOML", "PDF", "ZIP", "IP", "MB", "KB",
-           "JSON"}
+ALLOWED = {*STAFF, "test", "BranchLink", "API", "CSV", "XLSX", "TOML", "PDF", "ZIP", "IP", "MB",
+           "KB", "JSON"}
 # A product or organisation code (WM001, SH001-01, R2, C3, v1) is not a word.
 _WORD = re.compile(r"(?<![A-Za-z0-9_:./-])[A-Za-z]{2,}(?![A-Za-z0-9_:-])")
 _FILES = (".png", ".pdf", ".zip")
@@ -83,6 +84,8 @@ def enrich(app: Flask) -> World:
         services.notice_failed(uow, notice.id, now, 43004, "require subscribe rid: 1-2-3")
         services.audit(uow, now - timedelta(minutes=1), "admin", "leads_exported", "all",
                        {"rows": 3})
+        services.segments.create_segment(uow, HEAD_OFFICE, "贵宾客户", {  # type: ignore[arg-type]
+            "dim": "tier", "op": "eq", "value": "vip"}, now)
         uow.commit()
     return world
 
@@ -90,7 +93,8 @@ def enrich(app: Flask) -> World:
 def arguments(world: World) -> dict[str, object]:
     """A value for each URL argument a console page takes (a new argument must be added)."""
     return {"customer_id": world.customers["c1-sh001-01"],
-            "lead_id": world.leads["c1-sh001-01"], "code": "SH001", "username": "m1"}
+            "lead_id": world.leads["c1-sh001-01"], "code": "SH001", "username": "m1",
+            "segment_id": 1}  # the one segment enrich() saves
 
 
 # Pages that need a query to be drawn: each form of it is walked.

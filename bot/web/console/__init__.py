@@ -2,6 +2,7 @@
 
 # Importing a page module registers its views on the blueprint.
 from bot.web.console import (
+    classify,
     codes,
     customer,
     exports,
@@ -13,11 +14,12 @@ from bot.web.console import (
     misses,
     pick,
     products,
+    segments,
     staff,
     transfer,
     views,
 )
 from bot.web.console.blueprint import bp
 
-__all__ = ["bp", "codes", "customer", "exports", "home", "lead", "learning", "lists", "logs",
-           "misses", "pick", "products", "staff", "transfer", "views"]
+__all__ = ["bp", "classify", "codes", "customer", "exports", "home", "lead", "learning", "lists",
+           "logs", "misses", "pick", "products", "segments", "staff", "transfer", "views"]

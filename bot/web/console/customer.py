@@ -28,6 +28,8 @@ from bot.web.edge import current_runtime
 from crm_core import services
 from crm_core.model import NOTE_MAX_LENGTH, BadNote, OutOfScope, StaffRole
 from crm_core.services import ShareClaim
+from crm_core.services.classification import customer_classes
+from crm_core.services.classification.tags import TAGGERS
 from crm_core.unit_of_work import SqlUnitOfWork
 
 # Assessments are taken at a branch (a first purchase needs one there): its staff record them.
@@ -143,6 +145,7 @@ def _record(uow: SqlUnitOfWork, customer_id: int) -> dict[str, Any]:
     settings = current_runtime().settings
     validity = timedelta(days=settings.products.assessment_validity_days)
     record = services.customer_record(uow, scope(), customer_id, now(), today(), validity)
+    record["classes"] = customer_classes(uow, scope(), customer_id)
     record["phone"] = None
     if record["phone_cipher"]:
         record["phone"] = phone_cipher().decrypt(record["phone_cipher"])
@@ -155,6 +158,7 @@ def _powers() -> dict[str, Any]:
     role = scope().role
     return {"may_assess": role in ASSESSORS, "may_edit": role in EDITORS,
             "may_transfer": role in (StaffRole.BRANCH_HEAD, StaffRole.HEAD_OFFICE),
+            "may_tag": role in TAGGERS,
             "today": today()}
 
 

@@ -11,6 +11,7 @@ from bot.web.console.support import scope, work
 from bot.web.edge import current_runtime
 from crm_core import services
 from crm_core.model import StaffRole, local_time, utcnow
+from crm_core.services.classification import tier_board
 
 WEEKDAYS = "一二三四五六日"
 # Figures older than a few refreshes mean the worker has stopped: the page says so.
@@ -40,9 +41,11 @@ def _manager() -> str:
     now, zone = utcnow(), _zone()
     with work() as uow:
         view = services.manager_home(uow, scope(), now, zone)
+        board = tier_board(uow, scope())
     local = local_time(now, zone)
     today = f"{local:%Y年%-m月%-d日} 星期{WEEKDAYS[local.weekday()]}"
-    return render_template("console/home_manager.html", h=view, today=today, now=now)
+    return render_template("console/home_manager.html", h=view, today=today, now=now,
+                           board=board)
 
 
 def _branch(code: str | None) -> str:

@@ -4,6 +4,8 @@
 //                                                    answering [{"value": ..., "text": ...}]
 //   <div class="chart" data-chart="ID">              an ECharts chart whose options are the JSON
 //                                                    in <script type="application/json" id="ID">
+//   <div class="chart" data-chart data-chart-options="{…}">  the same, options inline (htmx
+//                                                    fragments: their scripts are dropped)
 //   <form data-confirm="确定要…？">                   asks before submitting
 //   <form data-clean>                                leaves its empty fields out of the URL
 //   <select data-picker=... data-picker-with="from">  also sends the form's field `from` (as
@@ -60,9 +62,10 @@
     if (!window.echarts) { return; }
     root.querySelectorAll("[data-chart]").forEach(function (box) {
       var source = document.getElementById(box.getAttribute("data-chart"));
-      if (!source || box.getAttribute("data-drawn")) { return; }
+      var options = box.getAttribute("data-chart-options") || (source && source.textContent);
+      if (!options || box.getAttribute("data-drawn")) { return; }
       var chart = window.echarts.init(box, null, {renderer: "svg"});
-      chart.setOption(JSON.parse(source.textContent));
+      chart.setOption(JSON.parse(options));
       box.setAttribute("data-drawn", "1");
       window.addEventListener("resize", function () { chart.resize(); });
     });
