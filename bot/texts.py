@@ -1,5 +1,7 @@
 """Every sentence customers and staff read, in one place (Simplified Chinese)."""
 
+from datetime import datetime
+
 # The names of stored codes live in bot.labels; re-exported for callers of texts.label.
 from bot.labels import LABELS as LABELS
 from bot.labels import LEAD_SOURCES
@@ -64,7 +66,7 @@ SUMMARY = {
     "event:location": "上报位置",
 }
 SUMMARY_OTHER = "消息（{kind}）"
-MENU_NAMES = {MENU_MY_MANAGER: "我的客户经理", MENU_APPOINTMENT: "预约"}
+MENU_NAMES = {MENU_MY_MANAGER: "我的客户经理", MENU_APPOINTMENT: "预约", "TALK": "人工服务"}
 
 
 def menu_name(key: str) -> str:
@@ -347,3 +349,32 @@ ANSWER_NOT_FOUND = "未找到（建议联系客户经理）"
 ANSWER_NONE = "不作产品回答"
 ANSWER_FAQ = "常见问题：{question}"
 ANSWER_UNSURE = "（不确定，给出选项）"
+
+
+# Conversations with a person (人工): the words that open one, and what the customer is told.
+TALK_KEYWORDS = ("人工", "转人工", "找客户经理", "人工客服")
+MENU_TALK = "TALK"
+TALK_OPENED = ("已为您转接{who}，请直接发送您的问题（文字、图片、语音或位置均可），"
+               "{who}会在这里回复您。")
+TALK_OPENED_QUEUE = ("已为您转接在线客服，请直接发送您的问题（文字、图片、语音或位置均可），"
+                     "客服会按先后顺序尽快回复您。")
+TALK_AGAIN = "您的会话仍在进行中，请直接发送消息，{who}会在这里回复您。"
+TALK_AFTER_HOURS = "现在是非营业时间，{when} 起会有人回复您，您可以先留言。"
+TALK_SERVICE = "在线客服"
+TALK_MANAGER = "您的客户经理{name}"
+TALK_FROM_FALLBACK = "这个问题我暂时答不好，已为您转接人工服务。"
+TALK_RATED = "感谢您的评价！"
+TALK_RATING_REQUEST = "本次服务已结束。请回复数字 1–5 为本次服务评分（5 为非常满意）。"
+TALK_SYSTEM = {"rating_request": TALK_RATING_REQUEST}
+TALK_REPLY_WAITING = "您的客户经理回复了您"
+TALK_PAGE_TITLE = "客户经理的回复"
+TALK_PAGE_EMPTY = "暂时没有新的回复。"
+TALK_PAGE_REFUSED = "请在微信中打开此链接查看回复。"
+WEEKDAYS = "一二三四五六日"
+
+
+def talk_when(at: datetime) -> str:
+    """Say a local opening time as "周一 09:00"."""
+    return f"周{WEEKDAYS[at.weekday()]} {at:%H:%M}"
+NOTICE_TALK_WAITING = "客户等待您回复"
+NOTICE_TALK_ESCALATION = "会话超时无人回复"

@@ -1,6 +1,6 @@
 """The CRM domain: plain mapped classes and pure rules; imports nothing outward."""
 
-from crm_core.model import manager_branch  # noqa: F401 - registers its writes
+from crm_core.model import conversations, manager_branch  # noqa: F401 - registers its tables
 from crm_core.model.activity import Direction, InboundDelivery, Interaction, Touch, TouchKind
 from crm_core.model.answers import (
     AnswerMiss,

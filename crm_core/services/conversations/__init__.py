@@ -1,0 +1,58 @@
+"""Conversations between customers and the bank's people: opening, routing, replies within
+the platform's rules, staff actions, business hours and quick replies."""
+
+from crm_core.services.conversations.access import own_manager, sees, visible
+from crm_core.services.conversations.canned import add_canned, canned_replies
+from crm_core.services.conversations.handling import (
+    RATING_REQUEST,
+    add_note,
+    close,
+    escalate_unanswered,
+    presence_of,
+    rate,
+    reopen,
+    set_presence,
+    transfer,
+)
+from crm_core.services.conversations.hours import hours_of, is_open, next_opening, set_hours
+from crm_core.services.conversations.opening import (
+    Opened,
+    customer_message,
+    last_reply_was,
+    live_conversation,
+    open_conversation,
+)
+from crm_core.services.conversations.replies import Replied, Window, check_reply, reply
+from crm_core.services.conversations.routing import Route, route_for
+
+__all__ = [
+    "RATING_REQUEST",
+    "Opened",
+    "Replied",
+    "Route",
+    "Window",
+    "add_canned",
+    "add_note",
+    "canned_replies",
+    "check_reply",
+    "close",
+    "customer_message",
+    "escalate_unanswered",
+    "hours_of",
+    "is_open",
+    "last_reply_was",
+    "live_conversation",
+    "next_opening",
+    "open_conversation",
+    "own_manager",
+    "presence_of",
+    "rate",
+    "reopen",
+    "reply",
+    "route_for",
+    "sees",
+    "set_hours",
+    "set_presence",
+    "transfer",
+    "visible",
+]
