@@ -378,3 +378,29 @@ def talk_when(at: datetime) -> str:
     return f"周{WEEKDAYS[at.weekday()]} {at:%H:%M}"
 NOTICE_TALK_WAITING = "客户等待您回复"
 NOTICE_TALK_ESCALATION = "会话超时无人回复"
+# Conversations in the console.
+TALK_REFUSALS = {
+    "empty": "请输入回复内容。",
+    "too_long": "回复最多 {detail} 个字，请分几条发送。",
+    "banned_phrase": "回复中含有违规用语“{detail}”（承诺保本或收益的说法），请修改后再发送。",
+    "closed": "会话已结束，如需继续请先“重新打开”。",
+    "unknown_staff": "找不到可接待客户的员工“{detail}”（须为客户经理或在线客服账号）。",
+    "bad_note": "备注须为 1–{detail} 个字。",
+    "newer_open": "该客户已有进行中的会话，请在那里继续。",
+    "unknown_branch": "找不到网点代码“{detail}”，请核对后重试。",
+    "bad_hours": "营业时间“{detail}”无效：星期写 1–7 的数字，时间写成 09:00 的格式，开门早于关门。",
+    "bad_title": "快捷回复的标题须为 1–{detail} 个字。",
+}
+TALK_SENT = {"custom": "已发送。",
+             "page": "客户已超过 48 小时未发消息：回复已保存，并已通知客户点击查看。"}
+TALK_DELIVERY = {"pending": "发送中", "sending": "发送中", "sent": "已送达", "delivered": "已送达",
+                 "failed": "未送达", "unknown": "结果未知", "dead": "未送达", "held": "待发送"}
+TALK_FAILED_CODES = {43004: "客户已取消关注，未送达",
+                     45015: "已超出客服消息时限或客户已取消关注，未送达"}
+TALK_PRESENCE = {"online": "在线", "busy": "忙碌", "away": "离开"}
+TALK_REASONS = {"own_manager": "客户经理在线", "delegate": "客户经理不在，由代理人接待",
+                "queue": "进入在线客服队列", "picked": "从队列接起", "transfer": "转交",
+                "escalated": "超时上报"}
+TALK_TABS = {"waiting": "等待回复", "open": "进行中", "closed": "已结束"}
+TALK_EXPORT_COLUMNS = ("编号", "时间（北京时间）", "发送方", "员工", "类型", "内容", "送达")
+TALK_AUTHORS = {"customer": "客户", "staff": "银行", "system": "系统"}

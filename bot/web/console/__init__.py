@@ -14,10 +14,11 @@ from bot.web.console import (
     pick,
     products,
     staff,
+    talk,
     transfer,
     views,
 )
 from bot.web.console.blueprint import bp
 
 __all__ = ["bp", "codes", "customer", "exports", "home", "lead", "learning", "lists", "logs",
-           "misses", "pick", "products", "staff", "transfer", "views"]
+           "misses", "pick", "products", "staff", "talk", "transfer", "views"]

@@ -24,6 +24,13 @@ from crm_core.services.conversations.opening import (
 )
 from crm_core.services.conversations.replies import Replied, Window, check_reply, reply
 from crm_core.services.conversations.routing import Route, route_for
+from crm_core.services.conversations.views import (
+    conversation_view,
+    export_transcript,
+    inbox,
+    new_messages,
+    talk_figures,
+)
 
 __all__ = [
     "RATING_REQUEST",
@@ -36,12 +43,16 @@ __all__ = [
     "canned_replies",
     "check_reply",
     "close",
+    "conversation_view",
     "customer_message",
     "escalate_unanswered",
+    "export_transcript",
     "hours_of",
+    "inbox",
     "is_open",
     "last_reply_was",
     "live_conversation",
+    "new_messages",
     "next_opening",
     "open_conversation",
     "own_manager",
@@ -53,6 +64,7 @@ __all__ = [
     "sees",
     "set_hours",
     "set_presence",
+    "talk_figures",
     "transfer",
     "visible",
 ]
