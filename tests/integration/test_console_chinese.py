@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from crm_core import services
+from crm_core.services import conversations as talk
 from crm_core.model import Direction, NoticeKind, utcnow
 from tests.conftest import runtime
 from tests.console_support import STAFF, World, csrf_token, login, populate
@@ -83,6 +84,9 @@ def enrich(app: Flask) -> World:
         services.notice_failed(uow, notice.id, now, 43004, "require subscribe rid: 1-2-3")
         services.audit(uow, now - timedelta(minutes=1), "admin", "leads_exported", "all",
                        {"rows": 3})
+        # A conversation with a customer's message (the first one: id 1, see arguments()).
+        talk.open_conversation(uow, "c1-sh001-01", "keyword", now, "Asia/Shanghai")
+        talk.customer_message(uow, "c1-sh001-01", "voice", "你好", "media-1", now)
         uow.commit()
     return world
 
@@ -90,7 +94,8 @@ def enrich(app: Flask) -> World:
 def arguments(world: World) -> dict[str, object]:
     """A value for each URL argument a console page takes (a new argument must be added)."""
     return {"customer_id": world.customers["c1-sh001-01"],
-            "lead_id": world.leads["c1-sh001-01"], "code": "SH001", "username": "m1"}
+            "lead_id": world.leads["c1-sh001-01"], "code": "SH001", "username": "m1",
+            "conversation_id": 1}
 
 
 # Pages that need a query to be drawn: each form of it is walked.
