@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from crm_core import services
-from crm_core.services import conversations as talk
 from crm_core.model import Direction, NoticeKind, utcnow
+from crm_core.services import conversations as talk
 from tests.conftest import runtime
 from tests.console_support import STAFF, World, csrf_token, login, populate
 from tests.product_support import import_sample

@@ -29,6 +29,7 @@ from crm_core.services.conversations.views import (
     export_transcript,
     inbox,
     new_messages,
+    reply_page,
     talk_figures,
 )
 
@@ -60,6 +61,7 @@ __all__ = [
     "rate",
     "reopen",
     "reply",
+    "reply_page",
     "route_for",
     "sees",
     "set_hours",

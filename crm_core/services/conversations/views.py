@@ -97,3 +97,15 @@ def talk_figures(uow: SqlUnitOfWork, since: datetime, until: datetime) -> list[d
     """Per manager and agent: conversations, answered, first-response and resolution times,
     ratings (the scorecard reads these)."""
     return staff_figures(uow.session, since, until)
+
+
+def reply_page(uow: SqlUnitOfWork, conversation_id: int) -> dict[str, Any]:
+    """Return what the customer's reply page shows: the conversation's messages (never the
+    staff notes), for the customer whose link it is (LookupError if there is none)."""
+    conversation = uow.conversations.get(conversation_id)
+    if conversation is None:
+        raise LookupError(f"no conversation {conversation_id}")
+    rows = messages_after(uow.session, conversation_id, 0)
+    return {"customer_id": conversation.customer_id,
+            "messages": [{"at": m.at, "author": m.author.value, "by": name, "body": m.body}
+                         for m, name, _status, _code in rows[-30:]]}
