@@ -259,6 +259,7 @@ API_FIELD_ERRORS = {
     "control": "{field} 含有控制字符（如 NUL）。",
     "surrogate": "{field} 含有无效的 Unicode 字符（孤立的代理项）。",
     "too_long": "{field} 最多 {limit} 个字符。",
+    "not_a_page": "{field} 须为 1 至 10000 的整数。",
 }
 TRANSFER_DONE = "已转移 {moved} 位客户。"
 NOTICE_REQUEUED = "已重新排队发送。"
