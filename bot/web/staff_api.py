@@ -286,8 +286,8 @@ def conversations() -> Response:
     if status not in TABS:
         raise ApiError(422, "invalid", texts.API_NOT_A_CHOICE.format(
             field="status", choices="、".join(TABS)))
-    page = request.args.get("page", "1")
-    if not (page.isdigit() and 1 <= int(page) <= 10_000):
+    number = request.args.get("page", "1")
+    if not (number.isdigit() and 1 <= int(number) <= 10_000):
         raise BadField("page", "not_a_page")
     with work() as uow:
         page, _counts = talk.inbox(uow, _scope(), status, INBOX.request(request.args))
