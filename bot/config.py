@@ -319,6 +319,9 @@ class TalkSettings:
     # The customer-service window after the customer's last message, and its sends.
     window_hours: int = field(default=48, metadata=_meta(_positive))
     window_sends: int = field(default=5, metadata=_meta(_positive))
+    # Images customers send are fetched from the platform into this folder, up to this size.
+    media_dir: str = "instance/media"
+    media_max_bytes: int = field(default=2_000_000, metadata=_meta(_positive))
 
 
 @dataclass(frozen=True)

@@ -405,3 +405,7 @@ TALK_REASONS = {"own_manager": "客户经理在线", "delegate": "客户经理�
 TALK_TABS = {"waiting": "等待回复", "open": "进行中", "closed": "已结束"}
 TALK_EXPORT_COLUMNS = ("编号", "时间（北京时间）", "发送方", "员工", "类型", "内容", "送达")
 TALK_AUTHORS = {"customer": "客户", "staff": "银行", "system": "系统"}
+TALK_MEDIA_REFUSED = {"too_large": "图片超过 {limit} MB，未保存，请让客户压缩后重新发送。",
+                      "bad_type": "只保存 JPG、PNG、GIF 图片，这个文件的类型不支持。"}
+TALK_MEDIA_UNAVAILABLE = "暂时无法从微信取回这张图片（可能已过期），请稍后再试。"
+TALK_IMAGE = "［图片］"

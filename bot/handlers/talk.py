@@ -66,6 +66,8 @@ def _helpless(reply: Reply | None) -> bool:
 def _body(msg: Message) -> str:
     if msg.msg_type == "voice":
         return msg.recognition or ""
+    if msg.msg_type == "image":
+        return texts.TALK_IMAGE
     if msg.msg_type == "location":
         return msg.label or f"{msg.latitude},{msg.longitude}"
     return msg.content or ""

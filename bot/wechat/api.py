@@ -100,6 +100,11 @@ class WeChatApi:
         """Send a customer-service text (only inside the user's interaction window)."""
         self._messages.send_text(openid, text)
 
+    def get_media(self, media_id: str, max_bytes: int) -> tuple[str, bytes]:
+        """Download a temporary media file (an image a customer sent): its content type and
+        bytes; larger than `max_bytes` is refused (MediaRefused) without reading the rest."""
+        return self._reads.download("media/get", {"media_id": media_id}, max_bytes)
+
     def create_qrcode(
         self, scene_str: str, permanent: bool, expire_seconds: int | None = None
     ) -> QrTicket:

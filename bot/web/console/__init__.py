@@ -15,10 +15,11 @@ from bot.web.console import (
     products,
     staff,
     talk,
+    talk_media,
     transfer,
     views,
 )
 from bot.web.console.blueprint import bp
 
 __all__ = ["bp", "codes", "customer", "exports", "home", "lead", "learning", "lists", "logs",
-           "misses", "pick", "products", "staff", "talk", "transfer", "views"]
+           "misses", "pick", "products", "staff", "talk", "talk_media", "transfer", "views"]

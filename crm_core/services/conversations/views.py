@@ -109,3 +109,14 @@ def reply_page(uow: SqlUnitOfWork, conversation_id: int) -> dict[str, Any]:
     return {"customer_id": conversation.customer_id,
             "messages": [{"at": m.at, "author": m.author.value, "by": name, "body": m.body}
                          for m, name, _status, _code in rows[-30:]]}
+
+
+def media_of(uow: SqlUnitOfWork, scope: Scope, conversation_id: int,
+             message_id: int) -> str | None:
+    """Return the platform media id of a customer's image in a conversation the scope sees."""
+    visible(uow, scope, conversation_id)
+    message = next(iter(messages_after(uow.session, conversation_id, message_id - 1)), None)
+    if message is None or message[0].id != message_id or message[0].kind != "image":
+        return None
+    media_id: str | None = message[0].media_id
+    return media_id
