@@ -18,6 +18,7 @@ from bot.cli.products import products
 from bot.cli.simulate import simulate
 from bot.cli.spool import spool
 from bot.cli.staff import staff
+from bot.cli.talk import talk_group
 from bot.config import Settings
 from bot.logs import configure_logging
 from bot.metrics import prepare_multiprocess, remove_multiprocess_dir
@@ -187,4 +188,5 @@ def worker(cli: Cli) -> None:
 for command in (customers, managers, branches, simulate, spool, sandbox_command, leads, outbox,
                 codes, posters, staff, products, faq):
     main.add_command(command)
+main.add_command(talk_group, "talk")
 
