@@ -85,6 +85,12 @@ lead_reminder_template = "DEMO_LEAD_REMINDER"
 lead_escalation_template = "DEMO_LEAD_ESCALATION"
 daily_digest_template = "DEMO_DAILY_DIGEST"
 transfer_template = "DEMO_TRANSFER"
+talk_waiting_template = "DEMO_TALK_WAITING"
+talk_escalation_template = "DEMO_TALK_ESCALATION"
+talk_page_template = "DEMO_TALK_PAGE"
+
+[talk]
+media_dir = "{folder / 'media'}"
 """
 
 
@@ -110,13 +116,14 @@ def demo() -> None:
 @pass_cli
 def demo_seed(cli: Cli) -> None:
     """Add demo branches, managers, staff, the product catalogue and the FAQ (idempotent)."""
-    from bot.cli.demo import seed, seed_catalogue, seed_faq, seed_staff
+    from bot.cli.demo import seed, seed_catalogue, seed_faq, seed_staff, seed_talk
     from bot.web.staff_auth import hash_password
 
     with cli.runtime.uow() as uow:
         seed(uow)
         uow.flush()
         logins = seed_staff(uow, hash_password)
+        seed_talk(uow, utcnow())
         with refused(ImportRejected):
             loaded = seed_catalogue(uow, utcnow())
             answers = seed_faq(uow, utcnow())
@@ -154,6 +161,10 @@ Once the server runs, in another terminal ({where}):
   .venv/bin/branchlink simulate --openid demo-1 text 理财
   .venv/bin/branchlink customers show demo-1
   .venv/bin/branchlink outbox list
+  .venv/bin/branchlink simulate --openid demo-3 subscribe --scene m:SH001-01 # 张伟's customer
+  .venv/bin/branchlink simulate --openid demo-3 text 人工                    # ask for a person:
+  .venv/bin/branchlink simulate --openid demo-3 text 想咨询大额存单          # zhangwei answers in
+                                                  # the console's 会话 (kefu: the service queue)
 Each demo manager is bound to a WeChat openid o-demo-manager-<code>000…{sandbox}"""
 
 
