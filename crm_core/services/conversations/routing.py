@@ -21,8 +21,8 @@ class Route:
 
 def route_for(uow: UnitOfWork, customer: Customer) -> Route:
     """Pick who answers a customer who asked for a person now."""
-    manager = uow.managers.get(customer.current_manager_id) \
-        if customer.current_manager_id else None
+    link = customer.current_link
+    manager = link.manager if link else None
     branch_id = manager.branch_id if manager else customer.home_branch_id
     account = uow.conversations.account_of(manager.id) if manager else None
     if manager is None or account is None:
