@@ -80,7 +80,8 @@ def answer(msg: Message, ctx: HandlerContext) -> Reply | None:
     """Run the message's handler; a customer's message without a command of its own goes to
     their open conversation first (commands keep working mid-conversation)."""
     handler = route(msg)
-    if msg.kind in talk.RELAYED and (msg.kind, msg.command) not in HANDLERS:
+    commanded = msg.command is not None and (msg.kind, msg.command) in HANDLERS
+    if msg.kind in talk.RELAYED and not commanded:
         return talk.relay(msg, ctx, handler)
     return handler(msg, ctx)
 

@@ -1,12 +1,14 @@
 """Conversations with a person: opened from the chat, routed to the right person, answered
 within the platform's rules through the outbox, rated after close."""
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot import texts
 from bot.config import Settings
 from bot.runtime import Runtime, build_runtime
 from bot.wechat.messages import parse_document
@@ -184,3 +186,59 @@ def test_a_reply_to_a_customer_who_left_is_marked_not_retried(
     assert list(deliver(world, sandbox).values()) == ["failed"]
     [sent] = notices(world, NoticeKind.TALK_REPLY)
     assert (sent["status"], sent["error_code"]) == (NoticeStatus.FAILED.value, 45015)
+
+
+def test_two_staff_replying_at_once_both_get_through_in_order(
+        world: Runtime, sandbox: SandboxHandle) -> None:
+    sandbox.follow(C1)
+    sandbox.act(C1, "message")
+    conversation = open_for(world, C1)
+    scopes = [scope_of(world, "m1"), scope_of(world, "head")]
+    barrier = threading.Barrier(2)
+
+    def answer(who: int) -> None:
+        barrier.wait()
+        with world.uow() as uow:
+            talk.reply(uow, scopes[who], conversation, f"回复{who}", utcnow())
+            uow.commit()
+
+    threads = [threading.Thread(target=answer, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    deliver(world, sandbox)
+    with world.uow() as uow:
+        written = [m.body for m in uow.conversations.messages(conversation)]
+    received = [m["payload"]["text"]["content"] for m in sandbox.inbox(C1)]
+    assert sorted(written) == ["回复0", "回复1"] and received == written
+
+
+def test_the_bot_failing_twice_hands_the_customer_to_a_person(
+        world: Runtime, platform: Platform) -> None:
+    from bot import create_app
+    app = create_app(world.settings)
+    assert say(app, platform, C1, "今天天气怎么样") == texts.HELP
+    assert say(app, platform, C1, "你们食堂几点开饭").startswith(texts.TALK_FROM_FALLBACK)
+    with world.uow() as uow:
+        assert talk.live_conversation(uow, C1) is not None
+
+
+def test_voice_and_location_reach_the_conversation_as_words(
+        world: Runtime, platform: Platform) -> None:
+    from bot import create_app
+    app = create_app(world.settings)
+    say(app, platform, C1, "人工")
+    head = (f"<xml><ToUserName>gh</ToUserName><FromUserName>{C1}</FromUserName>"
+            f"<CreateTime>1700000000</CreateTime>")
+    voice = (f"{head}<MsgType>voice</MsgType><MediaId>v1</MediaId><Format>amr</Format>"
+             f"<Recognition>我想办信用卡</Recognition><MsgId>71</MsgId></xml>")
+    place = (f"{head}<MsgType>location</MsgType><Location_X>31.2</Location_X><Location_Y>121.5"
+             f"</Location_Y><Scale>15</Scale><Label>上海市浦东新区</Label><MsgId>72</MsgId></xml>")
+    for xml in (voice, place):
+        assert post(app.test_client(), platform, xml).text == "success"
+    with world.uow() as uow:
+        live = talk.live_conversation(uow, C1)
+        assert live is not None
+        said = [(m.kind, m.body) for m in uow.conversations.messages(live)]
+    assert said == [("voice", "我想办信用卡"), ("location", "上海市浦东新区")]
