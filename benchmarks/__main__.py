@@ -2,7 +2,17 @@
 
 import sys
 
-from benchmarks import console, homes, outbox, posters, products, soak, statements, webhook
+from benchmarks import (
+    console,
+    homes,
+    outbox,
+    posters,
+    products,
+    soak,
+    statements,
+    talk,
+    webhook,
+)
 
 BENCHMARKS = {"webhook": webhook.main, "outbox": outbox.main, "posters": posters.main,
               "console": console.main, "products": products.main, "homes": homes.main,
@@ -13,6 +23,9 @@ def main(names: list[str]) -> None:
     """Run the named benchmarks (all by default); `soak [--minutes N]` runs the soak alone."""
     if names[:1] == ["soak"]:
         soak.main(names[1:])
+        return
+    if names[:1] == ["talk"]:
+        talk.main(names[1:])
         return
     for name in names or list(BENCHMARKS):
         BENCHMARKS[name]()
