@@ -7,8 +7,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
-from bot import texts
+from bot import create_app, texts
 from bot.config import Settings
 from bot.runtime import Runtime, build_runtime
 from bot.wechat.messages import parse_document
@@ -19,7 +20,7 @@ from crm_core.model import NoticeKind, NoticeStatus, OutOfScope, utcnow
 from crm_core.model.conversations import ConversationRefused, Delivery, Presence
 from crm_core.services import conversations as talk
 from tests.builders import post, text_xml
-from tests.conftest import make_settings
+from tests.conftest import make_settings, runtime
 from tests.sandbox_support import SandboxHandle, api_for, running_sandbox
 from tests.talk_support import C1, open_for, populate, scope_of, set_presence
 
@@ -49,6 +50,14 @@ def world(settings: Settings) -> Iterator[Runtime]:
     runtime.engine.dispose()
 
 
+@pytest.fixture
+def chat(world: Runtime) -> Iterator[Flask]:
+    """The app serving the webhook over the world's database."""
+    app = create_app(world.settings)
+    yield app
+    runtime(app).engine.dispose()
+
+
 def deliver(runtime: Runtime, sandbox: SandboxHandle) -> dict[int, str]:
     return Outbox(runtime.uow, api_for(sandbox, timeout=1.0), runtime.settings,
                   "w1").deliver_due().outcomes
@@ -66,9 +75,8 @@ def say(app, platform: Platform, openid: str, text: str) -> str:  # type: ignore
 
 
 def test_asking_for_a_person_opens_one_conversation_and_relays_messages_but_not_commands(
-        world: Runtime, platform: Platform) -> None:
-    from bot import create_app
-    app = create_app(world.settings)
+        world: Runtime, platform: Platform, chat: Flask) -> None:
+    app = chat
     answer = say(app, platform, C1, "人工")
     assert "经理SH001-01" in answer or "员工m1" in answer
     assert say(app, platform, C1, "转人工").startswith("您的会话仍在进行中")
@@ -159,9 +167,9 @@ def test_each_role_sees_only_its_conversations(world: Runtime) -> None:
             talk.visible(uow, scopes["m2"], conversation)
 
 
-def test_a_digit_after_close_rates_the_conversation(world: Runtime, platform: Platform) -> None:
-    from bot import create_app
-    app = create_app(world.settings)
+def test_a_digit_after_close_rates_the_conversation(world: Runtime, platform: Platform,
+                                                    chat: Flask) -> None:
+    app = chat
     say(app, platform, C1, "人工")
     m1 = scope_of(world, "m1")
     with world.uow() as uow:
@@ -215,9 +223,8 @@ def test_two_staff_replying_at_once_both_get_through_in_order(
 
 
 def test_the_bot_failing_twice_hands_the_customer_to_a_person(
-        world: Runtime, platform: Platform) -> None:
-    from bot import create_app
-    app = create_app(world.settings)
+        world: Runtime, platform: Platform, chat: Flask) -> None:
+    app = chat
     assert say(app, platform, C1, "今天天气怎么样") == texts.HELP
     assert say(app, platform, C1, "你们食堂几点开饭").startswith(texts.TALK_FROM_FALLBACK)
     with world.uow() as uow:
@@ -225,9 +232,8 @@ def test_the_bot_failing_twice_hands_the_customer_to_a_person(
 
 
 def test_voice_and_location_reach_the_conversation_as_words(
-        world: Runtime, platform: Platform) -> None:
-    from bot import create_app
-    app = create_app(world.settings)
+        world: Runtime, platform: Platform, chat: Flask) -> None:
+    app = chat
     say(app, platform, C1, "人工")
     head = (f"<xml><ToUserName>gh</ToUserName><FromUserName>{C1}</FromUserName>"
             f"<CreateTime>1700000000</CreateTime>")

@@ -3,6 +3,7 @@
 
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,14 +27,17 @@ def sandbox() -> Iterator[SandboxHandle]:
         yield handle
 
 
+@contextmanager
 def app_with(database_url: str, tmp_path: Path, sandbox: SandboxHandle,
-             cap: int = 2_000_000) -> Flask:
+             cap: int = 2_000_000) -> Iterator[Flask]:
     settings: Settings = make_settings(
         database_url, tmp_path, talk={"media_dir": str(tmp_path / "media"),
                                       "media_max_bytes": cap},
         wechat={"app_id": sandbox.app_id, "app_secret": sandbox.app_secret,
                 "api_base_url": sandbox.base_url, "mode": "compatible"})
-    return create_app(settings)
+    app = create_app(settings)
+    yield app
+    runtime(app).engine.dispose()
 
 
 def upload(sandbox: SandboxHandle, kind: str, mimetype: str, data: bytes) -> str:
@@ -66,7 +70,11 @@ def send_image(app: Flask, platform: Platform, media_id: str) -> int:
 def test_an_image_is_fetched_once_and_shown_to_staff(database_url: str, tmp_path: Path,
                                                      sandbox: SandboxHandle,
                                                      platform: Platform) -> None:
-    app = app_with(database_url, tmp_path, sandbox)
+    with app_with(database_url, tmp_path, sandbox) as app:
+        shown_twice(app, sandbox, platform)
+
+
+def shown_twice(app: Flask, sandbox: SandboxHandle, platform: Platform) -> None:
     populate(runtime(app))
     conversation = open_for(runtime(app), C1)
     message = send_image(app, platform, upload(sandbox, "image", "image/png", png()))
@@ -87,7 +95,12 @@ def test_an_image_is_fetched_once_and_shown_to_staff(database_url: str, tmp_path
 def test_a_file_too_large_or_not_an_image_is_refused_with_the_reason(
         database_url: str, tmp_path: Path, sandbox: SandboxHandle, platform: Platform,
         kind: str, mimetype: str, cap: int, said: str) -> None:
-    app = app_with(database_url, tmp_path, sandbox, cap)
+    with app_with(database_url, tmp_path, sandbox, cap) as app:
+        refused_with(app, sandbox, platform, kind, mimetype, said, tmp_path)
+
+
+def refused_with(app: Flask, sandbox: SandboxHandle, platform: Platform, kind: str,
+                 mimetype: str, said: str, tmp_path: Path) -> None:
     populate(runtime(app))
     conversation = open_for(runtime(app), C1)
     message = send_image(app, platform, upload(sandbox, kind, mimetype, png()))
