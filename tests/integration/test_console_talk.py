@@ -69,6 +69,12 @@ def test_a_reply_from_the_console_is_kept_and_queued(app, world) -> None:  # typ
     answer = client.post(f"/console/talk/{world}/reply", data={
         "body": "您好，我来为您介绍。", "csrf_token": token}, follow_redirects=True)
     assert "已发送" in answer.text and "您好，我来为您介绍。" in answer.text
+    with runtime(app).uow() as uow:
+        customer = uow.customers.by_openid(C1)
+        assert customer is not None
+        customer_id = customer.id
+    timeline = client.get(f"/console/customers/{customer_id}").text
+    assert "您好，我来为您介绍。" in timeline  # kept with the customer's timeline
 
 
 def test_exporting_a_transcript_is_audited(app, world) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ get through in order.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from crm_core.model import NoticeKind, Scope
+from crm_core.model import Direction, NoticeKind, Scope
 from crm_core.model.compliance import banned_phrase
 from crm_core.model.conversations import (
     REPLY_MAX_LENGTH,
@@ -23,6 +23,7 @@ from crm_core.model.conversations import (
 )
 from crm_core.services.conversations.access import visible
 from crm_core.services.conversations.routing import assign
+from crm_core.services.interactions import record_interaction
 from crm_core.services.notices import enqueue_customer_notice
 from crm_core.unit_of_work import UnitOfWork
 
@@ -70,6 +71,10 @@ def reply(uow: UnitOfWork, scope: Scope, conversation_id: int, body: str, now: d
     uow.conversations.add(message)
     uow.flush()
     message.notice_key = _queue(uow, conversation, message, now)
+    # The customer's timeline keeps the bank's side too (their side is recorded on arrival).
+    record_interaction(uow, conversation.customer.openid, Direction.OUT, "talk_reply", text,
+                       now, detail={"conversation_id": conversation.id,
+                                    "message_id": message.id, "staff": scope.username})
     conversation.status = ConversationStatus.OPEN
     conversation.first_response_at = conversation.first_response_at or now
     conversation.last_message_at = now
