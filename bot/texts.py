@@ -409,3 +409,6 @@ TALK_MEDIA_REFUSED = {"too_large": "图片超过 {limit} MB，未保存，请让
                       "bad_type": "只保存 JPG、PNG、GIF 图片，这个文件的类型不支持。"}
 TALK_MEDIA_UNAVAILABLE = "暂时无法从微信取回这张图片（可能已过期），请稍后再试。"
 TALK_IMAGE = "［图片］"
+TALK_PRODUCT_WITHHELD = ("该产品高于客户有效的风险评估等级（或客户尚未评估、评估已过期），"
+                         "按适当性要求不能发送。")
+TALK_PRODUCT_UNKNOWN = "找不到可向客户发送的产品“{code}”（代码有误、已停售或为私募产品）。"

@@ -110,6 +110,9 @@ class Outbox:
         return None
 
     def _send(self, job: NoticeJob) -> int | None:
+        if job.kind is NoticeKind.TALK_REPLY and job.payload.get("news"):
+            self.api.send_custom_news(job.openid, **job.payload["news"])
+            return None
         if job.kind is NoticeKind.TALK_REPLY:
             said = job.payload.get("text") or texts.TALK_SYSTEM[job.payload["say"]]
             self.api.send_custom_text(job.openid, said)

@@ -21,6 +21,8 @@ from crm_core.model.conversations import ConversationRefused, Delivery, Presence
 from crm_core.services import conversations as talk
 from tests.builders import post, text_xml
 from tests.conftest import make_settings, runtime
+from tests.console_support import csrf_token, login
+from tests.product_support import import_sample
 from tests.sandbox_support import SandboxHandle, api_for, running_sandbox
 from tests.talk_support import C1, open_for, populate, scope_of, set_presence
 
@@ -248,3 +250,27 @@ def test_voice_and_location_reach_the_conversation_as_words(
         assert live is not None
         said = [(m.kind, m.body) for m in uow.conversations.messages(live)]
     assert said == [("voice", "我想办信用卡"), ("location", "上海市浦东新区")]
+
+
+def test_a_product_card_passes_the_suitability_gate_and_carries_its_tracked_link(
+        world: Runtime, sandbox: SandboxHandle, chat: Flask) -> None:
+    with world.uow() as uow:
+        services.add_branch(uow, "SH002", "SH002支行")
+        uow.flush()
+        import_sample(uow)
+        uow.commit()
+    sandbox.follow(C1)
+    sandbox.act(C1, "message")
+    conversation = open_for(world, C1)
+    client = chat.test_client()
+    login(client, "m1")
+    token = csrf_token(client.get(f"/console/talk/{conversation}").text)
+    withheld = client.post(f"/console/talk/{conversation}/product", data={
+        "code": "WM001", "csrf_token": token}, follow_redirects=True)
+    assert "适当性" in withheld.text  # wealth without a risk assessment: never sent
+    sent = client.post(f"/console/talk/{conversation}/product", data={
+        "code": "DP001", "csrf_token": token}, follow_redirects=True)
+    assert "已发送" in sent.text
+    deliver(world, sandbox)
+    [card] = [m["payload"]["news"]["articles"][0] for m in sandbox.inbox(C1)]
+    assert "/s/" in card["url"] and "存单" in card["title"]

@@ -9,12 +9,13 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from bot import texts
+from bot import answers, texts
 from bot.web.console.blueprint import bp
 from bot.web.console.exports import csv_response
 from bot.web.console.listing import page_request
 from bot.web.console.support import local_stamp, now, scope, today, work
 from bot.web.edge import current_runtime
+from crm_core import services
 from crm_core.model.conversations import ConversationRefused, Presence
 from crm_core.queries.conversations import INBOX, TABS
 from crm_core.services import conversations as talk
@@ -89,6 +90,42 @@ def talk_reply(conversation_id: int) -> ResponseReturnValue:
         try:
             replied = talk.reply(uow, scope(), conversation_id, request.form.get("body", ""),
                                  now(), window)
+            uow.commit()
+            flash(texts.TALK_SENT[replied.delivery.value])
+        except ConversationRefused as error:
+            flash(refusal(error))
+    return _back(conversation_id)
+
+
+@bp.post("/talk/<int:conversation_id>/product")
+@login_required
+def talk_product(conversation_id: int) -> ResponseReturnValue:
+    """Send a product card: only past the suitability gate, with its disclosures and the
+    customer's own tracked link (private placements are never sent)."""
+    code = (request.form.get("code") or "").strip().upper()[:32]
+    settings = current_runtime().settings
+    with work() as uow:
+        openid = talk.visible(uow, scope(), conversation_id).customer.openid
+        validity = timedelta(days=settings.products.assessment_validity_days)
+        offer = services.offer_products(uow, openid, [(code, 100.0)],
+                                        services.OfferPolicy(today(), validity, 1), now())
+        card = offer.shown[0] if offer.shown else None
+        if card is None or card.private_placement:
+            uow.commit()  # the gate's decision is logged either way
+            flash(texts.TALK_PRODUCT_WITHHELD if offer.withheld else
+                  texts.TALK_PRODUCT_UNKNOWN.format(code=code))
+            return _back(conversation_id)
+        disclosures = answers.disclosures_for([card])
+        claim = services.ShareClaim(services.customer_sharer(uow, openid), card.code,
+                                    direct=True)
+        sent = talk.Card(card.name, answers.detail_text(card) + "".join(
+            f"\n{d}" for d in disclosures), current_runtime().links.share_url(claim), {
+                "products": [{"code": card.code, "version": card.version}],
+                "disclosures": disclosures})
+        window = talk.Window(timedelta(hours=settings.talk.window_hours),
+                             settings.talk.window_sends)
+        try:
+            replied = talk.send_card(uow, scope(), conversation_id, sent, now(), window)
             uow.commit()
             flash(texts.TALK_SENT[replied.delivery.value])
         except ConversationRefused as error:

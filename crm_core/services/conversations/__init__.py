@@ -22,7 +22,14 @@ from crm_core.services.conversations.opening import (
     live_conversation,
     open_conversation,
 )
-from crm_core.services.conversations.replies import Replied, Window, check_reply, reply
+from crm_core.services.conversations.replies import (
+    Card,
+    Replied,
+    Window,
+    check_reply,
+    reply,
+    send_card,
+)
 from crm_core.services.conversations.routing import Route, route_for
 from crm_core.services.conversations.views import (
     conversation_view,
@@ -36,6 +43,7 @@ from crm_core.services.conversations.views import (
 
 __all__ = [
     "RATING_REQUEST",
+    "Card",
     "Opened",
     "Replied",
     "Route",
@@ -66,6 +74,7 @@ __all__ = [
     "reply_page",
     "route_for",
     "sees",
+    "send_card",
     "set_hours",
     "set_presence",
     "talk_figures",

@@ -120,3 +120,46 @@ def system_message(uow: UnitOfWork, conversation: Conversation, say: str,
                                 conversation.customer, {
                                     "conversation_id": conversation.id,
                                     "message_id": message.id, "say": say}, now)
+
+
+@dataclass(frozen=True)
+class Card:
+    """A product sent from a conversation: the card's words, its tracked link and what was
+    shown (product version, disclosures), kept as evidence with the message."""
+
+    title: str
+    description: str
+    url: str
+    evidence: dict[str, object]
+
+
+def send_card(uow: UnitOfWork, scope: Scope, conversation_id: int, card: Card, now: datetime,
+              window: Window = Window()) -> Replied:
+    """Send a product card (the channel has passed it through the suitability gate) as a
+    customer-service news message, or keep it for the reply page outside the window."""
+    conversation = visible(uow, scope, conversation_id)
+    if conversation.status is ConversationStatus.CLOSED:
+        raise ConversationRefused("closed")
+    body = f"{card.title}\n{card.description}\n{card.url}"
+    message = ConversationMessage(conversation_id=conversation.id, at=now, author=Author.STAFF,
+                                  staff_id=scope.staff_id, kind="news", body=body)
+    message.delivery = _delivery(uow, conversation, now, window)
+    uow.conversations.add(message)
+    uow.flush()
+    if message.delivery is Delivery.CUSTOM:
+        message.notice_key = f"talk:reply:{message.id}"
+        enqueue_customer_notice(uow, message.notice_key, NoticeKind.TALK_REPLY,
+                                conversation.customer, {
+                                    "conversation_id": conversation.id,
+                                    "message_id": message.id, "news": {
+                                        "title": card.title, "description": card.description,
+                                        "url": card.url}}, now)
+    else:
+        message.notice_key = _queue(uow, conversation, message, now)
+    conversation.status = ConversationStatus.OPEN
+    conversation.first_response_at = conversation.first_response_at or now
+    conversation.last_message_at = now
+    record_interaction(uow, conversation.customer.openid, Direction.OUT, "talk_card",
+                       card.title, now, detail={"conversation_id": conversation.id,
+                                                "message_id": message.id, **card.evidence})
+    return Replied(message.id, message.delivery)
