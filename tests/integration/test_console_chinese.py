@@ -95,7 +95,7 @@ def arguments(world: World) -> dict[str, object]:
     """A value for each URL argument a console page takes (a new argument must be added)."""
     return {"customer_id": world.customers["c1-sh001-01"],
             "lead_id": world.leads["c1-sh001-01"], "code": "SH001", "username": "m1",
-            "conversation_id": 1}
+            "conversation_id": 1, "message_id": 1}
 
 
 # Pages that need a query to be drawn: each form of it is walked.
