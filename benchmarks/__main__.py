@@ -12,6 +12,7 @@ from benchmarks import (
     segments,
     soak,
     statements,
+    talk,
     webhook,
 )
 
@@ -30,6 +31,9 @@ def main(names: list[str]) -> None:
         return
     if names[:1] == ["segments"]:  # takes its own options (--customers N)
         segments.main(names[1:])
+        return
+    if names[:1] == ["talk"]:
+        talk.main(names[1:])
         return
     for name in names or list(BENCHMARKS):
         BENCHMARKS[name]()

@@ -260,6 +260,14 @@ class NotificationSettings:
     transfer_fields: str = field(default="thing1,thing2,time3", metadata=_meta(_FIELDS))
     share_opens_template: str = ""
     share_opens_fields: str = field(default="thing1,thing2,thing3", metadata=_meta(_FIELDS))
+    # Conversations: a customer waits (manager), nobody answered in time (branch head), and a
+    # reply waits on its page (to the customer, outside the 48-hour window).
+    talk_waiting_template: str = ""
+    talk_waiting_fields: str = field(default="thing1,thing2,time3", metadata=_meta(_FIELDS))
+    talk_escalation_template: str = ""
+    talk_escalation_fields: str = field(default="thing1,thing2,time3", metadata=_meta(_FIELDS))
+    talk_page_template: str = ""
+    talk_page_fields: str = field(default="thing1,time2", metadata=_meta(_FIELDS))
 
 
 @dataclass(frozen=True)
@@ -303,6 +311,20 @@ class TransferSettings:
 
 
 @dataclass(frozen=True)
+class TalkSettings:
+    """Conversations with a person: the first-response SLA and the platform's window."""
+
+    # Minutes a conversation may wait for its first answer before the branch head hears.
+    sla_minutes: int = field(default=10, metadata=_meta(_positive))
+    # The customer-service window after the customer's last message, and its sends.
+    window_hours: int = field(default=48, metadata=_meta(_positive))
+    window_sends: int = field(default=5, metadata=_meta(_positive))
+    # Images customers send are fetched from the platform into this folder, up to this size.
+    media_dir: str = "instance/media"
+    media_max_bytes: int = field(default=2_000_000, metadata=_meta(_positive))
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything BranchLink is configured with."""
 
@@ -319,6 +341,7 @@ class Settings:
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     transfer: TransferSettings = field(default_factory=TransferSettings)
+    talk: TalkSettings = field(default_factory=TalkSettings)
     posters: PosterSettings = field(default_factory=PosterSettings)
     products: ProductSettings = field(default_factory=ProductSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)

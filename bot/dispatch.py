@@ -16,6 +16,7 @@ from bot.handlers import (
     products,
     scan,
     subscribe,
+    talk,
     text,
     unsubscribe,
     view,
@@ -52,6 +53,8 @@ HANDLERS = handler_table(
     (("text", texts.BIND_COMMAND), bind.handle),
     (("text", texts.UNBIND_COMMAND), bind.handle_unbind),
     *((("text", word), contact.handle) for word in texts.CONTACT_KEYWORDS),
+    *((("text", word), talk.handle_open) for word in texts.TALK_KEYWORDS),
+    (("event:click", texts.MENU_TALK), talk.handle_open),
     (("text", texts.DETAILS_COMMAND), products.handle_details),
     (("text", texts.INTEREST_COMMAND), products.handle_interest),
     (("text", texts.PERSONALISE_OFF_COMMAND), products.handle_personalise_off),
@@ -73,9 +76,19 @@ def route(msg: Message) -> Handler:
             or fallback.handle)
 
 
+def answer(msg: Message, ctx: HandlerContext) -> Reply | None:
+    """Run the message's handler; a customer's message without a command of its own goes to
+    their open conversation first (commands keep working mid-conversation)."""
+    handler = route(msg)
+    commanded = msg.command is not None and (msg.kind, msg.command) in HANDLERS
+    if msg.kind in talk.RELAYED and not commanded:
+        return talk.relay(msg, ctx, handler)
+    return handler(msg, ctx)
+
+
 def dispatch(msg: Message, ctx: HandlerContext) -> Reply | None:
     """Run the message's handler and record both sides of the exchange."""
-    reply = route(msg)(msg, ctx)
+    reply = answer(msg, ctx)
     if msg.kind in PLATFORM_EVENTS:
         return reply  # the platform's own reports, not the customer's actions
     entries: list[ExchangeEntry] = [(Direction.IN, msg.kind, summarize(msg), None)]

@@ -1,5 +1,7 @@
 """Every sentence customers and staff read, in one place (Simplified Chinese)."""
 
+from datetime import datetime
+
 # The names of stored codes live in bot.labels; re-exported for callers of texts.label.
 from bot.labels import LABELS as LABELS
 from bot.labels import LEAD_SOURCES
@@ -64,7 +66,7 @@ SUMMARY = {
     "event:location": "上报位置",
 }
 SUMMARY_OTHER = "消息（{kind}）"
-MENU_NAMES = {MENU_MY_MANAGER: "我的客户经理", MENU_APPOINTMENT: "预约"}
+MENU_NAMES = {MENU_MY_MANAGER: "我的客户经理", MENU_APPOINTMENT: "预约", "TALK": "人工服务"}
 
 
 def menu_name(key: str) -> str:
@@ -257,6 +259,7 @@ API_FIELD_ERRORS = {
     "control": "{field} 含有控制字符（如 NUL）。",
     "surrogate": "{field} 含有无效的 Unicode 字符（孤立的代理项）。",
     "too_long": "{field} 最多 {limit} 个字符。",
+    "not_a_page": "{field} 须为 1 至 10000 的整数。",
 }
 TRANSFER_DONE = "已转移 {moved} 位客户。"
 NOTICE_REQUEUED = "已重新排队发送。"
@@ -363,3 +366,64 @@ TAG_REMOVED = "已删除标签“{tag}”。"
 TAG_REFUSED = "标签须为 1–32 个字，不能含控制字符。"
 CUSTOMER_NUMBER_RECORDED = "已登记客户号（只保存其加密指纹，行内数据导入时据此匹配）。"
 TAG_READ_ONLY = "只有客户经理和网点负责人可以给本人权限内的客户打标签。"
+
+# Conversations with a person (人工): the words that open one, and what the customer is told.
+TALK_KEYWORDS = ("人工", "转人工", "找客户经理", "人工客服")
+MENU_TALK = "TALK"
+TALK_OPENED = ("已为您转接{who}，请直接发送您的问题（文字、图片、语音或位置均可），"
+               "{who}会在这里回复您。")
+TALK_OPENED_QUEUE = ("已为您转接在线客服，请直接发送您的问题（文字、图片、语音或位置均可），"
+                     "客服会按先后顺序尽快回复您。")
+TALK_AGAIN = "您的会话仍在进行中，请直接发送消息，{who}会在这里回复您。"
+TALK_AFTER_HOURS = "现在是非营业时间，{when} 起会有人回复您，您可以先留言。"
+TALK_SERVICE = "在线客服"
+TALK_MANAGER = "您的客户经理{name}"
+TALK_FROM_FALLBACK = "这个问题我暂时答不好，已为您转接人工服务。"
+TALK_RATED = "感谢您的评价！"
+TALK_RATING_REQUEST = "本次服务已结束。请回复数字 1–5 为本次服务评分（5 为非常满意）。"
+TALK_SYSTEM = {"rating_request": TALK_RATING_REQUEST}
+TALK_REPLY_WAITING = "您的客户经理回复了您"
+TALK_PAGE_TITLE = "客户经理的回复"
+TALK_PAGE_EMPTY = "暂时没有新的回复。"
+TALK_PAGE_REFUSED = "请在微信中打开此链接查看回复。"
+WEEKDAYS = "一二三四五六日"
+
+
+def talk_when(at: datetime) -> str:
+    """Say a local opening time as "周一 09:00"."""
+    return f"周{WEEKDAYS[at.weekday()]} {at:%H:%M}"
+NOTICE_TALK_WAITING = "客户等待您回复"
+NOTICE_TALK_ESCALATION = "会话超时无人回复"
+# Conversations in the console.
+TALK_REFUSALS = {
+    "empty": "请输入回复内容。",
+    "too_long": "回复最多 {detail} 个字，请分几条发送。",
+    "banned_phrase": "回复中含有违规用语“{detail}”（承诺保本或收益的说法），请修改后再发送。",
+    "closed": "会话已结束，如需继续请先“重新打开”。",
+    "unknown_staff": "找不到可接待客户的员工“{detail}”（须为客户经理或在线客服账号）。",
+    "bad_note": "备注须为 1–{detail} 个字。",
+    "newer_open": "该客户已有进行中的会话，请在那里继续。",
+    "unknown_branch": "找不到网点代码“{detail}”，请核对后重试。",
+    "bad_hours": "营业时间“{detail}”无效：星期写 1–7 的数字，时间写成 09:00 的格式，开门早于关门。",
+    "bad_title": "快捷回复的标题须为 1–{detail} 个字。",
+}
+TALK_SENT = {"custom": "已发送。",
+             "page": "客户已超过 48 小时未发消息：回复已保存，并已通知客户点击查看。"}
+TALK_DELIVERY = {"pending": "发送中", "sending": "发送中", "sent": "已送达", "delivered": "已送达",
+                 "failed": "未送达", "unknown": "结果未知", "dead": "未送达", "held": "待发送"}
+TALK_FAILED_CODES = {43004: "客户已取消关注，未送达",
+                     45015: "已超出客服消息时限或客户已取消关注，未送达"}
+TALK_PRESENCE = {"online": "在线", "busy": "忙碌", "away": "离开"}
+TALK_REASONS = {"own_manager": "客户经理在线", "delegate": "客户经理不在，由代理人接待",
+                "queue": "进入在线客服队列", "picked": "从队列接起", "transfer": "转交",
+                "escalated": "超时上报"}
+TALK_TABS = {"waiting": "等待回复", "open": "进行中", "closed": "已结束"}
+TALK_EXPORT_COLUMNS = ("编号", "时间（北京时间）", "发送方", "员工", "类型", "内容", "送达")
+TALK_AUTHORS = {"customer": "客户", "staff": "银行", "system": "系统"}
+TALK_MEDIA_REFUSED = {"too_large": "图片超过 {limit} MB，未保存，请让客户压缩后重新发送。",
+                      "bad_type": "只保存 JPG、PNG、GIF 图片，这个文件的类型不支持。"}
+TALK_MEDIA_UNAVAILABLE = "暂时无法从微信取回这张图片（可能已过期），请稍后再试。"
+TALK_IMAGE = "［图片］"
+TALK_PRODUCT_WITHHELD = ("该产品高于客户有效的风险评估等级（或客户尚未评估、评估已过期），"
+                         "按适当性要求不能发送。")
+TALK_PRODUCT_UNKNOWN = "找不到可向客户发送的产品“{code}”（代码有误、已停售或为私募产品）。"

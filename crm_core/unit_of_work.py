@@ -30,6 +30,7 @@ class UnitOfWork:
     products: repos.ProductRepository
     shares: repos.ShareRepository
     answers: repos.AnswerRepository
+    conversations: repos.ConversationRepository
 
     def __enter__(self) -> Self:
         return self
@@ -78,6 +79,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.products = repos.SqlProducts(self.session)
         self.shares = repos.SqlShares(self.session)
         self.answers = repos.SqlAnswers(self.session)
+        self.conversations = repos.SqlConversations(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -91,6 +91,28 @@ def custom_send() -> dict[str, Any]:
         return messaging.send_custom(sandbox, body)
 
 
+@bp.post("/media/upload")
+def media_upload() -> dict[str, Any]:
+    """Keep an uploaded temporary media file (multipart field `media`)."""
+    sandbox, kind = state(), request.args.get("type", "")
+    upload = request.files.get("media")
+    if upload is None:
+        raise PlatformError(41005)
+    data = upload.read()
+    with sandbox.lock:
+        media_id = sandbox.media.upload(kind, upload.mimetype, data)
+    return {"type": kind, "media_id": media_id, "created_at": int(sandbox.now())}
+
+
+@bp.get("/media/get")
+def media_get() -> Response:
+    """Download a temporary media file by id."""
+    sandbox = state()
+    with sandbox.lock:
+        content_type, data = sandbox.media.get(request.args.get("media_id", ""))
+    return Response(data, mimetype=content_type)
+
+
 @bp.post("/message/mass/send")
 def mass_send() -> dict[str, Any]:
     """Submit a mass job to an openid list."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from sandbox.config import SandboxConfig
 from sandbox.faults import FaultQueue
+from sandbox.media import MediaBook
 from sandbox.oauth_codes import OAuthCodes
 from sandbox.qrcodes import QrBook
 from sandbox.tags import TagBook
@@ -45,6 +46,7 @@ class SandboxState:
             self.inboxes: dict[str, list[dict[str, Any]]] = {}
             self.template_guard: dict[tuple[str, str], tuple[int, float]] = {}
             self.mass_guard: dict[str, int] = {}
+            self.media = MediaBook()
             self._next_msgid = _FIRST_MSGID
             for openid in self.config.followers:
                 self.user(openid).follow(self.now())

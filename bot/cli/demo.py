@@ -12,6 +12,8 @@ from crm_core.model import ManagerRole, ManagerState, SealedPhone, StaffRole, ut
 from crm_core.repositories.classification.derived import add_months
 from crm_core.services import classification as classify_services
 from crm_core.services.classification import ExtractFile, KeyHasher
+from crm_core.model.conversations import Presence
+from crm_core.services import conversations as talk
 from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 BRANCHES = (("SH001", "上海分行营业部"), ("SH002", "上海浦东支行"), ("BJ001", "北京分行营业部"))
@@ -41,7 +43,14 @@ STAFF = (
     ("head-sh001", "上海分行营业部负责人", StaffRole.BRANCH_HEAD, None, "SH001"),
     ("zhangwei", "张伟", StaffRole.MANAGER, "SH001-01", None),
     ("wangfang", "王芳", StaffRole.MANAGER, "SH001-02", None),
+    ("kefu", "在线客服小李", StaffRole.SERVICE, None, "SH001"),
 )
+# Conversations: who is online at first, the branches' hours and head office's quick replies.
+ONLINE = ("zhangwei", "kefu")
+HOURS = ("1234567", "08:00", "22:00")  # long demo hours, so a trial in the evening is answered
+CANNED = (("问候", "您好，我是您的客户经理，很高兴为您服务，请问有什么可以帮您？"),
+          ("预约到网点", "您可以告诉我方便的时间，我为您预约到网点办理，请携带本人身份证。"),
+          ("风险提示", "理财非存款、产品有风险、投资须谨慎。具体产品请以说明书为准。"))
 
 
 def seed_staff(uow: UnitOfWork, hash_password: Callable[[str], str]) -> dict[str, str]:
@@ -121,3 +130,15 @@ def _demo_extract(uow: SqlUnitOfWork, keys: KeyHasher, kind: str, month: date, n
                           list(enumerate(rows, 2)))
     spec = classify_services.parse_spec(kind, f"{month:%Y-%m}")
     classify_services.import_extract(uow, spec, extract, keys, "demo", now)
+def seed_talk(uow: UnitOfWork, now: datetime) -> None:
+    """Put demo staff online, set the branches' hours and the quick replies (idempotent)."""
+    for username in ONLINE:
+        account = uow.staff.by_username(username)
+        if account is not None and uow.conversations.presence(account.id) is None:
+            talk.set_presence(uow, services.scope_of(account), Presence.ONLINE, None, now)
+    for code, _name in BRANCHES:
+        if (branch := uow.branches.by_code(code)) and uow.conversations.hours(branch.id) is None:
+            talk.set_hours(uow, code, *HOURS)
+    if not uow.conversations.canned():
+        for title, body in CANNED:
+            talk.add_canned(uow, None, title, body, now)

@@ -20,6 +20,7 @@ from bot.cli.segments import segments
 from bot.cli.simulate import simulate
 from bot.cli.spool import spool
 from bot.cli.staff import staff
+from bot.cli.talk import talk_group
 from bot.config import Settings
 from bot.logs import configure_logging
 from bot.metrics import prepare_multiprocess, remove_multiprocess_dir
@@ -86,6 +87,12 @@ lead_reminder_template = "DEMO_LEAD_REMINDER"
 lead_escalation_template = "DEMO_LEAD_ESCALATION"
 daily_digest_template = "DEMO_DAILY_DIGEST"
 transfer_template = "DEMO_TRANSFER"
+talk_waiting_template = "DEMO_TALK_WAITING"
+talk_escalation_template = "DEMO_TALK_ESCALATION"
+talk_page_template = "DEMO_TALK_PAGE"
+
+[talk]
+media_dir = "{folder / 'media'}"
 """
 
 
@@ -111,7 +118,14 @@ def demo() -> None:
 @pass_cli
 def demo_seed(cli: Cli) -> None:
     """Add demo branches, managers, staff, the product catalogue and the FAQ (idempotent)."""
-    from bot.cli.demo import seed, seed_catalogue, seed_classification, seed_faq, seed_staff
+    from bot.cli.demo import (
+        seed,
+        seed_catalogue,
+        seed_classification,
+        seed_faq,
+        seed_staff,
+        seed_talk,
+    )
     from bot.cli.demo_segments import seed_segments
     from bot.extracts import FileKeys
     from bot.phone_cipher import PhoneCipher
@@ -122,6 +136,7 @@ def demo_seed(cli: Cli) -> None:
         seed(uow)
         uow.flush()
         logins = seed_staff(uow, hash_password)
+        seed_talk(uow, utcnow())
         with refused(ImportRejected):
             loaded = seed_catalogue(uow, utcnow())
             answers = seed_faq(uow, utcnow())
@@ -162,6 +177,10 @@ Once the server runs, in another terminal ({where}):
   .venv/bin/branchlink simulate --openid demo-1 text 理财
   .venv/bin/branchlink customers show demo-1
   .venv/bin/branchlink outbox list
+  .venv/bin/branchlink simulate --openid demo-3 subscribe --scene m:SH001-01 # 张伟's customer
+  .venv/bin/branchlink simulate --openid demo-3 text 人工                    # ask for a person:
+  .venv/bin/branchlink simulate --openid demo-3 text 想咨询大额存单          # zhangwei answers in
+                                                  # the console's 会话 (kefu: the service queue)
 Each demo manager is bound to a WeChat openid o-demo-manager-<code>000…{sandbox}"""
 
 
@@ -196,4 +215,5 @@ def worker(cli: Cli) -> None:
 for command in (customers, managers, branches, simulate, spool, sandbox_command, leads, outbox,
                 codes, posters, staff, products, faq, classify, segments):
     main.add_command(command)
+main.add_command(talk_group, "talk")
 

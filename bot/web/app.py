@@ -19,6 +19,7 @@ from bot.web import (
     product_pages,
     share_card,
     staff_api,
+    talk_page,
     visitors,
 )
 from bot.web.console.classify import MAX_EXTRACT_BYTES
@@ -56,7 +57,7 @@ def build_app(settings: Settings | None = None,
     csrf.exempt(webhook.bp)
     csrf.exempt(staff_api.bp)
     for blueprint in (webhook.bp, console.bp, staff_api.bp, product_pages.bp, visitors.bp,
-                      share_card.bp, health.bp, metrics.bp):
+                      share_card.bp, health.bp, metrics.bp, talk_page.bp):
         app.register_blueprint(blueprint)
     init_errors(app, DEFAULT_MAX_BODY_BYTES)
     init_headers(app)

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from crm_core.model import BIG_ID_MAX, ID_MAX, NOTE_MAX_LENGTH, LeadStatus, NoticeStatus
+from crm_core.model.conversations import REPLY_MAX_LENGTH
 
 # URL converters of ids: a larger id names no row, is routed nowhere (404) and never reaches SQL.
 ROW_ID = f"int(max={ID_MAX})"
@@ -90,7 +91,7 @@ _SCHEMAS: dict[str, Any] = {
         "path": {"type": "string", "description": "where in a segment rule the fault lies, "
                                                   "as a JSON path ($.all[1].op)"}}}),
     "Me": _record(username=_text(), name=_text(), role={
-        "type": "string", "enum": ["manager", "branch_head", "head_office"]}),
+        "type": "string", "enum": ["manager", "branch_head", "head_office", "service"]}),
     "Lead": _record(id=_INT, status=_text(), source=_text(), product=_text(True),
                     customer_id=_INT, customer=_text(), manager=_text(True), due_at=_text(True),
                     seconds_left=_INT, overdue=_BOOL, note=_text(True)),
@@ -109,6 +110,12 @@ _SCHEMAS: dict[str, Any] = {
                       sent_at=_text(True), next_attempt_at=_text(True)),
     "AuditEvent": _record(at=_text(True), actor=_text(), action=_text(),
                           subject=_text(True), detail={"type": ["object", "null"]}),
+    "Conversation": _record(id=_INT, status=_text(), opened_at=_text(),
+                            last_message_at=_text(), customer=_text(), assignee=_text(True),
+                            latest=_text(), escalated=_BOOL),
+    "ChatMessage": _record(id=_INT, at=_text(), author=_text(), by=_text(True), kind=_text(),
+                           body=_text(), media=_BOOL, delivery=_text(True), status=_text(True),
+                           error_code={"type": ["integer", "null"]}),
     "ShareCounts": {"type": "object", "required": ["opens", "follows", "leads"],
                     "properties": {"opens": _INT, "follows": _INT, "leads": _INT}},
 }
@@ -138,6 +145,13 @@ _TRANSFER = {
                       "items": {"type": "integer", "minimum": 1, "maximum": ID_MAX}},
         "all": {"type": "boolean", "description": "true moves every customer of `from`; "
                                                   "without it `customers` must list some"}}}
+
+_TALK_REPLY = {"type": "object", "required": ["body"], "additionalProperties": False,
+               "properties": {"body": {"type": "string", "minLength": 1,
+                                       "maxLength": REPLY_MAX_LENGTH}}}
+_TALK_ASSIGN = {"type": "object", "required": [], "additionalProperties": False, "properties": {
+    "username": {"type": ["string", "null"], "maxLength": 64},
+    "reason": {"type": ["string", "null"], "maxLength": 32}}}
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -177,6 +191,32 @@ OPENAPI: dict[str, Any] = {
             "Queue a failed or dead notice again (an unknown one may have gone out: 409)",
             _record(id=_INT, status=_text()), "403", "404", "409",
             params=[_path_id("notice_id", BIG_ID_MAX)])},
+        # Conversations (a compact block: list, transcript, reply, assign, close).
+        "/api/v1/conversations": {"get": _op(
+            "Conversations in scope: waiting (oldest first), open or closed (latest first)",
+            _record(conversations={"type": "array", "items": _ref("Conversation")},
+                    total=_INT), "422", params=[
+                _query("status", {"type": "string", "enum": ["waiting", "open", "closed"]}),
+                _query("page", {"type": "integer", "minimum": 1, "maximum": 10_000})])},
+        "/api/v1/conversations/{conversation_id}": {"get": _op(
+            "A transcript (phone and ID numbers masked unless the caller is the customer's "
+            "manager)", _record(id=_INT, status=_text(), messages={
+                "type": "array", "items": _ref("ChatMessage")}), "403", "404",
+            params=[_path_id("conversation_id", BIG_ID_MAX)])},
+        "/api/v1/conversations/{conversation_id}/replies": {"post": _op(
+            "Reply: a customer-service message inside the 48-hour window, else kept for the "
+            "reply page behind one service notice; a banned promise is refused (422)",
+            _record(message_id=_INT, delivery={"type": "string", "enum": ["custom", "page"]}),
+            "403", "404", "422", params=[_path_id("conversation_id", BIG_ID_MAX)],
+            body=_TALK_REPLY, ok_status="201")},
+        "/api/v1/conversations/{conversation_id}/assign": {"post": _op(
+            "Hand a conversation to a manager or online agent (null: back to the queue)",
+            _record(id=_INT, assignee=_text(True)), "403", "404", "422",
+            params=[_path_id("conversation_id", BIG_ID_MAX)], body=_TALK_ASSIGN)},
+        "/api/v1/conversations/{conversation_id}/close": {"post": _op(
+            "Close a conversation (the customer is asked for a 1–5 rating)",
+            _record(id=_INT, status=_text()), "403", "404",
+            params=[_path_id("conversation_id", BIG_ID_MAX)])},
         "/api/v1/audit": {"get": _op(
             "Audit trail (head office)", _list_of("events", "AuditEvent"), "403", params=[
                 _query("action", {"type": "string", "maxLength": PARAMETER_MAX_LENGTH})])},

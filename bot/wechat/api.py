@@ -100,6 +100,16 @@ class WeChatApi:
         """Send a customer-service text (only inside the user's interaction window)."""
         self._messages.send_text(openid, text)
 
+    def send_custom_news(self, openid: str, title: str, description: str, url: str) -> None:
+        """Send a customer-service news card (one article: the platform's limit)."""
+        self._messages.send_articles(openid, [{"title": title, "description": description,
+                                               "url": url, "image": ""}])
+
+    def get_media(self, media_id: str, max_bytes: int) -> tuple[str, bytes]:
+        """Download a temporary media file (an image a customer sent): its content type and
+        bytes; larger than `max_bytes` is refused (MediaRefused) without reading the rest."""
+        return self._reads.download("media/get", {"media_id": media_id}, max_bytes)
+
     def create_qrcode(
         self, scene_str: str, permanent: bool, expire_seconds: int | None = None
     ) -> QrTicket:

@@ -12,7 +12,7 @@ SCENE_MAX = 64  # the platform's scene_str limit: a longer key is no code of our
 # What the platform sends is far shorter (openids have 28 characters, MsgId is a 64-bit
 # integer, the longest event name about 30); beyond these a callback is refused, never cut.
 LIMITS = {"FromUserName": 64, "ToUserName": 64, "MsgType": 32, "Event": 64, "MsgId": 20,
-          "MsgID": 20, "CreateTime": 20}
+          "MsgID": 20, "CreateTime": 20, "MediaId": 128}
 
 
 class MalformedMessage(ValueError):
@@ -36,6 +36,8 @@ class Message:
     longitude: float | None = None
     label: str | None = None
     status: str | None = None
+    media_id: str | None = None      # an image's or voice's media on the platform
+    recognition: str | None = None   # the platform's speech recognition of a voice message
 
     @property
     def kind(self) -> str:
@@ -117,7 +119,8 @@ def parse_message(xml: bytes | str) -> Message:
         content=_text(fields, "Content"), event_key=_text(fields, "EventKey"),
         url=_text(fields, "Url"), latitude=_float(fields, "Latitude", "Location_X"),
         longitude=_float(fields, "Longitude", "Location_Y"), label=_text(fields, "Label"),
-        status=_text(fields, "Status"),
+        status=_text(fields, "Status"), media_id=_text(fields, "MediaId"),
+        recognition=_text(fields, "Recognition"),
     )
 
 

@@ -63,6 +63,29 @@ class Transport:
         """Call a POST endpoint relative to /cgi-bin/ (wechatpy client interface)."""
         return self._call("POST", url, **kwargs)
 
+    def download(self, endpoint: str, params: Mapping[str, Any],
+                 max_bytes: int) -> tuple[str, bytes]:
+        """Fetch a file (media/get): its content type and bytes, refusing a file larger than
+        `max_bytes` as soon as it is (MediaRefused); platform errors raise as for JSON calls."""
+        token = self._tokens.current()
+        for attempt in range(self._max_refreshes + 1):
+            if attempt:
+                token = self._tokens.replace(stale=token)
+            url = f"{self._base_url}/cgi-bin/{endpoint}"
+            try:
+                with self._session.get(url, params={**params, "access_token": token},
+                                       timeout=self._timeout, stream=True) as response:
+                    kind = response.headers.get("Content-Type", "").split(";")[0].strip()
+                    if kind not in ("application/json", "text/plain"):
+                        return kind, _capped(response, max_bytes)
+                    result = _decode(response, False)
+            except requests.RequestException as exc:
+                raise _error_for_exception(exc, False) from exc
+            errcode, errmsg = int(result.get("errcode", 0)), str(result.get("errmsg", ""))
+            if errcode not in TOKEN_ERRCODES:
+                raise error_for_errcode(errcode or -1, errmsg, result)
+        raise TokenError(errcode, errmsg, result)
+
     def _call(
         self,
         method: str,
@@ -103,6 +126,27 @@ class Transport:
             self._session, method, url, self._timeout, self._sends_messages,
             params=params, data=body, headers=_JSON if body is not None else None,
         )
+
+
+class MediaRefused(ValueError):
+    """A media file BranchLink will not keep: `reason` is too_large or bad_type."""
+
+    def __init__(self, reason: str, limit: int = 0) -> None:
+        super().__init__(reason)
+        self.reason, self.limit = reason, limit
+
+
+def _capped(response: requests.Response, max_bytes: int) -> bytes:
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise MediaRefused("too_large", max_bytes)
+    chunks, size = [], 0
+    for chunk in response.iter_content(64 * 1024):
+        size += len(chunk)
+        if size > max_bytes:
+            raise MediaRefused("too_large", max_bytes)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def fetch_stable_token(

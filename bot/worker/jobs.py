@@ -11,6 +11,7 @@ from bot.runtime import Runtime, build_runtime, database_timeouts
 from crm_core import services
 from crm_core.db import make_engine, make_session_factory
 from crm_core.model import local_date, utcnow
+from crm_core.services import conversations as talk
 from crm_core.unit_of_work import SqlUnitOfWork
 
 FIGURES_STATEMENT_SECONDS = 300.0
@@ -30,6 +31,16 @@ def chase_leads(config_path: str | None) -> int:
         queued = services.chase_overdue_leads(uow, utcnow(), escalate_after)
         uow.commit()
     return queued
+
+
+def chase_conversations(config_path: str | None) -> int:
+    """Tell branch heads about conversations nobody answered within the first-response SLA."""
+    runtime = _runtime(config_path)
+    sla = timedelta(minutes=runtime.settings.talk.sla_minutes)
+    with runtime.uow() as uow:
+        escalated = talk.escalate_unanswered(uow, utcnow(), sla)
+        uow.commit()
+    return escalated
 
 
 def send_digests(config_path: str | None) -> int:

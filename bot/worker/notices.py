@@ -50,6 +50,8 @@ def render_notice(kind: NoticeKind, payload: dict[str, Any], settings: Notificat
 
 def notice_path(kind: NoticeKind, payload: dict[str, Any]) -> str:
     """Return the console page a notice opens: its lead, its customer, or the list."""
+    if payload.get("conversation_id"):
+        return f"/console/talk/{int(payload['conversation_id'])}"
     if payload.get("lead_id"):
         return f"/console/leads/{int(payload['lead_id'])}"
     if payload.get("customer_id"):
@@ -93,6 +95,13 @@ def _values(kind: NoticeKind, payload: dict[str, Any], zone: ZoneInfo) -> list[s
         if payload.get("leads"):
             moved += texts.NOTICE_TRANSFER_LEADS.format(leads=payload["leads"])
         return [moved, other, _local(payload["at"], zone)]
+    if kind is NoticeKind.TALK_WAITING:
+        return [payload["customer"], texts.NOTICE_TALK_WAITING, _local(payload["at"], zone)]
+    if kind is NoticeKind.TALK_ESCALATION:
+        return [payload["customer"], texts.NOTICE_TALK_ESCALATION,
+                _local(payload["opened_at"], zone)]
+    if kind is NoticeKind.TALK_PAGE:
+        return [texts.TALK_REPLY_WAITING, _local(payload["at"], zone)]
     if kind is NoticeKind.SHARE_OPENS:
         return [payload["customer"], payload["product"],
                 texts.NOTICE_SHARE_OPENS.format(opens=payload["opens"])]

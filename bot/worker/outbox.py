@@ -3,13 +3,14 @@
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.config import Settings, console_url
 from bot.metrics import NOTICE_SENDS
+from bot.talk_links import talk_path
 from bot.wechat.api import WeChatApi
 from bot.wechat.errors import (
     PermanentError,
@@ -21,7 +22,7 @@ from bot.wechat.errors import (
 )
 from bot.worker.notices import MissingTemplate, render_notice
 from crm_core import services
-from crm_core.model import CUSTOMER_KINDS, NoticeStatus, utcnow
+from crm_core.model import CUSTOMER_KINDS, NoticeKind, NoticeStatus, utcnow
 from crm_core.services import NoticeJob
 from crm_core.unit_of_work import UnitOfWork
 
@@ -109,14 +110,28 @@ class Outbox:
         return None
 
     def _send(self, job: NoticeJob) -> int | None:
-        if job.kind in CUSTOMER_KINDS:
+        if job.kind is NoticeKind.TALK_REPLY and job.payload.get("news"):
+            self.api.send_custom_news(job.openid, **job.payload["news"])
+            return None
+        if job.kind is NoticeKind.TALK_REPLY:
+            said = job.payload.get("text") or texts.TALK_SYSTEM[job.payload["say"]]
+            self.api.send_custom_text(job.openid, said)
+            return None
+        if job.kind in CUSTOMER_KINDS and job.kind is not NoticeKind.TALK_PAGE:
             # Customers get a customer-service message: no template for marketing-free notices.
             self.api.send_custom_text(job.openid, texts.MANAGER_CHANGED.format(**job.payload))
             return None
         message = render_notice(job.kind, job.payload, self.settings.notifications, self.zone,
-                                console_url(self.settings.web))
+                                self._link_base(job))
+        if job.kind is NoticeKind.TALK_PAGE:  # the customer's page, not the console's
+            web = self.settings.web
+            path = talk_path(web.secret_key, int(job.payload["conversation_id"]))
+            message = replace(message, url=web.public_base_url.rstrip("/") + path)
         return self.api.send_template(job.openid, message.template_id, message.data,
                                       url=message.url, client_msg_id=_client_msg_id(job.key))
+
+    def _link_base(self, job: NoticeJob) -> str | None:
+        return None if job.kind is NoticeKind.TALK_PAGE else console_url(self.settings.web)
 
     def _retry(self, job: NoticeJob, report: Report, error: WeChatApiError) -> None:
         outbox = self.settings.outbox

@@ -1,8 +1,9 @@
 """The CRM domain: plain mapped classes and pure rules; imports nothing outward."""
 
-from crm_core.model import (
-    manager_branch,  # noqa: F401 - registers its writes
-    segments,  # noqa: F401 - registers its tables
+from crm_core.model import (  # noqa: F401 - register their tables and writes
+    conversations,
+    manager_branch,
+    segments,
 )
 from crm_core.model.activity import Direction, InboundDelivery, Interaction, Touch, TouchKind
 from crm_core.model.answers import (

@@ -23,9 +23,14 @@ class NoticeKind(enum.StrEnum):
     SHARE_OPENS = "share_opens"
     TRANSFER = "transfer"
     MANAGER_CHANGED = "manager_changed"  # to the customer, as a customer-service message
+    TALK_WAITING = "talk_waiting"        # a customer waits in a conversation
+    TALK_ESCALATION = "talk_escalation"  # nobody answered a conversation in time (branch head)
+    TALK_REPLY = "talk_reply"            # to the customer: a reply, as a customer-service message
+    TALK_PAGE = "talk_page"              # to the customer: a reply waits on its page (template)
 
 
-CUSTOMER_KINDS = frozenset({NoticeKind.MANAGER_CHANGED})
+CUSTOMER_KINDS = frozenset({NoticeKind.MANAGER_CHANGED, NoticeKind.TALK_REPLY,
+                            NoticeKind.TALK_PAGE})
 
 
 class NoticeStatus(enum.StrEnum):

@@ -17,6 +17,7 @@ class StaffRole(enum.StrEnum):
     MANAGER = "manager"          # their own customers and leads
     BRANCH_HEAD = "branch_head"  # their branch
     HEAD_OFFICE = "head_office"  # everything
+    SERVICE = "service"          # 在线客服: the online service queue of a branch (or all)
 
 
 class OutOfScope(PermissionError):

@@ -14,6 +14,7 @@ from crm_core.repositories.base import (
 from crm_core.repositories.codes import (
     SqlCodes,
 )
+from crm_core.repositories.conversations import SqlConversations
 from crm_core.repositories.customers import (
     SqlActivity,
     SqlCustomers,
@@ -37,6 +38,7 @@ from crm_core.repositories.protocols import (
     AuditRepository,
     BranchRepository,
     CodeRepository,
+    ConversationRepository,
     CustomerRepository,
     DeliveryRepository,
     LeadRepository,
@@ -61,6 +63,7 @@ __all__ = [
     "AuditRepository",
     "BranchRepository",
     "CodeRepository",
+    "ConversationRepository",
     "CustomerRepository",
     "DeliveryRepository",
     "DuplicateDelivery",
@@ -76,6 +79,7 @@ __all__ = [
     "SqlAudit",
     "SqlBranches",
     "SqlCodes",
+    "SqlConversations",
     "SqlCustomers",
     "SqlDeliveries",
     "SqlLeads",

@@ -6,6 +6,7 @@ what the database would do for the SQL classes (ids, defaults, foreign keys, uni
 
 from tests.fakes.answers import FakeAnswers
 from tests.fakes.codes import FakeCodes
+from tests.fakes.conversations import FakeConversations
 from tests.fakes.customers import FakeActivity, FakeCustomers, FakeDeliveries
 from tests.fakes.leads import FakeLeads, FakeNotices
 from tests.fakes.org import FakeBranches, FakeManagers
@@ -21,6 +22,7 @@ __all__ = [
     "FakeAudit",
     "FakeBranches",
     "FakeCodes",
+    "FakeConversations",
     "FakeCustomers",
     "FakeDeliveries",
     "FakeLeads",

@@ -3,6 +3,7 @@
 from crm_core.unit_of_work import UnitOfWork
 from tests.fakes.answers import FakeAnswers
 from tests.fakes.codes import FakeCodes
+from tests.fakes.conversations import FakeConversations
 from tests.fakes.customers import FakeActivity, FakeCustomers, FakeDeliveries
 from tests.fakes.leads import FakeLeads, FakeNotices
 from tests.fakes.org import FakeBranches, FakeManagers
@@ -33,6 +34,7 @@ class FakeUnitOfWork(UnitOfWork):
     products: FakeProducts
     shares: FakeShares
     answers: FakeAnswers
+    conversations: FakeConversations
 
     def __init__(self) -> None:
         self.store = FakeStore()
@@ -50,6 +52,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.products = FakeProducts(self.store)
         self.shares = FakeShares(self.store)
         self.answers = FakeAnswers(self.store)
+        self.conversations = FakeConversations(self.store)
         self.commits = 0
 
     def commit(self) -> None:

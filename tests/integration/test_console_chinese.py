@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from crm_core import services
 from crm_core.model import Direction, NoticeKind, utcnow
+from crm_core.services import conversations as talk
 from tests.conftest import runtime
 from tests.console_support import STAFF, World, csrf_token, login, populate
 from tests.lists_support import HEAD_OFFICE
@@ -86,6 +87,9 @@ def enrich(app: Flask) -> World:
                        {"rows": 3})
         services.segments.create_segment(uow, HEAD_OFFICE, "贵宾客户", {  # type: ignore[arg-type]
             "dim": "tier", "op": "eq", "value": "vip"}, now)
+        # A conversation with a customer's message (the first one: id 1, see arguments()).
+        talk.open_conversation(uow, "c1-sh001-01", "keyword", now, "Asia/Shanghai")
+        talk.customer_message(uow, "c1-sh001-01", "voice", "你好", "media-1", now)
         uow.commit()
     return world
 
@@ -94,7 +98,8 @@ def arguments(world: World) -> dict[str, object]:
     """A value for each URL argument a console page takes (a new argument must be added)."""
     return {"customer_id": world.customers["c1-sh001-01"],
             "lead_id": world.leads["c1-sh001-01"], "code": "SH001", "username": "m1",
-            "segment_id": 1}  # the one segment enrich() saves
+            "segment_id": 1,  # the one segment enrich() saves
+            "conversation_id": 1, "message_id": 1}
 
 
 # Pages that need a query to be drawn: each form of it is walked.

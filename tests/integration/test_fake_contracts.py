@@ -22,7 +22,9 @@ from crm_core.model import (
     SealedPhone,
     StaffRole,
 )
+from crm_core.model.conversations import Presence
 from crm_core.services import Choice, CodeToCreate, ShareClaim
+from crm_core.services import conversations as talk
 from crm_core.unit_of_work import DuplicateDelivery, SqlUnitOfWork, UnitOfWork
 from tests.builders import org
 from tests.fakes import FakeUnitOfWork
@@ -190,6 +192,7 @@ def scenario(open_uow: Opener) -> tuple[list[Any], dict[str, str]]:
         bound, secrets = staff(uow)
         outcomes += bound + codes_and_shares(uow) + outbox_and_leases(uow)
         outcomes += faq_choices_and_misses(uow)
+        outcomes += conversations(uow)
         services.claim_delivery(uow, "wechat", "msg:1", T0)
         uow.commit()
     with open_uow() as uow, pytest.raises(DuplicateDelivery):
@@ -197,6 +200,23 @@ def scenario(open_uow: Opener) -> tuple[list[Any], dict[str, str]]:
     with open_uow() as uow:  # a rollback brings back what was deleted since the last commit
         services.clear_choices(uow, "o0")
     return outcomes, secrets
+
+
+def conversations(uow: UnitOfWork) -> list[Any]:
+    li = uow.staff.by_username("li")
+    assert li is not None
+    at = T0 + timedelta(days=2)
+    talk.set_presence(uow, services.scope_of(li), Presence.ONLINE, None, at)
+    talk.set_hours(uow, "SH001", "123456", "09:00", "17:30")
+    talk.add_canned(uow, None, "问候", "您好，请讲。", at)
+    first = talk.open_conversation(uow, "o0", "keyword", at, "Asia/Shanghai")
+    talk.customer_message(uow, "o0", "text", "在吗", None, at + timedelta(minutes=1))
+    replied = talk.reply(uow, services.scope_of(li), first.conversation_id, "在的",
+                         at + timedelta(minutes=2))
+    talk.close(uow, services.scope_of(li), first.conversation_id, at + timedelta(minutes=3))
+    rated = talk.rate(uow, "o0", 5, at + timedelta(minutes=4))
+    queued = talk.open_conversation(uow, "o2", "fallback", at, "Asia/Shanghai")
+    return [first.answerer, replied.delivery, rated, queued.answerer]
 
 
 def ids(rows: Any) -> list[Any]:
@@ -380,12 +400,37 @@ def answer_answers(uow: UnitOfWork) -> dict[str, Any]:
                         ids(uow.answers.misses(T0 + timedelta(minutes=1), 1)))}
 
 
+def conversation_answers(uow: UnitOfWork) -> dict[str, Any]:
+    o0, o2, branch = (uow.customers.by_openid("o0"), uow.customers.by_openid("o2"),
+                      uow.branches.by_code("SH001"))
+    manager, li = uow.managers.by_code("SH001-01"), uow.staff.by_username("li")
+    assert o0 and o2 and branch and manager and li
+    closed, live = uow.conversations.last_closed(o0.id), uow.conversations.live_of(o2.id)
+    assert closed is not None and live is not None
+    hours, presence = uow.conversations.hours(branch.id), uow.conversations.presence(li.id)
+    assert hours is not None and presence is not None
+    account = uow.conversations.account_of(manager.id)
+    return {"conversations": (
+        (closed.id, closed.status, closed.rating, closed.first_response_at),
+        uow.conversations.live_of(o0.id), (live.id, live.assignee_id, live.branch_id),
+        ids([uow.conversations.get(closed.id), uow.conversations.get(999)]),
+        (presence.status, presence.delegate_id), account.username if account else None,
+        (hours.days, hours.opens, hours.closes), uow.conversations.hours(999),
+        ids(uow.conversations.unanswered_since(T0 + timedelta(days=3))),
+        uow.conversations.custom_sends_since(closed.id, T0),
+        [(m.id, m.author, m.body, m.delivery, m.notice_key)
+         for m in uow.conversations.messages(closed.id)],
+        ids(uow.conversations.messages(closed.id, 1)),
+        [(r.title, r.body) for r in uow.conversations.canned()])}
+
+
 def answers(open_uow: Opener) -> tuple[list[Any], dict[str, Any]]:
     outcomes, secrets = scenario(open_uow)
     with open_uow() as uow:
         found = {**org_answers(uow), **customer_answers(uow), **lead_answers(uow),
                  **notice_answers(uow), **system_answers(uow, secrets), **code_answers(uow),
-                 **product_answers(uow), **share_answers(uow), **answer_answers(uow)}
+                 **product_answers(uow), **share_answers(uow), **answer_answers(uow),
+                 **conversation_answers(uow)}
     with open_uow() as uow:
         found["racing leads"] = racing_leads(uow)
     return outcomes, found

@@ -16,10 +16,13 @@ from bot.web.console import (
     products,
     segments,
     staff,
+    talk,
+    talk_media,
     transfer,
     views,
 )
 from bot.web.console.blueprint import bp
 
 __all__ = ["bp", "classify", "codes", "customer", "exports", "home", "lead", "learning", "lists",
-           "logs", "misses", "pick", "products", "segments", "staff", "transfer", "views"]
+           "logs", "misses", "pick", "products", "segments", "staff", "talk", "talk_media",
+           "transfer", "views"]

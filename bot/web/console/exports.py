@@ -45,7 +45,7 @@ def export_leads() -> Response:
     rows = ([r["id"], r["customer"], r["phone_masked"], texts.label("source", r["source"]),
              r["product"], r["manager"], texts.label("lead", r["status"]),
              beijing(r["created_at"]), beijing(r["due_at"]), r["note"]] for r in page.rows)
-    return _csv("leads", LEAD_COLUMNS, rows)
+    return csv_response("leads", LEAD_COLUMNS, rows)
 
 
 @bp.get("/customers.csv")
@@ -61,7 +61,7 @@ def export_customers() -> Response:
     rows = ([r["id"], r["label"], r["phone_masked"], texts.label("follow", r["follow_state"]),
              r["manager"], beijing(r["followed_at"]), beijing(r["first_touch_at"]),
              beijing(r["last_touch_at"])] for r in page.rows)
-    return _csv("customers", CUSTOMER_COLUMNS, rows)
+    return csv_response("customers", CUSTOMER_COLUMNS, rows)
 
 
 def _all_of(spec: ListSpec) -> PageRequest:
@@ -74,7 +74,8 @@ def _audit(uow: Any, action: str, wanted: PageRequest, count: int) -> None:
     uow.commit()
 
 
-def _csv(name: str, header: Iterable[str], rows: Iterable[list[Any]]) -> Response:
+def csv_response(name: str, header: Iterable[str], rows: Iterable[list[Any]]) -> Response:
+    """Return rows as a CSV download (UTF-8 with a BOM; formula-like cells as text)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)

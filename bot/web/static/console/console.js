@@ -93,8 +93,27 @@
     });
   }
 
+  // A quick reply picked from a list fills the reply box (data-fill names the box).
+  function fills(root) {
+    root.querySelectorAll("select[data-fill]").forEach(function (list) {
+      if (list.getAttribute("data-fill-wired")) { return; }
+      list.setAttribute("data-fill-wired", "1");
+      list.addEventListener("change", function () {
+        var box = document.getElementById(list.getAttribute("data-fill"));
+        if (box && list.value) { box.value = list.value; box.focus(); }
+      });
+    });
+  }
+
+  // The transcript keeps its latest message in view as new ones arrive.
+  function transcripts(root) {
+    var box = document.getElementById("transcript");
+    if (box && (root === document || box.contains(root))) { box.scrollTop = box.scrollHeight; }
+  }
+
   function wire(root) {
     pickers(root); charts(root); confirmations(root); copies(root); cleanForms(root);
+    fills(root); transcripts(root);
   }
   document.addEventListener("DOMContentLoaded", function () { wire(document); });
   document.addEventListener("htmx:load", function (event) { wire(event.target); });

@@ -1,0 +1,104 @@
+"""A customer asks for a person and their manager answers from the console, in headless
+Chromium on a phone and a laptop: the message shows within two seconds without a reload, the
+reply reaches the sandbox once as a customer-service message; outside the 48-hour window (the
+clock moved on) it waits on the reply page behind one service notice."""
+
+import time
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page
+
+from bot.wechat.simulator import Platform
+from bot.worker.outbox import Outbox
+from crm_core.model import utcnow
+from tests.builders import post, text_xml
+from tests.conftest import runtime
+from tests.e2e.conftest import blocked, log_in, watched_page
+from tests.sandbox_support import SandboxHandle, api_for
+from tests.talk_support import C1, populate
+
+pytestmark = pytest.mark.slow
+OAUTH = False  # the reply page is opened by its signed link in a plain browser here
+SHOTS = "/tmp/shots-talk"  # noqa: S108 - screenshots to look at, not test data
+
+
+def say(app: Flask, platform: Platform, text: str) -> None:
+    assert post(app.test_client(), platform, text_xml(C1, text)).status_code == 200
+
+
+def deliver(app: Flask, sandbox: SandboxHandle) -> None:
+    rt = runtime(app)  # by the app's clock, which a test may have moved on
+    Outbox(rt.uow, api_for(sandbox, timeout=2.0), rt.settings, "e2e",
+           clock=rt.clock).deliver_due()
+
+
+def open_conversation(browser: Browser, base: str, width: int) -> tuple[Page, list[str]]:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page, errors = watched_page(context)
+    log_in(page, base, "m1")
+    page.goto(f"{base}/console/talk")
+    page.locator(".talk-row").first.click()
+    page.wait_for_selector("#transcript")
+    return page, errors
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_a_customers_message_reaches_the_inbox_and_the_reply_reaches_the_customer_once(
+        served, browser: Browser, sandbox: SandboxHandle, platform: Platform,  # type: ignore[no-untyped-def]
+        width: int) -> None:
+    app, base = served
+    sandbox.reset()
+    populate(runtime(app))
+    sandbox.follow(C1)
+    sandbox.act(C1, "message")
+    say(app, platform, "人工")
+    page, errors = open_conversation(browser, base, width)
+    started = time.monotonic()
+    say(app, platform, "请问大额存单现在的利率是多少？")
+    page.wait_for_selector("text=请问大额存单现在的利率是多少？", timeout=2000)
+    assert time.monotonic() - started < 2.0
+    page.fill("#reply-body", "您好，三年期大额存单年利率 2.35%，详情可来网点咨询。")
+    page.click("#reply-send")
+    page.wait_for_selector("text=已发送。")
+    deliver(app, sandbox)
+    deliver(app, sandbox)
+    custom = [m for m in sandbox.inbox(C1) if m["kind"] == "custom"]
+    assert [m["payload"]["text"]["content"] for m in custom] == [
+        "您好，三年期大额存单年利率 2.35%，详情可来网点咨询。"]
+    page.reload()  # a delivery's outcome shows on the next view of the transcript
+    assert page.locator(".talk-delivery").last.inner_text() == "已送达"
+    page.screenshot(path=f"{SHOTS}/conversation-{width}.png", full_page=True)
+    fits = page.evaluate(f"document.documentElement.scrollWidth <= {width}")
+    assert fits and blocked(page) == [] and errors == []
+    page.context.close()
+
+
+def test_outside_the_window_one_service_notice_links_to_the_reply_page(
+        served, browser: Browser, sandbox: SandboxHandle, platform: Platform) -> None:  # type: ignore[no-untyped-def]
+    app, base = served
+    sandbox.reset()
+    sandbox.register_templates("TPL_PAGE")
+    populate(runtime(app))
+    sandbox.follow(C1)
+    say(app, platform, "人工")
+    later = utcnow() + timedelta(hours=49)  # the customer said nothing for 49 hours
+    app.extensions["branchlink"] = replace(runtime(app), clock=lambda: later)
+    notifications = replace(runtime(app).settings.notifications, talk_page_template="TPL_PAGE")
+    app.extensions["branchlink"] = replace(runtime(app), settings=replace(
+        runtime(app).settings, notifications=notifications))
+    page, errors = open_conversation(browser, base, 390)
+    for text in ("您好，您咨询的产品已到期续作。", "如有疑问请随时留言。"):
+        page.fill("#reply-body", text)
+        page.click("#reply-send")
+        page.wait_for_selector("text=回复已保存")
+    deliver(app, sandbox)
+    sent = sandbox.inbox(C1)
+    assert [m["kind"] for m in sent] == ["template"]
+    page.goto(sent[0]["payload"]["url"])
+    assert "您好，您咨询的产品已到期续作。" in page.inner_text("#talk-page")
+    assert "如有疑问请随时留言。" in page.inner_text("#talk-page")
+    assert blocked(page) == [] and errors == []
+    page.context.close()
