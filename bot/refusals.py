@@ -70,6 +70,20 @@ REFUSALS = {
         "或联系运维人员。"),
     "temporary_days": "活动二维码的有效天数须为 1 至 {limit} 天。",
     "platform": "微信平台暂时无法生成二维码，请稍后重试；多次失败请联系运维人员。",
+    # Organisations and referrals.
+    "credit_code_shape": (
+        "统一社会信用代码“{value}”应为 18 位数字或大写字母（不含 I、O、Z、S、V），"
+        "第 3–8 位为行政区划数字，请对照营业执照核对。"),
+    "credit_code_check": (
+        "统一社会信用代码“{value}”的最后一位校验码不对，多半是抄错了某一位："
+        "请对照营业执照逐位核对。"),
+    "credit_code_taken": "统一社会信用代码“{value}”已属于“{holder}”，同一代码不能登记两个单位。",
+    "unknown_owner": (
+        "找不到客户经理代码“{manager}”，请核对（可用 branchlink managers list 查看）。"),
+    "not_corporate": "“{name}”（{manager}）不是对公客户经理，单位只能归属对公客户经理。",
+    "unknown_organisation": (
+        "找不到单位代码“{value}”：请先导入该单位（branchlink orgs import），"
+        "再导入联系人或交易关系。"),
 }
 FALLBACK = "操作未能完成，请检查填写的内容后重试；如仍有问题请联系运维人员。"
 ROW = "第 {line} 行：{problem}"

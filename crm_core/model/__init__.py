@@ -19,6 +19,12 @@ from crm_core.model.codes import (
     QrCode,
     TouchFact,
 )
+from crm_core.model.collaboration import (
+    CLOSED_REFERRALS,
+    OPEN_REFERRALS,
+    Referral,
+    ReferralStatus,
+)
 from crm_core.model.customer import (
     Customer,
     CustomerNote,
@@ -31,6 +37,15 @@ from crm_core.model.figures import BranchFigures, ManagerFigures, NetworkFigures
 from crm_core.model.leads import NOTE_MAX_LENGTH, OPEN_STATUSES, BadNote, Lead, LeadStatus
 from crm_core.model.notices import CUSTOMER_KINDS, Notice, NoticeKind, NoticeStatus
 from crm_core.model.org import Branch, Manager, ManagerRole, ManagerState, pick_round_robin
+from crm_core.model.organisations import (
+    Organisation,
+    OrgContact,
+    OrgKind,
+    ProductFamily,
+    TradeKind,
+    TradeRelationship,
+    normalise_credit_code,
+)
 from crm_core.model.products import (
     Assessment,
     Category,
@@ -56,10 +71,12 @@ from crm_core.model.system import RateCounter, SharedValue
 
 __all__ = [
     "BIG_ID_MAX",
+    "CLOSED_REFERRALS",
     "CUSTOMER_KINDS",
     "ID_MAX",
     "MAX_TEMPORARY_DAYS",
     "NOTE_MAX_LENGTH",
+    "OPEN_REFERRALS",
     "OPEN_STATUSES",
     "PERMANENT_CODE_CAP",
     "AddedNeed",
@@ -97,13 +114,19 @@ __all__ = [
     "Notice",
     "NoticeKind",
     "NoticeStatus",
+    "OrgContact",
+    "OrgKind",
+    "Organisation",
     "OutOfScope",
     "PendingChoice",
     "Product",
+    "ProductFamily",
     "ProductVersion",
     "QrCode",
     "RateCounter",
     "RecommendationPref",
+    "Referral",
+    "ReferralStatus",
     "Refusal",
     "RiskAssessment",
     "Scene",
@@ -119,9 +142,12 @@ __all__ = [
     "Touch",
     "TouchFact",
     "TouchKind",
+    "TradeKind",
+    "TradeRelationship",
     "format_scene",
     "local_date",
     "local_time",
+    "normalise_credit_code",
     "parse_scene",
     "pick_round_robin",
     "utcnow",

@@ -1,5 +1,8 @@
 """The CRM core's public API: every channel reaches the CRM only through these functions."""
 
+# Organisations, trade chains and referrals between staff: reached by subpackage
+# (services.organisations.*, services.collaboration.*).
+from crm_core.services import organisations
 from crm_core.services.access import (
     LoginLimits,
     admit_login,
@@ -343,6 +346,7 @@ __all__ = [
     "open_lead",
     "opened_share_scene",
     "openid_of",
+    "organisations",
     "outbox_backlog",
     "page_share_scene",
     "pause_notices",

@@ -1,0 +1,120 @@
+"""Organisations, their contacts and trade relationships, and staff referrals, in SQL."""
+
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from crm_core.model import (
+    OPEN_REFERRALS,
+    ManagerRole,
+    Organisation,
+    OrgContact,
+    Referral,
+    TradeRelationship,
+)
+
+
+class SqlOrganisations:
+    """Organisations, their contact persons and their trade relationships, in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, organisation_id: int) -> Organisation | None:
+        """Return the organisation with this id."""
+        return self.session.get(Organisation, organisation_id)
+
+    def by_code(self, code: str) -> Organisation | None:
+        """Return the organisation with this bank code."""
+        return self.session.scalar(select(Organisation).where(Organisation.code == code))
+
+    def by_credit_code(self, credit_code: str) -> Organisation | None:
+        """Return the organisation registered under this credit code."""
+        stmt = select(Organisation).where(Organisation.credit_code == credit_code)
+        return self.session.scalar(stmt)
+
+    def add(self, item: Organisation | OrgContact | TradeRelationship) -> None:
+        """Add an organisation, a contact or a relationship."""
+        self.session.add(item)
+
+    def contacts_of(self, organisation_id: int) -> list[OrgContact]:
+        """Return an organisation's contact persons, by name."""
+        stmt = (select(OrgContact).where(OrgContact.organisation_id == organisation_id)
+                .order_by(OrgContact.name))
+        return list(self.session.scalars(stmt))
+
+    def contact(self, organisation_id: int, name: str) -> OrgContact | None:
+        """Return the contact of this name at an organisation."""
+        stmt = select(OrgContact).where(OrgContact.organisation_id == organisation_id,
+                                        OrgContact.name == name)
+        return self.session.scalar(stmt)
+
+    def employers_of(self, customer_id: int) -> list[Organisation]:
+        """Return the organisations a customer is a contact person of."""
+        stmt = (select(Organisation).join(OrgContact,
+                                          OrgContact.organisation_id == Organisation.id)
+                .where(OrgContact.customer_id == customer_id).order_by(Organisation.name))
+        return list(self.session.scalars(stmt))
+
+    def relationship(self, organisation_id: int, counterparty_id: int,
+                     kind: str) -> TradeRelationship | None:
+        """Return the relationship of this kind between two organisations, if recorded."""
+        stmt = select(TradeRelationship).where(
+            TradeRelationship.organisation_id == organisation_id,
+            TradeRelationship.counterparty_id == counterparty_id, TradeRelationship.kind == kind)
+        return self.session.scalar(stmt)
+
+    def relationships_of(self, ids: list[int]) -> list[TradeRelationship]:
+        """Return every relationship touching one of these organisations, at either end."""
+        stmt = select(TradeRelationship).where(or_(TradeRelationship.organisation_id.in_(ids),
+                                                   TradeRelationship.counterparty_id.in_(ids)))
+        return list(self.session.scalars(stmt.order_by(TradeRelationship.id)))
+
+
+class SqlReferrals:
+    """Referrals between staff, in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, referral_id: int) -> Referral | None:
+        """Return the referral with this id."""
+        return self.session.get(Referral, referral_id)
+
+    def add(self, referral: Referral) -> None:
+        """Add a referral."""
+        self.session.add(referral)
+
+    def holder(self, subject: str, line: ManagerRole, now: datetime) -> Referral | None:
+        """Return the referral holding a subject and line at `now` (the earliest), if any."""
+        stmt = (select(Referral).where(Referral.subject == subject, Referral.line == line,
+                                       Referral.lock_until > now)
+                .order_by(Referral.created_at, Referral.id).with_for_update())
+        return next((r for r in self.session.scalars(stmt) if r.holds_lock(now)), None)
+
+    def overdue(self, now: datetime) -> list[Referral]:
+        """Return the open referrals whose SLA has passed, oldest due first."""
+        stmt = (select(Referral).where(Referral.status.in_(OPEN_REFERRALS),
+                                       Referral.due_at <= now)
+                .order_by(Referral.due_at, Referral.id))
+        return list(self.session.scalars(stmt))
+
+    def stale(self, before: datetime) -> list[Referral]:
+        """Return the open referrals created before `before` (they expire)."""
+        stmt = select(Referral).where(Referral.status.in_(OPEN_REFERRALS),
+                                      Referral.created_at < before).order_by(Referral.id)
+        return list(self.session.scalars(stmt))
+
+    def of_manager(self, manager_id: int) -> list[Referral]:
+        """Return the referrals a manager sent or received, newest first."""
+        stmt = (select(Referral).where(or_(Referral.referrer_id == manager_id,
+                                           Referral.receiver_id == manager_id))
+                .order_by(Referral.created_at.desc(), Referral.id.desc()))
+        return list(self.session.scalars(stmt))
+
+    def of_subject(self, subject: str) -> list[Referral]:
+        """Return the referrals of one customer or organisation, newest first."""
+        stmt = (select(Referral).where(Referral.subject == subject)
+                .order_by(Referral.created_at.desc(), Referral.id.desc()))
+        return list(self.session.scalars(stmt))
