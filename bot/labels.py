@@ -50,6 +50,11 @@ LABELS: dict[str, dict[str, str]] = {
         "customer_renamed": "修改客户姓名", "note_added": "添加客户备注",
         "share_link_made": "生成产品分享链接", "customers_exported": "导出客户列表",
         "pii_rehashed": "重算手机号检索密钥",
+        # Organisations, trade chains and referrals between staff.
+        "organisations_imported": "导入单位", "contacts_imported": "导入单位联系人",
+        "relationships_imported": "导入交易关系", "chain_leads_made": "生成链条线索",
+        "referral_made": "提交转介", "referral_updated": "更新转介",
+        "referral_settled": "裁定转介归属", "referral_outcomes": "导入转介成果",
     },
     "offer_outcome": {"shown": "已展示", "off_sale": "不在销售期", "not_at_branch": "非本网点销售",
                       "private_placement": "私募不公开宣传", "unknown": "产品不存在",

@@ -26,6 +26,8 @@ REFUSALS = {
         "这是 Excel 工作簿（.xlsx/.xls），"
         "不是 CSV：请在 Excel 中“另存为”CSV 文件后重新上传。"),
     "binary": "这不是文本文件：请上传 CSV 或 TOML 文件。",
+    "workbook_unreadable": (
+        "无法读取这个 Excel 工作簿：请确认是 .xlsx 文件（不是 .xls），或另存为 CSV 后重新上传。"),
     "unknown_format": "不支持“{format}”格式：请上传 .csv 或 .toml 文件。",
     "too_many_values": (
         "这一行的值比表头的列多：请检查是否有多余的逗号，"

@@ -347,3 +347,8 @@ ANSWER_NOT_FOUND = "未找到（建议联系客户经理）"
 ANSWER_NONE = "不作产品回答"
 ANSWER_FAQ = "常见问题：{question}"
 ANSWER_UNSURE = "（不确定，给出选项）"
+
+# Organisations, trade chains and referrals between staff (console and CLI).
+ORG_IMPORT_HEAD_OFFICE_ONLY = "只有总行可以导入单位和联系人"
+ORG_IMPORT_PICK_FILE = "请选择 .csv（UTF-8 或 GBK）或 .xlsx 文件"
+ORG_IMPORT_DONE = "导入完成：新增 {created}，更新 {updated}。"

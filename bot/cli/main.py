@@ -13,6 +13,7 @@ from bot.cli.customers import customers
 from bot.cli.faq import faq
 from bot.cli.leads import leads
 from bot.cli.org import branches, managers
+from bot.cli.orgs import orgs
 from bot.cli.outbox import outbox
 from bot.cli.products import products
 from bot.cli.simulate import simulate
@@ -186,5 +187,8 @@ def worker(cli: Cli) -> None:
 
 for command in (customers, managers, branches, simulate, spool, sandbox_command, leads, outbox,
                 codes, posters, staff, products, faq):
+    main.add_command(command)
+# Organisations, trade chains and referrals between staff.
+for command in (orgs,):
     main.add_command(command)
 

@@ -45,7 +45,8 @@ def build_app(settings: Settings | None = None,
     metrics.init_timing(app)
     # Registered before CSRF protection, which reads the form (and so the body) first.
     app.before_request(partial(_cap_body, {"wechat.receive": settings.webhook.max_body_bytes,
-                                           "console.products": MAX_IMPORT_BYTES}))
+                                           "console.products": MAX_IMPORT_BYTES,
+                                           "console.organisations": MAX_IMPORT_BYTES}))
     runtime = build_runtime(settings, clock) if clock else build_runtime(settings)
     app.extensions[EXTENSION] = runtime
     init_auth(app, runtime)

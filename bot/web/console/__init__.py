@@ -11,6 +11,7 @@ from bot.web.console import (
     lists,
     logs,
     misses,
+    organisations,
     pick,
     products,
     staff,
@@ -20,4 +21,4 @@ from bot.web.console import (
 from bot.web.console.blueprint import bp
 
 __all__ = ["bp", "codes", "customer", "exports", "home", "lead", "learning", "lists", "logs",
-           "misses", "pick", "products", "staff", "transfer", "views"]
+           "misses", "organisations", "pick", "products", "staff", "transfer", "views"]
