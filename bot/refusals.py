@@ -83,6 +83,24 @@ REFUSALS = {
     "unknown_owner": (
         "找不到客户经理代码“{manager}”，请核对（可用 branchlink managers list 查看）。"),
     "not_corporate": "“{name}”（{manager}）不是对公客户经理，单位只能归属对公客户经理。",
+    "referral_unknown_subject": "找不到要转介的客户或单位“{value}”，请核对客户编号或单位代码。",
+    "referral_out_of_scope": (
+        "只能转介自己名下的客户、自己负责的单位及其联系人，或联系人是自己客户的单位：请核对。"),
+    "referral_same_line": "转介要转给其他条线，不能转给自己所在的条线。",
+    "referral_self": "不能把客户转介给自己。",
+    "referral_owner": "“{name}”已经是这位客户（单位）的客户经理，无需转介。",
+    "referral_wrong_line": "“{name}”不在所选条线，请选该条线的客户经理或交给分配规则。",
+    "referral_unknown_receiver": "找不到客户经理代码“{manager}”（或已离职），请核对。",
+    "referral_locked": (
+        "这位客户（单位）已由{referrer}转介到该条线（转介编号 {id}），"
+        "锁定期内不能重复转介；如有争议请网点负责人裁定。"),
+    "referral_value": "预计价值须为不小于 0 的整数（单位：元）。",
+    "referral_note": "备注最多 500 个字。",
+    "referral_not_receiver": "只有接收转介的客户经理可以推进这条转介。",
+    "referral_step": "这条转介目前的状态不能直接改为所选状态：请刷新页面后按顺序推进。",
+    "referral_reason": "请填写原因。",
+    "referral_not_head": "只有该网点的负责人（或总行）可以分配或裁定这条转介。",
+    "outcome_no_referral": "“{value}”在该条线没有转介在锁定期内，无法记为转介成果：请核对。",
     "unknown_organisation": (
         "找不到单位代码“{value}”：请先导入该单位（branchlink orgs import），"
         "再导入联系人或交易关系。"),

@@ -21,6 +21,7 @@ from crm_core.model.codes import (
 )
 from crm_core.model.collaboration import (
     CLOSED_REFERRALS,
+    NEXT_STEPS,
     OPEN_REFERRALS,
     Referral,
     ReferralStatus,
@@ -75,6 +76,7 @@ __all__ = [
     "CUSTOMER_KINDS",
     "ID_MAX",
     "MAX_TEMPORARY_DAYS",
+    "NEXT_STEPS",
     "NOTE_MAX_LENGTH",
     "OPEN_REFERRALS",
     "OPEN_STATUSES",

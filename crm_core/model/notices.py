@@ -23,6 +23,7 @@ class NoticeKind(enum.StrEnum):
     SHARE_OPENS = "share_opens"
     TRANSFER = "transfer"
     MANAGER_CHANGED = "manager_changed"  # to the customer, as a customer-service message
+    REFERRAL = "referral"  # a step of a referral between staff (the event is in the payload)
 
 
 CUSTOMER_KINDS = frozenset({NoticeKind.MANAGER_CHANGED})

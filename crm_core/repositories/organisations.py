@@ -2,12 +2,15 @@
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from crm_core.model import (
     OPEN_REFERRALS,
+    Customer,
+    Manager,
     ManagerRole,
+    ManagerState,
     Organisation,
     OrgContact,
     Referral,
@@ -117,4 +120,24 @@ class SqlReferrals:
         """Return the referrals of one customer or organisation, newest first."""
         stmt = (select(Referral).where(Referral.subject == subject)
                 .order_by(Referral.created_at.desc(), Referral.id.desc()))
+        return list(self.session.scalars(stmt))
+
+    def customer(self, customer_id: int) -> Customer | None:
+        """Return the customer with this id (the subject of a referral)."""
+        return self.session.get(Customer, customer_id)
+
+    def candidates(self, branch_id: int, line: ManagerRole) -> list[Manager]:
+        """Return the active managers of a line in a branch, fewest open referrals first."""
+        load = (select(func.count(Referral.id))
+                .where(Referral.receiver_id == Manager.id, Referral.status.in_(OPEN_REFERRALS))
+                .correlate(Manager).scalar_subquery())
+        stmt = (select(Manager).where(Manager.branch_id == branch_id, Manager.role == line,
+                                      Manager.state == ManagerState.ACTIVE)
+                .order_by(load, Manager.id))
+        return list(self.session.scalars(stmt))
+
+    def all_of_referrer(self, manager_id: int) -> list[Referral]:
+        """Return every referral a manager sent, oldest first (their record is made of them)."""
+        stmt = (select(Referral).where(Referral.referrer_id == manager_id)
+                .order_by(Referral.created_at, Referral.id))
         return list(self.session.scalars(stmt))

@@ -2,7 +2,7 @@
 
 # Organisations, trade chains and referrals between staff: reached by subpackage
 # (services.organisations.*, services.collaboration.*).
-from crm_core.services import organisations
+from crm_core.services import collaboration, organisations
 from crm_core.services.access import (
     LoginLimits,
     admit_login,
@@ -295,6 +295,7 @@ __all__ = [
     "claim_notice",
     "clear_choices",
     "code_for",
+    "collaboration",
     "credit_follow",
     "customer_card",
     "customer_id_of",
