@@ -352,3 +352,27 @@ ANSWER_UNSURE = "（不确定，给出选项）"
 ORG_IMPORT_HEAD_OFFICE_ONLY = "只有总行可以导入单位和联系人"
 ORG_IMPORT_PICK_FILE = "请选择 .csv（UTF-8 或 GBK）或 .xlsx 文件"
 ORG_IMPORT_DONE = "导入完成：新增 {created}，更新 {updated}。"
+# What a referral notice says happened (the payload's event, up to its first "-").
+REFERRAL_EVENTS = {
+    "submitted": "{referrer}转介给您，请接收", "assigned": "网点负责人将{referrer}的转介分配给您",
+    "accepted": "{receiver}已接收您的转介", "declined": "{receiver}未接收您的转介",
+    "contacted": "{receiver}已联系客户", "qualified": "{receiver}确认为有效商机",
+    "converted": "您转介的客户已成交", "not_converted": "{receiver}反馈未成交",
+    "expired": "转介已超期关闭", "reminder": "转介待处理，已到时限",
+    "escalation": "转介超时未处理（{receiver}）", "settled": "网点负责人裁定转介归属于您",
+}
+
+
+def referral_event(payload: dict[str, object]) -> str:
+    """Say in words what happened to a referral, from a notice's payload."""
+    event = str(payload.get("event", "")).split("-")[0]
+    template = REFERRAL_EVENTS.get(event, "转介有更新")
+    return template.format(referrer=payload.get("referrer") or "同事",
+                           receiver=payload.get("receiver") or "待分配")
+# A manager refers a customer from their own WeChat: 转介 <客户编号或单位代码> <条线> [备注]
+REFERRAL_COMMAND = "转介"
+REFERRAL_USAGE = ("请发送「转介 客户编号或单位代码 条线 备注」，条线为 零售、财富、信贷 或 对公，"
+                  "例如：转介 1024 对公 开了三家店想办结算。客户编号见工作台的客户页。")
+REFERRAL_NOT_MANAGER = "只有绑定了微信的客户经理可以转介客户。"
+REFERRAL_DONE = "已转介：{subject} → {receiver}（转介编号 {id}），对方处理后会通知您。"
+REFERRAL_QUEUE = "{branch}待分配（网点负责人会尽快分配）"

@@ -85,6 +85,7 @@ lead_reminder_template = "DEMO_LEAD_REMINDER"
 lead_escalation_template = "DEMO_LEAD_ESCALATION"
 daily_digest_template = "DEMO_DAILY_DIGEST"
 transfer_template = "DEMO_TRANSFER"
+referral_template = "DEMO_REFERRAL"
 """
 
 

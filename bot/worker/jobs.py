@@ -32,6 +32,15 @@ def chase_leads(config_path: str | None) -> int:
     return queued
 
 
+def chase_referrals(config_path: str | None) -> int:
+    """Remind receivers of referrals past their SLA, escalate, expire the abandoned ones."""
+    runtime = _runtime(config_path)
+    with runtime.uow() as uow:
+        queued = services.collaboration.chase_referrals(uow, runtime.referral_policy, utcnow())
+        uow.commit()
+    return queued
+
+
 def send_digests(config_path: str | None) -> int:
     """Queue today's digest for every bound manager."""
     runtime = _runtime(config_path)

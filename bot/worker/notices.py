@@ -50,6 +50,8 @@ def render_notice(kind: NoticeKind, payload: dict[str, Any], settings: Notificat
 
 def notice_path(kind: NoticeKind, payload: dict[str, Any]) -> str:
     """Return the console page a notice opens: its lead, its customer, or the list."""
+    if payload.get("referral_id"):
+        return f"/console/referrals/{int(payload['referral_id'])}"
     if payload.get("lead_id"):
         return f"/console/leads/{int(payload['lead_id'])}"
     if payload.get("customer_id"):
@@ -93,6 +95,8 @@ def _values(kind: NoticeKind, payload: dict[str, Any], zone: ZoneInfo) -> list[s
         if payload.get("leads"):
             moved += texts.NOTICE_TRANSFER_LEADS.format(leads=payload["leads"])
         return [moved, other, _local(payload["at"], zone)]
+    if kind is NoticeKind.REFERRAL:
+        return [payload["subject"], texts.referral_event(payload), _local(payload["at"], zone)]
     if kind is NoticeKind.SHARE_OPENS:
         return [payload["customer"], payload["product"],
                 texts.NOTICE_SHARE_OPENS.format(opens=payload["opens"])]

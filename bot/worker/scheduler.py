@@ -86,6 +86,8 @@ class Leadership:
                   "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
         self.scheduler.add_job(f"{JOBS}:chase_leads", "interval", minutes=1, id="chase_leads",
                                **common)
+        self.scheduler.add_job(f"{JOBS}:chase_referrals", "interval", minutes=5,
+                               id="chase_referrals", **common)
         self.scheduler.add_job(f"{JOBS}:send_digests",
                                digest_trigger(hour, minute, settings.timezone),
                                id="send_digests", **common)

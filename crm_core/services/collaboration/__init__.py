@@ -1,6 +1,7 @@
 """Working together: referrals between staff, their clock, outcomes and credit."""
 
 from crm_core.services.collaboration.clock import chase_referrals
+from crm_core.services.collaboration.notify import subject_label
 from crm_core.services.collaboration.outcomes import LINES, OUTCOMES, record_outcomes
 from crm_core.services.collaboration.policy import (
     SHADOW,
@@ -36,5 +37,6 @@ __all__ = [
     "refer",
     "referrer_record",
     "settle_referral",
+    "subject_label",
     "subject_of",
 ]
