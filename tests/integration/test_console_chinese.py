@@ -90,7 +90,8 @@ def enrich(app: Flask) -> World:
 def arguments(world: World) -> dict[str, object]:
     """A value for each URL argument a console page takes (a new argument must be added)."""
     return {"customer_id": world.customers["c1-sh001-01"],
-            "lead_id": world.leads["c1-sh001-01"], "code": "SH001", "username": "m1"}
+            "lead_id": world.leads["c1-sh001-01"], "code": "SH001", "username": "m1",
+            "referral_id": 1}
 
 
 # Pages that need a query to be drawn: each form of it is walked.

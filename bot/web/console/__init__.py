@@ -14,6 +14,7 @@ from bot.web.console import (
     organisations,
     pick,
     products,
+    referrals,
     staff,
     transfer,
     views,
@@ -21,4 +22,4 @@ from bot.web.console import (
 from bot.web.console.blueprint import bp
 
 __all__ = ["bp", "codes", "customer", "exports", "home", "lead", "learning", "lists", "logs",
-           "misses", "organisations", "pick", "products", "staff", "transfer", "views"]
+           "misses", "organisations", "pick", "products", "referrals", "staff", "transfer", "views"]

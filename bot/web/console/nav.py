@@ -31,6 +31,7 @@ MENU = (
     Entry("console.leads", "线索", EVERYONE, ("console.lead",)),
     Entry("console.customers", "客户", EVERYONE, ("console.customer",)),
     Entry("console.organisations", "单位", EVERYONE, ("console.organisation",)),
+    Entry("console.referrals", "转介", EVERYONE, ("console.referral",)),
     Entry("console.shares", "分享排行", EVERYONE),
     Entry("console.branch", "网点概览", HEADS, ("console.branches",)),
     Entry("console.transfer", "客户转移", HEADS, ("console.transfer_post",)),

@@ -18,6 +18,13 @@ from crm_core.services.collaboration.steps import (
     move_referral,
     settle_referral,
 )
+from crm_core.services.collaboration.views import (
+    manager_referrals,
+    referral_card,
+    referral_list,
+    referrers_board,
+    sees_referral,
+)
 
 __all__ = [
     "LINES",
@@ -32,10 +39,15 @@ __all__ = [
     "chase_referrals",
     "credit",
     "get_referral",
+    "manager_referrals",
     "move_referral",
     "record_outcomes",
     "refer",
+    "referral_card",
+    "referral_list",
     "referrer_record",
+    "referrers_board",
+    "sees_referral",
     "settle_referral",
     "subject_label",
     "subject_of",
