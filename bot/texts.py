@@ -257,6 +257,7 @@ API_FIELD_ERRORS = {
     "control": "{field} 含有控制字符（如 NUL）。",
     "surrogate": "{field} 含有无效的 Unicode 字符（孤立的代理项）。",
     "too_long": "{field} 最多 {limit} 个字符。",
+    "not_number": "字段 {field} 必须是 0 至 {limit} 的整数。",
 }
 TRANSFER_DONE = "已转移 {moved} 位客户。"
 NOTICE_REQUEUED = "已重新排队发送。"
@@ -381,3 +382,5 @@ REFERRAL_UPDATED = "转介已更新。"
 REFERRAL_BOXES_MANAGER = {"received": "我接收的", "sent": "我转出的", "all": "全部"}
 REFERRAL_BOXES_HEAD = {"all": "全部", "queue": "待分配"}
 REFERRAL_LINES = {"retail": "零售", "wealth": "财富", "loan": "信贷", "corporate": "对公"}
+API_MANAGERS_ONLY = "只有客户经理可以转介客户或推进转介。"
+API_REFERRAL_SUBJECT = "请给出 customer_id 或 organisation 之一。"

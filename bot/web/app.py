@@ -19,6 +19,7 @@ from bot.web import (
     product_pages,
     share_card,
     staff_api,
+    staff_api_collaboration,  # noqa: F401 - registers its routes on the staff API
     visitors,
 )
 from bot.web.console.nav import init_menu

@@ -22,6 +22,7 @@ from crm_core.services.collaboration.views import (
     manager_referrals,
     referral_card,
     referral_list,
+    referral_row,
     referrers_board,
     sees_referral,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "refer",
     "referral_card",
     "referral_list",
+    "referral_row",
     "referrer_record",
     "referrers_board",
     "sees_referral",
