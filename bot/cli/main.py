@@ -16,6 +16,7 @@ from bot.cli.org import branches, managers
 from bot.cli.orgs import orgs
 from bot.cli.outbox import outbox
 from bot.cli.products import products
+from bot.cli.referrals import referrals
 from bot.cli.simulate import simulate
 from bot.cli.spool import spool
 from bot.cli.staff import staff
@@ -190,6 +191,6 @@ for command in (customers, managers, branches, simulate, spool, sandbox_command,
                 codes, posters, staff, products, faq):
     main.add_command(command)
 # Organisations, trade chains and referrals between staff.
-for command in (orgs,):
+for command in (orgs, referrals):
     main.add_command(command)
 
