@@ -101,6 +101,10 @@ REFUSALS = {
     "referral_reason": "请填写原因。",
     "referral_not_head": "只有该网点的负责人（或总行）可以分配或裁定这条转介。",
     "outcome_no_referral": "“{value}”在该条线没有转介在锁定期内，无法记为转介成果：请核对。",
+    "self_relationship": "单位“{value}”不能与自己建立交易关系：请核对交易对手代码。",
+    "trade_circle": (
+        "“{a}”与“{b}”的这条关系会让货物循环流动（甲供货给乙、乙又供货给甲），"
+        "多半是导出时两列对调了：请核对。"),
     "unknown_organisation": (
         "找不到单位代码“{value}”：请先导入该单位（branchlink orgs import），"
         "再导入联系人或交易关系。"),

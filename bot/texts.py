@@ -384,3 +384,4 @@ REFERRAL_BOXES_HEAD = {"all": "全部", "queue": "待分配"}
 REFERRAL_LINES = {"retail": "零售", "wealth": "财富", "loan": "信贷", "corporate": "对公"}
 API_MANAGERS_ONLY = "只有客户经理可以转介客户或推进转介。"
 API_REFERRAL_SUBJECT = "请给出 customer_id 或 organisation 之一。"
+NOTICE_SOURCE_CHAIN = "链条营销线索"

@@ -39,6 +39,7 @@ from crm_core.model.leads import NOTE_MAX_LENGTH, OPEN_STATUSES, BadNote, Lead, 
 from crm_core.model.notices import CUSTOMER_KINDS, Notice, NoticeKind, NoticeStatus
 from crm_core.model.org import Branch, Manager, ManagerRole, ManagerState, pick_round_robin
 from crm_core.model.organisations import (
+    ChainLead,
     Organisation,
     OrgContact,
     OrgKind,
@@ -93,6 +94,7 @@ __all__ = [
     "Branch",
     "BranchFigures",
     "Category",
+    "ChainLead",
     "CodeKind",
     "Customer",
     "CustomerNote",

@@ -7,6 +7,8 @@ from sqlalchemy.orm import Session
 
 from crm_core.model import (
     OPEN_REFERRALS,
+    OPEN_STATUSES,
+    ChainLead,
     Customer,
     Manager,
     ManagerRole,
@@ -37,8 +39,8 @@ class SqlOrganisations:
         stmt = select(Organisation).where(Organisation.credit_code == credit_code)
         return self.session.scalar(stmt)
 
-    def add(self, item: Organisation | OrgContact | TradeRelationship) -> None:
-        """Add an organisation, a contact or a relationship."""
+    def add(self, item: Organisation | OrgContact | TradeRelationship | ChainLead) -> None:
+        """Add an organisation, a contact, a relationship or a chain lead."""
         self.session.add(item)
 
     def contacts_of(self, organisation_id: int) -> list[OrgContact]:
@@ -73,6 +75,60 @@ class SqlOrganisations:
         stmt = select(TradeRelationship).where(or_(TradeRelationship.organisation_id.in_(ids),
                                                    TradeRelationship.counterparty_id.in_(ids)))
         return list(self.session.scalars(stmt.order_by(TradeRelationship.id)))
+
+
+    def key_links(self, ids: list[int] | None = None) -> list[Organisation]:
+        """Return the key links of chains (of those ids, when given), by id."""
+        stmt = select(Organisation).where(Organisation.key_link.is_(True))
+        if ids is not None:
+            stmt = stmt.where(Organisation.id.in_(ids))
+        return list(self.session.scalars(stmt.order_by(Organisation.id)))
+
+    def by_ids(self, ids: list[int]) -> list[Organisation]:
+        """Return the organisations with these ids."""
+        return list(self.session.scalars(select(Organisation).where(Organisation.id.in_(ids))))
+
+    def open_chain_leads(self) -> set[int]:
+        """Return the organisations that have an open chain lead."""
+        stmt = select(ChainLead.organisation_id).where(ChainLead.status.in_(OPEN_STATUSES))
+        return set(self.session.scalars(stmt))
+
+    def chain_lead(self, lead_id: int) -> ChainLead | None:
+        """Return the chain lead with this id."""
+        return self.session.get(ChainLead, lead_id)
+
+    def chain_leads_of(self, organisation_id: int) -> list[ChainLead]:
+        """Return an organisation's chain leads, newest first."""
+        stmt = (select(ChainLead).where(ChainLead.organisation_id == organisation_id)
+                .order_by(ChainLead.created_at.desc(), ChainLead.id.desc()))
+        return list(self.session.scalars(stmt))
+
+    def overdue_chain_leads(self, now: datetime) -> list[ChainLead]:
+        """Return the new chain leads past their due time."""
+        stmt = (select(ChainLead).where(ChainLead.status == OPEN_STATUSES[0],
+                                        ChainLead.due_at <= now)
+                .order_by(ChainLead.due_at, ChainLead.id))
+        return list(self.session.scalars(stmt))
+
+    def corporate_desks(self, branch_id: int) -> list[tuple[Manager, dict[str, int], int]]:
+        """Return the branch's active corporate managers, each with how many organisations
+        they own per industry and how many open chain leads they hold."""
+        managers = list(self.session.scalars(
+            select(Manager).where(Manager.branch_id == branch_id,
+                                  Manager.role == ManagerRole.CORPORATE,
+                                  Manager.state == ManagerState.ACTIVE).order_by(Manager.id)))
+        ids = [m.id for m in managers]
+        owned: dict[int, dict[str, int]] = {i: {} for i in ids}
+        for manager_id, industry, count in self.session.execute(
+                select(Organisation.manager_id, Organisation.industry, func.count())
+                .where(Organisation.manager_id.in_(ids))
+                .group_by(Organisation.manager_id, Organisation.industry)):
+            owned[manager_id][industry or ""] = count
+        load = dict(self.session.execute(
+            select(ChainLead.manager_id, func.count()).where(
+                ChainLead.manager_id.in_(ids), ChainLead.status.in_(OPEN_STATUSES))
+            .group_by(ChainLead.manager_id)).tuples().all())
+        return [(m, owned[m.id], load.get(m.id, 0)) for m in managers]
 
 
 class SqlReferrals:

@@ -1,4 +1,5 @@
-"""organisations, their contacts and trade relationships, and referrals between staff
+"""organisations, their contacts, trade relationships and chain leads, and referrals
+between staff
 
 Revision ID: 0019
 Revises: 0015
@@ -118,9 +119,44 @@ def upgrade() -> None:
         batch_op.create_index('ix_trade_relationships_counterparty', ['counterparty_id', 'organisation_id'], unique=False)
 
 
+    op.create_table('chain_leads',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('key_link_id', sa.Integer(), nullable=False),
+    sa.Column('manager_id', sa.Integer(), nullable=True),
+    sa.Column('branch_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('missing', sa.JSON(), nullable=False),
+    sa.Column('monthly_volume', sa.BigInteger(), nullable=True),
+    sa.Column('status', sa.Enum('new', 'contacted', 'converted', 'lost', name='leadstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('due_at', sa.DateTime(), nullable=False),
+    sa.Column('contacted_at', sa.DateTime(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('reminded_at', sa.DateTime(), nullable=True),
+    sa.Column('escalated_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_chain_leads_branch_id_branches')),
+    sa.ForeignKeyConstraint(['key_link_id'], ['organisations.id'], name=op.f('fk_chain_leads_key_link_id_organisations')),
+    sa.ForeignKeyConstraint(['manager_id'], ['managers.id'], name=op.f('fk_chain_leads_manager_id_managers')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_chain_leads_organisation_id_organisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_chain_leads'))
+    )
+    with op.batch_alter_table('chain_leads', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_chain_leads_branch_id'), ['branch_id'], unique=False)
+        batch_op.create_index('ix_chain_leads_manager_status', ['manager_id', 'status', 'due_at'], unique=False)
+        batch_op.create_index('ix_chain_leads_status_due', ['status', 'due_at'], unique=False)
+        batch_op.create_index('uq_chain_leads_open', ['organisation_id'], unique=True, sqlite_where=sa.text("status IN ('new', 'contacted')"), postgresql_where=sa.text("status IN ('new', 'contacted')"))
+
 
 def downgrade() -> None:
     """Revert this revision."""
+    with op.batch_alter_table('chain_leads', schema=None) as batch_op:
+        batch_op.drop_index('uq_chain_leads_open')
+        batch_op.drop_index('ix_chain_leads_status_due')
+        batch_op.drop_index('ix_chain_leads_manager_status')
+        batch_op.drop_index(batch_op.f('ix_chain_leads_branch_id'))
+
+    op.drop_table('chain_leads')
     with op.batch_alter_table('trade_relationships', schema=None) as batch_op:
         batch_op.drop_index('ix_trade_relationships_counterparty')
 

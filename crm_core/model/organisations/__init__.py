@@ -15,13 +15,16 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm_core.model.base import Base, BigId, utcnow
+from crm_core.model.base import Base, BigId, str_enum, utcnow
 from crm_core.model.customer import Customer
+from crm_core.model.leads import LeadStatus
 from crm_core.model.org import Branch, Manager
 from crm_core.model.organisations.credit_code import (
     check_character,
@@ -128,7 +131,46 @@ class TradeRelationship(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+_OPEN = "status IN ('new', 'contacted')"
+
+
+class ChainLead(Base):
+    """A counterparty of a key link worth approaching, for a corporate manager, with its
+    reason in words; it keeps the lead's statuses and service levels."""
+
+    __tablename__ = "chain_leads"
+    __table_args__ = (
+        # One open chain lead per organisation: a second run finds it and adds nothing.
+        Index("uq_chain_leads_open", "organisation_id", unique=True,
+              sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
+        Index("ix_chain_leads_manager_status", "manager_id", "status", "due_at"),
+        Index("ix_chain_leads_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    key_link_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("managers.id"))
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    # The families the organisation lacks (empty: it is no customer of the bank at all).
+    missing: Mapped[list[str]] = mapped_column(JSON, default=list)
+    monthly_volume: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[LeadStatus] = mapped_column(str_enum(LeadStatus), default=LeadStatus.NEW)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    due_at: Mapped[datetime]
+    contacted_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
+    key_link: Mapped[Organisation] = relationship(foreign_keys=[key_link_id])
+    manager: Mapped[Manager | None] = relationship()
+
+
 __all__ = [
+    "ChainLead",
     "OrgContact",
     "OrgKind",
     "Organisation",

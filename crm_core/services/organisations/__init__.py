@@ -9,17 +9,30 @@ from crm_core.services.organisations.cards import (
     scoped_organisation,
     sees_organisation,
 )
+from crm_core.services.organisations.chains import (
+    ChainReport,
+    chase_chain_leads,
+    make_chain_leads,
+    move_chain_lead,
+)
 from crm_core.services.organisations.imports import (
     OrgImportReport,
     import_contacts,
     import_organisations,
 )
+from crm_core.services.organisations.trade import chain_view, import_relationships
 
 __all__ = [
+    "ChainReport",
     "OrgImportReport",
+    "chain_view",
+    "chase_chain_leads",
     "employers",
     "import_contacts",
     "import_organisations",
+    "import_relationships",
+    "make_chain_leads",
+    "move_chain_lead",
     "organisation_card",
     "organisation_list",
     "organisation_markets",

@@ -125,7 +125,7 @@ def _credit_codes_free(uow: SqlUnitOfWork, rows: list[SourceRow],
 
 def organisation_values(uow: SqlUnitOfWork, fields: dict[str, str]) -> dict[str, Any]:
     """Check one row of an organisations file and return the organisation's values."""
-    _fields(fields, ORG_FIELDS, ("org_code", "name", "kind", "branch"))
+    check_fields(fields, ORG_FIELDS, ("org_code", "name", "kind", "branch"))
     code = fields["org_code"]
     if not _CODE.fullmatch(code):
         raise Refusal("bad_code", f"code {code!r} is not 2-24 letters, digits, - or _",
@@ -137,7 +137,7 @@ def organisation_values(uow: SqlUnitOfWork, fields: dict[str, str]) -> dict[str,
     credit = fields.get("credit_code", "")
     return {"code": code.upper(), "name": fields["name"],
             "credit_code": normalise_credit_code(credit) if credit else None,
-            "kind": _choice(fields["kind"], "kind", OrgKind),
+            "kind": check_choice(fields["kind"], "kind", OrgKind),
             "market": fields.get("market") or None, "industry": fields.get("industry") or None,
             "branch_id": branch.id, "manager_id": _owner(uow, fields.get("manager", "")),
             "key_link": _flag(fields.get("key_link", ""), "key_link"),
@@ -146,7 +146,7 @@ def organisation_values(uow: SqlUnitOfWork, fields: dict[str, str]) -> dict[str,
 
 def contact_values(uow: SqlUnitOfWork, fields: dict[str, str]) -> dict[str, Any]:
     """Check one row of a contacts file and return the contact's values."""
-    _fields(fields, CONTACT_FIELDS, ("organisation", "name"))
+    check_fields(fields, CONTACT_FIELDS, ("organisation", "name"))
     organisation = uow.organisations.by_code(fields["organisation"].upper())
     if organisation is None:
         raise Refusal("unknown_organisation", f"no organisation {fields['organisation']!r}",
@@ -162,7 +162,9 @@ def contact_values(uow: SqlUnitOfWork, fields: dict[str, str]) -> dict[str, Any]
             "customer_id": customer_id}
 
 
-def _fields(fields: dict[str, str], known: frozenset[str], required: tuple[str, ...]) -> None:
+def check_fields(fields: dict[str, str], known: frozenset[str],
+                 required: tuple[str, ...]) -> None:
+    """Refuse unknown, missing or too long fields of a row."""
     unknown = sorted(set(fields) - known)
     if unknown:
         raise Refusal("unknown_field", f"unknown field {unknown[0]!r}", field=unknown[0][:40])
@@ -175,7 +177,8 @@ def _fields(fields: dict[str, str], known: frozenset[str], required: tuple[str, 
                           limit=limit)
 
 
-def _choice(value: str, field: str, kind: Any) -> str:
+def check_choice(value: str, field: str, kind: Any) -> str:
+    """Return `value` if it is one of an enumeration's values (Refusal naming them if not)."""
     if value not in {member.value for member in kind}:
         choices = "、".join(member.value for member in kind)
         raise Refusal("not_a_choice", f"{field} {value!r} is not one of {choices}", field=field,
@@ -184,7 +187,7 @@ def _choice(value: str, field: str, kind: Any) -> str:
 
 
 def _families(value: str) -> list[str]:
-    named = {_choice(part, "products", ProductFamily) for part in _LIST.split(value) if part}
+    named = {check_choice(part, "products", ProductFamily) for part in _LIST.split(value) if part}
     return [family.value for family in ProductFamily if family.value in named]
 
 
