@@ -385,3 +385,4 @@ REFERRAL_LINES = {"retail": "零售", "wealth": "财富", "loan": "信贷", "cor
 API_MANAGERS_ONLY = "只有客户经理可以转介客户或推进转介。"
 API_REFERRAL_SUBJECT = "请给出 customer_id 或 organisation 之一。"
 NOTICE_SOURCE_CHAIN = "链条营销线索"
+CHAIN_LEADS_MADE = "已生成 {created} 条链条线索（另有 {open} 家单位已有未结线索，未重复生成）。"

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from bot.cli.base import Cli, pass_cli, refused
+from bot.cli.chains import chains
 from bot.cli.codes import codes, posters
 from bot.cli.customers import customers
 from bot.cli.faq import faq
@@ -191,6 +192,6 @@ for command in (customers, managers, branches, simulate, spool, sandbox_command,
                 codes, posters, staff, products, faq):
     main.add_command(command)
 # Organisations, trade chains and referrals between staff.
-for command in (orgs, referrals):
+for command in (orgs, chains, referrals):
     main.add_command(command)
 

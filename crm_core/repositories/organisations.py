@@ -103,6 +103,17 @@ class SqlOrganisations:
                 .order_by(ChainLead.created_at.desc(), ChainLead.id.desc()))
         return list(self.session.scalars(stmt))
 
+    def open_chain_leads_for(self, manager_id: int | None, branch_id: int | None,
+                             limit: int) -> list[ChainLead]:
+        """Return open chain leads, due first: a manager's, a branch's, or every one."""
+        stmt = select(ChainLead).where(ChainLead.status.in_(OPEN_STATUSES))
+        if manager_id is not None:
+            stmt = stmt.where(ChainLead.manager_id == manager_id)
+        elif branch_id is not None:
+            stmt = stmt.where(ChainLead.branch_id == branch_id)
+        return list(self.session.scalars(stmt.order_by(ChainLead.due_at, ChainLead.id)
+                                         .limit(limit)))
+
     def overdue_chain_leads(self, now: datetime) -> list[ChainLead]:
         """Return the new chain leads past their due time."""
         stmt = (select(ChainLead).where(ChainLead.status == OPEN_STATUSES[0],

@@ -3,12 +3,17 @@ customers, or hold no settlement account, become leads with their reason in word
 by branch and industry, never twice while one is open; relationships refuse themselves,
 unknown organisations and circles."""
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from bot import refusals
+from bot.cli.chains import chains
+from bot.cli.orgs import orgs
 from crm_core.model import LeadStatus, Scope, StaffRole
 from crm_core.services import ImportRejected
 from crm_core.services.organisations import (
@@ -19,7 +24,9 @@ from crm_core.services.organisations import (
     make_chain_leads,
     move_chain_lead,
 )
-from tests.organisation_support import T0, Factory, market, rows, with_organisations
+from tests.integration.test_orgs_cli import market as orgs_market
+from tests.integration.test_product_import import invoke
+from tests.organisation_support import ORGS_CSV, T0, Factory, market, rows, with_organisations
 
 HEAD_OFFICE = Scope(1, "admin", "总行", StaffRole.HEAD_OFFICE, None, None)
 SLA = timedelta(hours=2)
@@ -110,3 +117,18 @@ def test_a_relationship_to_itself_an_unknown_organisation_or_a_circle_is_refused
     circle = problems(factory, header + "M001,M002,供应商,1\n")
     assert circle == ["第 2 行：“张记水产”与“李氏干货”的这条关系会让货物循环流动"
                       "（甲供货给乙、乙又供货给甲），多半是导出时两列对调了：请核对。"]
+
+
+def test_branchlink_chains_imports_views_and_makes_leads(app: Flask, tmp_path: Path) -> None:
+    orgs_market(app)
+    (tmp_path / "o.csv").write_text(ORGS_CSV + MORE_ORGS.split("\n", 1)[1].replace(
+        ",商户,SH001,水产", ",,商户,,水产,SH001,,,").replace(
+        ",生产企业,SH001,农业", ",,生产企业,,农业,SH001,,,"), "utf-8")
+    assert invoke(app, "import", str(tmp_path / "o.csv"), group=orgs).exit_code == 0
+    (tmp_path / "r.csv").write_text(RELATIONSHIPS, "gbk")
+    assert "created 5" in invoke(app, "import", str(tmp_path / "r.csv"), group=chains).output
+    view = json.loads(invoke(app, "view", "F001", group=chains).output)
+    assert {n["code"] for n in view["nodes"]} == {"F001", "LOG01", "M002", "NEW1"}
+    made = invoke(app, "leads", group=chains).output.splitlines()
+    assert made[0].startswith("M002\tSH001-C1\t顺达物流有限公司的物流客户")
+    assert made[-1] == "created 2, already open 0"

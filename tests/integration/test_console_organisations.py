@@ -12,6 +12,7 @@ from crm_core import services
 from crm_core.model import ManagerRole, StaffRole, utcnow
 from tests.conftest import runtime
 from tests.console_support import PASSWORD, csrf_token, login
+from tests.integration.test_chain_leads import RELATIONSHIPS
 from tests.integration.test_orgs_cli import workbook
 from tests.organisation_support import CONTACTS_CSV, MANAGERS, ORGS_CSV, T0
 
@@ -80,3 +81,21 @@ def test_managers_and_branch_heads_see_only_their_organisations_and_cannot_impor
     assert client.get("/console/organisations/F001").status_code == 403
     assert client.get("/console/organisations/NOPE").status_code == 404
     assert upload(client, ORGS_CSV.encode(), "单位.csv").status_code == 403
+
+
+def test_head_office_imports_relationships_draws_the_chain_and_makes_chain_leads(
+        staffed: Flask, client: FlaskClient) -> None:
+    login(client, "admin")
+    upload(client, ORGS_CSV.encode(), "单位.csv")
+    bad = upload(client, "organisation,counterparty,kind\nM001,M001,供应商\n".encode(),
+                 "关系.csv", "relationship")
+    assert bad.status_code == 422 and "不能与自己建立交易关系" in bad.text
+    rows = "\n".join(line for line in RELATIONSHIPS.splitlines() if "NEW" not in line) + "\n"
+    assert upload(client, rows.encode("gbk"), "关系.csv", "relationship").status_code == 200
+    page = client.get("/console/organisations/LOG01").text
+    assert 'data-chart="chain-options"' in page and "物流服务商" in page and "80,000" in page
+    token = csrf_token(client.get("/console/organisations").text)
+    made = client.post("/console/organisations/chain-leads", data={"csrf_token": token},
+                       follow_redirects=True).text
+    assert "已生成 1 条链条线索" in made
+    assert "顺达物流有限公司的物流客户，月交易额约 12 万元，尚未在我行开户" in made

@@ -2,29 +2,40 @@
 organisation's page with its owner, products held and contact persons."""
 
 from dataclasses import replace
+from datetime import timedelta
 
-from flask import flash, render_template, request
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from bot import refusals, texts
-from bot.web.console.blueprint import bp
+from bot.web.console import charts
+from bot.web.console.blueprint import HEADS, bp
 from bot.web.console.listing import page_request
-from bot.web.console.support import scope, work
+from bot.web.console.support import now, roles, scope, work
+from bot.web.edge import current_runtime
 from bot.workbooks import import_rows
 from crm_core import services
 from crm_core.model import OrgKind, Refusal, StaffRole, utcnow
 from crm_core.queries.organisations import ORGANISATIONS
 from crm_core.services import ImportRejected, RowError
 from crm_core.services.organisations import (
+    chain_lead_row,
+    chain_leads_in,
+    chain_view,
     import_contacts,
     import_organisations,
+    import_relationships,
+    key_links_in,
+    make_chain_leads,
     organisation_card,
     organisation_list,
     organisation_markets,
 )
 
 IMPORTERS = {"organisation": (import_organisations, "organisations_imported"),
-             "contact": (import_contacts, "contacts_imported")}
+             "contact": (import_contacts, "contacts_imported"),
+             "relationship": (import_relationships, "relationships_imported")}
 
 
 @bp.route("/organisations", methods=["GET", "POST"])
@@ -39,11 +50,13 @@ def organisations() -> tuple[str, int]:
     with work() as uow:
         page = organisation_list(uow, scope(), wanted)
         markets = organisation_markets(uow, scope())
+        chain_leads = chain_leads_in(uow, scope(), now())
     options = {"kind": [(k.value, k.value) for k in OrgKind],
                "market": [(m, m) for m in markets], "key": [("1", "只看关键链条单位")]}
     return render_template("console/organisations.html", page=page, options=options,
-                           errors=errors, can_import=scope().role is StaffRole.HEAD_OFFICE), \
-        status
+                           errors=errors, can_import=scope().role is StaffRole.HEAD_OFFICE,
+                           chain_leads=chain_leads, now=now(),
+                           may_run=scope().role in HEADS), status
 
 
 @bp.get("/organisations/<code>")
@@ -52,7 +65,31 @@ def organisation(code: str) -> str:
     """One organisation: kind, market, owner, products held and contact persons."""
     with work() as uow:
         card = organisation_card(uow, scope(), code)
-    return render_template("console/organisation.html", org=card)
+        view = chain_view(uow, scope(), code)
+        names = {n["id"]: n["name"] for n in view["nodes"]}
+        relations = [{**e, "from": names[e["source"]], "to": names[e["target"]]}
+                     for e in view["edges"] if card["id"] in (e["source"], e["target"])]
+        leads = [chain_lead_row(lead, now())
+                 for lead in uow.organisations.chain_leads_of(card["id"])]
+    chart = charts.chain_graph(view) if view["edges"] else None
+    return render_template("console/organisation.html", org=card, chart=chart,
+                           relations=relations, leads=leads, now=now())
+
+
+@bp.post("/organisations/chain-leads")
+@login_required
+@roles(*HEADS)
+def chain_leads() -> ResponseReturnValue:
+    """Turn the counterparties of the scope's key links into chain leads now."""
+    sla = timedelta(minutes=current_runtime().settings.leads.contact_sla_minutes)
+    with work() as uow:
+        report = make_chain_leads(uow, now(), sla, key_links_in(uow, scope()))
+        services.audit(uow, now(), scope().username, "chain_leads_made", "chains",
+                       {"created": len(report.created)})
+        uow.commit()
+    flash(texts.CHAIN_LEADS_MADE.format(created=len(report.created),
+                                        open=report.already_open))
+    return redirect(url_for("console.organisations"), 303)
 
 
 def _import() -> tuple[list[RowError], int]:

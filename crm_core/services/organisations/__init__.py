@@ -11,7 +11,10 @@ from crm_core.services.organisations.cards import (
 )
 from crm_core.services.organisations.chains import (
     ChainReport,
+    chain_lead_row,
+    chain_leads_in,
     chase_chain_leads,
+    key_links_in,
     make_chain_leads,
     move_chain_lead,
 )
@@ -25,12 +28,15 @@ from crm_core.services.organisations.trade import chain_view, import_relationshi
 __all__ = [
     "ChainReport",
     "OrgImportReport",
+    "chain_lead_row",
+    "chain_leads_in",
     "chain_view",
     "chase_chain_leads",
     "employers",
     "import_contacts",
     "import_organisations",
     "import_relationships",
+    "key_links_in",
     "make_chain_leads",
     "move_chain_lead",
     "organisation_card",

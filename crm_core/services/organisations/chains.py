@@ -20,6 +20,8 @@ from crm_core.model import (
     NoticeKind,
     Organisation,
     ProductFamily,
+    Scope,
+    StaffRole,
     TradeKind,
     TradeRelationship,
 )
@@ -177,3 +179,32 @@ def move_chain_lead(uow: SqlUnitOfWork, lead_id: int, status: LeadStatus,
     if status in (LeadStatus.CONVERTED, LeadStatus.LOST):
         lead.contacted_at, lead.closed_at = lead.contacted_at or now, now
     return lead
+
+
+def chain_lead_row(lead: ChainLead, now: datetime) -> dict[str, Any]:
+    """Return a chain lead as staff read it."""
+    return {"id": lead.id, "organisation": lead.organisation.code,
+            "name": lead.organisation.name, "key_link": lead.key_link.name,
+            "reason": lead.reason, "status": lead.status.value,
+            "manager": lead.manager.name if lead.manager else None,
+            "due_at": lead.due_at, "overdue": lead.status is LeadStatus.NEW and lead.due_at <= now}
+
+
+def chain_leads_in(uow: SqlUnitOfWork, scope: Scope, now: datetime,
+                   limit: int = 20) -> list[dict[str, Any]]:
+    """Return the open chain leads the scope works: a manager's, a branch's, or all."""
+    manager = scope.manager_id if scope.role is StaffRole.MANAGER else None
+    branch = scope.branch_id if scope.role is StaffRole.BRANCH_HEAD else None
+    if scope.role is StaffRole.MANAGER and manager is None:
+        return []
+    return [chain_lead_row(lead, now)
+            for lead in uow.organisations.open_chain_leads_for(manager, branch, limit)]
+
+
+def key_links_in(uow: SqlUnitOfWork, scope: Scope) -> list[int] | None:
+    """Return the key links a run started by the scope covers (None: every one)."""
+    if scope.role is StaffRole.HEAD_OFFICE:
+        return None
+    return [o.id for o in uow.organisations.key_links()
+            if (scope.role is StaffRole.BRANCH_HEAD and o.branch_id == scope.branch_id)
+            or (scope.manager_id is not None and o.manager_id == scope.manager_id)]
