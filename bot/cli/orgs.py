@@ -17,6 +17,7 @@ from crm_core.services.organisations import (
     OrgImportReport,
     import_contacts,
     import_organisations,
+    import_payroll,
     organisation_card,
     organisation_list,
 )
@@ -50,6 +51,15 @@ def orgs_contacts(cli: Cli, path: str) -> None:
     """Import contact persons (organisation, name, title, openid): all rows or none."""
     report = run_org_import(cli, path, "contact", import_contacts, "contacts_imported")
     click.echo(f"created {len(report.created)}, updated {len(report.updated)}")
+
+
+@orgs.command("payroll")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@pass_cli
+def orgs_payroll(cli: Cli, path: str) -> None:
+    """Import a payroll list (organisation, openid): its employees become the unit's members."""
+    report = run_org_import(cli, path, "payroll", import_payroll, "payroll_imported")
+    click.echo(f"added {len(report.created)} members")
 
 
 @orgs.command("list")

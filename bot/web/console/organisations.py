@@ -9,8 +9,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from bot import refusals, texts
+from bot.qrcodes.issuer import CodeIssuer
 from bot.web.console import charts
 from bot.web.console.blueprint import HEADS, bp
+from bot.web.console.codes import ISSUE_ERRORS
 from bot.web.console.listing import page_request
 from bot.web.console.support import now, roles, scope, work
 from bot.web.edge import current_runtime
@@ -31,6 +33,8 @@ from crm_core.services.organisations import (
     organisation_card,
     organisation_list,
     organisation_markets,
+    scoped_organisation,
+    unit_scene,
 )
 
 IMPORTERS = {"organisation": (import_organisations, "organisations_imported"),
@@ -71,9 +75,31 @@ def organisation(code: str) -> str:
                      for e in view["edges"] if card["id"] in (e["source"], e["target"])]
         leads = [chain_lead_row(lead, now())
                  for lead in uow.organisations.chain_leads_of(card["id"])]
+        scene = unit_scene(scoped_organisation(uow, scope(), code))
+        issued = next((c for c in services.list_codes(uow, card["branch"])
+                       if c["scene"] == scene), None)
     chart = charts.chain_graph(view) if view["edges"] else None
     return render_template("console/organisation.html", org=card, chart=chart,
-                           relations=relations, leads=leads, now=now())
+                           relations=relations, leads=leads, now=now(), scene=scene,
+                           issued=issued, may_issue=scope().role in HEADS)
+
+
+@bp.post("/organisations/<code>/unit-code")
+@login_required
+@roles(*HEADS)
+def unit_code(code: str) -> ResponseReturnValue:
+    """Issue (or reuse) the organisation's partner-unit QR code."""
+    with work() as uow:
+        scene = unit_scene(scoped_organisation(uow, scope(), code))
+    rt = current_runtime()
+    try:
+        with CodeIssuer(rt.uow, rt.api) as issuer:
+            issuer.issue(scene, days=None, scope=scope())
+    except ISSUE_ERRORS as error:
+        flash(texts.CODE_FAILED.format(reason=refusals.explain(error)))
+    else:
+        flash(texts.CODE_READY.format(scene=scene))
+    return redirect(url_for("console.organisation", code=code), 303)
 
 
 @bp.post("/organisations/chain-leads")

@@ -147,9 +147,27 @@ def upgrade() -> None:
         batch_op.create_index('ix_chain_leads_status_due', ['status', 'due_at'], unique=False)
         batch_op.create_index('uq_chain_leads_open', ['organisation_id'], unique=True, sqlite_where=sa.text("status IN ('new', 'contacted')"), postgresql_where=sa.text("status IN ('new', 'contacted')"))
 
+    op.create_table('organisation_members',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.Column('source', sa.String(length=100), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_organisation_members_customer_id_customers')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_organisation_members_organisation_id_organisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_organisation_members')),
+    sa.UniqueConstraint('organisation_id', 'customer_id', name=op.f('uq_organisation_members_organisation_id'))
+    )
+    with op.batch_alter_table('organisation_members', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_organisation_members_customer_id'), ['customer_id'], unique=False)
+
 
 def downgrade() -> None:
     """Revert this revision."""
+    with op.batch_alter_table('organisation_members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organisation_members_customer_id'))
+
+    op.drop_table('organisation_members')
     with op.batch_alter_table('chain_leads', schema=None) as batch_op:
         batch_op.drop_index('uq_chain_leads_open')
         batch_op.drop_index('ix_chain_leads_status_due')

@@ -110,6 +110,20 @@ class OrgContact(Base):
     customer: Mapped[Customer | None] = relationship()
 
 
+class OrgMember(Base):
+    """A customer who belongs to an organisation: followed through its partner-unit code, or
+    listed on its payroll (the 单位 dimension of segments)."""
+
+    __tablename__ = "organisation_members"
+    __table_args__ = (UniqueConstraint("organisation_id", "customer_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    source: Mapped[str] = mapped_column(String(100))  # "code", or the payroll file's name
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class TradeRelationship(Base):
     """One organisation's trade with a counterparty, as of a date, with its monthly volume."""
 
@@ -173,6 +187,7 @@ __all__ = [
     "ChainLead",
     "OrgContact",
     "OrgKind",
+    "OrgMember",
     "Organisation",
     "ProductFamily",
     "TradeKind",

@@ -24,6 +24,11 @@ from crm_core.services.organisations.imports import (
     import_organisations,
 )
 from crm_core.services.organisations.trade import chain_view, import_relationships
+from crm_core.services.organisations.units import (
+    import_payroll,
+    tag_unit_follower,
+    unit_scene,
+)
 
 __all__ = [
     "ChainReport",
@@ -35,6 +40,7 @@ __all__ = [
     "employers",
     "import_contacts",
     "import_organisations",
+    "import_payroll",
     "import_relationships",
     "key_links_in",
     "make_chain_leads",
@@ -45,4 +51,6 @@ __all__ = [
     "organisation_row",
     "scoped_organisation",
     "sees_organisation",
+    "tag_unit_follower",
+    "unit_scene",
 ]

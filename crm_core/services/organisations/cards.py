@@ -63,7 +63,8 @@ def organisation_card(uow: SqlUnitOfWork, scope: Scope, code: str) -> dict[str, 
                 for c in uow.organisations.contacts_of(organisation.id)]
     return {**organisation_row(organisation), "branch_name": organisation.branch.name,
             "manager": {"code": manager.code, "name": manager.name} if manager else None,
-            "contacts": contacts}
+            "contacts": contacts,
+            "unit": uow.organisations.unit_figures(organisation.id)}
 
 
 def employers(uow: SqlUnitOfWork, customer_id: int) -> list[dict[str, Any]]:
