@@ -3,6 +3,7 @@
 import os
 import secrets
 import string
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -114,6 +115,7 @@ def demo() -> None:
 def demo_seed(cli: Cli) -> None:
     """Add demo branches, managers, staff, the product catalogue and the FAQ (idempotent)."""
     from bot.cli.demo import seed, seed_catalogue, seed_faq, seed_staff
+    from bot.cli.demo_collaboration import seed_market
     from bot.web.staff_auth import hash_password
 
     with cli.runtime.uow() as uow:
@@ -123,12 +125,18 @@ def demo_seed(cli: Cli) -> None:
         with refused(ImportRejected):
             loaded = seed_catalogue(uow, utcnow())
             answers = seed_faq(uow, utcnow())
+            market = seed_market(uow, hash_password, cli.runtime.referral_policy,
+                                 timedelta(minutes=cli.settings.leads.contact_sla_minutes),
+                                 utcnow())
+        logins.update(market.logins)
         uow.commit()
     total = len(loaded.created) + len(loaded.updated) + loaded.unchanged
     click.echo(f"demo catalogue: {total} products loaded ({len(loaded.created)} new, "
                f"{len(loaded.updated)} updated, {loaded.unchanged} unchanged)")
     click.echo(f"demo FAQ: {len(answers.created)} new, {len(answers.updated)} updated, "
                f"{answers.unchanged} unchanged")
+    click.echo(f"demo market: {market.chain_leads} new chain leads; organisations at "
+               "/console/organisations, the referral at /console/referrals")
     click.echo(demo_hint(cli.settings, cli.config_path))
     for username, password in logins.items():
         click.echo(f"  console login (shown once): {username} / {password}")

@@ -216,8 +216,9 @@ class SqlReferrals:
         return list(self.session.scalars(stmt))
 
     def customer(self, customer_id: int) -> Customer | None:
-        """Return the customer with this id (the subject of a referral)."""
-        return self.session.get(Customer, customer_id)
+        """Return the customer with this id (the subject of a referral), read afresh: its
+        current manager is kept by the database (model/manager_branch.py), not the session."""
+        return self.session.get(Customer, customer_id, populate_existing=True)
 
     def candidates(self, branch_id: int, line: ManagerRole) -> list[Manager]:
         """Return the active managers of a line in a branch, fewest open referrals first."""

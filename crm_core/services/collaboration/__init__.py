@@ -8,6 +8,7 @@ from crm_core.services.collaboration.policy import (
     SPLIT,
     ReferralPolicy,
     Subject,
+    sql,
     subject_of,
 )
 from crm_core.services.collaboration.records import ReferrerRecord, credit, referrer_record
@@ -51,6 +52,7 @@ __all__ = [
     "referrers_board",
     "sees_referral",
     "settle_referral",
+    "sql",
     "subject_label",
     "subject_of",
 ]
