@@ -379,8 +379,9 @@ REFERRAL_DONE = "已转介：{subject} → {receiver}（转介编号 {id}），�
 REFERRAL_QUEUE = "{branch}待分配（网点负责人会尽快分配）"
 REFERRAL_MADE = "已提交转介，接收人会收到通知。"
 REFERRAL_UPDATED = "转介已更新。"
-REFERRAL_BOXES_MANAGER = {"received": "我接收的", "sent": "我转出的", "all": "全部"}
-REFERRAL_BOXES_HEAD = {"all": "全部", "queue": "待分配"}
+# The filter's own first choice, 全部, shows every referral the reader sees.
+REFERRAL_BOXES_MANAGER = {"received": "我接收的", "sent": "我转出的"}
+REFERRAL_BOXES_HEAD = {"queue": "待分配"}
 REFERRAL_LINES = {"retail": "零售", "wealth": "财富", "loan": "信贷", "corporate": "对公"}
 API_MANAGERS_ONLY = "只有客户经理可以转介客户或推进转介。"
 API_REFERRAL_SUBJECT = "请给出 customer_id 或 organisation 之一。"

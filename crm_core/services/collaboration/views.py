@@ -44,7 +44,7 @@ def referral_row(referral: Referral, now: datetime) -> dict[str, Any]:
 def referral_list(uow: UnitOfWork, scope: Scope, request: PageRequest,
                   now: datetime) -> Page[dict[str, Any]]:
     """Return one page of the referrals in scope (box: received, sent, queue or all)."""
-    box = request.get("box") or ("received" if scope.role is StaffRole.MANAGER else "all")
+    box = request.get("box") or "all"
     page = referrals_page(sql(uow).session, scope, box, request.get("status"), request)
     return page.map(lambda r: referral_row(r, now))
 
