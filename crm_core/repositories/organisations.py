@@ -51,23 +51,24 @@ class SqlOrganisations:
         stmt = (insert_or_skip(self.session, OrgMember)
                 .values(organisation_id=member.organisation_id, customer_id=member.customer_id,
                         source=member.source, created_at=member.created_at)
-                .on_conflict_do_nothing(index_elements=["organisation_id", "customer_id"]))
-        return bool(getattr(self.session.execute(stmt), "rowcount", 0) == 1)
+                .on_conflict_do_nothing(index_elements=["organisation_id", "customer_id"])
+                .returning(OrgMember.id))
+        return self.session.execute(stmt).scalar() is not None
 
     def unit_figures(self, organisation_id: int) -> dict[str, int]:
         """Return how many members an organisation has, through its code and from payroll,
         and how many leads (open, all) its members asked for."""
         members = select(OrgMember.customer_id).where(
             OrgMember.organisation_id == organisation_id)
-        by_source = dict(self.session.execute(
-            select(OrgMember.source == "code", func.count()).where(
-                OrgMember.organisation_id == organisation_id)
-            .group_by(OrgMember.source == "code")).tuples().all())
+        code = OrgMember.source == "code"
+        follows, payroll = self.session.execute(
+            select(func.count().filter(code), func.count().filter(~code))
+            .where(OrgMember.organisation_id == organisation_id)).one()
         leads = self.session.execute(
             select(func.count(), func.count().filter(Lead.status.in_(OPEN_STATUSES)))
             .where(Lead.customer_id.in_(members))).one()
-        return {"follows": by_source.get(True, 0), "payroll": by_source.get(False, 0),
-                "leads": leads[0], "open_leads": leads[1]}
+        return {"follows": follows, "payroll": payroll, "leads": leads[0],
+                "open_leads": leads[1]}
 
     def contacts_of(self, organisation_id: int) -> list[OrgContact]:
         """Return an organisation's contact persons, by name."""
