@@ -2,7 +2,7 @@
 
 import sys
 
-from benchmarks import console, homes, outbox, posters, products, soak, statements, webhook
+from benchmarks import chains, console, homes, outbox, posters, products, soak, statements, webhook
 
 BENCHMARKS = {"webhook": webhook.main, "outbox": outbox.main, "posters": posters.main,
               "console": console.main, "products": products.main, "homes": homes.main,
@@ -13,6 +13,9 @@ def main(names: list[str]) -> None:
     """Run the named benchmarks (all by default); `soak [--minutes N]` runs the soak alone."""
     if names[:1] == ["soak"]:
         soak.main(names[1:])
+        return
+    if names[:1] == ["chains"]:
+        chains.main(names[1:])
         return
     for name in names or list(BENCHMARKS):
         BENCHMARKS[name]()

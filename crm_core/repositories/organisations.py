@@ -14,6 +14,7 @@ from crm_core.model import (
     Manager,
     ManagerRole,
     ManagerState,
+    Notice,
     Organisation,
     OrgContact,
     OrgMember,
@@ -54,6 +55,20 @@ class SqlOrganisations:
                 .on_conflict_do_nothing(index_elements=["organisation_id", "customer_id"])
                 .returning(OrgMember.id))
         return self.session.execute(stmt).scalar() is not None
+
+    def queue_notices(self, notices: list[Notice]) -> int:
+        """Insert notices in batches, skipping any whose key is taken (a run's chain leads can
+        be thousands: one round trip each would take most of the run); return how many were
+        offered."""
+        if not notices:
+            return 0
+        rows = [{"key": n.key, "kind": n.kind, "payload": n.payload, "status": n.status,
+                 "attempts": 0, "next_attempt_at": n.next_attempt_at,
+                 "created_at": n.created_at, "manager_id": n.manager_id} for n in notices]
+        stmt = insert_or_skip(self.session, Notice).on_conflict_do_nothing(
+            index_elements=[Notice.key])
+        self.session.execute(stmt, rows)  # executemany: batched by the driver
+        return len(rows)
 
     def unit_figures(self, organisation_id: int) -> dict[str, int]:
         """Return how many members an organisation has, through its code and from payroll,
@@ -103,6 +118,15 @@ class SqlOrganisations:
                                                    TradeRelationship.counterparty_id.in_(ids)))
         return list(self.session.scalars(stmt.order_by(TradeRelationship.id)))
 
+
+    def edges_of(self, ids: list[int]) -> list[tuple[int, int, int, str, int | None]]:
+        """Return (id, organisation, counterparty, kind, volume) of every relationship touching
+        one of these organisations: plain rows, for drawing chains without building objects."""
+        rel = TradeRelationship
+        stmt = (select(rel.id, rel.organisation_id, rel.counterparty_id, rel.kind,
+                       rel.monthly_volume)
+                .where(or_(rel.organisation_id.in_(ids), rel.counterparty_id.in_(ids))))
+        return [tuple(row) for row in self.session.execute(stmt)]
 
     def key_links(self, ids: list[int] | None = None) -> list[Organisation]:
         """Return the key links of chains (of those ids, when given), by id."""

@@ -17,7 +17,9 @@ from crm_core.model import (
     ChainLead,
     LeadStatus,
     Manager,
+    Notice,
     NoticeKind,
+    NoticeStatus,
     Organisation,
     ProductFamily,
     Scope,
@@ -56,8 +58,8 @@ def make_chain_leads(uow: SqlUnitOfWork, now: datetime, sla: timedelta,
     by_id = {o.id: o for o in uow.organisations.by_ids(
         sorted({i for r in relations for i in (r.organisation_id, r.counterparty_id)}))}
     taken, desks = uow.organisations.open_chain_leads(), _Desks(uow)
-    created, already = [], 0
-    key_ids = {k.id for k in keys}
+    made: list[ChainLead] = []
+    already, key_ids = 0, {k.id for k in keys}
     for rel in relations:
         for key_id, other_id in _ends(rel, key_ids):
             other = by_id[other_id]
@@ -67,10 +69,17 @@ def make_chain_leads(uow: SqlUnitOfWork, now: datetime, sla: timedelta,
             if other.id in taken:
                 already += 1
                 continue
-            lead = _lead(uow, by_id[key_id], other, rel, missing, desks.pick(other), now, sla)
+            made.append(_lead(uow, by_id[key_id], other, rel, missing, desks.pick(other), now,
+                              sla))
             taken.add(other.id)
-            created.append(lead.id)
-    return ChainReport(created, already)
+    uow.flush()  # one batch of inserts; then the leads' notices, keyed by their ids, in one
+    uow.organisations.queue_notices([
+        Notice(key=f"chain:{lead.id}:new", kind=NoticeKind.NEW_LEAD, manager_id=lead.manager.id,
+               payload=chain_payload(lead, by_id[lead.organisation_id]),
+               status=NoticeStatus.PENDING if lead.manager.openid else NoticeStatus.HELD,
+               next_attempt_at=now, created_at=now)
+        for lead in made if lead.manager is not None])
+    return ChainReport([lead.id for lead in made], already)
 
 
 def _ends(rel: TradeRelationship, keys: set[int]) -> list[tuple[int, int]]:
@@ -109,10 +118,6 @@ def _lead(uow: SqlUnitOfWork, key: Organisation, other: Organisation, rel: Trade
                      missing=missing, monthly_volume=rel.monthly_volume,
                      status=LeadStatus.NEW, created_at=now, due_at=now + sla)
     uow.organisations.add(lead)
-    uow.flush()
-    if manager is not None:
-        enqueue_notice(uow, f"chain:{lead.id}:new", NoticeKind.NEW_LEAD, manager,
-                       chain_payload(lead, other), now)
     return lead
 
 

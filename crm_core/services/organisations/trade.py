@@ -130,21 +130,21 @@ def chain_view(uow: SqlUnitOfWork, scope: Scope, code: str, hops: int = 2) -> di
     CHAIN_NODES) and the relationships between them, for drawing."""
     centre = scoped_organisation(uow, scope, code)
     depth, frontier = {centre.id: 0}, [centre.id]
-    edges: dict[int, TradeRelationship] = {}
+    edges: dict[int, tuple[int, int, int, str, int | None]] = {}
     for hop in range(1, hops + 1):
-        found = uow.organisations.relationships_of(frontier)
+        found = uow.organisations.edges_of(frontier) if frontier else []
         frontier = []
-        for rel in found:
-            edges[rel.id] = rel
-            for end in (rel.organisation_id, rel.counterparty_id):
+        for edge in found:
+            for end in edge[1:3]:
                 if end not in depth and len(depth) < CHAIN_NODES:
                     depth[end] = hop
                     frontier.append(end)
+            if edge[1] in depth and edge[2] in depth:
+                edges[edge[0]] = edge
     nodes = {o.id: o for o in uow.organisations.by_ids(list(depth))}
     return {"centre": centre.code, "nodes": [
         {"id": o.id, "code": o.code, "name": o.name, "kind": o.kind, "depth": depth[o.id],
          "key_link": o.key_link, "customer": bool(o.manager_id or o.products)}
         for o in sorted(nodes.values(), key=lambda o: (depth[o.id], o.name))],
-        "edges": [{"source": r.organisation_id, "target": r.counterparty_id, "kind": r.kind,
-                   "volume": r.monthly_volume} for r in edges.values()
-                  if r.organisation_id in nodes and r.counterparty_id in nodes]}
+        "edges": [{"source": e[1], "target": e[2], "kind": e[3], "volume": e[4]}
+                  for e in edges.values()]}
