@@ -11,7 +11,7 @@ and escalated the same way.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from crm_core.model import (
     ChainLead,
@@ -25,7 +25,6 @@ from crm_core.model import (
     Scope,
     StaffRole,
     TradeKind,
-    TradeRelationship,
 )
 from crm_core.services.notices import enqueue_notice
 from crm_core.unit_of_work import SqlUnitOfWork
@@ -40,6 +39,15 @@ NOT_A_CUSTOMER = "尚未在我行开户"
 NO_SETTLEMENT = "尚未开立结算账户"
 
 
+class Trade(NamedTuple):
+    """One relationship as the run reads it."""
+
+    organisation_id: int
+    counterparty_id: int
+    kind: str
+    monthly_volume: int | None
+
+
 @dataclass(frozen=True)
 class ChainReport:
     """What a run found: leads made, counterparties skipped for an open lead already."""
@@ -52,9 +60,11 @@ def make_chain_leads(uow: SqlUnitOfWork, now: datetime, sla: timedelta,
                      key_link_ids: list[int] | None = None) -> ChainReport:
     """Turn the counterparties of key links (all, or those given) into chain leads."""
     keys = uow.organisations.key_links(key_link_ids)
-    relations = uow.organisations.relationships_of([k.id for k in keys]) if keys else []
+    # Plain rows, not objects: a thousand key links touch tens of thousands of relationships.
+    relations = [Trade(*edge[1:]) for edge in
+                 (uow.organisations.edges_of([k.id for k in keys]) if keys else [])]
     # The biggest trade first: an organisation reached twice keeps its strongest reason.
-    relations.sort(key=lambda r: (-(r.monthly_volume or 0), r.id))
+    relations.sort(key=lambda r: (-(r.monthly_volume or 0), r.organisation_id, r.counterparty_id))
     by_id = {o.id: o for o in uow.organisations.by_ids(
         sorted({i for r in relations for i in (r.organisation_id, r.counterparty_id)}))}
     taken, desks = uow.organisations.open_chain_leads(), _Desks(uow)
@@ -82,7 +92,7 @@ def make_chain_leads(uow: SqlUnitOfWork, now: datetime, sla: timedelta,
     return ChainReport([lead.id for lead in made], already)
 
 
-def _ends(rel: TradeRelationship, keys: set[int]) -> list[tuple[int, int]]:
+def _ends(rel: Trade, keys: set[int]) -> list[tuple[int, int]]:
     ends = []
     if rel.organisation_id in keys:
         ends.append((rel.organisation_id, rel.counterparty_id))
@@ -100,7 +110,7 @@ def _missing(organisation: Organisation) -> list[str] | None:
     return None
 
 
-def reason(key: Organisation, rel: TradeRelationship, missing: list[str]) -> str:
+def reason(key: Organisation, rel: Trade, missing: list[str]) -> str:
     """Say in words why the counterparty is worth a call."""
     role = (FROM_KEY if rel.organisation_id == key.id else TO_KEY)[TradeKind(rel.kind)]
     volume = rel.monthly_volume
@@ -110,7 +120,7 @@ def reason(key: Organisation, rel: TradeRelationship, missing: list[str]) -> str
     return f"{key.name}的{role}，{trade}，{gap}"
 
 
-def _lead(uow: SqlUnitOfWork, key: Organisation, other: Organisation, rel: TradeRelationship,
+def _lead(uow: SqlUnitOfWork, key: Organisation, other: Organisation, rel: Trade,
           missing: list[str], manager: Manager | None, now: datetime,
           sla: timedelta) -> ChainLead:
     lead = ChainLead(organisation_id=other.id, key_link_id=key.id, manager=manager,
