@@ -3,6 +3,7 @@
 import sys
 
 from benchmarks import (
+    chains,
     classify,
     console,
     homes,
@@ -34,6 +35,9 @@ def main(names: list[str]) -> None:
         return
     if names[:1] == ["talk"]:
         talk.main(names[1:])
+        return
+    if names[:1] == ["chains"]:
+        chains.main(names[1:])
         return
     for name in names or list(BENCHMARKS):
         BENCHMARKS[name]()

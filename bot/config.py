@@ -268,6 +268,8 @@ class NotificationSettings:
     talk_escalation_fields: str = field(default="thing1,thing2,time3", metadata=_meta(_FIELDS))
     talk_page_template: str = ""
     talk_page_fields: str = field(default="thing1,time2", metadata=_meta(_FIELDS))
+    referral_template: str = ""
+    referral_fields: str = field(default="thing1,thing2,time3", metadata=_meta(_FIELDS))
 
 
 @dataclass(frozen=True)
@@ -325,6 +327,22 @@ class TalkSettings:
 
 
 @dataclass(frozen=True)
+class ReferralSettings:
+    """Referrals between staff: lock period, SLAs, expiry and how credit is shared."""
+
+    lock_days: int = field(default=90, metadata=_meta(_positive))
+    accept_hours: int = field(default=24, metadata=_meta(_positive))
+    contact_hours: int = field(default=48, metadata=_meta(_positive))
+    escalate_after_hours: int = field(default=24, metadata=_meta(_positive))
+    expire_days: int = field(default=60, metadata=_meta(_positive))
+    credit_model: str = field(default="shadow", metadata=_meta(
+        _check(r"shadow|split", "must be shadow or split")))
+    referrer_percent: int = field(default=30, metadata=_meta(
+        lambda value: None if 0 <= value <= 100 else "must be 0 to 100"))
+    split_days: int = field(default=180, metadata=_meta(_positive))
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything BranchLink is configured with."""
 
@@ -344,6 +362,7 @@ class Settings:
     talk: TalkSettings = field(default_factory=TalkSettings)
     posters: PosterSettings = field(default_factory=PosterSettings)
     products: ProductSettings = field(default_factory=ProductSettings)
+    referrals: ReferralSettings = field(default_factory=ReferralSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
 

@@ -8,6 +8,7 @@ from bot.config import BindingSettings, ProductSettings
 from bot.search.cache import CatalogueIndex
 from bot.share_tokens import ShareLinks
 from crm_core.model import local_date
+from crm_core.services.collaboration import ReferralPolicy
 from crm_core.unit_of_work import UnitOfWork
 
 
@@ -24,6 +25,7 @@ class HandlerPolicy:
     # This process's index of the catalogue (rebuilt when the catalogue changes).
     catalogue: CatalogueIndex = field(default_factory=CatalogueIndex, compare=False)
     timezone: str = "Asia/Shanghai"
+    referrals: ReferralPolicy = field(default_factory=ReferralPolicy)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ REFUSALS = {
         "这是 Excel 工作簿（.xlsx/.xls），"
         "不是 CSV：请在 Excel 中“另存为”CSV 文件后重新上传。"),
     "binary": "这不是文本文件：请上传 CSV 或 TOML 文件。",
+    "workbook_unreadable": (
+        "无法读取这个 Excel 工作簿：请确认是 .xlsx 文件（不是 .xls），或另存为 CSV 后重新上传。"),
     "unknown_format": "不支持“{format}”格式：请上传 .csv 或 .toml 文件。",
     "too_many_values": (
         "这一行的值比表头的列多：请检查是否有多余的逗号，"
@@ -119,6 +121,42 @@ REFUSALS = {
     "segment_not_own": "只有客群的创建人或总行可以修改它。",
     "segment_static": "名单客群按导入的名单冻结，不能修改条件；请新建一个条件客群。",
     "segment_no_scope": "您的账号没有绑定网点或客户经理，不能创建客群，请联系运维人员。",
+    # Organisations and referrals.
+    "credit_code_shape": (
+        "统一社会信用代码“{value}”应为 18 位数字或大写字母（不含 I、O、Z、S、V），"
+        "第 3–8 位为行政区划数字，请对照营业执照核对。"),
+    "credit_code_check": (
+        "统一社会信用代码“{value}”的最后一位校验码不对，多半是抄错了某一位："
+        "请对照营业执照逐位核对。"),
+    "credit_code_taken": "统一社会信用代码“{value}”已属于“{holder}”，同一代码不能登记两个单位。",
+    "unknown_owner": (
+        "找不到客户经理代码“{manager}”，请核对（可用 branchlink managers list 查看）。"),
+    "not_corporate": "“{name}”（{manager}）不是对公客户经理，单位只能归属对公客户经理。",
+    "referral_unknown_subject": "找不到要转介的客户或单位“{value}”，请核对客户编号或单位代码。",
+    "referral_out_of_scope": (
+        "只能转介自己名下的客户、自己负责的单位及其联系人，或联系人是自己客户的单位：请核对。"),
+    "referral_same_line": "转介要转给其他条线，不能转给自己所在的条线。",
+    "referral_self": "不能把客户转介给自己。",
+    "referral_owner": "“{name}”已经是这位客户（单位）的客户经理，无需转介。",
+    "referral_wrong_line": "“{name}”不在所选条线，请选该条线的客户经理或交给分配规则。",
+    "referral_unknown_receiver": "找不到客户经理代码“{manager}”（或已离职），请核对。",
+    "referral_locked": (
+        "这位客户（单位）已由{referrer}转介到该条线（转介编号 {id}），"
+        "锁定期内不能重复转介；如有争议请网点负责人裁定。"),
+    "referral_value": "预计价值须为不小于 0 的整数（单位：元）。",
+    "referral_note": "备注最多 500 个字。",
+    "referral_not_receiver": "只有接收转介的客户经理可以推进这条转介。",
+    "referral_step": "这条转介目前的状态不能直接改为所选状态：请刷新页面后按顺序推进。",
+    "referral_reason": "请填写原因。",
+    "referral_not_head": "只有该网点的负责人（或总行）可以分配或裁定这条转介。",
+    "outcome_no_referral": "“{value}”在该条线没有转介在锁定期内，无法记为转介成果：请核对。",
+    "self_relationship": "单位“{value}”不能与自己建立交易关系：请核对交易对手代码。",
+    "trade_circle": (
+        "“{a}”与“{b}”的这条关系会让货物循环流动（甲供货给乙、乙又供货给甲），"
+        "多半是导出时两列对调了：请核对。"),
+    "unknown_organisation": (
+        "找不到单位代码“{value}”：请先导入该单位（branchlink orgs import），"
+        "再导入联系人或交易关系。"),
 }
 FALLBACK = "操作未能完成，请检查填写的内容后重试；如仍有问题请联系运维人员。"
 ROW = "第 {line} 行：{problem}"

@@ -20,6 +20,7 @@ from bot.wechat.errors import TransientError
 from bot.wechat.gate import CallbackGate
 from crm_core.db import Timeouts, make_engine, make_session_factory
 from crm_core.model import utcnow
+from crm_core.services.collaboration import ReferralPolicy
 from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 
@@ -47,6 +48,11 @@ class Runtime:
         """The credential stores every client of this process shares (and their read cache)."""
         return build_token_stores(self.settings, self.uow)
 
+    @property
+    def referral_policy(self) -> ReferralPolicy:
+        """The rules referrals between staff run by (`[referrals]`)."""
+        return self.inbound.policy.referrals
+
     def api(self) -> WeChatApi:
         """Build a WeChat API client (never on the webhook's request path)."""
         return build_api(self.settings, self.token_stores)
@@ -73,10 +79,18 @@ def build_runtime(settings: Settings, clock: Callable[[], datetime] = utcnow) ->
                         HandlerPolicy(settings.onboarding.default_branch,
                                       settings.leads.contact_sla_minutes, settings.binding,
                                       settings.products, links,
-                                      timezone=settings.leads.timezone)),
+                                      timezone=settings.leads.timezone,
+                                      referrals=referral_policy(settings))),
         links=links,
         clock=clock,
     )
+
+
+def referral_policy(settings: Settings) -> ReferralPolicy:
+    """Return the referral rules of `[referrals]`."""
+    r = settings.referrals
+    return ReferralPolicy(r.lock_days, r.accept_hours, r.contact_hours, r.escalate_after_hours,
+                          r.expire_days, r.credit_model, r.referrer_percent, r.split_days)
 
 
 def database_timeouts(settings: Settings) -> Timeouts:

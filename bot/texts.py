@@ -72,6 +72,8 @@ MENU_NAMES = {MENU_MY_MANAGER: "我的客户经理", MENU_APPOINTMENT: "预约",
 def menu_name(key: str) -> str:
     """Name a menu button by its key (the product menus by their category), else the key."""
     return MENU_NAMES.get(key) or PRODUCT_MENUS.get(key) or key
+
+
 REPLY_SUMMARY = "回复：{content}"
 
 
@@ -260,6 +262,7 @@ API_FIELD_ERRORS = {
     "surrogate": "{field} 含有无效的 Unicode 字符（孤立的代理项）。",
     "too_long": "{field} 最多 {limit} 个字符。",
     "not_a_page": "{field} 须为 1 至 10000 的整数。",
+    "not_number": "字段 {field} 必须是 0 至 {limit} 的整数。",
 }
 TRANSFER_DONE = "已转移 {moved} 位客户。"
 NOTICE_REQUEUED = "已重新排队发送。"
@@ -392,6 +395,8 @@ WEEKDAYS = "一二三四五六日"
 def talk_when(at: datetime) -> str:
     """Say a local opening time as "周一 09:00"."""
     return f"周{WEEKDAYS[at.weekday()]} {at:%H:%M}"
+
+
 NOTICE_TALK_WAITING = "客户等待您回复"
 NOTICE_TALK_ESCALATION = "会话超时无人回复"
 # Conversations in the console.
@@ -427,3 +432,43 @@ TALK_IMAGE = "［图片］"
 TALK_PRODUCT_WITHHELD = ("该产品高于客户有效的风险评估等级（或客户尚未评估、评估已过期），"
                          "按适当性要求不能发送。")
 TALK_PRODUCT_UNKNOWN = "找不到可向客户发送的产品“{code}”（代码有误、已停售或为私募产品）。"
+# Organisations, trade chains and referrals between staff (console and CLI).
+ORG_IMPORT_HEAD_OFFICE_ONLY = "只有总行可以导入单位和联系人"
+ORG_IMPORT_PICK_FILE = "请选择 .csv（UTF-8 或 GBK）或 .xlsx 文件"
+ORG_IMPORT_DONE = "导入完成：新增 {created}，更新 {updated}。"
+# What a referral notice says happened (the payload's event, up to its first "-").
+REFERRAL_EVENTS = {
+    "submitted": "{referrer}转介给您，请接收", "assigned": "网点负责人将{referrer}的转介分配给您",
+    "accepted": "{receiver}已接收您的转介", "declined": "{receiver}未接收您的转介",
+    "contacted": "{receiver}已联系客户", "qualified": "{receiver}确认为有效商机",
+    "converted": "您转介的客户已成交", "not_converted": "{receiver}反馈未成交",
+    "expired": "转介已超期关闭", "reminder": "转介待处理，已到时限",
+    "escalation": "转介超时未处理（{receiver}）", "settled": "网点负责人裁定转介归属于您",
+}
+
+
+def referral_event(payload: dict[str, object]) -> str:
+    """Say in words what happened to a referral, from a notice's payload."""
+    event = str(payload.get("event", "")).split("-")[0]
+    template = REFERRAL_EVENTS.get(event, "转介有更新")
+    return template.format(referrer=payload.get("referrer") or "同事",
+                           receiver=payload.get("receiver") or "待分配")
+
+
+# A manager refers a customer from their own WeChat: 转介 <客户编号或单位代码> <条线> [备注]
+REFERRAL_COMMAND = "转介"
+REFERRAL_USAGE = ("请发送「转介 客户编号或单位代码 条线 备注」，条线为 零售、财富、信贷 或 对公，"
+                  "例如：转介 1024 对公 开了三家店想办结算。客户编号见工作台的客户页。")
+REFERRAL_NOT_MANAGER = "只有绑定了微信的客户经理可以转介客户。"
+REFERRAL_DONE = "已转介：{subject} → {receiver}（转介编号 {id}），对方处理后会通知您。"
+REFERRAL_QUEUE = "{branch}待分配（网点负责人会尽快分配）"
+REFERRAL_MADE = "已提交转介，接收人会收到通知。"
+REFERRAL_UPDATED = "转介已更新。"
+# The filter's own first choice, 全部, shows every referral the reader sees.
+REFERRAL_BOXES_MANAGER = {"received": "我接收的", "sent": "我转出的"}
+REFERRAL_BOXES_HEAD = {"queue": "待分配"}
+REFERRAL_LINES = {"retail": "零售", "wealth": "财富", "loan": "信贷", "corporate": "对公"}
+API_MANAGERS_ONLY = "只有客户经理可以转介客户或推进转介。"
+API_REFERRAL_SUBJECT = "请给出 customer_id 或 organisation 之一。"
+NOTICE_SOURCE_CHAIN = "链条营销线索"
+CHAIN_LEADS_MADE = "已生成 {created} 条链条线索（另有 {open} 家单位已有未结线索，未重复生成）。"

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm_core import repositories as repos
 from crm_core.repositories import DuplicateDelivery, DuplicateError, unique_violation
+from crm_core.repositories.organisations import SqlOrganisations, SqlReferrals
 
 __all__ = ["DuplicateDelivery", "DuplicateError", "SqlUnitOfWork", "UnitOfWork"]
 
@@ -60,6 +61,9 @@ class UnitOfWork:
 class SqlUnitOfWork(UnitOfWork):
     """A unit of work over one SQLAlchemy session."""
 
+    organisations: SqlOrganisations
+    referrals: SqlReferrals
+
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
 
@@ -80,6 +84,9 @@ class SqlUnitOfWork(UnitOfWork):
         self.shares = repos.SqlShares(self.session)
         self.answers = repos.SqlAnswers(self.session)
         self.conversations = repos.SqlConversations(self.session)
+        # Organisations and referrals are read and written in SQL only (no fakes yet).
+        self.organisations = SqlOrganisations(self.session)
+        self.referrals = SqlReferrals(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -9,11 +9,11 @@ from importlib import resources
 
 from crm_core import services
 from crm_core.model import ManagerRole, ManagerState, SealedPhone, StaffRole, utcnow
+from crm_core.model.conversations import Presence
 from crm_core.repositories.classification.derived import add_months
 from crm_core.services import classification as classify_services
-from crm_core.services.classification import ExtractFile, KeyHasher
-from crm_core.model.conversations import Presence
 from crm_core.services import conversations as talk
+from crm_core.services.classification import ExtractFile, KeyHasher
 from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 BRANCHES = (("SH001", "上海分行营业部"), ("SH002", "上海浦东支行"), ("BJ001", "北京分行营业部"))
@@ -130,6 +130,8 @@ def _demo_extract(uow: SqlUnitOfWork, keys: KeyHasher, kind: str, month: date, n
                           list(enumerate(rows, 2)))
     spec = classify_services.parse_spec(kind, f"{month:%Y-%m}")
     classify_services.import_extract(uow, spec, extract, keys, "demo", now)
+
+
 def seed_talk(uow: UnitOfWork, now: datetime) -> None:
     """Put demo staff online, set the branches' hours and the quick replies (idempotent)."""
     for username in ONLINE:

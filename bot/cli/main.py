@@ -3,19 +3,23 @@
 import os
 import secrets
 import string
+from datetime import timedelta
 from pathlib import Path
 
 import click
 
 from bot.cli.base import Cli, pass_cli, refused, sql_uow
+from bot.cli.chains import chains
 from bot.cli.classify import classify
 from bot.cli.codes import codes, posters
 from bot.cli.customers import customers
 from bot.cli.faq import faq
 from bot.cli.leads import leads
 from bot.cli.org import branches, managers
+from bot.cli.orgs import orgs
 from bot.cli.outbox import outbox
 from bot.cli.products import products
+from bot.cli.referrals import referrals
 from bot.cli.segments import segments
 from bot.cli.simulate import simulate
 from bot.cli.spool import spool
@@ -90,6 +94,7 @@ transfer_template = "DEMO_TRANSFER"
 talk_waiting_template = "DEMO_TALK_WAITING"
 talk_escalation_template = "DEMO_TALK_ESCALATION"
 talk_page_template = "DEMO_TALK_PAGE"
+referral_template = "DEMO_REFERRAL"
 
 [talk]
 media_dir = "{folder / 'media'}"
@@ -126,6 +131,7 @@ def demo_seed(cli: Cli) -> None:
         seed_staff,
         seed_talk,
     )
+    from bot.cli.demo_collaboration import seed_market
     from bot.cli.demo_segments import seed_segments
     from bot.extracts import FileKeys
     from bot.phone_cipher import PhoneCipher
@@ -141,7 +147,11 @@ def demo_seed(cli: Cli) -> None:
             loaded = seed_catalogue(uow, utcnow())
             answers = seed_faq(uow, utcnow())
             months = seed_classification(uow, FileKeys(cipher), cipher.seal, utcnow())
+            market = seed_market(uow, hash_password, cli.runtime.referral_policy,
+                                 timedelta(minutes=cli.settings.leads.contact_sla_minutes),
+                                 utcnow())
         seed_segments(uow, utcnow())
+        logins.update(market.logins)
         uow.commit()
     total = len(loaded.created) + len(loaded.updated) + loaded.unchanged
     click.echo(f"demo catalogue: {total} products loaded ({len(loaded.created)} new, "
@@ -149,6 +159,8 @@ def demo_seed(cli: Cli) -> None:
     click.echo(f"demo FAQ: {len(answers.created)} new, {len(answers.updated)} updated, "
                f"{answers.unchanged} unchanged")
     click.echo(f"demo classification: {months} months of balances and the demo lists")
+    click.echo(f"demo market: {market.chain_leads} new chain leads; organisations at "
+               "/console/organisations, the referral at /console/referrals")
     click.echo(demo_hint(cli.settings, cli.config_path))
     for username, password in logins.items():
         click.echo(f"  console login (shown once): {username} / {password}")
@@ -216,4 +228,7 @@ for command in (customers, managers, branches, simulate, spool, sandbox_command,
                 codes, posters, staff, products, faq, classify, segments):
     main.add_command(command)
 main.add_command(talk_group, "talk")
+# Organisations, trade chains and referrals between staff.
+for command in (orgs, chains, referrals):
+    main.add_command(command)
 

@@ -141,7 +141,6 @@ def tokens_revoke(cli: Cli, username: str, token_ids: tuple[int, ...], every: bo
     click.echo(f"{count} API token(s) of {username} revoked")
 
 
-
 @staff.command("list")
 @click.option("--branch", "branch_code", help="Only accounts of this branch (its head and "
                                               "managers).")

@@ -14,6 +14,7 @@ def handle(msg: Message, ctx: HandlerContext) -> Reply | None:
     if not msg.scene:
         return None
     arrival = services.scan(ctx.uow, msg.sender, msg.scene, ctx.now)
+    services.organisations.tag_unit_follower(ctx.uow, msg.sender, msg.scene, ctx.now)
     sla = timedelta(minutes=ctx.contact_sla_minutes)
     # Came through a share? Its interest code also asks for a contact about the product.
     interest = services.follow_through_share(ctx.uow, msg.sender, msg.scene, ctx.now, sla)

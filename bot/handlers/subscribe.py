@@ -13,6 +13,7 @@ def handle(msg: Message, ctx: HandlerContext) -> Reply | None:
     """Record the follow, link the customer, and greet them with their manager's name."""
     scene = msg.scene or _opened_share(msg, ctx)
     arrival = services.follow(ctx.uow, msg.sender, scene, ctx.now, ctx.default_branch)
+    services.organisations.tag_unit_follower(ctx.uow, msg.sender, scene, ctx.now)
     sla = timedelta(minutes=ctx.contact_sla_minutes)
     # Came through a share? Its interest code also asks for a contact about the product.
     interest = services.follow_through_share(ctx.uow, msg.sender, scene, ctx.now, sla)

@@ -73,6 +73,7 @@ def category_of_concept(concept: str) -> str | None:
     home = CONCEPTS.get(concept)
     return home[0] if home else None
 
+
 # Needs: what a customer wants the money for, as they say it (asked), and the words of a
 # product's own text (name, summary, details, keywords) that show it serves that need
 # (served). A product that serves a need the question states ranks above products that only

@@ -84,3 +84,13 @@ def ids(body: Mapping[str, Any], field: str, largest: int) -> list[int]:
             type(item) is int and 0 < item <= largest for item in value):
         raise BadField(field, "not_ids")
     return value
+
+
+def number(body: Mapping[str, Any], field: str, largest: int) -> int | None:
+    """Return an optional whole number from 0 to `largest` (None if absent or null)."""
+    value = body.get(field)
+    if value is None:
+        return None
+    if type(value) is not int or not 0 <= value <= largest:
+        raise BadField(field, "not_number", largest)
+    return value

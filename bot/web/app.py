@@ -19,6 +19,7 @@ from bot.web import (
     product_pages,
     share_card,
     staff_api,
+    staff_api_collaboration,  # noqa: F401 - registers its routes on the staff API
     talk_page,
     visitors,
 )
@@ -48,7 +49,8 @@ def build_app(settings: Settings | None = None,
     # Registered before CSRF protection, which reads the form (and so the body) first.
     app.before_request(partial(_cap_body, {"wechat.receive": settings.webhook.max_body_bytes,
                                            "console.products": MAX_IMPORT_BYTES,
-                                           "console.classification": MAX_EXTRACT_BYTES}))
+                                           "console.classification": MAX_EXTRACT_BYTES,
+                                           "console.organisations": MAX_IMPORT_BYTES}))
     runtime = build_runtime(settings, clock) if clock else build_runtime(settings)
     app.extensions[EXTENSION] = runtime
     init_auth(app, runtime)

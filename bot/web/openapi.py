@@ -9,7 +9,15 @@ import re
 from functools import cache
 from typing import Any
 
-from crm_core.model import BIG_ID_MAX, ID_MAX, NOTE_MAX_LENGTH, LeadStatus, NoticeStatus
+from crm_core.model import (
+    BIG_ID_MAX,
+    ID_MAX,
+    NOTE_MAX_LENGTH,
+    LeadStatus,
+    ManagerRole,
+    NoticeStatus,
+    ReferralStatus,
+)
 from crm_core.model.conversations import REPLY_MAX_LENGTH
 
 # URL converters of ids: a larger id names no row, is routed nowhere (404) and never reaches SQL.
@@ -259,6 +267,67 @@ OPENAPI["paths"] |= {
         "Freeze a segment's members with the time and the rule",
         _record(id=_INT, segment_id=_INT, members=_INT, excluded=_INT, taken_at=_text(),
                 rule=_RULE), "404", params=[_path_id("segment_id")], ok_status="201")},
+}
+
+
+# Organisations and referrals between staff (bot/web/staff_api_collaboration.py).
+_ORG = _record(id=_INT, code=_text(), name=_text(), credit_code=_text(True), kind=_text(),
+               market=_text(True), industry=_text(True), branch=_text(), key_link=_BOOL,
+               products={"type": "array", "items": _text()})
+_SCHEMAS["Organisation"] = {"allOf": [_ORG, _record(manager=_text(True), contacts=_INT)]}
+_SCHEMAS["OrganisationCard"] = {"allOf": [_ORG, _record(
+    branch_name=_text(), manager={"type": ["object", "null"]},
+    contacts={"type": "array", "items": _record(name=_text(), title=_text(),
+                                                customer_id={"type": ["integer", "null"]},
+                                                customer=_text(True))})]}
+_NUMBER = {"type": ["integer", "null"]}
+_SCHEMAS["Referral"] = _record(
+    id=_INT, subject=_text(), customer_id=_NUMBER, organisation=_text(True),
+    line={"type": "string", "enum": [r.value for r in ManagerRole]},
+    status={"type": "string", "enum": [s.value for s in ReferralStatus]}, referrer=_text(),
+    referrer_code=_text(), receiver=_text(True), receiver_code=_text(True), branch=_text(),
+    product_interest=_text(), potential_value=_NUMBER, note=_text(True),
+    decline_reason=_text(True), created_at=_text(), due_at=_text(True), overdue=_BOOL,
+    lock_until=_text(), outcome=_text(True), converted_value=_NUMBER, closed_at=_text(True))
+_LINES = ["零售", "财富", "信贷", "对公", *(r.value for r in ManagerRole)]
+_REFER = {"type": "object", "required": ["line"], "additionalProperties": False,
+          "description": "exactly one of customer_id and organisation", "properties": {
+              "customer_id": {"type": ["integer", "null"], "minimum": 0, "maximum": ID_MAX},
+              "organisation": {"type": ["string", "null"], "maxLength": CODE_MAX_LENGTH},
+              "line": {"type": "string", "enum": _LINES},
+              "receiver": {"type": ["string", "null"], "maxLength": CODE_MAX_LENGTH,
+                           "description": "a manager's code; empty: the branch and line rule"},
+              "product_interest": {"type": ["string", "null"], "maxLength": 64},
+              "potential_value": {"type": ["integer", "null"], "minimum": 0,
+                                  "maximum": 10**13 - 1, "description": "yuan"},
+              "note": {"type": ["string", "null"], "maxLength": 500}}}
+_STEP = {"type": "object", "required": ["status"], "additionalProperties": False,
+         "properties": {"status": {"type": "string", "enum": [s.value for s in ReferralStatus]},
+                        "reason": {"type": ["string", "null"], "maxLength": 200}}}
+_CODE_PATH = {"name": "code", "in": "path", "required": True,
+              "schema": {"type": "string", "minLength": 1, "maxLength": CODE_MAX_LENGTH}}
+_TEXT_QUERY = {"type": "string", "maxLength": PARAMETER_MAX_LENGTH}
+OPENAPI["paths"] |= {
+    "/api/v1/organisations": {"get": _op(
+        "Organisations in scope (the first 100 by name)",
+        _record(organisations={"type": "array", "items": _ref("Organisation")}, total=_INT),
+        params=[_query("q", _TEXT_QUERY), _query("market", _TEXT_QUERY)])},
+    "/api/v1/organisations/{code}": {"get": _op(
+        "One organisation with its owner and contact persons", _ref("OrganisationCard"),
+        "403", "404", params=[_CODE_PATH])},
+    "/api/v1/referrals": {
+        "get": _op("Referrals in scope (the first 100, newest first)",
+                   _record(referrals={"type": "array", "items": _ref("Referral")}, total=_INT),
+                   "422", params=[_query("box", {"type": "string", "enum": [
+                       "received", "sent", "queue", "all"]}),
+                       _query("status", {"type": "string",
+                                         "enum": [s.value for s in ReferralStatus]})]),
+        "post": _op("Refer a customer or an organisation to another line (managers; a second "
+                    "referral inside the lock period is refused, naming the first)",
+                    _ref("Referral"), "403", "422", body=_REFER, ok_status="201")},
+    "/api/v1/referrals/{referral_id}": {"patch": _op(
+        "The receiver's next step (a decline needs its reason)", _ref("Referral"),
+        "403", "404", "422", params=[_path_id("referral_id")], body=_STEP)},
 }
 
 

@@ -33,8 +33,8 @@ from crm_core.model import (
     StaffRole,
     utcnow,
 )
-from crm_core.model.segments import RuleError
 from crm_core.model.conversations import REPLY_MAX_LENGTH, ConversationRefused
+from crm_core.model.segments import RuleError
 from crm_core.queries.conversations import INBOX, TABS
 from crm_core.services import conversations as talk
 
@@ -367,6 +367,8 @@ def _segment_json(card: Any) -> dict[str, Any]:
     return {"id": card.id, "name": card.name, "owner": card.owner, "scope": card.scope,
             "kind": card.kind, "rule": card.rule,
             "updated_at": card.updated_at.isoformat() + "Z"}
+
+
 # Conversations: the inbox, a transcript, a reply, a transfer and a close, in the caller's scope.
 @bp.get("/conversations")
 def conversations() -> Response:

@@ -43,6 +43,38 @@ def chase_conversations(config_path: str | None) -> int:
     return escalated
 
 
+def chase_referrals(config_path: str | None) -> int:
+    """Remind receivers of referrals past their SLA, escalate, expire the abandoned ones."""
+    runtime = _runtime(config_path)
+    with runtime.uow() as uow:
+        queued = services.collaboration.chase_referrals(uow, runtime.referral_policy, utcnow())
+        uow.commit()
+    return queued
+
+
+def make_chain_leads(config_path: str | None) -> int:
+    """Turn the counterparties of key links into chain leads; chase the overdue ones."""
+    runtime = _runtime(config_path)
+    leads = runtime.settings.leads
+    with runtime.uow() as uow:
+        assert isinstance(uow, SqlUnitOfWork)  # noqa: S101 - the runtime's units are SQL
+        made = services.organisations.make_chain_leads(
+            uow, utcnow(), timedelta(minutes=leads.contact_sla_minutes))
+        uow.commit()
+    return len(made.created)
+
+
+def chase_chain_leads(config_path: str | None) -> int:
+    """Remind managers of chain leads past due and escalate to branch heads."""
+    runtime = _runtime(config_path)
+    escalate_after = timedelta(minutes=runtime.settings.leads.escalate_after_minutes)
+    with runtime.uow() as uow:
+        assert isinstance(uow, SqlUnitOfWork)  # noqa: S101 - the runtime's units are SQL
+        queued = services.organisations.chase_chain_leads(uow, utcnow(), escalate_after)
+        uow.commit()
+    return queued
+
+
 def send_digests(config_path: str | None) -> int:
     """Queue today's digest for every bound manager."""
     runtime = _runtime(config_path)

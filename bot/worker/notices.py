@@ -52,6 +52,10 @@ def notice_path(kind: NoticeKind, payload: dict[str, Any]) -> str:
     """Return the console page a notice opens: its lead, its customer, or the list."""
     if payload.get("conversation_id"):
         return f"/console/talk/{int(payload['conversation_id'])}"
+    if payload.get("chain_lead_id"):
+        return f"/console/organisations/{payload['organisation']}"
+    if payload.get("referral_id"):
+        return f"/console/referrals/{int(payload['referral_id'])}"
     if payload.get("lead_id"):
         return f"/console/leads/{int(payload['lead_id'])}"
     if payload.get("customer_id"):
@@ -102,11 +106,13 @@ def _values(kind: NoticeKind, payload: dict[str, Any], zone: ZoneInfo) -> list[s
                 _local(payload["opened_at"], zone)]
     if kind is NoticeKind.TALK_PAGE:
         return [texts.TALK_REPLY_WAITING, _local(payload["at"], zone)]
+    if kind is NoticeKind.REFERRAL:
+        return [payload["subject"], texts.referral_event(payload), _local(payload["at"], zone)]
     if kind is NoticeKind.SHARE_OPENS:
         return [payload["customer"], payload["product"],
                 texts.NOTICE_SHARE_OPENS.format(opens=payload["opens"])]
-    source = source_words(payload.get("source", ""),
-                          payload.get("product_name") or payload.get("product"))
+    source = texts.NOTICE_SOURCE_CHAIN if payload.get("chain_lead_id") else source_words(
+        payload.get("source", ""), payload.get("product_name") or payload.get("product"))
     if kind is NoticeKind.NEW_CUSTOMER:
         return [payload["customer"], source, _local(payload["at"], zone)]
     if kind is NoticeKind.LEAD_ESCALATION:

@@ -88,6 +88,14 @@ class Leadership:
                                **common)
         self.scheduler.add_job(f"{JOBS}:chase_conversations", "interval", minutes=1,
                                id="chase_conversations", **common)
+        self.scheduler.add_job(f"{JOBS}:chase_referrals", "interval", minutes=5,
+                               id="chase_referrals", **common)
+        self.scheduler.add_job(f"{JOBS}:chase_chain_leads", "interval", minutes=5,
+                               id="chase_chain_leads", **common)
+        # Chain leads are made once a day, before the digest tells managers of them.
+        self.scheduler.add_job(f"{JOBS}:make_chain_leads",
+                               digest_trigger(*CHAIN_LEADS_AT, settings.timezone),
+                               id="make_chain_leads", **common)
         self.scheduler.add_job(f"{JOBS}:send_digests",
                                digest_trigger(hour, minute, settings.timezone),
                                id="send_digests", **common)
@@ -96,6 +104,9 @@ class Leadership:
                                minutes=services.FIGURES_EVERY_MINUTES, id="refresh_figures",
                                next_run_time=datetime.now(UTC), **common)
         log.info("leader: clock jobs run here")
+
+
+CHAIN_LEADS_AT = ("07", "30")  # local time
 
 
 def digest_trigger(hour: str, minute: str, timezone: str) -> CronTrigger:

@@ -36,6 +36,13 @@ from crm_core.model.codes import (
     QrCode,
     TouchFact,
 )
+from crm_core.model.collaboration import (
+    CLOSED_REFERRALS,
+    NEXT_STEPS,
+    OPEN_REFERRALS,
+    Referral,
+    ReferralStatus,
+)
 from crm_core.model.customer import (
     Customer,
     CustomerNote,
@@ -48,6 +55,17 @@ from crm_core.model.figures import BranchFigures, ManagerFigures, NetworkFigures
 from crm_core.model.leads import NOTE_MAX_LENGTH, OPEN_STATUSES, BadNote, Lead, LeadStatus
 from crm_core.model.notices import CUSTOMER_KINDS, Notice, NoticeKind, NoticeStatus
 from crm_core.model.org import Branch, Manager, ManagerRole, ManagerState, pick_round_robin
+from crm_core.model.organisations import (
+    ChainLead,
+    Organisation,
+    OrgContact,
+    OrgKind,
+    OrgMember,
+    ProductFamily,
+    TradeKind,
+    TradeRelationship,
+    normalise_credit_code,
+)
 from crm_core.model.products import (
     Assessment,
     Category,
@@ -73,10 +91,13 @@ from crm_core.model.system import RateCounter, SharedValue
 
 __all__ = [
     "BIG_ID_MAX",
+    "CLOSED_REFERRALS",
     "CUSTOMER_KINDS",
     "ID_MAX",
     "MAX_TEMPORARY_DAYS",
+    "NEXT_STEPS",
     "NOTE_MAX_LENGTH",
+    "OPEN_REFERRALS",
     "OPEN_STATUSES",
     "PERMANENT_CODE_CAP",
     "AddedNeed",
@@ -92,6 +113,7 @@ __all__ = [
     "Branch",
     "BranchFigures",
     "Category",
+    "ChainLead",
     "ClassificationBatch",
     "CodeKind",
     "Customer",
@@ -124,13 +146,20 @@ __all__ = [
     "NoticeKind",
     "NoticeStatus",
     "OfflineProspect",
+    "OrgContact",
+    "OrgKind",
+    "OrgMember",
+    "Organisation",
     "OutOfScope",
     "PendingChoice",
     "Product",
+    "ProductFamily",
     "ProductVersion",
     "QrCode",
     "RateCounter",
     "RecommendationPref",
+    "Referral",
+    "ReferralStatus",
     "Refusal",
     "RiskAssessment",
     "Scene",
@@ -147,9 +176,12 @@ __all__ = [
     "Touch",
     "TouchFact",
     "TouchKind",
+    "TradeKind",
+    "TradeRelationship",
     "format_scene",
     "local_date",
     "local_time",
+    "normalise_credit_code",
     "parse_scene",
     "pick_round_robin",
     "utcnow",

@@ -27,6 +27,7 @@ class NoticeKind(enum.StrEnum):
     TALK_ESCALATION = "talk_escalation"  # nobody answered a conversation in time (branch head)
     TALK_REPLY = "talk_reply"            # to the customer: a reply, as a customer-service message
     TALK_PAGE = "talk_page"              # to the customer: a reply waits on its page (template)
+    REFERRAL = "referral"  # a step of a referral between staff (the event is in the payload)
 
 
 CUSTOMER_KINDS = frozenset({NoticeKind.MANAGER_CHANGED, NoticeKind.TALK_REPLY,

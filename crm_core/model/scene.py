@@ -6,9 +6,11 @@ one-letter tag, a colon and a code of letters, digits, `-` or `_`:
     b:<branch code>    the branch that printed the code
     m:<manager code>   the customer manager the code belongs to
     c:<campaign code>  the campaign the code was printed for
+    u:<unit code>      the partner unit (organisation) whose people the code is for
 
 At least one of b or m; each tag at most once; order free. Examples: `b:SH001`,
-`m:SH001-07`, `b:SH001;c:SPRING26`. Anything else is a foreign scene: recorded, never linked.
+`m:SH001-07`, `b:SH001;c:SPRING26`, `b:SH001;u:LOG01`. Anything else is a foreign scene:
+recorded, never linked.
 """
 
 import re
@@ -18,7 +20,7 @@ from crm_core.model.refusal import Refusal
 
 MAX_SCENE_LENGTH = 64
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
-_TAGS = {"b": "branch", "m": "manager", "c": "campaign"}
+_TAGS = {"b": "branch", "m": "manager", "c": "campaign", "u": "unit"}
 
 
 class SceneError(Refusal):
@@ -32,6 +34,7 @@ class Scene:
     branch: str | None = None
     manager: str | None = None
     campaign: str | None = None
+    unit: str | None = None
 
     def __str__(self) -> str:
         parts = [f"{tag}:{getattr(self, name)}" for tag, name in _TAGS.items()

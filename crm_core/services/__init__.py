@@ -1,6 +1,12 @@
 """The CRM core's public API: every channel reaches the CRM only through these functions."""
 
-from crm_core.services import segments  # the segments' own namespace: services.segments.*
+# Organisations, trade chains and referrals between staff: reached by subpackage
+# (services.organisations.*, services.collaboration.*).
+from crm_core.services import (
+    collaboration,
+    organisations,
+    segments,  # the segments' own namespace: services.segments.*
+)
 from crm_core.services.access import (
     LoginLimits,
     admit_login,
@@ -294,6 +300,7 @@ __all__ = [
     "claim_notice",
     "clear_choices",
     "code_for",
+    "collaboration",
     "credit_follow",
     "customer_card",
     "customer_id_of",
@@ -346,6 +353,7 @@ __all__ = [
     "open_lead",
     "opened_share_scene",
     "openid_of",
+    "organisations",
     "outbox_backlog",
     "page_share_scene",
     "pause_notices",

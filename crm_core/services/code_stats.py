@@ -25,7 +25,6 @@ def local_day(at: datetime) -> date:
     return at.replace(tzinfo=UTC).astimezone(SHANGHAI).date()
 
 
-
 def channel_stats(uow: UnitOfWork, *, since: date | None = None, until: date | None = None,
                   branch: str | None = None, by: str = "code") -> list[dict[str, Any]]:
     """Count follows and scans per Shanghai day (since..until inclusive) and per `by` value."""

@@ -31,7 +31,6 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-
 def visible_customers(page: Page, base: str) -> set[str]:
     page.goto(f"{base}/console/customers")
     return {text.strip() for text in page.locator("#customers tbody td:first-child a")

@@ -32,7 +32,6 @@ def phone(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
     context.close()
 
 
-
 def lead_ids(page: Page) -> list[str]:
     rows = page.locator("#leads tbody tr[data-lead]").all()
     return [row.get_attribute("data-lead") or "" for row in rows]

@@ -24,7 +24,6 @@ def site(app) -> Iterator[tuple[str, World]]:  # type: ignore[no-untyped-def]
         yield base, world
 
 
-
 @pytest.mark.parametrize("width", [390, 1366])
 def test_every_console_page_renders_within_the_policy(site, browser: Browser,  # type: ignore[no-untyped-def]
                                                       width: int) -> None:

@@ -45,7 +45,6 @@ def phone(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
     context.close()
 
 
-
 def pick(page: Page, select_id: str, typed: str, choose: str) -> None:
     """Choose in a Tom Select picker as staff do: type part of a name, click the match."""
     control = page.locator(f"#{select_id}-ts-control")

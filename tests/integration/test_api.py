@@ -153,7 +153,6 @@ def test_the_share_leaderboard_follows_the_scope(app: Flask, world: World, call,
     assert all(row["opens"] == 2 for row in board["managers"] + board["customers"])
 
 
-
 def test_a_whole_openid_with_like_wildcards_finds_exactly_that_customer(app, call) -> None:  # type: ignore[no-untyped-def]
     openids = ["o_under_score", "oXunderXscore", "o%percent", "oYpercent", "o/slash"]
     with runtime(app).uow() as uow:

@@ -20,7 +20,7 @@ from tests.product_support import import_sample
 # Words staff may meet as they are: the brand, file formats, and the names of things they type.
 # The fixtures' usernames (员工admin) are data staff typed, not words of the console.
 ALLOWED = {*STAFF, "test", "BranchLink", "API", "CSV", "XLSX", "TOML", "PDF", "ZIP", "IP", "MB",
-           "KB", "JSON"}
+           "KB", "JSON", "Excel", "GBK"}
 # A product or organisation code (WM001, SH001-01, R2, C3, v1) is not a word.
 _WORD = re.compile(r"(?<![A-Za-z0-9_:./-])[A-Za-z]{2,}(?![A-Za-z0-9_:-])")
 _FILES = (".png", ".pdf", ".zip")
@@ -99,7 +99,7 @@ def arguments(world: World) -> dict[str, object]:
     return {"customer_id": world.customers["c1-sh001-01"],
             "lead_id": world.leads["c1-sh001-01"], "code": "SH001", "username": "m1",
             "segment_id": 1,  # the one segment enrich() saves
-            "conversation_id": 1, "message_id": 1}
+            "conversation_id": 1, "message_id": 1, "referral_id": 1}
 
 
 # Pages that need a query to be drawn: each form of it is walked.

@@ -236,6 +236,8 @@ def test_a_reply_echoing_the_end_of_cdata_is_well_formed(app, client,
     content = reply_content(platform, post(client, platform, text_xml("o11", f"详情 {code}"),
                                            "safe"))
     assert content is not None and f"「{code}」" in content
+
+
 @pytest.fixture
 def safe_app(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     """The app with the key set and the mode left to its default (safe)."""

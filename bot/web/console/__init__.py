@@ -12,8 +12,10 @@ from bot.web.console import (
     lists,
     logs,
     misses,
+    organisations,
     pick,
     products,
+    referrals,
     segments,
     staff,
     talk,
@@ -24,5 +26,5 @@ from bot.web.console import (
 from bot.web.console.blueprint import bp
 
 __all__ = ["bp", "classify", "codes", "customer", "exports", "home", "lead", "learning", "lists",
-           "logs", "misses", "pick", "products", "segments", "staff", "talk", "talk_media",
-           "transfer", "views"]
+           "logs", "misses", "organisations", "pick", "products", "referrals", "segments", "staff",
+           "talk", "talk_media", "transfer", "views"]

@@ -69,3 +69,30 @@ def _side_by_side(title: str, names: list[str], customers: list[int], on_time: l
 def _bar(name: str, values: list[int], colour: str, panel: int) -> dict[str, Any]:
     return {"type": "bar", "name": name, "data": values, "xAxisIndex": panel,
             "yAxisIndex": panel, "stack": f"panel{panel}", "itemStyle": {"color": colour}}
+
+
+# The chain around an organisation: the centre, key links, the bank's customers, the others.
+CHAIN_CATEGORIES = (("本单位", "#206bc4"), ("关键链条单位", "#f76707"),
+                    ("我行客户", "#2fb344"), ("尚非我行客户", "#9aa0ac"))
+
+
+def chain_graph(view: dict[str, Any]) -> dict[str, Any]:
+    """A force-laid graph of the organisations two hops around one, edges named by kind."""
+    def category(node: dict[str, Any]) -> int:
+        if node["code"] == view["centre"]:
+            return 0
+        return 1 if node["key_link"] else (2 if node["customer"] else 3)
+    nodes = [{"id": str(n["id"]), "name": n["name"], "category": category(n),
+              "symbolSize": 34 - 8 * n["depth"], "value": n["kind"]} for n in view["nodes"]]
+    links = [{"source": str(e["source"]), "target": str(e["target"]),
+              "value": e["kind"], "label": {"show": True, "formatter": e["kind"]}}
+             for e in view["edges"]]
+    return {"title": {"text": "交易链条（两层）"}, "tooltip": {}, "animation": False,
+            "legend": {"bottom": 0, "data": [name for name, _ in CHAIN_CATEGORIES]},
+            "series": [{"type": "graph", "layout": "force", "roam": True, "draggable": True,
+                        "label": {"show": True, "position": "right", "fontSize": 11},
+                        "edgeSymbol": ["none", "arrow"], "edgeLabel": {"fontSize": 10},
+                        "force": {"repulsion": 260, "edgeLength": [60, 140]},
+                        "categories": [{"name": name, "itemStyle": {"color": colour}}
+                                       for name, colour in CHAIN_CATEGORIES],
+                        "data": nodes, "links": links}]}

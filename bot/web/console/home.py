@@ -42,10 +42,12 @@ def _manager() -> str:
     with work() as uow:
         view = services.manager_home(uow, scope(), now, zone)
         board = tier_board(uow, scope())
+        referrals = services.collaboration.manager_referrals(
+            uow, scope(), current_runtime().referral_policy, now)
     local = local_time(now, zone)
     today = f"{local:%Y年%-m月%-d日} 星期{WEEKDAYS[local.weekday()]}"
     return render_template("console/home_manager.html", h=view, today=today, now=now,
-                           board=board)
+                           board=board, referrals=referrals)
 
 
 def _branch(code: str | None) -> str:

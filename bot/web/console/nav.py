@@ -31,6 +31,8 @@ MENU = (
     Entry("console.talk_inbox", "会话", EVERYONE, ("console.talk_conversation",)),
     Entry("console.leads", "线索", EVERYONE, ("console.lead",)),
     Entry("console.customers", "客户", EVERYONE, ("console.customer",)),
+    Entry("console.organisations", "单位", EVERYONE, ("console.organisation",)),
+    Entry("console.referrals", "转介", EVERYONE, ("console.referral",)),
     Entry("console.shares", "分享排行", EVERYONE),
     Entry("console.segments", "客群", EVERYONE, ("console.segment", "console.segment_new")),
     Entry("console.branch", "网点概览", HEADS, ("console.branches",)),
