@@ -155,9 +155,11 @@ def talk_figures(cli: Cli, days: int, as_json: bool) -> None:
     """Per manager and agent: conversations, answers, response and resolution times, ratings."""
     now = utcnow()
     with sql_uow(cli) as uow:
-        rows = talk.talk_figures(uow, now - timedelta(days=days), now)
+        rows = talk.talk_figures(uow, now - timedelta(days=days), now,
+                                 cli.settings.leads.timezone)
     print_rows(rows, ("username", "name", "conversations", "answered", "first_response_seconds",
-                      "resolution_seconds", "ratings", "rating"), as_json)
+                      "first_response_business_seconds", "resolution_seconds",
+                      "resolution_business_seconds", "ratings", "rating"), as_json)
 
 
 @contextmanager

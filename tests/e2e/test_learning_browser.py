@@ -69,7 +69,7 @@ def test_a_miss_previewed_and_confirmed_as_a_synonym_is_then_answered(
     assert "第 1–1 条，共 1 条" in page.inner_text("#paging")
     row.get_by_role("link", name="加同义词").click()
     assert page.input_value("input[name=term]") == "薪金煲"
-    assert "未答好的问题" in page.inner_text("[aria-current=page]")
+    assert "未答问题" in page.inner_text("[aria-current=page]")
     page.fill("input[name=canonical]", "现金管理")
     page.get_by_role("button", name="试算（不保存）").click()
     page.wait_for_selector("#preview")

@@ -7,7 +7,7 @@ import pytest
 
 from crm_core import services
 from crm_core.model import ManagerState, NoticeKind, Scope, StaffRole
-from crm_core.model.conversations import Delivery, Presence
+from crm_core.model.conversations import BranchHours, Delivery, Presence
 from crm_core.services import conversations as talk
 from tests.builders import org
 from tests.fakes import FakeUnitOfWork
@@ -111,3 +111,23 @@ def test_an_unanswered_conversation_escalates_once_to_the_branch_head() -> None:
     heads = [n.manager.code for n in uow.notices.items  # type: ignore[union-attr]
              if n.kind is NoticeKind.TALK_ESCALATION]
     assert heads == ["SH001-02"]
+
+
+WEEKDAYS_9_TO_5 = BranchHours(days="12345", opens="09:00", closes="17:00")
+
+
+@pytest.mark.parametrize(("start", "end", "minutes"), [
+    # Beijing times as UTC (UTC+8): Friday 2026-11-27 18:00 to Monday 2026-11-30 09:30.
+    (datetime(2026, 11, 27, 10), datetime(2026, 11, 30, 1, 30), 30),
+    # Inside one day's hours: elapsed time.
+    (datetime(2026, 11, 30, 2), datetime(2026, 11, 30, 3, 15), 75),
+    # Monday 16:00 to Tuesday 10:00: one hour each day.
+    (datetime(2026, 11, 30, 8), datetime(2026, 12, 1, 2), 120),
+    # A whole week end to end: five days of eight hours.
+    (datetime(2026, 11, 29, 16), datetime(2026, 12, 6, 16), 5 * 8 * 60),
+    # Saturday only: no business time at all.
+    (datetime(2026, 11, 28, 1), datetime(2026, 11, 28, 9), 0),
+])
+def test_business_time_counts_only_the_branch_hours(start: datetime, end: datetime,
+                                                    minutes: int) -> None:
+    assert talk.business_seconds(WEEKDAYS_9_TO_5, start, end, "Asia/Shanghai") == minutes * 60

@@ -118,6 +118,16 @@ def staff_figures(session: Session, since: datetime, until: datetime) -> list[di
             for u, n, c, a, f, r, k, avg in session.execute(stmt)]
 
 
+def staff_spans(session: Session, since: datetime, until: datetime) -> list[Any]:
+    """Per conversation opened in [since, until) with an assignee: who, the branch, opened,
+    first answered and closed (business-hours figures are worked out from these)."""
+    stmt = (select(StaffAccount.username, Conversation.branch_id, Conversation.opened_at,
+                   Conversation.first_response_at, Conversation.closed_at)
+            .join(StaffAccount, StaffAccount.id == Conversation.assignee_id)
+            .where(Conversation.opened_at >= since, Conversation.opened_at < until))
+    return list(session.execute(stmt))
+
+
 def _seconds(session: Session, start: Any, end: Any) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         return func.extract("epoch", end - start)
@@ -129,4 +139,4 @@ def _round(value: Any) -> float | None:
 
 
 __all__ = ["INBOX", "TABS", "assignments_of", "conversation_scope", "inbox_page",
-           "messages_after", "notes_of", "staff_figures", "tab_counts"]
+           "messages_after", "notes_of", "staff_figures", "staff_spans", "tab_counts"]

@@ -14,7 +14,13 @@ from crm_core.services.conversations.handling import (
     set_presence,
     transfer,
 )
-from crm_core.services.conversations.hours import hours_of, is_open, next_opening, set_hours
+from crm_core.services.conversations.hours import (
+    business_seconds,
+    hours_of,
+    is_open,
+    next_opening,
+    set_hours,
+)
 from crm_core.services.conversations.opening import (
     Opened,
     customer_message,
@@ -50,6 +56,7 @@ __all__ = [
     "Window",
     "add_canned",
     "add_note",
+    "business_seconds",
     "canned_replies",
     "check_reply",
     "close",

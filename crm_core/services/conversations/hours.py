@@ -4,7 +4,7 @@ A branch without hours of its own answers on weekdays 09:00–17:00; the custome
 next opening when they write outside them, so nobody waits for an answer that cannot come.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from crm_core.model.conversations import BranchHours, ConversationRefused
@@ -39,6 +39,27 @@ def next_opening(hours: BranchHours, now: datetime, timezone: str) -> datetime |
         if str(day.isoweekday()) in hours.days and opening > local:
             return opening.replace(tzinfo=None)
     return None
+
+
+def business_seconds(hours: BranchHours, start: datetime, end: datetime,
+                     timezone: str) -> float:
+    """Return how much of [start, end] (naive UTC) lies within the hours, in seconds: a
+    question asked on Friday evening and answered on Monday at 09:30 waited half an hour."""
+    zone = ZoneInfo(timezone)
+    first, last = (at.replace(tzinfo=UTC).astimezone(zone) for at in (start, end))
+    total, day = 0.0, first.date()
+    while day <= last.date():
+        if str(day.isoweekday()) in hours.days:
+            opens, closes = (datetime.combine(day, _clock(text), zone)
+                             for text in (hours.opens, hours.closes))
+            total += max((min(closes, last) - max(opens, first)).total_seconds(), 0.0)
+        day += timedelta(days=1)
+    return total
+
+
+def _clock(text: str) -> time:
+    hour, minute = (int(part) for part in text.split(":"))
+    return time(hour, minute)
 
 
 def set_hours(uow: UnitOfWork, branch_code: str, days: str, opens: str, closes: str) -> None:

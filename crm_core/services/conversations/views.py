@@ -16,12 +16,14 @@ from crm_core.queries.conversations import (
     messages_after,
     notes_of,
     staff_figures,
+    staff_spans,
     tab_counts,
 )
 from crm_core.queries.paging import Page, PageRequest
 from crm_core.queries.records import SqlRecords
 from crm_core.services.conversations.access import own_manager, visible
 from crm_core.services.conversations.handling import presence_of
+from crm_core.services.conversations.hours import business_seconds, hours_of
 from crm_core.services.customers import customer_label
 from crm_core.services.records import customer_name, lead_row
 from crm_core.services.staff import audit
@@ -93,10 +95,28 @@ def export_transcript(uow: SqlUnitOfWork, scope: Scope, conversation_id: int,
     return rows
 
 
-def talk_figures(uow: SqlUnitOfWork, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    """Per manager and agent: conversations, answered, first-response and resolution times,
-    ratings (the scorecard reads these)."""
-    return staff_figures(uow.session, since, until)
+def talk_figures(uow: SqlUnitOfWork, since: datetime, until: datetime,
+                 timezone: str) -> list[dict[str, Any]]:
+    """Per manager and agent: conversations, answered, first-response and resolution times
+    (elapsed and within the branch's business hours), ratings (the scorecard reads these)."""
+    spans: dict[str, tuple[list[float], list[float]]] = {}
+    for username, branch_id, opened, answered, closed in staff_spans(uow.session, since, until):
+        hours = hours_of(uow, branch_id)
+        first, solved = spans.setdefault(username, ([], []))
+        if answered is not None:
+            first.append(business_seconds(hours, opened, answered, timezone))
+        if closed is not None:
+            solved.append(business_seconds(hours, opened, closed, timezone))
+    rows = staff_figures(uow.session, since, until)
+    for row in rows:
+        first, solved = spans.get(row["username"], ([], []))
+        row["first_response_business_seconds"] = _mean(first)
+        row["resolution_business_seconds"] = _mean(solved)
+    return rows
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
 
 
 def reply_page(uow: SqlUnitOfWork, conversation_id: int) -> dict[str, Any]:
