@@ -10,7 +10,7 @@ from crm_core import services
 from crm_core.db import make_engine, make_session_factory
 from crm_core.model import ManagerRole
 from crm_core.services.organisations import import_contacts, import_organisations
-from crm_core.unit_of_work import SqlUnitOfWork
+from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 T0 = datetime(2026, 11, 30, 1, 0)  # 09:00 Beijing time, a Monday
 # manager code -> (branch, role)
@@ -33,20 +33,25 @@ LOG01,王经理,财务经理,
 Factory = Callable[[], SqlUnitOfWork]
 
 
+def staff_market(uow: UnitOfWork, *followers: str) -> None:
+    """Add the market's branches and managers; each follower follows a manager of SH001."""
+    for branch in ("SH001", "SH002"):
+        services.add_branch(uow, branch, f"{branch}支行")
+    uow.flush()
+    for code, (branch, role) in MANAGERS.items():
+        services.add_manager(uow, code, f"经理{code}", branch, role=role)
+    uow.flush()
+    for number, openid in enumerate(followers, 1):
+        services.follow(uow, openid, f"m:SH001-0{number}", T0)
+
+
 @contextmanager
 def market(database_url: str) -> Iterator[Factory]:
     """Yield a unit-of-work factory over the market: branches, managers, one follower."""
     engine = make_engine(database_url)
     factory = partial(SqlUnitOfWork, make_session_factory(engine))
     with factory() as uow:
-        for branch in ("SH001", "SH002"):
-            services.add_branch(uow, branch, f"{branch}支行")
-        uow.flush()
-        for code, (branch, role) in MANAGERS.items():
-            services.add_manager(uow, code, f"经理{code}", branch, role=role)
-        uow.flush()
-        services.follow(uow, "boss-zhang", "m:SH001-01", T0)
-        services.follow(uow, "worker-li", "m:SH001-02", T0)
+        staff_market(uow, "boss-zhang", "worker-li")
         uow.commit()
     try:
         yield factory

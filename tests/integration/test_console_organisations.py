@@ -14,7 +14,7 @@ from tests.conftest import runtime
 from tests.console_support import PASSWORD, csrf_token, login
 from tests.integration.test_chain_leads import RELATIONSHIPS
 from tests.integration.test_orgs_cli import workbook
-from tests.organisation_support import CONTACTS_CSV, MANAGERS, ORGS_CSV, T0
+from tests.organisation_support import CONTACTS_CSV, MANAGERS, ORGS_CSV, staff_market
 
 ACCOUNTS = {"admin": (StaffRole.HEAD_OFFICE, None, None),
             "c1": (StaffRole.MANAGER, "SH001-C1", None),
@@ -24,13 +24,7 @@ ACCOUNTS = {"admin": (StaffRole.HEAD_OFFICE, None, None),
 @pytest.fixture
 def staffed(app: Flask) -> Flask:
     with runtime(app).uow() as uow:
-        for branch in ("SH001", "SH002"):
-            services.add_branch(uow, branch, f"{branch}支行")
-        uow.flush()
-        for code, (branch, role) in MANAGERS.items():
-            services.add_manager(uow, code, f"经理{code}", branch, role=role)
-        uow.flush()
-        services.follow(uow, "boss-zhang", "m:SH001-01", T0)
+        staff_market(uow, "boss-zhang")
         for name, (role, manager, branch) in ACCOUNTS.items():
             services.add_staff(uow, name, f"员工{name}", hash_password(PASSWORD), role, manager,
                                branch, "test", utcnow())

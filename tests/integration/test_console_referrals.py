@@ -12,7 +12,7 @@ from crm_core.model import StaffRole, utcnow
 from crm_core.services.organisations import import_contacts, import_organisations
 from tests.conftest import runtime
 from tests.console_support import PASSWORD, csrf_token, login
-from tests.organisation_support import CONTACTS_CSV, MANAGERS, ORGS_CSV, T0, rows
+from tests.organisation_support import CONTACTS_CSV, ORGS_CSV, T0, rows, staff_market
 
 ACCOUNTS = {"r1": (StaffRole.MANAGER, "SH001-01", None),
             "c1": (StaffRole.MANAGER, "SH001-C1", None),
@@ -23,13 +23,7 @@ ACCOUNTS = {"r1": (StaffRole.MANAGER, "SH001-01", None),
 @pytest.fixture
 def staffed(app: Flask) -> Flask:
     with runtime(app).uow() as uow:
-        for branch in ("SH001", "SH002"):
-            services.add_branch(uow, branch, f"{branch}支行")
-        uow.flush()
-        for code, (branch, role) in MANAGERS.items():
-            services.add_manager(uow, code, f"经理{code}", branch, role=role)
-        uow.flush()
-        services.follow(uow, "boss-zhang", "m:SH001-01", T0)
+        staff_market(uow, "boss-zhang")
         import_organisations(uow, rows(ORGS_CSV), "orgs.csv", T0)  # type: ignore[arg-type]
         import_contacts(uow, rows(CONTACTS_CSV), "contacts.csv", T0)  # type: ignore[arg-type]
         for name, (role, manager, branch) in ACCOUNTS.items():

@@ -8,20 +8,15 @@ from flask import Flask
 from openpyxl import Workbook
 
 from bot.cli.orgs import orgs
-from crm_core import services
 from crm_core.model import ManagerRole
 from tests.conftest import runtime
 from tests.integration.test_product_import import invoke
-from tests.organisation_support import CONTACTS_CSV, MANAGERS, ORGS_CSV
+from tests.organisation_support import CONTACTS_CSV, MANAGERS, ORGS_CSV, staff_market
 
 
 def market(app: Flask) -> None:
     with runtime(app).uow() as uow:
-        for branch in ("SH001", "SH002"):
-            services.add_branch(uow, branch, f"{branch}支行")
-        uow.flush()
-        for code, (branch, role) in MANAGERS.items():
-            services.add_manager(uow, code, f"经理{code}", branch, role=role)
+        staff_market(uow)
         uow.commit()
 
 
