@@ -19,7 +19,6 @@ from bot.web import (
     product_pages,
     share_card,
     staff_api,
-    staff_api_collaboration,  # noqa: F401 - registers its routes on the staff API
     talk_page,
     visitors,
 )

@@ -270,7 +270,7 @@ OPENAPI["paths"] |= {
 }
 
 
-# Organisations and referrals between staff (bot/web/staff_api_collaboration.py).
+# Organisations and referrals between staff (bot/web/staff_api/collaboration.py).
 _ORG = _record(id=_INT, code=_text(), name=_text(), credit_code=_text(True), kind=_text(),
                market=_text(True), industry=_text(True), branch=_text(), key_link=_BOOL,
                products={"type": "array", "items": _text()})

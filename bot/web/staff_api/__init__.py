@@ -1,6 +1,5 @@
 """The JSON API under /api/v1: bearer tokens, the console's scope rules, stable JSON errors."""
 
-from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -8,12 +7,9 @@ from werkzeug.exceptions import HTTPException
 
 from bot import texts
 from bot.inbound import OUTAGE
-from bot.refusals import explain
 from bot.web import api_input
 from bot.web.api_input import BadField, NotAnObject
-from bot.web.console.segment_support import segment_moment
 from bot.web.console.support import phone_cipher, retry_refusal, transfer_refusal, work
-from bot.web.console.talk import refusal as talk_refusal
 from bot.web.edge import current_runtime
 from bot.web.openapi import (
     BIG_ROW_ID,
@@ -33,10 +29,6 @@ from crm_core.model import (
     StaffRole,
     utcnow,
 )
-from crm_core.model.conversations import REPLY_MAX_LENGTH, ConversationRefused
-from crm_core.model.segments import RuleError
-from crm_core.queries.conversations import INBOX, TABS
-from crm_core.services import conversations as talk
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 OPEN_PATHS = ("/api/v1/openapi.json",)
@@ -284,155 +276,5 @@ def audit() -> Response:
         return jsonify(events=services.audit_trail(uow, _scope(), request.args.get("action")))
 
 
-# Segments: saved scoped rules, counted on the database. A rule's fault answers 400 with the
-# JSON path of the fault beside the Chinese message.
-def _segment_call(call: Any) -> Any:
-    try:
-        return call()
-    except RuleError as error:
-        raise ApiError(400, "bad_request", explain(error), error.path) from error
-    except services.segments.SegmentRefused as error:
-        status, code = (404, "not_found") if error.code == "unknown_segment" else \
-            (422, "invalid")
-        raise ApiError(status, code, explain(error)) from error
-
-
-@bp.get("/segments")
-def segments() -> Response:
-    """The segments the caller sees."""
-    with work() as uow:
-        cards = services.segments.segment_cards(uow, _scope())
-    return jsonify(segments=[_segment_json(card) for card in cards])
-
-
-@bp.post("/segments")
-def create_segment() -> tuple[Response, int]:
-    """Save a rule segment ({"name", "rule"}) or an imported list ({"name", "list"})."""
-    body = _body("name", "rule", "list")
-    name = api_input.text(body, "name", PARAMETER_MAX_LENGTH, required=True) or ""
-    listed = api_input.text(body, "list", PARAMETER_MAX_LENGTH)
-    with work() as uow:
-        card = _segment_call(lambda: services.segments.create_static_segment(
-            uow, _scope(), name, listed, utcnow()) if listed is not None else
-            services.segments.create_segment(uow, _scope(), name, body.get("rule"), utcnow()))
-        uow.commit()
-    return jsonify(_segment_json(card)), 201
-
-
-@bp.post("/segments/count")
-def count_rule() -> Response:
-    """Count a rule without saving it: {"rule": {...}}."""
-    rule = _body("rule").get("rule")
-    with work() as uow:
-        count = _segment_call(lambda: services.segments.count_rule(uow, _scope(), rule,
-                                                                    segment_moment()))
-    return jsonify(members=count.members, excluded=count.excluded,
-                   profiling=list(count.profiling))
-
-
-@bp.get(f"/segments/<{ROW_ID}:segment_id>/count")
-def count_segment(segment_id: int) -> Response:
-    """A saved segment's count as it stands."""
-    with work() as uow:
-        count = _segment_call(lambda: services.segments.count_segment(
-            uow, _scope(), segment_id, segment_moment()))
-    return jsonify(members=count.members, excluded=count.excluded,
-                   profiling=list(count.profiling))
-
-
-@bp.get(f"/segments/<{ROW_ID}:segment_id>/preview")
-def preview_segment(segment_id: int) -> Response:
-    """A saved segment's first members, names and phones masked."""
-    with work() as uow:
-        rule = _segment_call(lambda: services.segments.visible_segment(
-            uow, _scope(), segment_id)).rule
-        rows = _segment_call(lambda: services.segments.preview_rule(
-            uow, _scope(), rule, segment_moment(), segment_id))
-    return jsonify(members=rows)
-
-
-@bp.post(f"/segments/<{ROW_ID}:segment_id>/snapshots")
-def snapshot_segment(segment_id: int) -> tuple[Response, int]:
-    """Freeze a segment's members as they are now, with the rule and the time."""
-    with work() as uow:
-        snapshot = _segment_call(lambda: services.segments.take_snapshot(
-            uow, _scope(), segment_id, segment_moment()))
-        uow.commit()
-    return jsonify(id=snapshot.id, segment_id=segment_id, members=snapshot.members,
-                   excluded=snapshot.excluded, taken_at=snapshot.taken_at.isoformat() + "Z",
-                   rule=snapshot.rule), 201
-
-
-def _segment_json(card: Any) -> dict[str, Any]:
-    return {"id": card.id, "name": card.name, "owner": card.owner, "scope": card.scope,
-            "kind": card.kind, "rule": card.rule,
-            "updated_at": card.updated_at.isoformat() + "Z"}
-
-
-# Conversations: the inbox, a transcript, a reply, a transfer and a close, in the caller's scope.
-@bp.get("/conversations")
-def conversations() -> Response:
-    """Conversations in scope by status (waiting: oldest first; others: latest first)."""
-    status = request.args.get("status", "waiting")
-    if status not in TABS:
-        raise ApiError(422, "invalid", texts.API_NOT_A_CHOICE.format(
-            field="status", choices="、".join(TABS)))
-    number = request.args.get("page", "1")
-    if not (number.isdigit() and 1 <= int(number) <= 10_000):
-        raise BadField("page", "not_a_page")
-    with work() as uow:
-        page, _counts = talk.inbox(uow, _scope(), status, INBOX.request(request.args))
-    return jsonify(conversations=[_stamped(row) for row in page.rows], total=page.total)
-
-
-@bp.get(f"/conversations/<{BIG_ROW_ID}:conversation_id>")
-def conversation(conversation_id: int) -> Response:
-    """One conversation's transcript (numbers masked unless the caller is the own manager)."""
-    with work() as uow:
-        rows = talk.new_messages(uow, _scope(), conversation_id, 0)
-        held = talk.visible(uow, _scope(), conversation_id)
-        return jsonify(id=conversation_id, status=held.status.value,
-                       messages=[_stamped(row) for row in rows])
-
-
-@bp.post(f"/conversations/<{BIG_ROW_ID}:conversation_id>/replies")
-def conversation_reply(conversation_id: int) -> tuple[Response, int]:
-    """Reply: {"body": "..."}; a banned promise is refused (422) with the phrase named."""
-    body = api_input.text(_body("body"), "body", REPLY_MAX_LENGTH, required=True)
-    settings = current_runtime().settings.talk
-    window = talk.Window(timedelta(hours=settings.window_hours), settings.window_sends)
-    with work() as uow:
-        try:
-            replied = talk.reply(uow, _scope(), conversation_id, str(body), utcnow(), window)
-        except ConversationRefused as error:
-            raise ApiError(422, "invalid", talk_refusal(error)) from error
-        uow.commit()
-    return jsonify(message_id=replied.message_id, delivery=replied.delivery.value), 201
-
-
-@bp.post(f"/conversations/<{BIG_ROW_ID}:conversation_id>/assign")
-def conversation_assign(conversation_id: int) -> Response:
-    """Hand over: {"username": "..." (null: back to the queue), "reason": "..."}."""
-    body = _body("username", "reason")
-    username = api_input.text(body, "username", 64)
-    reason = api_input.text(body, "reason", 32) or "transfer"
-    with work() as uow:
-        try:
-            talk.transfer(uow, _scope(), conversation_id, username, str(reason), utcnow())
-        except ConversationRefused as error:
-            raise ApiError(422, "invalid", talk_refusal(error)) from error
-        uow.commit()
-    return jsonify(id=conversation_id, assignee=username)
-
-
-@bp.post(f"/conversations/<{BIG_ROW_ID}:conversation_id>/close")
-def conversation_close(conversation_id: int) -> Response:
-    """Close a conversation (the customer is asked for a rating)."""
-    with work() as uow:
-        talk.close(uow, _scope(), conversation_id, utcnow())
-        uow.commit()
-    return jsonify(id=conversation_id, status="closed")
-
-
-def _stamped(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
+# The routes of each family live beside this module; importing them registers them on `bp`.
+from bot.web.staff_api import collaboration, conversations, segments  # noqa: E402, F401
