@@ -113,12 +113,6 @@ def _assess(uow: UnitOfWork, customer: Customer, level: int, assessed_on: date, 
                                     recorded_at=now))
 
 
-def personalised(uow: UnitOfWork, customer: Customer) -> bool:
-    """Return True unless the customer switched personalised recommendations off."""
-    pref = uow.products.pref(customer)
-    return pref is None or pref.personalised
-
-
 def set_personalised(uow: UnitOfWork, openid: str, on: bool, now: datetime) -> None:
     """Switch personalised recommendations on or off for a customer, with an audit event."""
     customer = ensure_customer(uow, openid, now, source="direct")
