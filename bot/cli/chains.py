@@ -6,7 +6,7 @@ from datetime import timedelta
 import click
 
 from bot.cli.base import Cli, pass_cli, sql_uow
-from bot.cli.orgs import EVERYTHING, OPERATOR, run_org_import
+from bot.cli.orgs import EVERYTHING, OPERATOR, known_organisation, run_org_import
 from crm_core import services
 from crm_core.model import utcnow
 from crm_core.services.organisations import chain_view, import_relationships, make_chain_leads
@@ -33,11 +33,8 @@ def chains_import(cli: Cli, path: str) -> None:
 @pass_cli
 def chains_view(cli: Cli, code: str) -> None:
     """Print the chain two hops around an organisation as JSON (nodes and edges)."""
-    with sql_uow(cli) as uow:
-        try:
-            view = chain_view(uow, EVERYTHING, code)
-        except LookupError as error:
-            raise click.ClickException(f"no organisation {code}") from error
+    with sql_uow(cli) as uow, known_organisation(code):
+        view = chain_view(uow, EVERYTHING, code)
     click.echo(json.dumps(view, ensure_ascii=False))
 
 

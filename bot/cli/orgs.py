@@ -1,6 +1,7 @@
 """`branchlink orgs`: organisations, their contact persons and their partner-unit codes."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -82,12 +83,18 @@ def orgs_list(cli: Cli, market: str, key_links: bool, as_json: bool) -> None:
 @pass_cli
 def orgs_show(cli: Cli, code: str) -> None:
     """Print one organisation with its owner and contact persons as JSON."""
-    with sql_uow(cli) as uow:
-        try:
-            card = organisation_card(uow, EVERYTHING, code)
-        except LookupError as error:
-            raise click.ClickException(f"no organisation {code}") from error
+    with sql_uow(cli) as uow, known_organisation(code):
+        card = organisation_card(uow, EVERYTHING, code)
     print_rows([card], (), as_json=True)
+
+
+@contextmanager
+def known_organisation(code: str) -> Iterator[None]:
+    """Turn an unknown organisation code into one line for the operator."""
+    try:
+        yield
+    except LookupError as error:
+        raise click.ClickException(f"no organisation {code}") from error
 
 
 def run_org_import(cli: Cli, path: str, table: str, importer: Importer,
