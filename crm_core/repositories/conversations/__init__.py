@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from crm_core.model import StaffAccount, StaffRole
@@ -23,6 +23,12 @@ Row = Conversation | ConversationMessage | Assignment | ConversationNote | Staff
     | BranchHours | CannedReply
 
 
+_LIVE_ID = (select(Conversation.id)
+            .where(Conversation.customer_id == bindparam("customer_id"),
+                   Conversation.status.in_(LIVE_STATUSES))
+            .limit(1))
+
+
 class SqlConversations:
     """Conversations and what goes with them, in SQL."""
 
@@ -38,10 +44,13 @@ class SqlConversations:
         return self.session.get(Conversation, conversation_id)
 
     def live_of(self, customer_id: int) -> Conversation | None:
-        """Return the customer's conversation in progress, if any."""
-        stmt = select(Conversation).where(Conversation.customer_id == customer_id,
-                                          Conversation.status.in_(LIVE_STATUSES))
-        return self.session.scalars(stmt.limit(1)).first()
+        """Return the customer's conversation in progress, if any.
+
+        Every message on the webhook's path asks, and nearly all have none: the id is looked
+        up with a statement built once, and the row loaded only when there is one.
+        """
+        found = self.session.execute(_LIVE_ID, {"customer_id": customer_id}).scalar()
+        return None if found is None else self.session.get(Conversation, found)
 
     def last_closed(self, customer_id: int) -> Conversation | None:
         """Return the customer's most recently closed conversation."""
