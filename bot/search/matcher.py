@@ -10,6 +10,7 @@ categories, or when the best score is weak; the customer then gets up to three c
 rather than a guess (bot.answers).
 """
 
+import functools
 from dataclasses import dataclass
 
 from bot.search import lexicon
@@ -22,6 +23,9 @@ from crm_core.services import FaqCard, ProductCard
 WEAK = 4.0
 # A runner-up of another category within this share of the best score makes a guess unsafe.
 CLOSE = 0.8
+# Decisions remembered per matcher: a campaign makes thousands of customers send the same few
+# words, and the webhook decides a question before its transaction opens (bot.inbound).
+REMEMBERED = 4096
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,10 @@ class Matcher:
         self.products = ProductIndex(cards, vocabulary)
         self.faq = FaqIndex(faq, normalize)
         self.category = {card.code: card.category for card in cards}
+        # A decision is a pure function of the question and this index (thread-safe cache).
+        self.decide = functools.lru_cache(maxsize=REMEMBERED)(self._decide)
 
-    def decide(self, question: str) -> Decision:
+    def _decide(self, question: str) -> Decision:
         """Decide what a question gets first."""
         result = self.products.search(question)
         found = self.faq.match(normalize(question))
