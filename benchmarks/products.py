@@ -5,7 +5,8 @@ and the held-out set, which is only ever scored.
 
 A catalogue of 2,000 products (the test catalogue plus generated ones) is imported, then each
 request asks "大额存单利率多少" from a fresh openid: segmentation, search, the offer gates,
-the suitability log and the interaction with its evidence. The plain text message
+the suitability log and the interaction with its evidence. Each question carries its own tag,
+so every search is done anew. The plain text message
 ("我的客户经理", benchmarks/webhook.py) is loaded in the same run for the ratio. Throughput is
 measured with 8 connections; latency with 2 connections (one per core), so the p99 measures
 the answer rather than the queue in front of it.
@@ -26,7 +27,9 @@ from bot.search import evaluation
 from bot.wechat.crypto import sign
 
 PRODUCTS = 2000
-QUESTION = "大额存单利率多少"
+# Each request asks in its own words (a tag that changes nothing in the answer), so no
+# request is answered from another's remembered decision.
+QUESTION = "大额存单利率多少（问题编号%s）"
 LATENCY_CONNECTIONS = 2
 # wrk's --latency table stops at p99; the rarest stalls (a full garbage collection, a lock held
 # across a slow build) show in p99.9 and the maximum.

@@ -32,7 +32,8 @@ local n = 0
 local prefix = tostring(math.random(1, 1e9))
 request = function()
   n = n + 1
-  local body = string.format([==[%s]==], prefix .. n, prefix .. n)
+  local id = prefix .. n  -- the sender, the MsgId and (in some scenarios) the question's tag
+  local body = string.format([==[%s]==], id, id, id)
   return wrk.format("POST", "%s", {["Content-Type"] = "text/xml"}, body)
 end
 """
