@@ -49,7 +49,10 @@ def build_app(settings: Settings | None = None,
     app.before_request(partial(_cap_body, {"wechat.receive": settings.webhook.max_body_bytes,
                                            "console.products": MAX_IMPORT_BYTES,
                                            "console.classification": MAX_EXTRACT_BYTES,
-                                           "console.organisations": MAX_IMPORT_BYTES}))
+                                           "console.organisations": MAX_IMPORT_BYTES,
+                                           # the image, its form fields and multipart framing
+                                           "console.talk_image":
+                                               settings.talk.media_max_bytes + 64 * 1024}))
     runtime = build_runtime(settings, clock) if clock else build_runtime(settings)
     app.extensions[EXTENSION] = runtime
     init_auth(app, runtime)

@@ -35,6 +35,7 @@ from crm_core.services.conversations.replies import (
     check_reply,
     reply,
     send_card,
+    send_image,
 )
 from crm_core.services.conversations.routing import Route, route_for
 from crm_core.services.conversations.views import (
@@ -82,6 +83,7 @@ __all__ = [
     "route_for",
     "sees",
     "send_card",
+    "send_image",
     "set_hours",
     "set_presence",
     "talk_figures",
