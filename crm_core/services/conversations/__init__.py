@@ -3,6 +3,7 @@ the platform's rules, staff actions, business hours and quick replies."""
 
 from crm_core.services.conversations.access import own_manager, sees, visible
 from crm_core.services.conversations.canned import add_canned, canned_replies
+from crm_core.services.conversations.figures import talk_figures
 from crm_core.services.conversations.handling import (
     RATING_REQUEST,
     add_note,
@@ -45,7 +46,6 @@ from crm_core.services.conversations.views import (
     media_of,
     new_messages,
     reply_page,
-    talk_figures,
 )
 
 __all__ = [

@@ -1,5 +1,5 @@
 """What the console and the API show of conversations: the inbox, a transcript with the
-customer's record beside it, new messages since the last one seen, exports and figures.
+customer's record beside it, new messages since the last one seen, and exports.
 
 Phone and ID numbers in what customers wrote are masked for everyone but the customer's own
 manager; an export of a transcript is audited like every export.
@@ -15,15 +15,12 @@ from crm_core.queries.conversations import (
     inbox_page,
     messages_after,
     notes_of,
-    staff_figures,
-    staff_spans,
     tab_counts,
 )
 from crm_core.queries.paging import Page, PageRequest
 from crm_core.queries.records import SqlRecords
 from crm_core.services.conversations.access import own_manager, visible
 from crm_core.services.conversations.handling import presence_of
-from crm_core.services.conversations.hours import business_seconds, hours_of
 from crm_core.services.customers import customer_label
 from crm_core.services.records import customer_name, lead_row
 from crm_core.services.staff import audit
@@ -93,30 +90,6 @@ def export_transcript(uow: SqlUnitOfWork, scope: Scope, conversation_id: int,
     audit(uow, now, scope.username, "conversation_exported", str(conversation_id),
           {"rows": len(rows)})
     return rows
-
-
-def talk_figures(uow: SqlUnitOfWork, since: datetime, until: datetime,
-                 timezone: str) -> list[dict[str, Any]]:
-    """Per manager and agent: conversations, answered, first-response and resolution times
-    (elapsed and within the branch's business hours), ratings (the scorecard reads these)."""
-    spans: dict[str, tuple[list[float], list[float]]] = {}
-    for username, branch_id, opened, answered, closed in staff_spans(uow.session, since, until):
-        hours = hours_of(uow, branch_id)
-        first, solved = spans.setdefault(username, ([], []))
-        if answered is not None:
-            first.append(business_seconds(hours, opened, answered, timezone))
-        if closed is not None:
-            solved.append(business_seconds(hours, opened, closed, timezone))
-    rows = staff_figures(uow.session, since, until)
-    for row in rows:
-        first, solved = spans.get(row["username"], ([], []))
-        row["first_response_business_seconds"] = _mean(first)
-        row["resolution_business_seconds"] = _mean(solved)
-    return rows
-
-
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 1) if values else None
 
 
 def reply_page(uow: SqlUnitOfWork, conversation_id: int) -> dict[str, Any]:
