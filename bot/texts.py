@@ -293,6 +293,14 @@ def too_large(limit_bytes: int) -> str:
     return TOO_LARGE.format(limit=limit)
 
 
+def size_label(limit_bytes: int) -> str:
+    """Say a file size cap as staff read it: "1.9 MB", "195 KB"."""
+    mib = 1024 * 1024
+    if limit_bytes < mib:
+        return f"{limit_bytes // 1024} KB"
+    return f"{limit_bytes / mib:.1f}".removesuffix(".0") + " MB"
+
+
 def manager_named(card: ManagerCard) -> str:
     """Name a manager to a customer: branch and name (上海分行营业部的张伟)."""
     return f"{card.branch_name}的{card.name}"
@@ -432,7 +440,7 @@ TALK_MEDIA_REFUSED = {"too_large": "图片超过 {limit} MB，未保存，请让
 TALK_MEDIA_UNAVAILABLE = "暂时无法从微信取回这张图片（可能已过期），请稍后再试。"
 TALK_IMAGE = "［图片］"
 TALK_IMAGE_MISSING = "请先选择要发送的图片。"
-TALK_IMAGE_REFUSED = {"too_large": "图片超过 {limit} MB，未发送，请压缩或截图后再发。",
+TALK_IMAGE_REFUSED = {"too_large": "图片超过 {limit}，未发送，请压缩或截图后再发。",
                       "bad_type": ("只能发送 JPG、PNG、GIF 图片，这个文件不是图片或格式不支持，"
                                    "未发送。")}
 TALK_PRODUCT_WITHHELD = ("该产品高于客户有效的风险评估等级（或客户尚未评估、评估已过期），"

@@ -101,7 +101,7 @@ def test_an_image_sent_from_the_inbox_reaches_the_customer_once_as_a_custom_imag
 
 @pytest.mark.parametrize(("data", "name", "said"), [
     (b"%PDF-1.4 not a picture", "photo.jpg", "只能发送 JPG、PNG、GIF 图片"),
-    (jpeg((900, 900)) + b"\0" * 200_000, "big.jpg", "图片超过 0.2 MB"),
+    (jpeg((900, 900)) + b"\0" * 600_000, "big.jpg", "图片超过 195 KB"),
     (b"", "", "请先选择要发送的图片"),
 ])
 def test_a_file_that_is_not_an_image_or_too_large_is_refused_in_chinese(

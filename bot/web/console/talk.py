@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from bot import answers, texts
+from bot.talk_images import PLATFORM_IMAGE_BYTES
 from bot.web.console.blueprint import bp
 from bot.web.console.exports import csv_response
 from bot.web.console.listing import page_request
@@ -63,10 +64,9 @@ def talk_conversation(conversation_id: int) -> str:
                                       timedelta(days=validity))
         canned = talk.canned_replies(uow)
     last = view["messages"][-1]["id"] if view["messages"] else 0
-    cap = current_runtime().settings.talk.media_max_bytes
+    cap = min(current_runtime().settings.talk.media_max_bytes, PLATFORM_IMAGE_BYTES)
     return render_template("console/talk.html", c=view, canned=canned, last=last,
-                           poll=POLL_SECONDS, words=_words(),
-                           image_limit=f"{cap / 1_048_576:.1f} MB".replace(".0 ", " "))
+                           poll=POLL_SECONDS, words=_words(), image_limit=texts.size_label(cap))
 
 
 @bp.get("/talk/<int:conversation_id>/messages")

@@ -63,7 +63,7 @@ def talk_image(conversation_id: int) -> ResponseReturnValue:
         stored = store_image(Path(settings.media_dir), upload.read(settings.media_max_bytes + 1),
                              settings.media_max_bytes)
     except MediaRefused as error:
-        flash(texts.TALK_IMAGE_REFUSED[error.reason].format(limit=_megabytes(error.limit)))
+        flash(texts.TALK_IMAGE_REFUSED[error.reason].format(limit=texts.size_label(error.limit)))
         return back(conversation_id)
     window = talk.Window(timedelta(hours=settings.window_hours), settings.window_sends)
     with work() as uow:
@@ -88,10 +88,6 @@ def _shown(kind: str, data: bytes) -> Response:
     response = Response(data, mimetype=kind)
     response.cache_control.private, response.cache_control.max_age = True, 86400
     return response
-
-
-def _megabytes(limit: int) -> str:
-    return f"{limit / 1_048_576:.0f}" if limit >= 1_048_576 else f"{limit / 1_048_576:.1f}"
 
 
 def _fetch(media_id: str, stem: Path) -> Path:

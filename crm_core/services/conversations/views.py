@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from crm_core.model import Scope
+from crm_core.model.conversations import STORED_MEDIA, Author
 from crm_core.pii import mask_text
 from crm_core.queries.conversations import (
     assignments_of,
@@ -106,10 +107,13 @@ def reply_page(uow: SqlUnitOfWork, conversation_id: int) -> dict[str, Any]:
 
 def media_of(uow: SqlUnitOfWork, scope: Scope, conversation_id: int,
              message_id: int) -> str | None:
-    """Return the platform media id of a customer's image in a conversation the scope sees."""
+    """Return the media id of an image in a conversation the scope sees: the platform's for a
+    customer's image, the stored file's (STORED_MEDIA) for one staff sent."""
     visible(uow, scope, conversation_id)
     message = next(iter(messages_after(uow.session, conversation_id, message_id - 1)), None)
     if message is None or message[0].id != message_id or message[0].kind != "image":
         return None
     media_id: str | None = message[0].media_id
+    if media_id and media_id.startswith(STORED_MEDIA) and message[0].author is not Author.STAFF:
+        return None  # only staff images are the channel's stored files
     return media_id
