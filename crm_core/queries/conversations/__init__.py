@@ -14,6 +14,7 @@ from crm_core.model.conversations import (
     ConversationNote,
     ConversationStatus,
 )
+from crm_core.queries.classification import current_rows
 from crm_core.queries.paging import ListSpec, Page, PageRequest, page_of
 
 INBOX = ListSpec(sorts=("waiting",), filters=("tab",))
@@ -84,6 +85,13 @@ def messages_after(session: Session, conversation_id: int, after_id: int) -> lis
     return list(session.execute(stmt).all())
 
 
+def customer_tier(session: Session, customer_id: int) -> str | None:
+    """Return a customer's current asset tier (None before the bank's first extract)."""
+    current = current_rows(session, "tier")
+    found = session.scalar(select(current.c.value).where(current.c.customer_id == customer_id))
+    return None if found is None else str(found)
+
+
 def notes_of(session: Session, conversation_id: int) -> list[ConversationNote]:
     """Return the staff notes of a conversation, oldest first."""
     stmt = select(ConversationNote).where(ConversationNote.conversation_id == conversation_id)
@@ -98,5 +106,5 @@ def assignments_of(session: Session, conversation_id: int) -> list[Any]:
     return list(session.execute(stmt).all())
 
 
-__all__ = ["INBOX", "TABS", "assignments_of", "conversation_scope", "inbox_page",
+__all__ = ["INBOX", "TABS", "assignments_of", "conversation_scope", "customer_tier", "inbox_page",
            "messages_after", "notes_of", "tab_counts"]

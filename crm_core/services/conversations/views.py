@@ -13,6 +13,7 @@ from crm_core.model.conversations import STORED_MEDIA, Author
 from crm_core.pii import mask_text
 from crm_core.queries.conversations import (
     assignments_of,
+    customer_tier,
     inbox_page,
     messages_after,
     notes_of,
@@ -58,6 +59,7 @@ def conversation_view(uow: SqlUnitOfWork, scope: Scope, conversation_id: int, to
                      "manager": link.manager.name if link else None,
                      "branch": link.manager.branch.name if link else None,
                      "follow_state": customer.follow_state.value,
+                     "tier": customer_tier(uow.session, customer.id),
                      "assessment": current_assessment(uow, customer, today, validity),
                      "leads": [lead_row(lead, {}, conversation.opened_at)
                                for lead in records.leads_of(customer.id, 5)]},
