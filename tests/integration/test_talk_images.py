@@ -3,6 +3,7 @@ platform (the sandbox, over real HTTP) as temporary media when the outbox sends 
 once as a customer-service image inside the 48-hour window; shown in the transcript."""
 
 import io
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +20,7 @@ from crm_core import services
 from crm_core.model import NoticeKind, NoticeStatus, utcnow
 from tests.conftest import make_settings, runtime
 from tests.console_support import csrf_token, login
-from tests.sandbox_support import RawClient, SandboxHandle, api_for, running_sandbox
+from tests.sandbox_support import CUSTOM_SEND, RawClient, SandboxHandle, api_for, running_sandbox
 from tests.talk_support import C1, open_for, populate
 
 UPLOAD = "/cgi-bin/media/upload"
@@ -37,7 +38,8 @@ def app(database_url: str, tmp_path: Path, sandbox: SandboxHandle) -> Iterator[F
         database_url, tmp_path, talk={"media_dir": str(tmp_path / "media"),
                                       "media_max_bytes": 200_000},
         wechat={"app_id": sandbox.app_id, "app_secret": sandbox.app_secret,
-                "api_base_url": sandbox.base_url, "mode": "compatible"}))
+                "api_base_url": sandbox.base_url, "mode": "compatible"},
+        outbox={"backoff_base_seconds": 0.01, "backoff_max_seconds": 0.05}))
     populate(runtime(app))
     yield app
     runtime(app).engine.dispose()
@@ -150,3 +152,18 @@ def test_an_image_to_a_customer_who_left_is_marked_and_not_retried(
     assert (notice["status"], notice["error_code"]) == (NoticeStatus.FAILED.value, 45015)
     assert "已超出客服消息时限或客户已取消关注，未送达" in client.get(
         f"/console/talk/{conversation}").text
+
+
+def test_a_wechat_outage_delays_an_image_but_never_loses_or_doubles_it(
+        app: Flask, sandbox: SandboxHandle) -> None:
+    sandbox.follow(C1)
+    sandbox.act(C1, "message")
+    conversation = open_for(runtime(app), C1)
+    send(manager(app), conversation, jpeg())
+    sandbox.inject({"path": UPLOAD, "http_status": 503}, {"path": CUSTOM_SEND, "errcode": -1})
+    outcomes = []
+    for _ in range(10):
+        outcomes += deliver(app, sandbox).values()
+        threading.Event().wait(0.06)
+    assert outcomes == ["pending", "pending", "sent"]
+    assert [m["payload"]["msgtype"] for m in sandbox.inbox(C1)] == ["image"]
