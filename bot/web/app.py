@@ -51,7 +51,8 @@ def build_app(settings: Settings | None = None,
                                            "console.products": MAX_IMPORT_BYTES,
                                            "console.classification": MAX_EXTRACT_BYTES,
                                            "console.organisations": MAX_IMPORT_BYTES,
-                                           "console.talk_image": _image_body_cap(settings)}))
+                                           "console.talk_image": _image_body_cap(settings),
+                                           "api.conversation_image": _image_body_cap(settings)}))
     runtime = build_runtime(settings, clock) if clock else build_runtime(settings)
     app.extensions[EXTENSION] = runtime
     init_auth(app, runtime)

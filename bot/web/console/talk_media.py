@@ -4,7 +4,7 @@ who see the conversation; a refused file is answered with the reason in Chinese.
 their own from the reply box (checked the same way, stored there, sent by the outbox)."""
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Response, abort, flash, request
@@ -19,8 +19,10 @@ from bot.web.console.talk import back, refusal
 from bot.web.edge import current_runtime
 from bot.wechat.errors import WeChatApiError
 from bot.wechat.transport import MediaRefused
+from crm_core.model import Scope
 from crm_core.model.conversations import STORED_MEDIA, ConversationRefused
 from crm_core.services import conversations as talk
+from crm_core.services.conversations import Replied
 
 IMAGES = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif"}
 
@@ -60,21 +62,33 @@ def talk_image(conversation_id: int) -> ResponseReturnValue:
         flash(texts.TALK_IMAGE_MISSING)
         return back(conversation_id)
     try:
-        stored = store_image(Path(settings.media_dir), upload.read(settings.media_max_bytes + 1),
-                             settings.media_max_bytes)
+        send_image_file(scope(), conversation_id, upload.read(settings.media_max_bytes + 1),
+                        now())
+        flash(texts.TALK_SENT["custom"])
     except MediaRefused as error:
-        flash(texts.TALK_IMAGE_REFUSED[error.reason].format(limit=texts.size_label(error.limit)))
-        return back(conversation_id)
+        flash(image_refusal(error))
+    except ConversationRefused as error:
+        flash(refusal(error))
+    return back(conversation_id)
+
+
+def send_image_file(who: Scope, conversation_id: int, data: bytes, at: datetime) -> Replied:
+    """Store an image staff chose and send it in the conversation (MediaRefused for a bad
+    file, ConversationRefused outside the window; OutOfScope as ever)."""
+    settings = current_runtime().settings.talk
     window = talk.Window(timedelta(hours=settings.window_hours), settings.window_sends)
     with work() as uow:
-        try:
-            talk.send_image(uow, scope(), conversation_id, stored, texts.TALK_IMAGE, now(),
-                            window)
-            uow.commit()
-            flash(texts.TALK_SENT["custom"])
-        except ConversationRefused as error:
-            flash(refusal(error))
-    return back(conversation_id)
+        talk.visible(uow, who, conversation_id)  # nothing is stored for one out of scope
+        stored = store_image(Path(settings.media_dir), data, settings.media_max_bytes)
+        replied = talk.send_image(uow, who, conversation_id, stored, texts.TALK_IMAGE, at,
+                                  window)
+        uow.commit()
+    return replied
+
+
+def image_refusal(error: MediaRefused) -> str:
+    """Say in Chinese why an image staff chose was not sent."""
+    return texts.TALK_IMAGE_REFUSED[error.reason].format(limit=texts.size_label(error.limit))
 
 
 def _stored(folder: Path, name: str) -> tuple[str, bytes]:
