@@ -293,6 +293,14 @@ def too_large(limit_bytes: int) -> str:
     return TOO_LARGE.format(limit=limit)
 
 
+def size_label(limit_bytes: int) -> str:
+    """Say a file size cap as staff read it: "1.9 MB", "195 KB"."""
+    mib = 1024 * 1024
+    if limit_bytes < mib:
+        return f"{limit_bytes // 1024} KB"
+    return f"{limit_bytes / mib:.1f}".removesuffix(".0") + " MB"
+
+
 def manager_named(card: ManagerCard) -> str:
     """Name a manager to a customer: branch and name (上海分行营业部的张伟)."""
     return f"{card.branch_name}的{card.name}"
@@ -411,6 +419,8 @@ TALK_REFUSALS = {
     "unknown_branch": "找不到网点代码“{detail}”，请核对后重试。",
     "bad_hours": "营业时间“{detail}”无效：星期写 1–7 的数字，时间写成 09:00 的格式，开门早于关门。",
     "bad_title": "快捷回复的标题须为 1–{detail} 个字。",
+    "image_window": ("客户超过 48 小时未发消息（或本时段客服消息已达上限），图片无法送达；"
+                     "请改发文字回复，客户会收到查看提醒。"),
 }
 TALK_SENT = {"custom": "已发送。",
              "page": "客户已超过 48 小时未发消息：回复已保存，并已通知客户点击查看。"}
@@ -429,6 +439,10 @@ TALK_MEDIA_REFUSED = {"too_large": "图片超过 {limit} MB，未保存，请让
                       "bad_type": "只保存 JPG、PNG、GIF 图片，这个文件的类型不支持。"}
 TALK_MEDIA_UNAVAILABLE = "暂时无法从微信取回这张图片（可能已过期），请稍后再试。"
 TALK_IMAGE = "［图片］"
+TALK_IMAGE_MISSING = "请先选择要发送的图片。"
+TALK_IMAGE_REFUSED = {"too_large": "图片超过 {limit}，未发送，请压缩或截图后再发。",
+                      "bad_type": ("只能发送 JPG、PNG、GIF 图片，这个文件不是图片或格式不支持，"
+                                   "未发送。")}
 TALK_PRODUCT_WITHHELD = ("该产品高于客户有效的风险评估等级（或客户尚未评估、评估已过期），"
                          "按适当性要求不能发送。")
 TALK_PRODUCT_UNKNOWN = "找不到可向客户发送的产品“{code}”（代码有误、已停售或为私募产品）。"

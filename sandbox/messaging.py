@@ -39,6 +39,8 @@ def send_custom(state: SandboxState, body: dict[str, Any]) -> dict[str, Any]:
     if msgtype not in CUSTOM_TYPES:
         raise PlatformError(40008)
     _check_custom_content(msgtype, body.get(msgtype))
+    if msgtype in ("image", "voice") and not state.media.has(body[msgtype].get("media_id")):
+        raise PlatformError(40007)
     if not user.take_reply_slot(state.now()):
         raise PlatformError(45015)
     state.deliver(user.openid, "custom", _without_touser(body))

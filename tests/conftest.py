@@ -88,6 +88,7 @@ def make_settings(database_url: str, tmp_path: Path, **tables: dict[str, object]
         "web": {"secret_key": WEB_SECRET},
         "database": {"url": database_url},
         "webhook": {"spool_dir": str(tmp_path / "spool")},
+        "talk": {"media_dir": str(tmp_path / "media")},
     }
     for name, values in tables.items():
         data.setdefault(name, {}).update(values)

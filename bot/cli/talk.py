@@ -152,13 +152,15 @@ def talk_canned_add(cli: Cli, title: str, body: str) -> None:
 @JSON_OPTION
 @pass_cli
 def talk_figures(cli: Cli, days: int, as_json: bool) -> None:
-    """Per manager and agent: conversations, answers, response and resolution times, ratings."""
+    """Per manager and agent: conversations and holding periods, first responses (to whoever
+    answered first), resolutions and ratings (to whoever held it at the close)."""
     now = utcnow()
     with sql_uow(cli) as uow:
         rows = talk.talk_figures(uow, now - timedelta(days=days), now,
                                  cli.settings.leads.timezone)
-    print_rows(rows, ("username", "name", "conversations", "answered", "first_response_seconds",
-                      "first_response_business_seconds", "resolution_seconds",
+    print_rows(rows, ("username", "name", "conversations", "segments", "handling_seconds",
+                      "handling_business_seconds", "answered", "first_response_seconds",
+                      "first_response_business_seconds", "resolved", "resolution_seconds",
                       "resolution_business_seconds", "ratings", "rating"), as_json)
 
 

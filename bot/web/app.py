@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from bot import webhook
 from bot.config import Settings, load_settings
 from bot.runtime import build_runtime
+from bot.talk_images import PLATFORM_IMAGE_BYTES
 from bot.web import (
     console,
     health,
@@ -49,7 +50,9 @@ def build_app(settings: Settings | None = None,
     app.before_request(partial(_cap_body, {"wechat.receive": settings.webhook.max_body_bytes,
                                            "console.products": MAX_IMPORT_BYTES,
                                            "console.classification": MAX_EXTRACT_BYTES,
-                                           "console.organisations": MAX_IMPORT_BYTES}))
+                                           "console.organisations": MAX_IMPORT_BYTES,
+                                           "console.talk_image": _image_body_cap(settings),
+                                           "api.conversation_image": _image_body_cap(settings)}))
     runtime = build_runtime(settings, clock) if clock else build_runtime(settings)
     app.extensions[EXTENSION] = runtime
     init_auth(app, runtime)
@@ -71,6 +74,12 @@ def build_app(settings: Settings | None = None,
         # then the client the outermost proxy saw, whatever the client wrote itself.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     return app
+
+
+def _image_body_cap(settings: Settings) -> int:
+    # Up to the platform's own limit a photo too large for our cap reaches the route, which
+    # says so beside the conversation; the form's fields and framing need a little more.
+    return max(settings.talk.media_max_bytes, PLATFORM_IMAGE_BYTES) + 64 * 1024
 
 
 def _cap_body(caps: dict[str, int]) -> None:

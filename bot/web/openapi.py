@@ -63,7 +63,7 @@ _RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"ty
 
 def _op(summary: str, ok: dict[str, Any], *errors: str,
         params: list[dict[str, Any]] | None = None, body: dict[str, Any] | None = None,
-        ok_status: str = "200") -> dict[str, Any]:
+        ok_status: str = "200", media: str = "application/json") -> dict[str, Any]:
     statuses = {"400", "401", "503", *errors} | ({"413"} if body else set())
     responses = {ok_status: _json("ok", ok)} | {
         status: _json(_ERRORS[status], _ref("Error")) for status in sorted(statuses)}
@@ -72,7 +72,7 @@ def _op(summary: str, ok: dict[str, Any], *errors: str,
                                  "responses": responses}
     if body:
         operation["requestBody"] = {"required": True, "content": {
-            "application/json": {"schema": body}}}
+            media: {"schema": body}}}
     return operation
 
 
@@ -157,6 +157,8 @@ _TRANSFER = {
 _TALK_REPLY = {"type": "object", "required": ["body"], "additionalProperties": False,
                "properties": {"body": {"type": "string", "minLength": 1,
                                        "maxLength": REPLY_MAX_LENGTH}}}
+_TALK_IMAGE = {"type": "object", "required": ["image"], "properties": {
+    "image": {"type": "string", "format": "binary"}}}
 _TALK_ASSIGN = {"type": "object", "required": [], "additionalProperties": False, "properties": {
     "username": {"type": ["string", "null"], "maxLength": 64},
     "reason": {"type": ["string", "null"], "maxLength": 32}}}
@@ -217,6 +219,13 @@ OPENAPI: dict[str, Any] = {
             _record(message_id=_INT, delivery={"type": "string", "enum": ["custom", "page"]}),
             "403", "404", "422", params=[_path_id("conversation_id", BIG_ID_MAX)],
             body=_TALK_REPLY, ok_status="201")},
+        "/api/v1/conversations/{conversation_id}/images": {"post": _op(
+            "Send an image (multipart field `image`: JPG, PNG or GIF, at most [talk] "
+            "media_max_bytes) as a customer-service image inside the 48-hour window; a bad "
+            "file or a closed window is refused (422)",
+            _record(message_id=_INT, delivery={"type": "string", "enum": ["custom"]}),
+            "403", "404", "413", "422", params=[_path_id("conversation_id", BIG_ID_MAX)],
+            body=_TALK_IMAGE, ok_status="201", media="multipart/form-data")},
         "/api/v1/conversations/{conversation_id}/assign": {"post": _op(
             "Hand a conversation to a manager or online agent (null: back to the queue)",
             _record(id=_INT, assignee=_text(True)), "403", "404", "422",

@@ -105,6 +105,16 @@ class WeChatApi:
         self._messages.send_articles(openid, [{"title": title, "description": description,
                                                "url": url, "image": ""}])
 
+    def send_custom_image(self, openid: str, media_id: str) -> None:
+        """Send a customer-service image (a temporary media id, inside the user's window)."""
+        self._messages.send_image(openid, media_id)
+
+    def upload_media(self, kind: str, name: str, content_type: str, data: bytes) -> str:
+        """Upload a temporary media file (kept three days by the platform); return its id.
+        A lost answer hides nothing that matters: uploading again only makes another id."""
+        result = self._reads.upload("media/upload", {"type": kind}, name, content_type, data)
+        return str(result["media_id"])
+
     def get_media(self, media_id: str, max_bytes: int) -> tuple[str, bytes]:
         """Download a temporary media file (an image a customer sent): its content type and
         bytes; larger than `max_bytes` is refused (MediaRefused) without reading the rest."""

@@ -86,6 +86,24 @@ class Transport:
                 raise error_for_errcode(errcode or -1, errmsg, result)
         raise TokenError(errcode, errmsg, result)
 
+    def upload(self, endpoint: str, params: Mapping[str, Any], name: str, content_type: str,
+               data: bytes) -> dict[str, Any]:
+        """Post a file as multipart field `media` (media/upload); errors raise as for JSON."""
+        url = f"{self._base_url}/cgi-bin/{endpoint}"
+        token = self._tokens.current()
+        for attempt in range(self._max_refreshes + 1):
+            if attempt:
+                token = self._tokens.replace(stale=token)
+            result = request_json(self._session, "POST", url, self._timeout, False,
+                                  params={**params, "access_token": token},
+                                  files={"media": (name, data, content_type)})
+            errcode, errmsg = int(result.get("errcode", 0)), str(result.get("errmsg", ""))
+            if errcode not in TOKEN_ERRCODES:
+                if errcode:
+                    raise error_for_errcode(errcode, errmsg, result)
+                return result
+        raise TokenError(errcode, errmsg, result)
+
     def _call(
         self,
         method: str,

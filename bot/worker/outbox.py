@@ -5,11 +5,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.config import Settings, console_url
 from bot.metrics import NOTICE_SENDS
+from bot.talk_images import read_image
 from bot.talk_links import talk_path
 from bot.wechat.api import WeChatApi
 from bot.wechat.errors import (
@@ -127,12 +129,8 @@ class Outbox:
         return None
 
     def _send(self, job: NoticeJob) -> int | None:
-        if job.kind is NoticeKind.TALK_REPLY and job.payload.get("news"):
-            self.api.send_custom_news(job.openid, **job.payload["news"])
-            return None
         if job.kind is NoticeKind.TALK_REPLY:
-            said = job.payload.get("text") or texts.TALK_SYSTEM[job.payload["say"]]
-            self.api.send_custom_text(job.openid, said)
+            self._send_talk(job)
             return None
         if job.kind in CUSTOMER_KINDS and job.kind is not NoticeKind.TALK_PAGE:
             # Customers get a customer-service message: no template for marketing-free notices.
@@ -146,6 +144,22 @@ class Outbox:
             message = replace(message, url=web.public_base_url.rstrip("/") + path)
         return self.api.send_template(job.openid, message.template_id, message.data,
                                       url=message.url, client_msg_id=_client_msg_id(job.key))
+
+    def _send_talk(self, job: NoticeJob) -> None:
+        """A conversation's message as a customer-service message: news, image or text."""
+        if job.payload.get("news"):
+            self.api.send_custom_news(job.openid, **job.payload["news"])
+        elif job.payload.get("image"):
+            name = str(job.payload["image"])
+            try:
+                kind, data = read_image(Path(self.settings.talk.media_dir), name)
+            except FileNotFoundError as error:
+                raise PermanentError(None, f"stored image missing: {name}") from error
+            media_id = self.api.upload_media("image", name, kind, data)
+            self.api.send_custom_image(job.openid, media_id)
+        else:
+            said = job.payload.get("text") or texts.TALK_SYSTEM[job.payload["say"]]
+            self.api.send_custom_text(job.openid, said)
 
     def _link_base(self, job: NoticeJob) -> str | None:
         return None if job.kind is NoticeKind.TALK_PAGE else console_url(self.settings.web)

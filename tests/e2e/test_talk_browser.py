@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
+from PIL import Image
 from playwright.sync_api import Browser, Page
 
 from bot.wechat.simulator import Platform
@@ -100,5 +101,36 @@ def test_outside_the_window_one_service_notice_links_to_the_reply_page(
     page.goto(sent[0]["payload"]["url"])
     assert "您好，您咨询的产品已到期续作。" in page.inner_text("#talk-page")
     assert "如有疑问请随时留言。" in page.inner_text("#talk-page")
+    assert blocked(page) == [] and errors == []
+    page.context.close()
+
+
+def test_a_manager_sends_a_photo_from_the_phone_and_the_customer_gets_it_once(
+        served, browser: Browser, sandbox: SandboxHandle, platform: Platform,  # type: ignore[no-untyped-def]
+        tmp_path) -> None:
+    app, base = served
+    sandbox.reset()
+    populate(runtime(app))
+    sandbox.follow(C1)
+    sandbox.act(C1, "message")
+    say(app, platform, "人工")
+    page, errors = open_conversation(browser, base, 390)
+    page.set_input_files("#image-file", files=[{
+        "name": "notes.txt", "mimeType": "text/plain", "buffer": "不是图片".encode()}])
+    page.click("#image-send")
+    page.wait_for_selector("text=只能发送 JPG、PNG、GIF 图片")
+    photo = tmp_path / "rate-sheet.png"
+    Image.new("RGB", (120, 80), "teal").save(photo)
+    page.set_input_files("#image-file", str(photo))
+    page.click("#image-send")
+    page.wait_for_selector("text=已发送。")
+    assert page.locator("img[alt='发给客户的图片']").evaluate("i => i.naturalWidth") == 120
+    deliver(app, sandbox)
+    custom = [m for m in sandbox.inbox(C1) if m["kind"] == "custom"]
+    assert [m["payload"]["msgtype"] for m in custom] == ["image"]
+    page.reload()
+    assert page.locator(".talk-delivery").last.inner_text() == "已送达"
+    page.screenshot(path=f"{SHOTS}/image-390.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= 390")
     assert blocked(page) == [] and errors == []
     page.context.close()

@@ -1,6 +1,10 @@
 """Conversations through /api/v1: list, transcript, reply, assign and close, in scope."""
 
+import io
+from pathlib import Path
+
 from flask import Flask
+from werkzeug.test import TestResponse
 
 from crm_core import services
 from crm_core.model import utcnow
@@ -53,3 +57,29 @@ def test_a_manager_without_the_customer_gets_403(app: Flask) -> None:
     assert client.post(f"/api/v1/conversations/{conversation}/replies", headers=m2,
                        json={"body": "您好"}).status_code == 403
     assert client.get("/api/v1/conversations", headers=m2).json["conversations"] == []
+
+
+def test_an_image_is_sent_through_the_api_and_a_bad_file_refused_in_chinese(
+        app: Flask, tmp_path: Path) -> None:
+    auth, client = tokens(app), app.test_client()
+    conversation = open_for(runtime(app), C1)
+    m1 = {"Authorization": auth["m1"]}
+
+    def post(data: bytes, name: str = "a.png") -> TestResponse:
+        return client.post(f"/api/v1/conversations/{conversation}/images", headers=m1,
+                           data={"image": (io.BytesIO(data), name)},
+                           content_type="multipart/form-data")
+
+    sent = post(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    assert (sent.status_code, sent.json["delivery"]) == (201, "custom")
+    refused = post(b"MZ not an image", "a.exe")
+    assert refused.status_code == 422
+    assert "只能发送 JPG、PNG、GIF 图片" in refused.json["error"]["message"]
+    missing = client.post(f"/api/v1/conversations/{conversation}/images", headers=m1, json={})
+    assert missing.status_code == 400
+    assert missing.json["error"]["message"] == "请先选择要发送的图片。"
+    other = client.post(f"/api/v1/conversations/{conversation}/images",
+                        headers={"Authorization": auth["m2"]},
+                        data={"image": (io.BytesIO(b"GIF89a"), "a.gif")})
+    assert other.status_code == 403
+    assert len(list((tmp_path / "media").glob("sent-*"))) == 1  # nothing kept for m2

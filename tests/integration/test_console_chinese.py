@@ -20,7 +20,7 @@ from tests.product_support import import_sample
 # Words staff may meet as they are: the brand, file formats, and the names of things they type.
 # The fixtures' usernames (员工admin) are data staff typed, not words of the console.
 ALLOWED = {*STAFF, "test", "BranchLink", "API", "CSV", "XLSX", "TOML", "PDF", "ZIP", "IP", "MB",
-           "KB", "JSON", "Excel", "GBK"}
+           "KB", "JSON", "Excel", "GBK", "JPG", "PNG", "GIF"}
 # A product or organisation code (WM001, SH001-01, R2, C3, v1) is not a word.
 _WORD = re.compile(r"(?<![A-Za-z0-9_:./-])[A-Za-z]{2,}(?![A-Za-z0-9_:-])")
 _FILES = (".png", ".pdf", ".zip")

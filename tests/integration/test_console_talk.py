@@ -1,10 +1,13 @@
 """The conversations inbox in the console: scoped per role, masked for all but the customer's
 own manager, replies checked, new messages as fragments, exports audited."""
 
+from datetime import date
+
 import pytest
 
 from crm_core import services
 from crm_core.model import utcnow
+from crm_core.model.classification import DimensionValue
 from crm_core.services import conversations as talk
 from tests.conftest import runtime
 from tests.console_support import csrf_token, login
@@ -86,3 +89,15 @@ def test_exporting_a_transcript_is_audited(app, world) -> None:  # type: ignore[
     with runtime(app).uow() as uow:
         found = services.audit_trail(uow, admin, "conversation_exported")
     assert [e["subject"] for e in found] == [str(world)]
+
+
+def test_the_customers_tier_shows_beside_the_transcript(app, world) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    login(client, "agent")
+    assert '<dd class="col-7" id="talk-tier">暂无</dd>' in client.get(f"/console/talk/{world}").text
+    with runtime(app).uow() as uow:
+        customer = uow.customers.by_openid(C1)
+        uow.session.add(DimensionValue(customer_id=customer.id, dimension="tier",  # type: ignore[union-attr]
+                                       month=date(2026, 11, 1), value="vip"))
+        uow.commit()
+    assert '<dd class="col-7" id="talk-tier">贵宾</dd>' in client.get(f"/console/talk/{world}").text

@@ -55,3 +55,32 @@ def test_a_question_left_over_the_weekend_waited_only_the_branch_hours(world: Ru
     assert m1["first_response_business_seconds"] == (60 + 10) / 2 * 60
     assert m1["resolution_business_seconds"] == (90 + 40) / 2 * 60
     assert m1["first_response_seconds"] == (65 * 60 + 10) / 2 * 60
+
+
+def test_a_transferred_conversation_credits_each_holder_with_their_part(world: Runtime) -> None:
+    # Monday 10:00 in Beijing: m1 answers after 5 minutes, hands over to the agent at 20, the
+    # agent answers at 25 and closes at 50, and the customer rates it 4.
+    monday = FRIDAY_1630 + timedelta(days=3, hours=-6, minutes=-30)
+    conversation = open_for(world, C1, monday)
+    at = {n: monday + timedelta(minutes=n) for n in (5, 20, 25, 50, 51)}
+    m1, agent = scope_of(world, "m1"), scope_of(world, "agent")
+    with world.uow() as uow:
+        talk.reply(uow, m1, conversation, "您好，我先看一下。", at[5])
+        talk.transfer(uow, m1, conversation, "agent", "transfer", at[20])
+        talk.reply(uow, agent, conversation, "您好，由我继续为您办理。", at[25])
+        talk.close(uow, agent, conversation, at[50])
+        assert talk.rate(uow, C1, 4, at[51])
+        uow.commit()
+    with world.uow() as uow:
+        rows = {row["username"]: row for row in talk.talk_figures(
+            uow, monday - timedelta(hours=1), monday + timedelta(hours=2),  # type: ignore[arg-type]
+            "Asia/Shanghai")}
+    m1_row, agent_row = rows["m1"], rows["agent"]
+    assert (m1_row["conversations"], agent_row["conversations"]) == (1, 1)
+    assert (m1_row["segments"], m1_row["handling_seconds"]) == (1, 20 * 60)
+    assert (agent_row["segments"], agent_row["handling_business_seconds"]) == (1, 30 * 60)
+    assert (m1_row["answered"], m1_row["first_response_seconds"]) == (1, 5 * 60)
+    assert (agent_row["answered"], agent_row["first_response_seconds"]) == (0, None)
+    assert (m1_row["resolved"], m1_row["ratings"], m1_row["rating"]) == (0, 0, None)
+    assert (agent_row["resolved"], agent_row["resolution_seconds"]) == (1, 50 * 60)
+    assert (agent_row["ratings"], agent_row["rating"]) == (1, 4)

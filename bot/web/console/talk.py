@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from bot import answers, texts
+from bot.talk_images import PLATFORM_IMAGE_BYTES
 from bot.web.console.blueprint import bp
 from bot.web.console.exports import csv_response
 from bot.web.console.listing import page_request
@@ -63,8 +64,9 @@ def talk_conversation(conversation_id: int) -> str:
                                       timedelta(days=validity))
         canned = talk.canned_replies(uow)
     last = view["messages"][-1]["id"] if view["messages"] else 0
+    cap = min(current_runtime().settings.talk.media_max_bytes, PLATFORM_IMAGE_BYTES)
     return render_template("console/talk.html", c=view, canned=canned, last=last,
-                           poll=POLL_SECONDS, words=_words())
+                           poll=POLL_SECONDS, words=_words(), image_limit=texts.size_label(cap))
 
 
 @bp.get("/talk/<int:conversation_id>/messages")
@@ -94,7 +96,7 @@ def talk_reply(conversation_id: int) -> ResponseReturnValue:
             flash(texts.TALK_SENT[replied.delivery.value])
         except ConversationRefused as error:
             flash(refusal(error))
-    return _back(conversation_id)
+    return back(conversation_id)
 
 
 @bp.post("/talk/<int:conversation_id>/product")
@@ -114,7 +116,7 @@ def talk_product(conversation_id: int) -> ResponseReturnValue:
             uow.commit()  # the gate's decision is logged either way
             flash(texts.TALK_PRODUCT_WITHHELD if offer.withheld else
                   texts.TALK_PRODUCT_UNKNOWN.format(code=code))
-            return _back(conversation_id)
+            return back(conversation_id)
         disclosures = answers.disclosures_for([card])
         claim = services.ShareClaim(services.customer_sharer(uow, openid), card.code,
                                     direct=True)
@@ -130,7 +132,7 @@ def talk_product(conversation_id: int) -> ResponseReturnValue:
             flash(texts.TALK_SENT[replied.delivery.value])
         except ConversationRefused as error:
             flash(refusal(error))
-    return _back(conversation_id)
+    return back(conversation_id)
 
 
 @bp.post("/talk/<int:conversation_id>/note")
@@ -167,7 +169,7 @@ def talk_assign(conversation_id: int) -> ResponseReturnValue:
             flash("会话已转交。")
         except ConversationRefused as error:
             flash(refusal(error))
-    return _back(conversation_id)
+    return back(conversation_id)
 
 
 @bp.get("/talk/<int:conversation_id>/export.csv")
@@ -198,10 +200,11 @@ def _act(conversation_id: int, action: Any, body: str | None, done: str) -> Resp
             flash(done)
         except ConversationRefused as error:
             flash(refusal(error))
-    return _back(conversation_id)
+    return back(conversation_id)
 
 
-def _back(conversation_id: int) -> ResponseReturnValue:
+def back(conversation_id: int) -> ResponseReturnValue:
+    """Go back to the conversation (after an action, its message flashed)."""
     return redirect(url_for("console.talk_conversation", conversation_id=conversation_id), 303)
 
 

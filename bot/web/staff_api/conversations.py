@@ -1,5 +1,5 @@
 """The staff API's conversations (/api/v1/conversations): the inbox, a transcript, a reply,
-a transfer and a close, in the caller's scope."""
+an image, a transfer and a close, in the caller's scope."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,9 +11,11 @@ from bot.web import api_input
 from bot.web.api_input import BadField
 from bot.web.console.support import work
 from bot.web.console.talk import refusal as talk_refusal
+from bot.web.console.talk_media import image_refusal, send_image_file
 from bot.web.edge import current_runtime
 from bot.web.openapi import BIG_ROW_ID
 from bot.web.staff_api import ApiError, _body, _scope, bp
+from bot.wechat.transport import MediaRefused
 from crm_core.model import utcnow
 from crm_core.model.conversations import REPLY_MAX_LENGTH, ConversationRefused
 from crm_core.queries.conversations import INBOX, TABS
@@ -57,6 +59,23 @@ def conversation_reply(conversation_id: int) -> tuple[Response, int]:
         except ConversationRefused as error:
             raise ApiError(422, "invalid", talk_refusal(error)) from error
         uow.commit()
+    return jsonify(message_id=replied.message_id, delivery=replied.delivery.value), 201
+
+
+@bp.post(f"/conversations/<{BIG_ROW_ID}:conversation_id>/images")
+def conversation_image(conversation_id: int) -> tuple[Response, int]:
+    """Send an image (multipart field `image`: JPG, PNG or GIF) as a customer-service image;
+    a bad file, or the customer's window closed, is refused (422) with the reason."""
+    upload = request.files.get("image") if request.mimetype == "multipart/form-data" else None
+    if upload is None:
+        raise ApiError(400, "bad_request", texts.TALK_IMAGE_MISSING)
+    cap = current_runtime().settings.talk.media_max_bytes
+    try:
+        replied = send_image_file(_scope(), conversation_id, upload.read(cap + 1), utcnow())
+    except MediaRefused as error:
+        raise ApiError(422, "invalid", image_refusal(error)) from error
+    except ConversationRefused as error:
+        raise ApiError(422, "invalid", talk_refusal(error)) from error
     return jsonify(message_id=replied.message_id, delivery=replied.delivery.value), 201
 
 

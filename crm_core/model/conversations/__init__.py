@@ -21,6 +21,8 @@ from crm_core.model.staff import StaffAccount
 
 REPLY_MAX_LENGTH = 600  # one chat message: a few paragraphs (the platform takes 2048 bytes)
 RATINGS = range(1, 6)
+# A staff image's `media_id`: the channel's stored file, uploaded to the platform when sent.
+STORED_MEDIA = "stored:"
 
 
 class ConversationStatus(enum.StrEnum):

@@ -1,10 +1,9 @@
 """The inbox and the transcript in SQL: conversations in scope by tab, a page at a time; a
-conversation's messages after an id with their delivery's outcome; per-staff figures."""
+conversation's messages after an id with their delivery's outcome (figures: `figures`)."""
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from crm_core.model import Customer, Notice, Scope, StaffAccount, StaffRole
@@ -15,6 +14,7 @@ from crm_core.model.conversations import (
     ConversationNote,
     ConversationStatus,
 )
+from crm_core.queries.classification import current_rows
 from crm_core.queries.paging import ListSpec, Page, PageRequest, page_of
 
 INBOX = ListSpec(sorts=("waiting",), filters=("tab",))
@@ -85,6 +85,13 @@ def messages_after(session: Session, conversation_id: int, after_id: int) -> lis
     return list(session.execute(stmt).all())
 
 
+def customer_tier(session: Session, customer_id: int) -> str | None:
+    """Return a customer's current asset tier (None before the bank's first extract)."""
+    current = current_rows(session, "tier")
+    found = session.scalar(select(current.c.value).where(current.c.customer_id == customer_id))
+    return None if found is None else str(found)
+
+
 def notes_of(session: Session, conversation_id: int) -> list[ConversationNote]:
     """Return the staff notes of a conversation, oldest first."""
     stmt = select(ConversationNote).where(ConversationNote.conversation_id == conversation_id)
@@ -99,44 +106,5 @@ def assignments_of(session: Session, conversation_id: int) -> list[Any]:
     return list(session.execute(stmt).all())
 
 
-def staff_figures(session: Session, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    """Per manager or agent, the conversations opened in [since, until): count, answered,
-    average first-response and resolution seconds, ratings and their average."""
-    opened = and_(Conversation.opened_at >= since, Conversation.opened_at < until)
-    first = _seconds(session, Conversation.opened_at, Conversation.first_response_at)
-    solved = _seconds(session, Conversation.opened_at, Conversation.closed_at)
-    stmt = (select(StaffAccount.username, StaffAccount.display_name, func.count(),
-                   func.count(Conversation.first_response_at), func.avg(first),
-                   func.avg(solved), func.count(Conversation.rating),
-                   func.avg(Conversation.rating))
-            .join(StaffAccount, StaffAccount.id == Conversation.assignee_id)
-            .where(opened).group_by(StaffAccount.username, StaffAccount.display_name)
-            .order_by(StaffAccount.username))
-    return [{"username": u, "name": n, "conversations": int(c), "answered": int(a),
-             "first_response_seconds": _round(f), "resolution_seconds": _round(r),
-             "ratings": int(k), "rating": None if avg is None else round(float(avg), 2)}
-            for u, n, c, a, f, r, k, avg in session.execute(stmt)]
-
-
-def staff_spans(session: Session, since: datetime, until: datetime) -> list[Any]:
-    """Per conversation opened in [since, until) with an assignee: who, the branch, opened,
-    first answered and closed (business-hours figures are worked out from these)."""
-    stmt = (select(StaffAccount.username, Conversation.branch_id, Conversation.opened_at,
-                   Conversation.first_response_at, Conversation.closed_at)
-            .join(StaffAccount, StaffAccount.id == Conversation.assignee_id)
-            .where(Conversation.opened_at >= since, Conversation.opened_at < until))
-    return list(session.execute(stmt))
-
-
-def _seconds(session: Session, start: Any, end: Any) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", end - start)
-    return (func.julianday(end) - func.julianday(start)) * 86400.0
-
-
-def _round(value: Any) -> float | None:
-    return None if value is None else round(float(value), 1)
-
-
-__all__ = ["INBOX", "TABS", "assignments_of", "conversation_scope", "inbox_page",
-           "messages_after", "notes_of", "staff_figures", "staff_spans", "tab_counts"]
+__all__ = ["INBOX", "TABS", "assignments_of", "conversation_scope", "customer_tier", "inbox_page",
+           "messages_after", "notes_of", "tab_counts"]

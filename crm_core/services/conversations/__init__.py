@@ -3,6 +3,7 @@ the platform's rules, staff actions, business hours and quick replies."""
 
 from crm_core.services.conversations.access import own_manager, sees, visible
 from crm_core.services.conversations.canned import add_canned, canned_replies
+from crm_core.services.conversations.figures import talk_figures
 from crm_core.services.conversations.handling import (
     RATING_REQUEST,
     add_note,
@@ -35,6 +36,7 @@ from crm_core.services.conversations.replies import (
     check_reply,
     reply,
     send_card,
+    send_image,
 )
 from crm_core.services.conversations.routing import Route, route_for
 from crm_core.services.conversations.views import (
@@ -44,7 +46,6 @@ from crm_core.services.conversations.views import (
     media_of,
     new_messages,
     reply_page,
-    talk_figures,
 )
 
 __all__ = [
@@ -82,6 +83,7 @@ __all__ = [
     "route_for",
     "sees",
     "send_card",
+    "send_image",
     "set_hours",
     "set_presence",
     "talk_figures",

@@ -14,6 +14,7 @@ from crm_core.model import Direction, NoticeKind, Scope
 from crm_core.model.compliance import banned_phrase
 from crm_core.model.conversations import (
     REPLY_MAX_LENGTH,
+    STORED_MEDIA,
     Author,
     Conversation,
     ConversationMessage,
@@ -75,10 +76,42 @@ def reply(uow: UnitOfWork, scope: Scope, conversation_id: int, body: str, now: d
     record_interaction(uow, conversation.customer.openid, Direction.OUT, "talk_reply", text,
                        now, detail={"conversation_id": conversation.id,
                                     "message_id": message.id, "staff": scope.username})
+    _answered(conversation, now)
+    return Replied(message.id, message.delivery)
+
+
+def send_image(uow: UnitOfWork, scope: Scope, conversation_id: int, stored: str, label: str,
+               now: datetime, window: Window = Window()) -> Replied:
+    """Send an image the channel has stored as a customer-service image message; refused
+    outside the window or past its count (the reply page shows words, not images)."""
+    conversation = visible(uow, scope, conversation_id)
+    if conversation.status is ConversationStatus.CLOSED:
+        raise ConversationRefused("closed")
+    if _delivery(uow, conversation, now, window) is not Delivery.CUSTOM:
+        raise ConversationRefused("image_window")
+    if conversation.assignee_id is None:
+        assign(uow, conversation, uow.staff.get(scope.staff_id), "picked", scope.staff_id, now)
+    message = ConversationMessage(conversation_id=conversation.id, at=now, author=Author.STAFF,
+                                  staff_id=scope.staff_id, kind="image", body=label,
+                                  media_id=STORED_MEDIA + stored, delivery=Delivery.CUSTOM)
+    uow.conversations.add(message)
+    uow.flush()
+    message.notice_key = f"talk:reply:{message.id}"
+    enqueue_customer_notice(uow, message.notice_key, NoticeKind.TALK_REPLY,
+                            conversation.customer, {"conversation_id": conversation.id,
+                                                    "message_id": message.id, "image": stored},
+                            now)
+    record_interaction(uow, conversation.customer.openid, Direction.OUT, "talk_reply", label,
+                       now, detail={"conversation_id": conversation.id,
+                                    "message_id": message.id, "staff": scope.username})
+    _answered(conversation, now)
+    return Replied(message.id, Delivery.CUSTOM)
+
+
+def _answered(conversation: Conversation, now: datetime) -> None:
     conversation.status = ConversationStatus.OPEN
     conversation.first_response_at = conversation.first_response_at or now
     conversation.last_message_at = now
-    return Replied(message.id, message.delivery)
 
 
 def _delivery(uow: UnitOfWork, conversation: Conversation, now: datetime,
@@ -156,9 +189,7 @@ def send_card(uow: UnitOfWork, scope: Scope, conversation_id: int, card: Card, n
                                         "url": card.url}}, now)
     else:
         message.notice_key = _queue(uow, conversation, message, now)
-    conversation.status = ConversationStatus.OPEN
-    conversation.first_response_at = conversation.first_response_at or now
-    conversation.last_message_at = now
+    _answered(conversation, now)
     record_interaction(uow, conversation.customer.openid, Direction.OUT, "talk_card",
                        card.title, now, detail={"conversation_id": conversation.id,
                                                 "message_id": message.id, **card.evidence})

@@ -1,5 +1,5 @@
 """What the console and the API show of conversations: the inbox, a transcript with the
-customer's record beside it, new messages since the last one seen, exports and figures.
+customer's record beside it, new messages since the last one seen, and exports.
 
 Phone and ID numbers in what customers wrote are masked for everyone but the customer's own
 manager; an export of a transcript is audited like every export.
@@ -9,21 +9,20 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from crm_core.model import Scope
+from crm_core.model.conversations import STORED_MEDIA, Author
 from crm_core.pii import mask_text
 from crm_core.queries.conversations import (
     assignments_of,
+    customer_tier,
     inbox_page,
     messages_after,
     notes_of,
-    staff_figures,
-    staff_spans,
     tab_counts,
 )
 from crm_core.queries.paging import Page, PageRequest
 from crm_core.queries.records import SqlRecords
 from crm_core.services.conversations.access import own_manager, visible
 from crm_core.services.conversations.handling import presence_of
-from crm_core.services.conversations.hours import business_seconds, hours_of
 from crm_core.services.customers import customer_label
 from crm_core.services.records import customer_name, lead_row
 from crm_core.services.staff import audit
@@ -60,6 +59,7 @@ def conversation_view(uow: SqlUnitOfWork, scope: Scope, conversation_id: int, to
                      "manager": link.manager.name if link else None,
                      "branch": link.manager.branch.name if link else None,
                      "follow_state": customer.follow_state.value,
+                     "tier": customer_tier(uow.session, customer.id),
                      "assessment": current_assessment(uow, customer, today, validity),
                      "leads": [lead_row(lead, {}, conversation.opened_at)
                                for lead in records.leads_of(customer.id, 5)]},
@@ -95,30 +95,6 @@ def export_transcript(uow: SqlUnitOfWork, scope: Scope, conversation_id: int,
     return rows
 
 
-def talk_figures(uow: SqlUnitOfWork, since: datetime, until: datetime,
-                 timezone: str) -> list[dict[str, Any]]:
-    """Per manager and agent: conversations, answered, first-response and resolution times
-    (elapsed and within the branch's business hours), ratings (the scorecard reads these)."""
-    spans: dict[str, tuple[list[float], list[float]]] = {}
-    for username, branch_id, opened, answered, closed in staff_spans(uow.session, since, until):
-        hours = hours_of(uow, branch_id)
-        first, solved = spans.setdefault(username, ([], []))
-        if answered is not None:
-            first.append(business_seconds(hours, opened, answered, timezone))
-        if closed is not None:
-            solved.append(business_seconds(hours, opened, closed, timezone))
-    rows = staff_figures(uow.session, since, until)
-    for row in rows:
-        first, solved = spans.get(row["username"], ([], []))
-        row["first_response_business_seconds"] = _mean(first)
-        row["resolution_business_seconds"] = _mean(solved)
-    return rows
-
-
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 1) if values else None
-
-
 def reply_page(uow: SqlUnitOfWork, conversation_id: int) -> dict[str, Any]:
     """Return what the customer's reply page shows: the conversation's messages (never the
     staff notes), for the customer whose link it is (LookupError if there is none)."""
@@ -133,10 +109,13 @@ def reply_page(uow: SqlUnitOfWork, conversation_id: int) -> dict[str, Any]:
 
 def media_of(uow: SqlUnitOfWork, scope: Scope, conversation_id: int,
              message_id: int) -> str | None:
-    """Return the platform media id of a customer's image in a conversation the scope sees."""
+    """Return the media id of an image in a conversation the scope sees: the platform's for a
+    customer's image, the stored file's (STORED_MEDIA) for one staff sent."""
     visible(uow, scope, conversation_id)
     message = next(iter(messages_after(uow.session, conversation_id, message_id - 1)), None)
     if message is None or message[0].id != message_id or message[0].kind != "image":
         return None
     media_id: str | None = message[0].media_id
+    if media_id and media_id.startswith(STORED_MEDIA) and message[0].author is not Author.STAFF:
+        return None  # only staff images are the channel's stored files
     return media_id
