@@ -176,7 +176,9 @@ REFUSALS = {
     "bad_veto": "第 {line} 条否决规则无效：请检查指标、对应的考核项和扣减比例（1–100）。",
     "bad_penalty": "第 {line} 条扣分规则无效：只能针对投诉成立或适当性违规。",
     "bad_template_number": "第 {line} 项的“{field}”不是数字，请核对。",
+    "unknown_target_metric": "没有“{metric}”这个指标，请从指标列表中选择。",
     "unknown_target_subject": "找不到客户经理或网点代码“{value}”，请核对后重新导入目标。",
+    "month_not_frozen": "{month} 的考核还没有经总行审批冻结，不能导出计酬：请先审批。",
     "bad_pay_rule": "计酬规则无效：{field} 须在允许范围内，请核对。",
 }
 FALLBACK = "操作未能完成，请检查填写的内容后重试；如仍有问题请联系运维人员。"

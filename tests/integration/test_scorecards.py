@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from bot import refusals
 from crm_core import services
-from crm_core.model import ManagerRole, OutOfScope, Refusal, Scope, StaffRole
+from crm_core.model import AuditEvent, ManagerRole, OutOfScope, Refusal, Scope, StaffRole
 from crm_core.queries import performance as views
 from crm_core.services import ImportRejected
 from crm_core.services.collaboration import (
@@ -23,12 +24,16 @@ from crm_core.services.collaboration import (
 )
 from crm_core.services.performance import (
     DEFAULTS,
+    PayRule,
     ProfitPolicy,
     RunPolicy,
     approve_month,
+    import_targets,
     month_facts,
+    payroll,
     run_month,
     save_template,
+    split_pay,
 )
 from crm_core.unit_of_work import SqlUnitOfWork
 from tests.organisation_support import T0, Factory, market, rows
@@ -252,3 +257,47 @@ def test_a_template_whose_weights_miss_100_or_names_an_unknown_metric_is_refused
         first = save_template(uow, ManagerRole.WEALTH, rules, "head", NOW)
         assert save_template(uow, ManagerRole.WEALTH, rules, "head", NOW).version == \
             first.version + 1
+
+
+def test_targets_are_imported_per_manager_or_branch_and_unknown_ones_are_refused(
+        factory: Factory) -> None:
+    with factory() as uow:
+        assert _problems(lambda: import_targets(uow, NOVEMBER, rows(
+            "客户经理或网点,指标,目标\nNOBODY,profit,100\nSH001-W1,golf,5\n"), "head", NOW)) == [
+            "第 2 行：找不到客户经理或网点代码“NOBODY”，请核对后重新导入目标。",
+            "第 3 行：没有“golf”这个指标，请从指标列表中选择。"]
+        assert import_targets(uow, NOVEMBER, rows(
+            "客户经理或网点,指标,目标\nSH001,profit,2000\nSH001-W1,profit,2500\n"),
+            "head", NOW) == 5  # the branch's five managers, SH001-W1 by their own row
+        import_text(uow, NOVEMBER, BOOK, NOW)
+        run_month(uow, NOVEMBER, RunPolicy(), "head", NOW)
+        profit = views.card(uow, HEAD, NOVEMBER, "SH001-W1")["lines"][0]
+        # 2,633.33 of 2,500 is 105.33 %: 35 x 105.33 % = 36.87
+        assert (profit["target"], profit["percent"], profit["score"]) == (
+            "2500.00", "105.33", "36.87")
+
+
+def test_pay_defers_forty_percent_over_three_years_for_risk_roles() -> None:
+    rule = PayRule()
+    assert split_pay(Decimal("1000.00"), ManagerRole.WEALTH, rule) == (
+        Decimal("600.00"), (Decimal("133.33"), Decimal("133.33"), Decimal("133.34")))
+    assert split_pay(Decimal("1000.00"), ManagerRole.RETAIL, rule) == (Decimal("1000.00"), ())
+
+
+def test_payroll_is_exported_only_for_a_frozen_month_and_audited(factory: Factory) -> None:
+    rule = PayRule(rate=Decimal(10), threshold=Decimal(1000), min_score=Decimal(0))
+    with factory() as uow:
+        import_text(uow, NOVEMBER, BOOK, NOW)
+        run_month(uow, NOVEMBER, RunPolicy(), "head", NOW)
+        assert _refused(lambda: payroll(uow, NOVEMBER, rule, "head", NOW)) == \
+            "2026-11 的考核还没有经总行审批冻结，不能导出计酬：请先审批。"
+        approve_month(uow, NOVEMBER, "head", NOW)
+        lines = {p.manager_code: p for p in payroll(uow, NOVEMBER, rule, "head", NOW)}
+        wealth = lines["SH001-W1"]  # (2,633.33 - 1,000) x 10 % = 163.33, 40 % deferred
+        assert (wealth.pay, wealth.now, wealth.deferred, wealth.clawback) == (
+            Decimal("163.33"), Decimal("98.00"),
+            (Decimal("21.78"), Decimal("21.78"), Decimal("21.77")), True)
+        assert lines["SH001-02"].pay == 0
+        events = uow.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "payroll_export")).all()
+        assert [e.subject for e in events] == ["payroll:2026-11"]

@@ -4,8 +4,10 @@ from crm_core.model.performance.profit import BookProfit, ProfitPolicy, row_prof
 from crm_core.services.performance.extracts import ALIASES as BOOK_COLUMNS
 from crm_core.services.performance.facts import add_months, month_facts
 from crm_core.services.performance.imports import BookFile, import_book, open_month
+from crm_core.services.performance.pay import PayLine, PayRule, payroll, split_pay
 from crm_core.services.performance.runs import RunPolicy, approve_month, run_month
 from crm_core.services.performance.scoring import completion, rank_percent
+from crm_core.services.performance.targets import import_targets
 from crm_core.services.performance.templates import (
     DEFAULTS,
     METRICS,
@@ -20,6 +22,8 @@ __all__ = [
     "METRICS",
     "BookFile",
     "BookProfit",
+    "PayLine",
+    "PayRule",
     "ProfitPolicy",
     "RunPolicy",
     "add_months",
@@ -28,10 +32,13 @@ __all__ = [
     "completion",
     "current_template",
     "import_book",
+    "import_targets",
     "month_facts",
     "open_month",
+    "payroll",
     "rank_percent",
     "row_profit",
     "run_month",
     "save_template",
+    "split_pay",
 ]
