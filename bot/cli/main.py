@@ -20,6 +20,7 @@ from bot.cli.orgs import orgs
 from bot.cli.outbox import outbox
 from bot.cli.products import products
 from bot.cli.referrals import referrals
+from bot.cli.scorecards import scorecards
 from bot.cli.segments import segments
 from bot.cli.simulate import simulate
 from bot.cli.spool import spool
@@ -231,4 +232,5 @@ main.add_command(talk_group, "talk")
 # Organisations, trade chains and referrals between staff.
 for command in (orgs, chains, referrals):
     main.add_command(command)
+main.add_command(scorecards)
 

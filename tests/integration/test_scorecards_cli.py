@@ -1,0 +1,53 @@
+"""`branchlink scorecards`: a GBK extract and an Excel workbook imported, the month run,
+approved and refused afterwards, and the payroll file written with its deferral."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from bot.cli.scorecards import scorecards
+from tests.conftest import runtime
+from tests.integration.test_orgs_cli import workbook
+from tests.integration.test_product_import import invoke
+from tests.organisation_support import staff_market
+from tests.performance_support import BOOK, HEADER
+
+
+def market(app: Flask) -> None:
+    with runtime(app).uow() as uow:
+        staff_market(uow)
+        uow.commit()
+
+
+def test_a_month_is_imported_run_approved_and_exported_for_payroll(
+        app: Flask, tmp_path: Path) -> None:
+    market(app)
+    (tmp_path / "book.csv").write_bytes(BOOK.encode("gbk"))
+    result = invoke(app, "import", str(tmp_path / "book.csv"), "--month", "2026-11",
+                    group=scorecards)
+    assert result.exit_code == 0, result.output
+    assert "rows 4" in result.output
+    assert "cards 2" in invoke(app, "run", "--month", "2026-11", group=scorecards).output
+    shown = invoke(app, "show", "--month", "2026-11", "--manager", "SH001-W1", group=scorecards)
+    assert '"profit": "2633.33"' in shown.output
+    assert invoke(app, "approve", "--month", "2026-11", group=scorecards).exit_code == 0
+    again = invoke(app, "run", "--month", "2026-11", group=scorecards)
+    assert again.exit_code == 1
+    assert "2026-11 的考核已经总行审批冻结" in again.output
+    out = tmp_path / "payroll.csv"
+    paid = invoke(app, "payroll", "--month", "2026-11", "--out", str(out), group=scorecards)
+    assert paid.exit_code == 0, paid.output
+    text = out.read_bytes().decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("客户经理代码,姓名,网点,条线,考核得分")
+
+
+def test_a_workbook_with_a_bad_row_is_refused_whole_in_chinese(
+        app: Flask, tmp_path: Path) -> None:
+    market(app)
+    (tmp_path / "book.xlsx").write_bytes(workbook(
+        HEADER + "10000001,SH001-W1,存款,1000,1.5,2.5,,,,\n10000002,SH001-W1,存款,1000,1.5,30,,,,"))
+    result = invoke(app, "import", str(tmp_path / "book.xlsx"), "--month", "2026-11",
+                    group=scorecards)
+    assert result.exit_code == 1
+    assert "第 3 行：FTP利率“30”超出范围（0%–15%）" in result.output
+    assert "cards 0" in invoke(app, "run", "--month", "2026-11", group=scorecards).output
