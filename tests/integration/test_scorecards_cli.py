@@ -6,7 +6,10 @@ from pathlib import Path
 from flask import Flask
 
 from bot.cli.scorecards import scorecards
-from tests.conftest import runtime
+from bot.worker import jobs
+from crm_core.model import local_date, utcnow
+from crm_core.services.performance import add_months
+from tests.conftest import APP_ID, TOKEN, WEB_SECRET, runtime
 from tests.integration.test_orgs_cli import workbook
 from tests.integration.test_product_import import invoke
 from tests.organisation_support import staff_market
@@ -51,3 +54,24 @@ def test_a_workbook_with_a_bad_row_is_refused_whole_in_chinese(
     assert result.exit_code == 1
     assert "第 3 行：FTP利率“30”超出范围（0%–15%）" in result.output
     assert "cards 0" in invoke(app, "run", "--month", "2026-11", group=scorecards).output
+
+
+def test_the_clock_job_runs_last_month_as_a_draft_and_leaves_a_frozen_month_alone(
+        app: Flask, tmp_path: Path) -> None:
+    market(app)
+    settings = runtime(app).settings
+    config = tmp_path / "worker.toml"
+    config.write_text(f'[wechat]\napp_id = "{APP_ID}"\ntoken = "{TOKEN}"\n'
+                      f'[database]\nurl = "{settings.database.url}"\n'
+                      f'[web]\nsecret_key = "{WEB_SECRET}"\n'
+                      f'[webhook]\nspool_dir = "{tmp_path / "spool"}"\n', encoding="utf-8")
+    month = add_months(local_date(utcnow(), "Asia/Shanghai").replace(day=1), -1)
+    (tmp_path / "book.csv").write_text(BOOK, encoding="utf-8")
+    invoke(app, "import", str(tmp_path / "book.csv"), "--month", f"{month:%Y-%m}",
+           group=scorecards)
+    try:
+        assert jobs.run_scorecards(str(config)) == 2
+        invoke(app, "approve", "--month", f"{month:%Y-%m}", group=scorecards)
+        assert jobs.run_scorecards(str(config)) == 0
+    finally:
+        jobs._runtime(str(config)).engine.dispose()

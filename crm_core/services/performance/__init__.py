@@ -3,7 +3,7 @@
 from crm_core.model.performance.profit import BookProfit, ProfitPolicy, row_profit
 from crm_core.services.performance.extracts import ALIASES as BOOK_COLUMNS
 from crm_core.services.performance.facts import add_months, month_facts
-from crm_core.services.performance.imports import BookFile, import_book, open_month
+from crm_core.services.performance.imports import BookFile, import_book, is_draft, open_month
 from crm_core.services.performance.pay import PayLine, PayRule, payroll, split_pay
 from crm_core.services.performance.runs import RunPolicy, approve_month, run_month
 from crm_core.services.performance.scoring import completion, rank_percent
@@ -33,6 +33,7 @@ __all__ = [
     "current_template",
     "import_book",
     "import_targets",
+    "is_draft",
     "month_facts",
     "open_month",
     "payroll",

@@ -43,6 +43,12 @@ def open_month(uow: SqlUnitOfWork, month: date) -> PerformanceMonth:
     return found
 
 
+def is_draft(uow: SqlUnitOfWork, month: date) -> bool:
+    """Return True unless the month is frozen."""
+    found = sql.month_of(uow.session, month)
+    return found is None or found.state is MonthState.DRAFT
+
+
 def import_book(uow: SqlUnitOfWork, month: date, book: BookFile, hasher: KeyHasher,
                 staff: str, now: datetime) -> int:
     """Check every row of a month's extract, then replace the month (or raise ImportRejected);
