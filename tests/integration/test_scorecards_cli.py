@@ -4,12 +4,16 @@ approved and refused afterwards, and the payroll file written with its deferral.
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import select
 
 from bot.cli.scorecards import scorecards
 from bot.worker import jobs
-from crm_core.model import local_date, utcnow
+from crm_core.model import ManagerRole, local_date, utcnow
+from crm_core.model.performance import PerformanceMonth
+from crm_core.queries import performance as views
 from crm_core.services.performance import add_months
 from tests.conftest import APP_ID, TOKEN, WEB_SECRET, runtime
+from tests.integration.test_demo_seed import seed
 from tests.integration.test_orgs_cli import workbook
 from tests.integration.test_product_import import invoke
 from tests.organisation_support import staff_market
@@ -75,3 +79,20 @@ def test_the_clock_job_runs_last_month_as_a_draft_and_leaves_a_frozen_month_alon
         assert jobs.run_scorecards(str(config)) == 0
     finally:
         jobs._runtime(str(config)).engine.dispose()
+
+
+def test_the_demo_seed_shows_three_months_of_cards_two_of_them_frozen(app: Flask) -> None:
+    first = seed(app)
+    assert first.exit_code == 0, first.output
+    assert "demo scorecards: 18 cards computed over three months" in first.output
+    again = seed(app)
+    assert "demo scorecards: 6 cards computed" in again.output  # the draft month alone
+    with runtime(app).uow() as uow:
+        states = [m.state.value for m in uow.session.scalars(select(PerformanceMonth)
+                                                              .order_by(PerformanceMonth.month))]
+        assert states == ["frozen", "frozen", "draft"]
+        latest = uow.session.scalars(select(PerformanceMonth.month)
+                                     .order_by(PerformanceMonth.month.desc())).first()
+        assert latest is not None
+        wealth = views.league(uow, latest, ManagerRole.WEALTH)
+        assert [row.manager_name for row in wealth] == ["张伟"] and wealth[0].profit > 0
