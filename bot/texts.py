@@ -477,6 +477,9 @@ METRIC_NAMES = {
     "complaints": "投诉成立扣分", "suitability": "适当性违规扣分",
 }
 SCORE_METHODS = {"completion": "完成率", "rank": "平台排名", "penalty": "扣分"}
+BOOK_KINDS = {"deposit": "存款", "loan": "贷款", "fee": "中收", "event": "事件"}
+SCORECARD_DONE = {"run": "已重新计算 {month} 的考核卡（草稿）。",
+                  "approve": "已审批 {month} 的考核卡：本月已冻结，不能再导入或重算。"}
 SCORECARD_NOT_FOUND = "找不到这张考核卡，或它不在您的权限范围内。"
 PAYROLL_COLUMNS = ("客户经理代码", "姓名", "网点", "条线", "考核得分", "模拟利润", "绩效薪酬",
                    "当期发放", "递延（按年）", "可追索扣回")

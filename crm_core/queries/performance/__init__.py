@@ -113,3 +113,10 @@ def _visible_manager(uow: SqlUnitOfWork, scope: Scope, code: str) -> Manager:
     if not sees:
         raise OutOfScope(code)
     return manager
+
+
+def months(uow: SqlUnitOfWork) -> list[tuple[date, str]]:
+    """Return every month with an import or a run and its state, newest first."""
+    stmt = select(PerformanceMonth.month, PerformanceMonth.state).order_by(
+        PerformanceMonth.month.desc())
+    return [(month, state.value) for month, state in uow.session.execute(stmt)]
