@@ -104,7 +104,7 @@ def league(title: str, rows: list[tuple[str, float]]) -> dict[str, Any]:
         "title": {"text": title}, "animation": False, "tooltip": {"trigger": "axis"},
         "grid": {"left": 8, "right": 24, "top": 48, "bottom": 8, "containLabel": True},
         "yAxis": {"type": "category", "inverse": True, "data": [name for name, _ in rows]},
-        "xAxis": {"type": "value", "name": "得分", "max": 120},
+        "xAxis": {"type": "value", "max": 120},
         "series": [{"type": "bar", "data": [score for _, score in rows],
                     "itemStyle": {"color": BLUE}, "label": {"show": True,
                                                            "position": "right"}}]}
