@@ -3,10 +3,12 @@ league table and the payroll export (pay by results: a file for payroll, never a
 
 import csv
 import io
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -169,3 +171,33 @@ def scorecards_league(cli: Cli, month: str, role: str, as_json: bool) -> None:
         found = views.league(uow, when, ManagerRole(role))
     print_rows([row.__dict__ for row in found],
                ("rank", "manager_code", "manager_name", "branch_name", "total"), as_json)
+
+
+@scorecards.command("template")
+@click.option("--role", required=True, type=click.Choice([r.value for r in ManagerRole]))
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TOML with [[lines]], [[vetoes]] and [[penalties]]; without it, print the "
+                   "role's current template as JSON.")
+@BY
+@pass_cli
+def scorecards_template(cli: Cli, role: str, path: Path | None, actor: str) -> None:
+    """Show a role's current template, or save a file as its next version (weights sum to
+    100, known metrics only)."""
+    with refusing(), sql_uow(cli) as uow:
+        if path is None:
+            found = scores.current_template(uow, ManagerRole(role), utcnow())
+            uow.commit()
+            print_rows([{"version": found.version, **found.rules}], (), as_json=True)
+            return
+        rules = read_template(path)
+        saved = scores.save_template(uow, ManagerRole(role), rules, actor, utcnow())
+        uow.commit()
+    click.echo(f"version {saved.version}")
+
+
+def read_template(path: Path) -> dict[str, Any]:
+    """Read a template's TOML file, or refuse it in Chinese."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise click.ClickException(texts.TEMPLATE_UNREADABLE) from error

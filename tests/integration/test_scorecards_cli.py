@@ -96,3 +96,34 @@ def test_the_demo_seed_shows_three_months_of_cards_two_of_them_frozen(app: Flask
         assert latest is not None
         wealth = views.league(uow, latest, ManagerRole.WEALTH)
         assert [row.manager_name for row in wealth] == ["张伟"] and wealth[0].profit > 0
+
+
+TEMPLATE = """
+[[lines]]
+metric = "profit"
+weight = 60
+target = 10000
+[[lines]]
+metric = "fees"
+weight = 30
+method = "rank"
+"""
+
+
+def test_head_office_saves_a_template_version_and_a_bad_one_is_refused(
+        app: Flask, tmp_path: Path) -> None:
+    market(app)
+    (tmp_path / "wealth.toml").write_text(TEMPLATE, encoding="utf-8")
+    short = invoke(app, "template", "--role", "wealth", "--file", str(tmp_path / "wealth.toml"),
+                   group=scorecards)
+    assert short.exit_code == 1 and "权重合计须为 100，现在是 90" in short.output
+    (tmp_path / "wealth.toml").write_text(TEMPLATE.replace("60", "70"), encoding="utf-8")
+    saved = invoke(app, "template", "--role", "wealth", "--file", str(tmp_path / "wealth.toml"),
+                   group=scorecards)
+    assert saved.exit_code == 0, saved.output
+    assert "version 1" in saved.output
+    again = invoke(app, "template", "--role", "wealth", "--file", str(tmp_path / "wealth.toml"),
+                   group=scorecards)
+    assert "version 2" in again.output  # a change is a new version, never an edit
+    shown = invoke(app, "template", "--role", "wealth", group=scorecards)
+    assert '"version": 2' in shown.output and '"metric": "profit"' in shown.output
