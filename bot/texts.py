@@ -474,6 +474,8 @@ METRIC_NAMES = {
     "bad_ratio": "逾期及不良率", "customers": "有效客户", "quality": "管户客户品质",
     "families": "产品覆盖", "fees": "中间业务收入", "events": "业务成果",
     "new_customers": "新增绑定客户", "referral_credit": "转介贡献",
+    "leads_in_sla": "时限内联系线索", "leads_converted": "线索成交", "talk_answered": "会话应答率",
+    "talk_rating": "会话评分",
     "complaints": "投诉成立扣分", "suitability": "适当性违规扣分",
 }
 SCORE_METHODS = {"completion": "完成率", "rank": "平台排名", "penalty": "扣分"}

@@ -11,7 +11,15 @@ from sqlalchemy import select
 
 from bot import refusals
 from crm_core import services
-from crm_core.model import AuditEvent, ManagerRole, OutOfScope, Refusal, Scope, StaffRole
+from crm_core.model import (
+    AuditEvent,
+    LeadStatus,
+    ManagerRole,
+    OutOfScope,
+    Refusal,
+    Scope,
+    StaffRole,
+)
 from crm_core.queries import performance as views
 from crm_core.services import ImportRejected
 from crm_core.services.collaboration import (
@@ -301,3 +309,18 @@ def test_payroll_is_exported_only_for_a_frozen_month_and_audited(factory: Factor
         events = uow.session.scalars(select(AuditEvent).where(
             AuditEvent.action == "payroll_export")).all()
         assert [e.subject for e in events] == ["payroll:2026-11"]
+
+
+def test_leads_contacted_within_the_sla_and_converted_are_counted_for_the_month(
+        factory: Factory) -> None:
+    with factory() as uow:
+        lead = services.open_lead(uow, "boss-zhang", "contact_request", T0,
+                                  timedelta(hours=2)).lead_id
+        services.update_lead(uow, lead, LeadStatus.CONTACTED, T0 + timedelta(hours=1))
+        services.update_lead(uow, lead, LeadStatus.CONVERTED, T0 + timedelta(days=3))
+        november = month_facts(uow, NOVEMBER, ProfitPolicy(), ReferralPolicy())
+        december = month_facts(uow, DECEMBER, ProfitPolicy(), ReferralPolicy())
+        manager_id = _manager_id(uow, "SH001-01")
+        assert november.values[manager_id]["leads_in_sla"] == 1
+        assert november.values[manager_id]["leads_converted"] == 0
+        assert december.values[manager_id]["leads_converted"] == 1  # closed on 3 December

@@ -6,10 +6,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, case, delete, func, insert, select
+from sqlalchemy import Row, and_, case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from crm_core.model import Manager, ManagerLink, Referral, ReferralStatus
+from crm_core.model import (
+    Lead,
+    LeadStatus,
+    Manager,
+    ManagerLink,
+    Referral,
+    ReferralStatus,
+    StaffAccount,
+)
 from crm_core.model.org import ManagerRole
 from crm_core.model.performance import (
     BookKind,
@@ -154,3 +162,27 @@ def roles(session: Session) -> dict[int, tuple[ManagerRole, int]]:
     """Return every manager's role and branch by id."""
     stmt = select(Manager.id, Manager.role, Manager.branch_id)
     return {id_: (role, branch) for id_, role, branch in session.execute(stmt)}
+
+
+def lead_figures(session: Session, start: datetime, end: datetime) -> Sequence[Row[Any]]:
+    """Return per manager: leads opened in the window and contacted within their SLA, and
+    leads converted in the window."""
+    in_sla = case((and_(Lead.created_at >= start, Lead.created_at < end,
+                        Lead.contacted_at.is_not(None), Lead.contacted_at <= Lead.due_at), 1),
+                  else_=0)
+    converted = case((and_(Lead.status == LeadStatus.CONVERTED, Lead.closed_at >= start,
+                           Lead.closed_at < end), 1), else_=0)
+    stmt = (select(Lead.manager_id, func.sum(in_sla).label("in_sla"),
+                   func.sum(converted).label("converted"))
+            .where(Lead.manager_id.is_not(None),
+                   or_(and_(Lead.created_at >= start, Lead.created_at < end),
+                       and_(Lead.closed_at >= start, Lead.closed_at < end)))
+            .group_by(Lead.manager_id))
+    return session.execute(stmt).all()
+
+
+def staff_managers(session: Session) -> dict[str, int]:
+    """Return the manager id of every staff account that is a manager's, by username."""
+    stmt = select(StaffAccount.username, StaffAccount.manager_id).where(
+        StaffAccount.manager_id.is_not(None))
+    return {username: manager_id for username, manager_id in session.execute(stmt)}

@@ -4,7 +4,8 @@ The imported book gives balances, simulated profit, fees, asset quality and outc
 (two event names are breaches, not outcomes: a substantiated complaint and a suitability
 breach, which the templates' penalties deduct). BranchLink's own records give the customers
 newly linked to the manager and the referral credit they earned, under the configured credit
-model. A month is the Beijing calendar month.
+model, the leads they contacted within the SLA and converted, and their conversations' answer
+rate and rating (the conversations' own figures). A month is the Beijing calendar month.
 """
 
 from collections import defaultdict
@@ -16,9 +17,11 @@ from crm_core.model.performance.profit import BookProfit, ProfitPolicy, book_pro
 from crm_core.repositories import performance as sql
 from crm_core.services.collaboration.policy import ReferralPolicy
 from crm_core.services.collaboration.records import credit
+from crm_core.services.conversations.views import talk_figures
 from crm_core.unit_of_work import SqlUnitOfWork
 
 BEIJING = timedelta(hours=8)
+TIMEZONE = "Asia/Shanghai"  # the bank's business hours are Beijing time
 BREACHES = {"投诉成立": "complaints", "适当性违规": "suitability"}
 ZERO = Decimal(0)
 
@@ -55,6 +58,8 @@ def month_facts(uow: SqlUnitOfWork, month: date, policy: ProfitPolicy,
     for manager_id, count in sql.new_links(uow.session, start, end).items():
         facts.values[manager_id]["new_customers"] = Decimal(count)
     _credit(uow, start, end, referral_policy, facts)
+    _leads(uow, start, end, facts)
+    _talk(uow, start, end, facts)
     return facts
 
 
@@ -87,6 +92,24 @@ def _events(uow: SqlUnitOfWork, month: date, facts: MonthFacts) -> None:
         else:
             values = facts.values[manager_id]
             values["events"] = values.get("events", ZERO) + count
+
+
+def _leads(uow: SqlUnitOfWork, start: datetime, end: datetime, facts: MonthFacts) -> None:
+    for manager_id, in_sla, converted in sql.lead_figures(uow.session, start, end):
+        facts.values[manager_id].update(leads_in_sla=Decimal(int(in_sla or 0)),
+                                        leads_converted=Decimal(int(converted or 0)))
+
+
+def _talk(uow: SqlUnitOfWork, start: datetime, end: datetime, facts: MonthFacts) -> None:
+    managers = sql.staff_managers(uow.session)
+    for row in talk_figures(uow, start, end, TIMEZONE):
+        manager_id = managers.get(row["username"])
+        if manager_id is None or not row["conversations"]:
+            continue  # an agent of the service desk: not on a manager's card
+        values = facts.values[manager_id]
+        values["talk_answered"] = Decimal(row["answered"] * 100) / row["conversations"]
+        if row["rating"] is not None:
+            values["talk_rating"] = Decimal(str(row["rating"]))
 
 
 def _credit(uow: SqlUnitOfWork, start: datetime, end: datetime, policy: ReferralPolicy,

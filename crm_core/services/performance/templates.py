@@ -19,7 +19,10 @@ from crm_core.unit_of_work import SqlUnitOfWork
 # Every metric a card can score, per manager and month (facts.py computes them).
 METRICS = ("profit", "deposits", "loans", "aum_growth", "loan_growth", "deposit_loan",
            "asset_quality", "bad_ratio", "customers", "quality", "families", "fees",
-           "events", "new_customers", "referral_credit")
+           "events", "new_customers", "referral_credit", "leads_in_sla", "leads_converted",
+           "talk_answered", "talk_rating")
+# Not yet scored: campaign and share-driven follows, leads and conversions (campaigns are
+# being built; their attribution joins METRICS when they exist).
 METHODS = ("completion", "rank")
 EFFECTS = ("zero", "cut")
 PENALTY_FACTS = ("complaints", "suitability")
