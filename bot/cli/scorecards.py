@@ -15,6 +15,7 @@ import click
 from bot import refusals, texts
 from bot.cli.base import JSON_OPTION, Cli, pass_cli, print_rows, rejected_rows, sql_uow
 from bot.extracts import FileKeys
+from bot.payroll import payroll_rows
 from bot.phone_cipher import PhoneCipher
 from bot.runtime import pay_rule, run_policy
 from bot.workbooks import book_file, import_rows
@@ -151,11 +152,7 @@ def payroll_csv(lines: list[scores.PayLine]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(texts.PAYROLL_COLUMNS)
-    for p in lines:
-        writer.writerow([p.manager_code, p.manager_name, p.branch_name,
-                         texts.REFERRAL_LINES.get(p.role.value, p.role.value), p.total, p.profit,
-                         p.pay, p.now, "、".join(str(d) for d in p.deferred) or "无",
-                         "是" if p.clawback else "否"])
+    writer.writerows(payroll_rows(lines))
     return buffer.getvalue()
 
 

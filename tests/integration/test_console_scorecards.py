@@ -5,8 +5,9 @@ it is frozen; every page reads in Chinese."""
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from crm_core.model import utcnow
+from crm_core.model import AuditEvent, utcnow
 from crm_core.model.performance import MonthState, PerformanceMonth
 from crm_core.services.performance import RunPolicy, run_month
 from tests.conftest import runtime
@@ -64,10 +65,19 @@ def test_head_office_approves_a_draft_month_and_it_is_frozen(
     again = client.post("/console/scorecards/2026-11/run",
                         data={"csrf_token": csrf_token(page.text)}, follow_redirects=True)
     assert "已经总行审批冻结" in again.text
+    assert "导出绩效薪酬" in again.text
+    exported = client.get("/console/scorecards/2026-11/payroll.csv")
+    assert exported.status_code == 200 and exported.mimetype == "text/csv"
+    assert exported.text.lstrip("\ufeff").startswith("客户经理代码,姓名,网点,条线")
+    with runtime(ran).uow() as uow:
+        events = uow.session.scalars(select(AuditEvent).where(  # type: ignore[attr-defined]
+            AuditEvent.action == "payroll_export")).all()
+        assert [e.subject for e in events] == ["payroll:2026-11"]
 
 
-def test_only_head_office_runs_or_approves(ran: Flask, client: FlaskClient) -> None:
+def test_only_head_office_runs_approves_or_exports(ran: Flask, client: FlaskClient) -> None:
     login(client, "head")
     page = client.get("/console/scorecards")
+    assert client.get("/console/scorecards/2026-11/payroll.csv").status_code == 403
     assert client.post("/console/scorecards/2026-11/approve",
                        data={"csrf_token": csrf_token(page.text)}).status_code == 403

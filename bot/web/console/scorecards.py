@@ -9,9 +9,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from bot import refusals, texts
-from bot.runtime import run_policy
+from bot.payroll import payroll_rows
+from bot.runtime import pay_rule, run_policy
 from bot.web.console import charts
 from bot.web.console.blueprint import bp
+from bot.web.console.exports import csv_response
 from bot.web.console.support import now, roles, scope, work
 from bot.web.edge import current_runtime
 from crm_core.model import ManagerRole, Refusal, StaffRole
@@ -89,3 +91,21 @@ def scorecards_act(month: str, action: str) -> ResponseReturnValue:
         except Refusal as error:
             flash(refusals.explain(error), "danger")
     return redirect(url_for("console.scorecards", month=f"{when:%Y-%m}"))
+
+
+@bp.get("/scorecards/<month>/payroll.csv")
+@login_required
+@roles(StaffRole.HEAD_OFFICE)
+def scorecards_payroll(month: str) -> ResponseReturnValue:
+    """A frozen month's pay by results as a CSV for payroll (audited); nothing is paid."""
+    when = _month(month, [])
+    assert when is not None  # noqa: S101 - a month was given
+    with work() as uow:
+        try:
+            lines = scores.payroll(uow, when, pay_rule(current_runtime().settings),
+                                   scope().username, now())
+        except Refusal as error:
+            flash(refusals.explain(error), "danger")
+            return redirect(url_for("console.scorecards", month=month))
+        uow.commit()
+    return csv_response(f"payroll-{month}", texts.PAYROLL_COLUMNS, payroll_rows(lines))
