@@ -56,6 +56,8 @@ def test_head_office_approves_a_draft_month_and_it_is_frozen(
     login(client, "admin")
     page = client.get("/console/scorecards?month=2026-11")
     assert "审批并冻结" in page.text and "考核卡（3 张）" in page.text
+    assert "考核卡（3 张）" in client.get("/console/scorecards?month=2026-11&role=retail").text
+    assert "考核卡（0 张）" in client.get("/console/scorecards?month=2026-11&role=wealth").text
     done = client.post("/console/scorecards/2026-11/approve",
                        data={"csrf_token": csrf_token(page.text)}, follow_redirects=True)
     assert "已审批 2026-11 的考核卡" in done.text and "审批并冻结" not in done.text

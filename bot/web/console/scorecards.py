@@ -33,6 +33,11 @@ def _month(text: str | None, known: list[date]) -> date | None:
         abort(404)
 
 
+def _role(text: str | None) -> ManagerRole | None:
+    # The wealth line at head office reads its own managers across branches (双线管理).
+    return ManagerRole(text) if text in {r.value for r in ManagerRole} else None
+
+
 @bp.get("/scorecards")
 @login_required
 def scorecards() -> str:
@@ -40,14 +45,15 @@ def scorecards() -> str:
     with work() as uow:
         months = views.months(uow)
         month = _month(request.args.get("month"), [m for m, _ in months])
-        rows = views.cards(uow, scope(), month) if month else []
+        role = _role(request.args.get("role"))
+        rows = views.cards(uow, scope(), month, role) if month else []
         tables = {role: views.league(uow, month, role) for role in ManagerRole} if month else {}
     state = next((s for m, s in months if m == month), None)
     chart_of = {role.value: charts.league(f"{texts.REFERRAL_LINES[role.value]}条线排行", [
         (r.manager_name, float(r.total)) for r in table]) for role, table in tables.items()
         if table}
     return render_template("console/scorecards.html", months=months, month=month, rows=rows,
-                           tables=tables, charts=chart_of, state=state,
+                           tables=tables, charts=chart_of, state=state, role=role,
                            lines=texts.REFERRAL_LINES)
 
 
