@@ -2,6 +2,8 @@
 never another's; a branch head the branch's; head office approves a draft month, after which
 it is frozen; every page reads in Chinese."""
 
+import io
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -83,3 +85,28 @@ def test_only_head_office_runs_approves_or_exports(ran: Flask, client: FlaskClie
     assert client.get("/console/scorecards/2026-11/payroll.csv").status_code == 403
     assert client.post("/console/scorecards/2026-11/approve",
                        data={"csrf_token": csrf_token(page.text)}).status_code == 403
+
+
+def test_head_office_imports_a_month_and_a_bad_file_is_refused_row_by_row(
+        ran: Flask, client: FlaskClient) -> None:
+    login(client, "admin")
+    page = client.get("/console/scorecards")
+    bad = HEADER + "10000009,NOBODY,存款,100,1,2,,,,\n"
+    refused = client.post("/console/scorecards", data={
+        "csrf_token": csrf_token(page.text), "table": "book", "month": "2026-12",
+        "file": (io.BytesIO(bad.encode("gbk")), "book.csv")},
+        content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert "找不到客户经理代码“NOBODY”" in refused.text
+    done = client.post("/console/scorecards", data={
+        "csrf_token": csrf_token(page.text), "table": "book", "month": "2026-12",
+        "file": (io.BytesIO(BOOK.encode("utf-8-sig")), "book.csv")},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert done.status_code == 200 and "已导入 2026-12：3 行" in done.text
+    login(client, "head")
+    page = client.get("/console/scorecards")
+    assert "id=\"import\"" not in page.text
+    assert client.post("/console/scorecards", data={
+        "csrf_token": csrf_token(page.text), "table": "book", "month": "2026-12",
+        "file": (io.BytesIO(BOOK.encode()), "book.csv")},
+        content_type="multipart/form-data").status_code == 403

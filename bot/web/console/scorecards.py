@@ -2,6 +2,7 @@
 and one card explained line by line with its trend and the book rows it came from. Head
 office runs a draft month again and approves it (frozen afterwards)."""
 
+from dataclasses import replace
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -9,15 +10,18 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from bot import refusals, texts
+from bot.extracts import FileKeys
 from bot.payroll import payroll_rows
 from bot.runtime import pay_rule, run_policy
 from bot.web.console import charts
 from bot.web.console.blueprint import bp
 from bot.web.console.exports import csv_response
-from bot.web.console.support import now, roles, scope, work
+from bot.web.console.support import now, phone_cipher, roles, scope, work
 from bot.web.edge import current_runtime
+from bot.workbooks import book_file, import_rows
 from crm_core.model import ManagerRole, Refusal, StaffRole
 from crm_core.queries import performance as views
+from crm_core.services import ImportRejected, RowError
 from crm_core.services import performance as scores
 from crm_core.services.classification import parse_month
 
@@ -38,10 +42,15 @@ def _role(text: str | None) -> ManagerRole | None:
     return ManagerRole(text) if text in {r.value for r in ManagerRole} else None
 
 
-@bp.get("/scorecards")
+@bp.route("/scorecards", methods=["GET", "POST"])
 @login_required
-def scorecards() -> str:
-    """The month's cards the account sees, and the league table of each role."""
+def scorecards() -> tuple[str, int]:
+    """The month's cards the account sees, and the league table of each role; head office
+    imports a month's book extract or targets here."""
+    errors: list[RowError] = []
+    status = 200
+    if request.method == "POST":
+        errors, status = _import()
     with work() as uow:
         months = views.months(uow)
         month = _month(request.args.get("month"), [m for m, _ in months])
@@ -54,7 +63,32 @@ def scorecards() -> str:
         if table}
     return render_template("console/scorecards.html", months=months, month=month, rows=rows,
                            tables=tables, charts=chart_of, state=state, role=role,
-                           lines=texts.REFERRAL_LINES)
+                           lines=texts.REFERRAL_LINES, errors=errors), status
+
+
+def _import() -> tuple[list[RowError], int]:
+    if scope().role is not StaffRole.HEAD_OFFICE:
+        abort(403)
+    upload, table = request.files.get("file"), request.form.get("table", "book")
+    if upload is None or not upload.filename or table not in ("book", "targets"):
+        return [RowError(0, texts.ORG_IMPORT_PICK_FILE)], 400
+    try:
+        month, data = parse_month(request.form.get("month", "")), upload.read()
+        with work() as uow:
+            if table == "book":
+                count = scores.import_book(uow, month, book_file(data, upload.filename),
+                                           FileKeys(phone_cipher()), scope().username, now())
+            else:
+                count = scores.import_targets(uow, month, import_rows(data, upload.filename,
+                                                                      "target"),
+                                              scope().username, now())
+            uow.commit()
+    except ImportRejected as rejected:
+        return [replace(e, reason=refusals.say(e.code, e.params)) for e in rejected.errors], 422
+    except Refusal as error:
+        return [RowError(0, refusals.explain(error))], 400
+    flash(texts.SCORECARD_IMPORTED.format(month=f"{month:%Y-%m}", count=count))
+    return [], 200
 
 
 @bp.get("/scorecards/<month>/<code>")
