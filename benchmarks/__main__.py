@@ -10,6 +10,7 @@ from benchmarks import (
     outbox,
     posters,
     products,
+    scorecards,
     segments,
     soak,
     statements,
@@ -35,6 +36,9 @@ def main(names: list[str]) -> None:
         return
     if names[:1] == ["talk"]:
         talk.main(names[1:])
+        return
+    if names[:1] == ["scorecards"]:  # `scorecards [--scale F]`
+        scorecards.main(names[1:])
         return
     if names[:1] == ["chains"]:
         chains.main(names[1:])

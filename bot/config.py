@@ -342,6 +342,29 @@ class ReferralSettings:
     split_days: int = field(default=180, metadata=_meta(_positive))
 
 
+def _percent(value: Any) -> str | None:
+    return None if 0 <= value <= 100 else "must be 0 to 100"
+
+
+@dataclass(frozen=True)
+class ScorecardSettings:
+    """Simulated profit, the monthly run and pay by results (`[scorecards]`)."""
+
+    overdue_provision: float = field(default=2.0, metadata=_meta(_percent))
+    npl_provision: float = field(default=10.0, metadata=_meta(_percent))
+    direct_cost: float = field(default=0.0, metadata=_meta(
+        lambda value: None if value >= 0 else "must not be negative"))
+    run_day: int = field(default=5, metadata=_meta(
+        lambda value: None if 1 <= value <= 28 else "must be 1 to 28"))
+    pay_rate: float = field(default=5.0, metadata=_meta(_percent))
+    pay_threshold: float = field(default=0.0, metadata=_meta(
+        lambda value: None if value >= 0 else "must not be negative"))
+    pay_min_score: float = field(default=60.0, metadata=_meta(_percent))
+    deferral_percent: float = field(default=40.0, metadata=_meta(_percent))
+    deferral_years: int = field(default=3, metadata=_meta(
+        lambda value: None if 1 <= value <= 10 else "must be 1 to 10"))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything BranchLink is configured with."""
@@ -363,6 +386,7 @@ class Settings:
     posters: PosterSettings = field(default_factory=PosterSettings)
     products: ProductSettings = field(default_factory=ProductSettings)
     referrals: ReferralSettings = field(default_factory=ReferralSettings)
+    scorecards: ScorecardSettings = field(default_factory=ScorecardSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
 

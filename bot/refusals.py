@@ -18,7 +18,10 @@ COLUMNS = {
     "openid": "客户微信标识", "aum": "月日均资产", "balance": "余额", "medium": "介质",
     "employer": "单位", "customer_no": "客户号", "mobile": "手机号", "level": "评估等级",
     "assessed_on": "评估日期", "source": "来源", "definition": "定义", "standard": "分类标准",
-    "coverage": "覆盖范围", "tag": "标签",
+    "coverage": "覆盖范围", "tag": "标签", "manager": "客户经理", "kind": "类型",
+    "customer_rate": "客户利率", "ftp_rate": "FTP利率", "product": "产品", "fee": "中间业务收入",
+    "overdue": "逾期金额", "npl": "不良金额", "month": "月份", "metric": "指标",
+    "target": "目标",
 }
 REFUSALS = {
     # Import files as a whole.
@@ -157,6 +160,26 @@ REFUSALS = {
     "unknown_organisation": (
         "找不到单位代码“{value}”：请先导入该单位（branchlink orgs import），"
         "再导入联系人或交易关系。"),
+    # Scorecards: book extracts, templates, targets and monthly runs.
+    "unknown_book_kind": "“类型”“{value}”无效，只能是 存款、贷款、中收、事件 之一。",
+    "unknown_month": "这一行的月份“{value}”不是正在导入的月份：请核对，或按该月份单独导入。",
+    "ftp_out_of_range": (
+        "FTP利率“{value}”超出范围（{low}%–{high}%）：请按年化百分数填写，例如 2.35。"),
+    "rate_out_of_range": "“{column}”“{value}”超出范围（{low}%–{high}%）：请按年化百分数填写。",
+    "bad_figure": "“{column}”“{value}”不是数字，请核对。",
+    "month_frozen": "{month} 的考核已经总行审批冻结，不能再导入或重算；如需更正请联系总行。",
+    "month_not_run": "{month} 还没有计算考核卡，请先计算再审批。",
+    "weights_not_100": "各项指标的权重合计须为 100，现在是 {total}：请调整后再保存。",
+    "unknown_metric": "第 {line} 项：没有“{metric}”这个指标，请从指标列表中选择。",
+    "unknown_method": "第 {line} 项：计分方法“{method}”无效，只能是完成率或排名。",
+    "bad_template_line": "第 {line} 项：权重须为 1–100 的整数，保底不小于 0，封顶不小于保底。",
+    "bad_veto": "第 {line} 条否决规则无效：请检查指标、对应的考核项和扣减比例（1–100）。",
+    "bad_penalty": "第 {line} 条扣分规则无效：只能针对投诉成立或适当性违规。",
+    "bad_template_number": "第 {line} 项的“{field}”不是数字，请核对。",
+    "unknown_target_metric": "没有“{metric}”这个指标，请从指标列表中选择。",
+    "unknown_target_subject": "找不到客户经理或网点代码“{value}”，请核对后重新导入目标。",
+    "month_not_frozen": "{month} 的考核还没有经总行审批冻结，不能导出计酬：请先审批。",
+    "bad_pay_rule": "计酬规则无效：{field} 须在允许范围内，请核对。",
 }
 FALLBACK = "操作未能完成，请检查填写的内容后重试；如仍有问题请联系运维人员。"
 ROW = "第 {line} 行：{problem}"

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from functools import cached_property, partial
 
 from sqlalchemy import Engine
@@ -21,6 +22,7 @@ from bot.wechat.gate import CallbackGate
 from crm_core.db import Timeouts, make_engine, make_session_factory
 from crm_core.model import utcnow
 from crm_core.services.collaboration import ReferralPolicy
+from crm_core.services.performance import PayRule, ProfitPolicy, RunPolicy
 from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 
@@ -84,6 +86,22 @@ def build_runtime(settings: Settings, clock: Callable[[], datetime] = utcnow) ->
         links=links,
         clock=clock,
     )
+
+
+def run_policy(settings: Settings) -> RunPolicy:
+    """Return how the monthly scorecard run simulates profit and shares referral credit."""
+    s = settings.scorecards
+    profit = ProfitPolicy(Decimal(str(s.overdue_provision)), Decimal(str(s.npl_provision)),
+                          Decimal(str(s.direct_cost)))
+    return RunPolicy(profit, referral_policy(settings))
+
+
+def pay_rule(settings: Settings) -> PayRule:
+    """Return the pay-by-results rule of `[scorecards]`."""
+    s = settings.scorecards
+    return PayRule(Decimal(str(s.pay_rate)), Decimal(str(s.pay_threshold)),
+                   Decimal(str(s.pay_min_score)), Decimal(str(s.deferral_percent)),
+                   s.deferral_years)
 
 
 def referral_policy(settings: Settings) -> ReferralPolicy:

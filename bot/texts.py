@@ -481,6 +481,26 @@ REFERRAL_UPDATED = "转介已更新。"
 # The filter's own first choice, 全部, shows every referral the reader sees.
 REFERRAL_BOXES_MANAGER = {"received": "我接收的", "sent": "我转出的"}
 REFERRAL_BOXES_HEAD = {"queue": "待分配"}
+# Scorecards (考核): metric names as cards show them, and the payroll file's columns.
+METRIC_NAMES = {
+    "profit": "模拟利润", "deposits": "存款日均", "loans": "贷款日均", "aum_growth": "资产增长",
+    "loan_growth": "个贷业务拓展", "deposit_loan": "存贷比管理", "asset_quality": "资产质量",
+    "bad_ratio": "逾期及不良率", "customers": "有效客户", "quality": "管户客户品质",
+    "families": "产品覆盖", "fees": "中间业务收入", "events": "业务成果",
+    "new_customers": "新增绑定客户", "referral_credit": "转介贡献",
+    "leads_in_sla": "时限内联系线索", "leads_converted": "线索成交", "talk_answered": "会话应答率",
+    "talk_rating": "会话评分",
+    "complaints": "投诉成立扣分", "suitability": "适当性违规扣分",
+}
+SCORE_METHODS = {"completion": "完成率", "rank": "平台排名", "penalty": "扣分"}
+BOOK_KINDS = {"deposit": "存款", "loan": "贷款", "fee": "中收", "event": "事件"}
+SCORECARD_DONE = {"run": "已重新计算 {month} 的考核卡（草稿）。",
+                  "approve": "已审批 {month} 的考核卡：本月已冻结，不能再导入或重算。"}
+TEMPLATE_UNREADABLE = "考核模板文件无法读取：请保存为 UTF-8 编码的 TOML 文件，并检查引号和方括号。"
+SCORECARD_IMPORTED = "已导入 {month}：{count} 行。月份仍为草稿，请重新计算考核卡。"
+SCORECARD_NOT_FOUND = "找不到这张考核卡，或它不在您的权限范围内。"
+PAYROLL_COLUMNS = ("客户经理代码", "姓名", "网点", "条线", "考核得分", "模拟利润", "绩效薪酬",
+                   "当期发放", "递延（按年）", "可追索扣回")
 REFERRAL_LINES = {"retail": "零售", "wealth": "财富", "loan": "信贷", "corporate": "对公"}
 API_MANAGERS_ONLY = "只有客户经理可以转介客户或推进转介。"
 API_REFERRAL_SUBJECT = "请给出 customer_id 或 organisation 之一。"

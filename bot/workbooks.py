@@ -5,6 +5,7 @@ the core keeps to the standard library. Line numbers are the sheet's row numbers
 shows them, so a row error points at the row staff see.
 """
 
+import hashlib
 import io
 import zipfile
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 
 from crm_core import services
 from crm_core.services import ImportRejected, RowError, SourceRow
+from crm_core.services.performance import BookFile
 
 FORMATS = {".csv": "csv", ".toml": "toml", ".xlsx": "xlsx"}
 
@@ -57,3 +59,9 @@ def _cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def book_file(data: bytes, filename: str) -> BookFile:
+    """Return a month's book extract (CSV in UTF-8 or GBK, or .xlsx) with its digest."""
+    return BookFile(filename, hashlib.sha256(data).hexdigest(),
+                    import_rows(data, filename, "book"))

@@ -20,6 +20,7 @@ from bot.cli.orgs import orgs
 from bot.cli.outbox import outbox
 from bot.cli.products import products
 from bot.cli.referrals import referrals
+from bot.cli.scorecards import scorecards
 from bot.cli.segments import segments
 from bot.cli.simulate import simulate
 from bot.cli.spool import spool
@@ -28,6 +29,7 @@ from bot.cli.talk import talk_group
 from bot.config import Settings
 from bot.logs import configure_logging
 from bot.metrics import prepare_multiprocess, remove_multiprocess_dir
+from bot.runtime import run_policy
 from crm_core import db
 from crm_core.model import utcnow
 from crm_core.services import ImportRejected
@@ -132,6 +134,7 @@ def demo_seed(cli: Cli) -> None:
         seed_talk,
     )
     from bot.cli.demo_collaboration import seed_market
+    from bot.cli.demo_scorecards import seed_scorecards
     from bot.cli.demo_segments import seed_segments
     from bot.extracts import FileKeys
     from bot.phone_cipher import PhoneCipher
@@ -151,6 +154,9 @@ def demo_seed(cli: Cli) -> None:
                                  timedelta(minutes=cli.settings.leads.contact_sla_minutes),
                                  utcnow())
         seed_segments(uow, utcnow())
+        with refused(ImportRejected):
+            cards = seed_scorecards(uow, FileKeys(cipher), run_policy(cli.settings), utcnow(),
+                                    cli.settings.leads.timezone)
         logins.update(market.logins)
         uow.commit()
     total = len(loaded.created) + len(loaded.updated) + loaded.unchanged
@@ -161,6 +167,8 @@ def demo_seed(cli: Cli) -> None:
     click.echo(f"demo classification: {months} months of balances and the demo lists")
     click.echo(f"demo market: {market.chain_leads} new chain leads; organisations at "
                "/console/organisations, the referral at /console/referrals")
+    click.echo(f"demo scorecards: {cards} cards computed over three months "
+               "(branchlink scorecards show --month YYYY-MM)")
     click.echo(demo_hint(cli.settings, cli.config_path))
     for username, password in logins.items():
         click.echo(f"  console login (shown once): {username} / {password}")
@@ -231,4 +239,5 @@ main.add_command(talk_group, "talk")
 # Organisations, trade chains and referrals between staff.
 for command in (orgs, chains, referrals):
     main.add_command(command)
+main.add_command(scorecards)
 

@@ -340,6 +340,47 @@ OPENAPI["paths"] |= {
 }
 
 
+# Scorecards (bot/web/staff_api/scorecards.py).
+_MONTH = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "maxLength": 7}
+_ROLE = {"type": "string", "enum": [r.value for r in ManagerRole]}
+_MONEY = {"type": "string", "description": "yuan, as decimal text"}
+_SCHEMAS["ScorecardRow"] = _record(month=_text(), manager=_text(), name=_text(), branch=_text(),
+                                   role=_ROLE, rank=_INT, total=_MONEY, profit=_MONEY)
+_SCHEMAS["LeagueRow"] = _record(rank=_INT, name=_text(), branch=_text(), role=_ROLE,
+                                total=_MONEY)
+_SCHEMAS["Scorecard"] = _record(
+    month=_text(), manager=_text(), name=_text(), role=_ROLE, total=_MONEY, profit=_MONEY,
+    state={"type": ["string", "null"], "enum": ["draft", "frozen", None]},
+    lines={"type": "array", "items": {
+        "type": "object", "required": ["metric", "method", "weight", "score"],
+        "description": "metric, value, target, method, percent, score, weight, the veto "
+                       "applied and the source (book rows, links or referral ids)"}},
+    trend={"type": "array", "items": _record(month=_text(), total=_MONEY, profit=_MONEY)})
+_SCHEMAS["BookRow"] = _record(
+    line=_INT, customer=_text(), kind=_text(), product=_text(), balance=_MONEY,
+    customer_rate=_MONEY, ftp_rate=_MONEY, fee=_MONEY, overdue=_MONEY, npl=_MONEY,
+    profit=_MONEY)
+_MONTH_PATH = {"name": "month", "in": "path", "required": True, "schema": _MONTH}
+_MONTH_QUERY = {**_query("month", _MONTH), "required": True}
+OPENAPI["paths"] |= {
+    "/api/v1/scorecards": {"get": _op(
+        "The month's cards in scope (a manager their own, a branch head the branch's)",
+        _record(cards={"type": "array", "items": _ref("ScorecardRow")}, total=_INT), "422",
+        params=[_MONTH_QUERY, _query("role", _ROLE)])},
+    "/api/v1/scorecards/league": {"get": _op(
+        "A role's published league table across the network (ties share a rank)",
+        _record(cards={"type": "array", "items": _ref("LeagueRow")}, total=_INT), "422",
+        params=[_MONTH_QUERY, {**_query("role", _ROLE), "required": True}])},
+    "/api/v1/scorecards/{month}/{code}": {"get": _op(
+        "One card, every line explained, with the manager's trend", _ref("Scorecard"),
+        "403", "404", "422", params=[_MONTH_PATH, _CODE_PATH])},
+    "/api/v1/scorecards/{month}/{code}/book": {"get": _op(
+        "The source rows of a manager's month, each with its simulated profit",
+        _record(rows={"type": "array", "items": _ref("BookRow")}, total=_INT),
+        "403", "404", "422", params=[_MONTH_PATH, _CODE_PATH])},
+}
+
+
 def openapi_path(rule: str) -> str:
     """Return the document's path of a Flask URL rule (`<int(max=…):id>` becomes `{id}`)."""
     return re.sub(r"<(?:[^<>:]+:)?([^<>]+)>", r"{\1}", rule)

@@ -7,11 +7,12 @@ from functools import cache
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import load_settings
-from bot.runtime import Runtime, build_runtime, database_timeouts
+from bot.runtime import Runtime, build_runtime, database_timeouts, run_policy
 from crm_core import services
 from crm_core.db import make_engine, make_session_factory
 from crm_core.model import local_date, utcnow
 from crm_core.services import conversations as talk
+from crm_core.services import performance
 from crm_core.unit_of_work import SqlUnitOfWork
 
 FIGURES_STATEMENT_SECONDS = 300.0
@@ -73,6 +74,21 @@ def chase_chain_leads(config_path: str | None) -> int:
         queued = services.organisations.chase_chain_leads(uow, utcnow(), escalate_after)
         uow.commit()
     return queued
+
+
+def run_scorecards(config_path: str | None) -> int:
+    """Compute last month's draft cards (Beijing calendar); a frozen month is left alone."""
+    runtime = _runtime(config_path)
+    today = local_date(utcnow(), runtime.settings.leads.timezone)
+    month = performance.add_months(today.replace(day=1), -1)
+    with runtime.uow() as uow:
+        assert isinstance(uow, SqlUnitOfWork)  # noqa: S101 - the runtime's units are SQL
+        if not performance.is_draft(uow, month):
+            return 0
+        made = performance.run_month(uow, month, run_policy(runtime.settings), "worker",
+                                     utcnow())
+        uow.commit()
+    return made
 
 
 def send_digests(config_path: str | None) -> int:

@@ -99,6 +99,10 @@ class Leadership:
         self.scheduler.add_job(f"{JOBS}:send_digests",
                                digest_trigger(hour, minute, settings.timezone),
                                id="send_digests", **common)
+        # Last month's scorecards, as drafts for head office to approve.
+        self.scheduler.add_job(f"{JOBS}:run_scorecards", CronTrigger(
+            day=self.runtime.settings.scorecards.run_day, hour=6,
+            timezone=ZoneInfo(settings.timezone)), id="run_scorecards", **common)
         # The home pages' figures: counted at once on taking the lead, then every few minutes.
         self.scheduler.add_job(f"{JOBS}:refresh_figures", "interval",
                                minutes=services.FIGURES_EVERY_MINUTES, id="refresh_figures",

@@ -3,6 +3,7 @@
 from crm_core.model import (  # noqa: F401 - register their tables and writes
     conversations,
     manager_branch,
+    performance,
     segments,
 )
 from crm_core.model.activity import Direction, InboundDelivery, Interaction, Touch, TouchKind

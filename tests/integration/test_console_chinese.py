@@ -99,7 +99,7 @@ def arguments(world: World) -> dict[str, object]:
     return {"customer_id": world.customers["c1-sh001-01"],
             "lead_id": world.leads["c1-sh001-01"], "code": "SH001", "username": "m1",
             "segment_id": 1,  # the one segment enrich() saves
-            "conversation_id": 1, "message_id": 1, "referral_id": 1}
+            "conversation_id": 1, "message_id": 1, "referral_id": 1, "month": "2026-11"}
 
 
 # Pages that need a query to be drawn: each form of it is walked.

@@ -16,6 +16,7 @@ from bot.web.console import (
     pick,
     products,
     referrals,
+    scorecards,
     segments,
     staff,
     talk,
@@ -26,5 +27,6 @@ from bot.web.console import (
 from bot.web.console.blueprint import bp
 
 __all__ = ["bp", "classify", "codes", "customer", "exports", "home", "lead", "learning", "lists",
-           "logs", "misses", "organisations", "pick", "products", "referrals", "segments", "staff",
+           "logs", "misses", "organisations", "pick", "products", "referrals", "scorecards",
+           "segments", "staff",
            "talk", "talk_media", "transfer", "views"]

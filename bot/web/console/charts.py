@@ -96,3 +96,33 @@ def chain_graph(view: dict[str, Any]) -> dict[str, Any]:
                         "categories": [{"name": name, "itemStyle": {"color": colour}}
                                        for name, colour in CHAIN_CATEGORIES],
                         "data": nodes, "links": links}]}
+
+
+def league(title: str, rows: list[tuple[str, float]]) -> dict[str, Any]:
+    """A role's league table as horizontal bars, best at the top (names read across)."""
+    options: dict[str, Any] = {
+        "title": {"text": title}, "animation": False, "tooltip": {"trigger": "axis"},
+        "grid": {"left": 8, "right": 24, "top": 48, "bottom": 8, "containLabel": True},
+        "yAxis": {"type": "category", "inverse": True, "data": [name for name, _ in rows]},
+        "xAxis": {"type": "value", "max": 120},
+        "series": [{"type": "bar", "data": [score for _, score in rows],
+                    "itemStyle": {"color": BLUE}, "label": {"show": True,
+                                                           "position": "right"}}]}
+    if len(rows) > ZOOM_FROM:
+        options["dataZoom"] = [{"type": "inside", "yAxisIndex": 0, "startValue": 0,
+                                "endValue": ZOOM_FROM - 1},
+                               {"type": "slider", "yAxisIndex": 0, "right": 0, "width": 12}]
+    return options
+
+
+def trend(months: list[str], totals: list[float], profits: list[float]) -> dict[str, Any]:
+    """A manager's score and simulated profit by month (two axes)."""
+    return {"title": {"text": "得分与模拟利润走势"}, "animation": False,
+            "tooltip": {"trigger": "axis"}, "legend": {"bottom": 0},
+            "grid": {"left": 8, "right": 8, "top": 48, "bottom": 40, "containLabel": True},
+            "xAxis": {"type": "category", "data": months},
+            "yAxis": [{"type": "value", "name": "得分"}, {"type": "value", "name": "元"}],
+            "series": [{"type": "line", "name": "得分", "data": totals,
+                        "itemStyle": {"color": BLUE}},
+                       {"type": "bar", "name": "模拟利润", "yAxisIndex": 1, "data": profits,
+                        "itemStyle": {"color": AMBER}}]}

@@ -1,0 +1,90 @@
+"""The staff API's scorecards (/api/v1/scorecards): a manager their own card, a branch head
+the branch's, head office every one; the league table per role is published to all."""
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from flask import Response, jsonify, request
+
+from bot import refusals, texts
+from bot.runtime import run_policy
+from bot.web.console.support import work
+from bot.web.edge import current_runtime
+from bot.web.staff_api import ApiError, _scope, bp
+from crm_core.model import ManagerRole, Refusal
+from crm_core.queries import performance as views
+from crm_core.services.classification import parse_month
+
+ROLES = {role.value for role in ManagerRole}
+
+
+def _month(text: str) -> date:
+    try:
+        return parse_month(text)
+    except Refusal as error:
+        raise ApiError(422, "invalid", refusals.explain(error)) from error
+
+
+def _role(text: str | None, required: bool = False) -> ManagerRole | None:
+    if not text and not required:
+        return None
+    if text not in ROLES:
+        raise ApiError(422, "invalid", texts.API_NOT_A_CHOICE.format(
+            field="role", choices="、".join(sorted(ROLES))))
+    return ManagerRole(text)
+
+
+def _row(row: views.CardRow) -> dict[str, Any]:
+    return {"month": f"{row.month:%Y-%m}", "manager": row.manager_code,
+            "name": row.manager_name, "branch": row.branch_name, "role": row.role.value,
+            "rank": row.rank, "total": str(row.total), "profit": str(row.profit)}
+
+
+@bp.get("/scorecards")
+def scorecards() -> Response:
+    """The month's cards in scope, best first per role: ?month=YYYY-MM, ?role=."""
+    month, role = _month(request.args.get("month", "")), _role(request.args.get("role"))
+    with work() as uow:
+        rows = views.cards(uow, _scope(), month, role)
+    return jsonify(cards=[_row(r) for r in rows], total=len(rows))
+
+
+@bp.get("/scorecards/league")
+def league() -> Response:
+    """A role's published league table across the network: ?month=YYYY-MM&role=."""
+    month = _month(request.args.get("month", ""))
+    role = _role(request.args.get("role"), required=True)
+    assert role is not None  # noqa: S101 - required above
+    with work() as uow:
+        rows = views.league(uow, month, role)
+    return jsonify(cards=[{"rank": r.rank, "name": r.manager_name, "branch": r.branch_name,
+                           "role": r.role.value, "total": str(r.total)} for r in rows],
+                   total=len(rows))
+
+
+@bp.get("/scorecards/<month>/<code>")
+def scorecard(month: str, code: str) -> Response:
+    """One card with every line explained, and the manager's trend."""
+    when = _month(month)
+    with work() as uow:
+        card = views.card(uow, _scope(), when, code)
+        trend = views.trend(uow, _scope(), code)
+    state = card["state"].value if card["state"] is not None else None
+    return jsonify(month=f"{when:%Y-%m}", manager=card["manager"], name=card["name"],
+                   role=card["role"].value, total=str(card["total"]),
+                   profit=str(card["profit"]), state=state, lines=card["lines"],
+                   trend=[{"month": f"{m:%Y-%m}", "total": str(t), "profit": str(p)}
+                          for m, t, p in trend])
+
+
+@bp.get("/scorecards/<month>/<code>/book")
+def book(month: str, code: str) -> Response:
+    """The source rows of a manager's month, each with what it adds to the profit."""
+    when = _month(month)
+    with work() as uow:
+        rows = views.book(uow, _scope(), when, code, run_policy(current_runtime().settings)
+                          .profit)
+    return jsonify(rows=[{k: str(v) if isinstance(v, Decimal | StrEnum) else v
+                          for k, v in r.items()} for r in rows], total=len(rows))
