@@ -17,7 +17,7 @@ from crm_core.model.performance.profit import BookProfit, ProfitPolicy, book_pro
 from crm_core.repositories import performance as sql
 from crm_core.services.collaboration.policy import ReferralPolicy
 from crm_core.services.collaboration.records import credit
-from crm_core.services.conversations.views import talk_figures
+from crm_core.services.conversations.figures import talk_figures
 from crm_core.unit_of_work import SqlUnitOfWork
 
 BEIJING = timedelta(hours=8)
