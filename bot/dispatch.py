@@ -13,6 +13,7 @@ from bot.handlers import (
     fallback,
     job_finish,
     location,
+    mass_finish,
     optout,
     products,
     referral,
@@ -72,6 +73,7 @@ HANDLERS = handler_table(
     (("event:location", None), location.handle),
     (("location", None), location.handle),
     (("event:templatesendjobfinish", None), job_finish.handle),
+    (("event:masssendjobfinish", None), mass_finish.handle),
 )
 
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from crm_core.model import AuditEvent, Customer
 from crm_core.model.campaigns import ContactBlock
+from crm_core.services.campaigns.drafts import sql_unit
 from crm_core.services.customers import ensure_customer
 from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
 
@@ -12,12 +13,12 @@ from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
 def opt_out(uow: UnitOfWork, openid: str, now: datetime) -> None:
     """Stop marketing to the customer who sent "退订" (again: nothing changes)."""
     customer = ensure_customer(uow, openid, now, "message")
-    _block(_sql(uow), customer.id, "opt_out", f"customer:{openid}"[:64], None, now)
+    _block(sql_unit(uow), customer.id, "opt_out", f"customer:{openid}"[:64], None, now)
 
 
 def opt_in(uow: UnitOfWork, openid: str, now: datetime) -> bool:
     """Resume marketing to the customer who sent "订阅"; say whether they had opted out."""
-    work = _sql(uow)
+    work = sql_unit(uow)
     customer = ensure_customer(uow, openid, now, "message")
     block = work.contacts.block(customer.id, "opt_out")
     if block is None:
@@ -55,9 +56,3 @@ def _audit(uow: SqlUnitOfWork, customer_id: int, actor: str, action: str, now: d
            note: str | None) -> None:
     uow.audit.add(AuditEvent(at=now, actor=actor, action=action, subject=str(customer_id),
                              detail={"note": note} if note else {}))
-
-
-def _sql(uow: UnitOfWork) -> SqlUnitOfWork:
-    if not isinstance(uow, SqlUnitOfWork):
-        raise TypeError("contact wishes are kept in SQL only")
-    return uow

@@ -20,7 +20,7 @@ from crm_core.model.campaigns import (
     refusal_for_content,
 )
 from crm_core.model.segments import Segment, SegmentScope, SegmentSnapshot
-from crm_core.unit_of_work import SqlUnitOfWork
+from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 NAME_LIMIT = 50
 
@@ -86,6 +86,13 @@ def audit(uow: SqlUnitOfWork, actor: str, now: datetime, action: str, campaign: 
     uow.audit.add(AuditEvent(at=now, actor=actor, action=action,
                              subject=f"campaign:{campaign.id}",
                              detail={"name": campaign.name, **detail}))
+
+
+def sql_unit(uow: UnitOfWork) -> SqlUnitOfWork:
+    """Return the unit of work as the SQL one campaigns are kept in."""
+    if not isinstance(uow, SqlUnitOfWork):
+        raise TypeError("campaigns are kept in SQL only")
+    return uow
 
 
 def _sees(scope: Scope, campaign: Campaign) -> bool:
