@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from crm_core.model.campaigns import QuietHours, refusal_for_content
+from crm_core.model.campaigns import DISCLOSURE, QuietHours, refusal_for_content
 from crm_core.model.campaigns.policy import month_start
 
 QUIET = QuietHours()
@@ -29,6 +29,6 @@ def test_the_calendar_month_is_beijing_s() -> None:
 def test_a_text_is_refused_for_its_length_a_banned_phrase_or_a_missing_disclosure() -> None:
     assert refusal_for_content("好" * 683, None) == ("content_too_long", "2048")
     assert refusal_for_content("稳赚不赔的好产品", None) == ("content_banned", "稳赚")
-    assert refusal_for_content("新品发售", 3) == ("content_disclosure", "理财非存款、产品有风险、投资须谨慎")
+    assert refusal_for_content("新品发售", 3) == ("content_disclosure", DISCLOSURE)
     assert refusal_for_content("网点开放日", None) is None
 
