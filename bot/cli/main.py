@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from bot.cli.base import Cli, pass_cli, refused, sql_uow
+from bot.cli.campaigns import campaigns
 from bot.cli.chains import chains
 from bot.cli.classify import classify
 from bot.cli.codes import codes, posters
@@ -231,4 +232,5 @@ main.add_command(talk_group, "talk")
 # Organisations, trade chains and referrals between staff.
 for command in (orgs, chains, referrals):
     main.add_command(command)
+main.add_command(campaigns)
 

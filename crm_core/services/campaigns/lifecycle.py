@@ -8,8 +8,9 @@ code the edge words in Chinese.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 
 from crm_core.model import Scope, StaffRole, local_date
 from crm_core.model.campaigns import (
@@ -24,6 +25,7 @@ from crm_core.model.campaigns import (
 from crm_core.model.campaigns.policy import month_start
 from crm_core.model.segments import SegmentSnapshot, parse_rule, profiling_dimensions
 from crm_core.queries.campaigns import plan as planning
+from crm_core.queries.campaigns import report
 from crm_core.services.campaigns.drafts import CampaignRefused, audit, visible_campaign
 from crm_core.services.conversations.replies import Window
 from crm_core.services.segments.rules import rule_vocabulary
@@ -84,16 +86,17 @@ def plan_input(uow: SqlUnitOfWork, campaign: Campaign, now: datetime,
 
 def audience_figures(uow: SqlUnitOfWork, campaign_id: int) -> dict[str, int]:
     """Return the campaign's recipients counted by status, and suppressions by reason."""
-    rows = uow.session.execute(
-        select(CampaignRecipient.status, CampaignRecipient.reason, func.count())
-        .where(CampaignRecipient.campaign_id == campaign_id)
-        .group_by(CampaignRecipient.status, CampaignRecipient.reason))
-    figures: dict[str, int] = {}
-    for status, reason, count in rows:
-        figures[status.value] = figures.get(status.value, 0) + count
-        if status.value == "suppressed" and reason:
-            figures[f"suppressed:{reason}"] = count
-    return figures
+    return report.by_status(uow.session, campaign_id)
+
+
+def campaign_report(uow: SqlUnitOfWork, scope: Scope, campaign_id: int) -> dict[str, Any]:
+    """Return a campaign's report: audience, suppressed by reason, by branch, its batches."""
+    campaign = visible_campaign(uow, scope, campaign_id)
+    return {"id": campaign.id, "name": campaign.name, "state": campaign.state.value,
+            "pause_reason": campaign.pause_reason, "control_share": campaign.control_share,
+            "audience": report.by_status(uow.session, campaign.id),
+            "branches": report.by_branch(uow.session, campaign.id),
+            "batches": report.batches(uow.session, campaign.id)}
 
 
 def approve(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, now: datetime) -> Campaign:

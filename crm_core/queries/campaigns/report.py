@@ -1,0 +1,47 @@
+"""A campaign's report: its audience by status and reason, by channel and by branch, and its
+mass batches with the platform's final counts."""
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crm_core.model import Branch, Customer
+from crm_core.model.campaigns import CampaignBatch, CampaignRecipient
+
+R = CampaignRecipient
+
+
+def by_status(session: Session, campaign_id: int) -> dict[str, int]:
+    """Return the recipients counted by status, suppressions also by reason."""
+    rows = session.execute(select(R.status, R.reason, func.count())
+                           .where(R.campaign_id == campaign_id).group_by(R.status, R.reason))
+    figures: dict[str, int] = {}
+    for status, reason, count in rows:
+        figures[status.value] = figures.get(status.value, 0) + count
+        if status.value == "suppressed" and reason:
+            figures[f"suppressed:{reason}"] = count
+    return figures
+
+
+def by_branch(session: Session, campaign_id: int) -> list[dict[str, Any]]:
+    """Return, per branch of the customers' managers, the recipients by status."""
+    rows = session.execute(
+        select(Branch.name, R.status, func.count())
+        .join(Customer, Customer.id == R.customer_id)
+        .outerjoin(Branch, Branch.id == func.coalesce(Customer.manager_branch_id,
+                                                      Customer.home_branch_id))
+        .where(R.campaign_id == campaign_id).group_by(Branch.name, R.status)
+        .order_by(Branch.name))
+    found: dict[str, dict[str, Any]] = {}
+    for name, status, count in rows:
+        found.setdefault(name or "", {"branch": name or ""})[status.value] = count
+    return list(found.values())
+
+
+def batches(session: Session, campaign_id: int) -> list[dict[str, Any]]:
+    """Return the campaign's mass batches: size, status and the platform's counts."""
+    rows = session.scalars(select(CampaignBatch).where(CampaignBatch.campaign_id == campaign_id)
+                           .order_by(CampaignBatch.id))
+    return [{"id": b.id, "size": b.size, "status": b.status, "sent": b.sent,
+             "failed": b.failed} for b in rows]
