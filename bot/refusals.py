@@ -150,6 +150,8 @@ REFUSALS = {
     "campaign_closed": "活动已结束或已取消，不能再操作。",
     "already_sending": "活动已在发送中（或已发送完毕），不会重复发送。",
     "not_approved": "活动尚未通过审批，不能发送。",
+    "task_outcome": "结果只能是：已接通、有意向、无意向、号码错误、勿再联系。",
+    "unknown_task": "找不到这条外呼/走访任务，或它不是您名下客户的任务。",
     "not_sending": "活动不在发送中，无需暂停。",
     "resume_cancelled": "已取消的活动不能恢复发送：如需再次触达，请新建活动。",
     # Organisations and referrals.

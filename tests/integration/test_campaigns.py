@@ -3,7 +3,7 @@ person with the right role, sent, paused, cancelled; every refusal says why in C
 customer who replied "退订" is suppressed with the reason stored."""
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -11,19 +11,22 @@ from sqlalchemy import select
 
 from bot import refusals
 from bot.wechat.simulator import Platform
+from crm_core import services
 from crm_core.db import make_engine, make_session_factory
 from crm_core.model import StaffRole
 from crm_core.model.campaigns import CampaignRecipient, CampaignState
 from crm_core.services import campaigns
+from crm_core.services.campaigns import sending, tasks
 from crm_core.unit_of_work import SqlUnitOfWork
 from tests.builders import text_xml
-from tests.campaigns_support import APPROVER, draft, snapshot
+from tests.campaigns_support import APPROVER, TEXT, draft, snapshot
 from tests.conftest import runtime
 from tests.integration.test_binding_and_leads import say
 from tests.segments_support import HEAD_OFFICE, Population, populate_segments
 
 DAY = datetime(2026, 11, 18, 2, 0)
 POLICY = campaigns.ContactPolicy()
+HOUR = timedelta(hours=1)
 
 
 @pytest.fixture
@@ -131,3 +134,24 @@ def test_td_then_a_campaign_suppresses_the_customer_with_the_reason_stored(
         row = uow.session.execute(select(CampaignRecipient.status, CampaignRecipient.reason)
                                   .where(CampaignRecipient.customer_id == people.ids["p1"])).one()
     assert (row.status.value, row.reason) == ("suppressed", "opt_out")
+
+
+def test_a_customer_wechat_cannot_reach_becomes_a_call_for_their_manager_with_the_outcome(
+        uow: SqlUnitOfWork, people: Population) -> None:
+    campaign_id = draft(uow, snapshot(uow, now=DAY), now=DAY, channels=("mass", "task"))
+    campaigns.submit(uow, HEAD_OFFICE, campaign_id, DAY, POLICY)
+    campaigns.approve(uow, APPROVER, campaign_id, DAY)
+    campaigns.start(uow, APPROVER, campaign_id, DAY)
+    sending.finish_if_done(uow, campaign_id, DAY)
+    manager = people.manager("SH001-02")
+    listed = tasks.manager_tasks(uow, manager)
+    assert [(task.customer_id, task.script) for task in listed] == [(people.ids["p4"], TEXT)]
+    assert tasks.manager_tasks(uow, people.manager("SH001-01")) == []
+    assert "不是您名下客户的任务" in refused(tasks.record_outcome, uow, people.manager("SH001-01"),
+                                           campaign_id, people.ids["p4"], "reached", DAY, HOUR)
+    tasks.record_outcome(uow, manager, campaign_id, people.ids["p4"], "interested", DAY, HOUR)
+    sources = [lead["source"] for lead in services.list_leads(uow, None, None, 10)]
+    assert f"campaign:{campaign_id}" in sources
+    tasks.record_outcome(uow, manager, campaign_id, people.ids["p4"], "do_not_contact", DAY,
+                         HOUR)
+    assert uow.contacts.block(people.ids["p4"], "dnc") is not None
