@@ -3,17 +3,18 @@ hours, caps across campaigns, the monthly platform cap, suitability, personalisa
 control group, against the hand-built population of tests/segments_support.py."""
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from crm_core.db import make_engine, make_session_factory
-from crm_core.model import AuditEvent, RecommendationPref
+from crm_core import services
+from crm_core.model import AuditEvent, Customer, RecommendationPref
 from crm_core.model.campaigns import CampaignRecipient, Caps
 from crm_core.services import campaigns
 from crm_core.unit_of_work import SqlUnitOfWork
-from tests.campaigns_support import RICH, draft, live, snapshot
+from tests.campaigns_support import APPROVER, RICH, draft, live, snapshot
 from tests.segments_support import HEAD_OFFICE, Population, populate_segments
 
 # 10:00 in Beijing, a Wednesday: outside the quiet hours.
@@ -149,3 +150,21 @@ def test_the_control_group_holds_out_its_share_of_those_who_could_be_reached(
     assert statuses.count("planned") == 4
     held = {customer for customer, (status, _, _) in rows.items() if status == "control"}
     assert all(rows[customer][2] == "control" for customer in held)
+
+
+def test_the_report_compares_leads_of_those_contacted_with_the_control_group(
+        uow: SqlUnitOfWork, people: Population) -> None:
+    campaign_id = draft(uow, snapshot(uow, now=DAY), now=DAY, control_share=50)
+    campaigns.submit(uow, HEAD_OFFICE, campaign_id, DAY, POLICY)
+    campaigns.approve(uow, APPROVER, campaign_id, DAY)
+    uow.session.execute(update(CampaignRecipient).where(
+        CampaignRecipient.campaign_id == campaign_id, CampaignRecipient.status == "planned")
+        .values(status="sent"))
+    contacted = uow.session.scalars(select(CampaignRecipient.customer_id).where(
+        CampaignRecipient.status == "sent",
+        CampaignRecipient.customer_id != people.ids["p1"])).first()  # p1 has a lead already
+    customer = uow.session.get_one(Customer, contacted)
+    services.open_lead(uow, customer.openid, "product_interest", DAY + timedelta(hours=1),
+                       timedelta(hours=2), product_code="WM001")
+    lift = campaigns.campaign_report(uow, HEAD_OFFICE, campaign_id)["lift"]
+    assert lift == {"contacted": 4, "contacted_leads": 1, "control": 3, "control_leads": 0}

@@ -1,13 +1,14 @@
 """A campaign's report: its audience by status and reason, by channel and by branch, and its
 mass batches with the platform's final counts."""
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crm_core.model import Branch, Customer
-from crm_core.model.campaigns import CampaignBatch, CampaignRecipient
+from crm_core.model import Branch, Customer, Lead
+from crm_core.model.campaigns import CampaignBatch, CampaignRecipient, RecipientStatus
 
 R = CampaignRecipient
 
@@ -45,3 +46,24 @@ def batches(session: Session, campaign_id: int) -> list[dict[str, Any]]:
                            .order_by(CampaignBatch.id))
     return [{"id": b.id, "size": b.size, "status": b.status, "sent": b.sent,
              "failed": b.failed} for b in rows]
+
+
+def lift(session: Session, campaign_id: int, since: datetime | None) -> dict[str, int]:
+    """Return, for those contacted and the control group, how many opened a lead since `since`
+    (the campaign's approval): the report's lift over customers not contacted."""
+    if since is None:
+        return {"contacted": 0, "contacted_leads": 0, "control": 0, "control_leads": 0}
+    led = select(Lead.customer_id).where(Lead.created_at > since).distinct().subquery()
+    rows = session.execute(
+        select(R.status, func.count(), func.count(led.c.customer_id))
+        .outerjoin(led, led.c.customer_id == R.customer_id)
+        .where(R.campaign_id == campaign_id,
+               R.status.in_((RecipientStatus.SENT, RecipientStatus.TASK,
+                             RecipientStatus.CONTROL)))
+        .group_by(R.status))
+    found = {"contacted": 0, "contacted_leads": 0, "control": 0, "control_leads": 0}
+    for status, total, leads in rows:
+        key = "control" if status is RecipientStatus.CONTROL else "contacted"
+        found[key] += total
+        found[f"{key}_leads"] += leads
+    return found

@@ -96,7 +96,8 @@ def campaign_report(uow: SqlUnitOfWork, scope: Scope, campaign_id: int) -> dict[
             "pause_reason": campaign.pause_reason, "control_share": campaign.control_share,
             "audience": report.by_status(uow.session, campaign.id),
             "branches": report.by_branch(uow.session, campaign.id),
-            "batches": report.batches(uow.session, campaign.id)}
+            "batches": report.batches(uow.session, campaign.id),
+            "lift": report.lift(uow.session, campaign.id, campaign.approved_at)}
 
 
 def approve(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, now: datetime) -> Campaign:
