@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from crm_core.db import make_engine, make_session_factory
 from crm_core import services
+from crm_core.db import make_engine, make_session_factory
 from crm_core.model import AuditEvent, Customer, RecommendationPref
 from crm_core.model.campaigns import CampaignRecipient, Caps
 from crm_core.services import campaigns
