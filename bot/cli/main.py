@@ -132,10 +132,12 @@ def demo_seed(cli: Cli) -> None:
         seed_staff,
         seed_talk,
     )
+    from bot.cli.demo_campaigns import seed_campaign
     from bot.cli.demo_collaboration import seed_market
     from bot.cli.demo_segments import seed_segments
     from bot.extracts import FileKeys
     from bot.phone_cipher import PhoneCipher
+    from bot.runtime import contact_policy
     from bot.web.staff_auth import hash_password
 
     cipher = PhoneCipher(cli.settings.web.secret_key, cli.settings.web.previous_secret_key)
@@ -152,6 +154,7 @@ def demo_seed(cli: Cli) -> None:
                                  timedelta(minutes=cli.settings.leads.contact_sla_minutes),
                                  utcnow())
         seed_segments(uow, utcnow())
+        seed_campaign(uow, utcnow(), contact_policy(cli.settings))
         logins.update(market.logins)
         uow.commit()
     total = len(loaded.created) + len(loaded.updated) + loaded.unchanged

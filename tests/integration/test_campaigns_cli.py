@@ -9,6 +9,8 @@ from flask import Flask
 
 from bot.cli.base import Cli
 from bot.cli.campaigns import campaigns
+from bot.cli.demo_campaigns import NAME
+from bot.cli.main import demo
 from tests.campaigns_support import draft, snapshot
 from tests.conftest import runtime
 from tests.segments_support import populate_segments
@@ -61,3 +63,14 @@ def test_create_refuses_a_template_channel_and_a_banned_phrase(app: Flask,
     assert "禁用表述“保证收益”" in banned.output
     listed = [json.loads(line) for line in run(app, ["list"]).output.splitlines()]
     assert [row["id"] for row in listed] == [2, 1]
+
+
+def test_the_demo_seeds_a_campaign_waiting_for_approval(app: Flask) -> None:
+    cli = Cli(None)
+    cli.__dict__["runtime"], cli.__dict__["settings"] = runtime(app), runtime(app).settings
+    assert CliRunner().invoke(demo, ["seed"], obj=cli).exit_code == 0
+    assert CliRunner().invoke(demo, ["seed"], obj=cli).exit_code == 0  # idempotent
+    listed = [json.loads(line) for line in run(app, ["list"]).output.splitlines()]
+    assert [(row["name"], row["state"]) for row in listed] == [(NAME, "pending_approval")]
+    report = json.loads(run(app, ["report", str(listed[0]["id"])]).output)
+    assert report["audience"]["planned"] > 0
