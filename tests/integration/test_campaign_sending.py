@@ -7,11 +7,13 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.wechat.api import WeChatApi
 from bot.wechat.messages import parse_message
+from bot.wechat.simulator import Platform
 from bot.worker.campaigns import CampaignSender
 from crm_core import services
 from crm_core.db import make_engine, make_session_factory
@@ -19,8 +21,11 @@ from crm_core.model.campaigns import Campaign, CampaignBatch, CampaignRecipient,
 from crm_core.services import campaigns
 from crm_core.services.campaigns import sending
 from crm_core.unit_of_work import SqlUnitOfWork
+from sandbox.push import mass_finish_xml
 from tests.builders import org
 from tests.campaigns_support import APPROVER, draft, snapshot
+from tests.conftest import runtime
+from tests.integration.test_binding_and_leads import say
 from tests.sandbox_support import SandboxHandle, api_for, fake_openid
 from tests.segments_support import HEAD_OFFICE
 
@@ -156,3 +161,27 @@ def test_the_masssendjobfinish_event_parses_its_counts() -> None:
     message = parse_message(xml)
     assert (message.kind, message.msg_id, message.sent_count, message.error_count) == \
         ("event:masssendjobfinish", "1000001", 9, 1)
+
+
+def test_the_sandbox_s_masssendjobfinish_reaches_the_webhook_and_counts_the_batch(
+        app: Flask, platform: Platform, sandbox: SandboxHandle) -> None:
+    factory = make_session_factory(runtime(app).engine)
+    sandbox.follow(*FOLLOWERS)
+    with SqlUnitOfWork(factory) as uow:
+        org(uow, {"SH001": ["SH001-01"], "SH002": []})
+        for openid in FOLLOWERS[:5]:
+            services.follow(uow, openid, "m:SH001-01", DAY)
+        made = draft(uow, snapshot(uow, now=DAY), now=DAY)
+        campaigns.submit(uow, HEAD_OFFICE, made, DAY, POLICY)
+        campaigns.approve(uow, APPROVER, made, DAY)
+        campaigns.start(uow, APPROVER, made, DAY)
+        uow.commit()
+    sender(factory, api_for(sandbox)).run()
+    with SqlUnitOfWork(factory) as uow:
+        batch = uow.session.scalars(select(CampaignBatch)).one()
+        assert batch.msg_id is not None
+        msg_id = batch.msg_id
+    assert say(app, platform, mass_finish_xml("gh_sandbox000000", msg_id, 5, 5, 1)) == ""
+    with SqlUnitOfWork(factory) as uow:
+        batch = uow.session.scalars(select(CampaignBatch)).one()
+        assert (batch.status, batch.sent, batch.failed) == ("finished", 5, 0)
