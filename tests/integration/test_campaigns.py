@@ -155,3 +155,13 @@ def test_a_customer_wechat_cannot_reach_becomes_a_call_for_their_manager_with_th
     tasks.record_outcome(uow, manager, campaign_id, people.ids["p4"], "do_not_contact", DAY,
                          HOUR)
     assert uow.contacts.block(people.ids["p4"], "dnc") is not None
+
+
+def test_follows_through_the_campaign_s_qr_scene_are_credited_to_it(
+        uow: SqlUnitOfWork, people: Population) -> None:
+    campaign_id = draft(uow, snapshot(uow, now=DAY), now=DAY)
+    scene = campaigns.campaign_report(uow, HEAD_OFFICE, campaign_id)["scene"]
+    assert scene == f"c:CMP{campaign_id}"
+    services.follow(uow, "o" + "q" * 27, f"b:SH001;{scene}", DAY)
+    services.follow(uow, "o" + "r" * 27, "b:SH001", DAY)
+    assert campaigns.campaign_report(uow, HEAD_OFFICE, campaign_id)["touches"] == {"follow": 1}

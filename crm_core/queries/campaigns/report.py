@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crm_core.model import Branch, Customer, Lead
+from crm_core.model import Branch, Customer, Lead, Touch
 from crm_core.model.campaigns import CampaignBatch, CampaignRecipient, RecipientStatus
 
 R = CampaignRecipient
@@ -67,3 +67,16 @@ def lift(session: Session, campaign_id: int, since: datetime | None) -> dict[str
         found[key] += total
         found[f"{key}_leads"] += leads
     return found
+
+
+def scene_code(campaign_id: int) -> str:
+    """Return the campaign's code in QR scenes (`c:CMP12`): follows and scans credit it."""
+    return f"CMP{campaign_id}"
+
+
+def touches(session: Session, campaign_id: int) -> dict[str, int]:
+    """Return the follows and scans through the campaign's QR codes (`c:` scenes)."""
+    rows = session.execute(select(Touch.kind, func.count(func.distinct(Touch.customer_id)))
+                           .where(Touch.campaign == scene_code(campaign_id))
+                           .group_by(Touch.kind))
+    return {kind.value: count for kind, count in rows}

@@ -97,7 +97,9 @@ def campaign_report(uow: SqlUnitOfWork, scope: Scope, campaign_id: int) -> dict[
             "audience": report.by_status(uow.session, campaign.id),
             "branches": report.by_branch(uow.session, campaign.id),
             "batches": report.batches(uow.session, campaign.id),
-            "lift": report.lift(uow.session, campaign.id, campaign.approved_at)}
+            "lift": report.lift(uow.session, campaign.id, campaign.approved_at),
+            "scene": f"c:{report.scene_code(campaign.id)}",
+            "touches": report.touches(uow.session, campaign.id)}
 
 
 def approve(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, now: datetime) -> Campaign:
