@@ -108,6 +108,22 @@ def campaigns_report(cli: Cli, campaign_id: int, username: str | None) -> None:
     click.echo(json.dumps(found, ensure_ascii=False, sort_keys=True))
 
 
+@campaigns.command("dnc-import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@AS_OPTION
+@pass_cli
+def campaigns_dnc_import(cli: Cli, path: Path, username: str | None) -> None:
+    """Record a do-not-contact list (one openid a line) for every campaign channel."""
+    openids = path.read_text("utf-8-sig").splitlines()
+    with _uow(cli) as uow:
+        added, unknown = core.import_do_not_contact(uow, openids, _scope(uow, username).username,
+                                                    path.name, utcnow())
+        uow.commit()
+    click.echo(f"{added} do-not-contact added; {len(unknown)} unknown openids")
+    for openid in unknown[:20]:
+        click.echo(f"unknown: {openid}")
+
+
 @campaigns.command("list")
 @AS_OPTION
 @pass_cli

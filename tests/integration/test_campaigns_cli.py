@@ -74,3 +74,14 @@ def test_the_demo_seeds_a_campaign_waiting_for_approval(app: Flask) -> None:
     assert [(row["name"], row["state"]) for row in listed] == [(NAME, "pending_approval")]
     report = json.loads(run(app, ["report", str(listed[0]["id"])]).output)
     assert report["audience"]["planned"] > 0
+
+
+def test_an_imported_do_not_contact_list_suppresses_its_customers(app: Flask,
+                                                                   tmp_path: Path) -> None:
+    campaign = str(drafted(app))
+    listed = tmp_path / "dnc.txt"
+    listed.write_text("p1\np3\nnobody\n", "utf-8")
+    imported = run(app, ["dnc-import", str(listed)])
+    assert imported.output.splitlines()[0] == "2 do-not-contact added; 1 unknown openids"
+    figures = json.loads(run(app, ["submit", campaign]).output)
+    assert figures["suppressed:do_not_contact"] == 2

@@ -1,6 +1,12 @@
 """Campaigns to a segment snapshot, within the platform's rules and the customer's wishes."""
 
-from crm_core.services.campaigns.contact import do_not_contact, opt_in, opt_out, record_consent
+from crm_core.services.campaigns.contact import (
+    do_not_contact,
+    import_do_not_contact,
+    opt_in,
+    opt_out,
+    record_consent,
+)
 from crm_core.services.campaigns.drafts import (
     CampaignRefused,
     Draft,
@@ -32,6 +38,7 @@ __all__ = [
     "cancel",
     "create_campaign",
     "do_not_contact",
+    "import_do_not_contact",
     "opt_in",
     "opt_out",
     "pause",

@@ -35,6 +35,20 @@ def do_not_contact(uow: SqlUnitOfWork, customer_id: int, staff: str, note: str,
     _block(uow, customer.id, "dnc", staff, note[:200], now)
 
 
+def import_do_not_contact(uow: SqlUnitOfWork, openids: list[str], staff: str, source: str,
+                          now: datetime) -> tuple[int, list[str]]:
+    """Record an imported do-not-contact list; return how many were added, and the unknown."""
+    added, unknown = 0, []
+    for openid in dict.fromkeys(o.strip() for o in openids if o.strip()):
+        customer = uow.customers.by_openid(openid)
+        if customer is None:
+            unknown.append(openid)
+        elif uow.contacts.block(customer.id, "dnc") is None:
+            _block(uow, customer.id, "dnc", staff, f"导入：{source}"[:200], now)
+            added += 1
+    return added, unknown
+
+
 def record_consent(uow: SqlUnitOfWork, customer_id: int, purpose: str, text_version: str,
                    now: datetime) -> None:
     """Record a customer's consent to marketing for a purpose, with the text's version."""
