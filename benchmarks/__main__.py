@@ -3,6 +3,7 @@
 import sys
 
 from benchmarks import (
+    campaigns,
     chains,
     classify,
     console,
@@ -30,6 +31,9 @@ def main(names: list[str]) -> None:
         return
     if names[:1] == ["classify"]:  # `classify [--rows N]`: the import against a bare COPY
         classify.main(names[1:])
+        return
+    if names[:1] == ["campaigns"]:  # takes its own options (--customers N)
+        campaigns.main(names[1:])
         return
     if names[:1] == ["segments"]:  # takes its own options (--customers N)
         segments.main(names[1:])

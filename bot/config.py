@@ -53,6 +53,7 @@ AES_KEY = _check(r"[A-Za-z0-9]{43}", "must be exactly 43 letters and digits (Enc
 APP_ID = _check(r"wx[0-9A-Za-z]{16}", "must look like wx followed by 16 letters or digits")
 TOKEN = _check(r"[A-Za-z0-9]{3,32}", "must be 3..32 letters or digits")
 # The platform's message modes (明文, 兼容, 安全模式); empty: safe with a key, else plaintext.
+_HH_MM = _check(r"([01]\d|2[0-3]):[0-5]\d", "must be HH:MM (24-hour)")
 MODE = _check(r"(plaintext|compatible|safe)?",
               "must be plaintext, compatible or safe (the platform's 明文, 兼容 or 安全模式)")
 
@@ -366,6 +367,23 @@ class ScorecardSettings:
 
 
 @dataclass(frozen=True)
+class CampaignSettings:
+    """Campaigns: the contact policy (quiet hours, caps, consent) and the mass-send limits."""
+
+    quiet_start: str = field(default="21:00", metadata=_meta(_HH_MM))
+    quiet_end: str = field(default="08:00", metadata=_meta(_HH_MM))
+    per_week: int = field(default=2, metadata=_meta(_positive))
+    mass_per_month: int = field(default=4, metadata=_meta(_positive))
+    consent_purposes: str = field(default="", metadata=_meta(
+        _check(r"([a-z_]+(,[a-z_]+)*)?", "must be comma-separated purposes")))
+    batch_size: int = field(default=10_000, metadata=_meta(
+        lambda value: None if 2 <= value <= 10_000 else "must be 2 to 10000"))
+    calls_per_day: int = field(default=100, metadata=_meta(_positive))
+    calls_per_minute: int = field(default=60, metadata=_meta(_positive))
+    poll_seconds: float = field(default=5.0, metadata=_meta(_positive))
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything BranchLink is configured with."""
 
@@ -387,6 +405,7 @@ class Settings:
     products: ProductSettings = field(default_factory=ProductSettings)
     referrals: ReferralSettings = field(default_factory=ReferralSettings)
     scorecards: ScorecardSettings = field(default_factory=ScorecardSettings)
+    campaigns: CampaignSettings = field(default_factory=CampaignSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
 

@@ -13,6 +13,8 @@ from bot.handlers import (
     fallback,
     job_finish,
     location,
+    mass_finish,
+    optout,
     products,
     referral,
     scan,
@@ -61,6 +63,8 @@ HANDLERS = handler_table(
     (("text", texts.INTEREST_COMMAND), products.handle_interest),
     (("text", texts.PERSONALISE_OFF_COMMAND), products.handle_personalise_off),
     (("text", texts.PERSONALISE_ON_COMMAND), products.handle_personalise_on),
+    *((("text", word), optout.handle_opt_out) for word in texts.OPT_OUT_KEYWORDS),
+    (("text", texts.OPT_IN_COMMAND), optout.handle_opt_in),
     (("text", None), text.handle),
     (("event:click", texts.MENU_APPOINTMENT), contact.handle),
     *((("event:click", key), products.handle_menu) for key in texts.PRODUCT_MENUS),
@@ -69,6 +73,7 @@ HANDLERS = handler_table(
     (("event:location", None), location.handle),
     (("location", None), location.handle),
     (("event:templatesendjobfinish", None), job_finish.handle),
+    (("event:masssendjobfinish", None), mass_finish.handle),
 )
 
 

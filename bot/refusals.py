@@ -124,6 +124,39 @@ REFUSALS = {
     "segment_not_own": "只有客群的创建人或总行可以修改它。",
     "segment_static": "名单客群按导入的名单冻结，不能修改条件；请新建一个条件客群。",
     "segment_no_scope": "您的账号没有绑定网点或客户经理，不能创建客群，请联系运维人员。",
+    # Campaigns.
+    "unknown_campaign": "找不到这个营销活动，或它不在您的权限范围内。",
+    "unknown_snapshot": "找不到客群快照 {id}：请先在客群页面为客群生成快照。",
+    "campaign_role": "只有网点负责人（本网点活动）或总行（全行活动）可以创建营销活动。",
+    "snapshot_scope": (
+        "所选客群快照不属于本活动的范围（全行活动用总行客群，"
+        "网点活动用本网点客群），请重新选择。"),
+    "campaign_name": "活动名称不能为空，最多 {limit} 个字。",
+    "template_channel": (
+        "模板消息只能用于服务通知，不能用于营销活动："
+        "请选择群发、客服消息或客户经理外呼/走访。"),
+    "channels": "请至少选择一个渠道：群发、客服消息或客户经理外呼/走访。",
+    "control_share": "对照组比例须在 0% 至 50% 之间。",
+    "product_risk": "产品风险等级须为 1 至 5（R1–R5）。",
+    "content_empty": "活动内容不能为空。",
+    "content_too_long": (
+        "活动内容超过微信文本消息的长度上限（{detail} 字节，"
+        "约 680 个汉字），请精简。"),
+    "content_banned": "活动内容含有禁用表述“{detail}”，不能提交审批：请删除或改写。",
+    "content_disclosure": "投资类产品的活动内容须包含风险提示“{detail}”。",
+    "empty_audience": (
+        "按联系规则剔除后，本活动没有可触达的客户，不能提交审批："
+        "请查看剔除原因或更换客群。"),
+    "own_approval": "活动须由起草人以外的人审批（双人复核），您不能审批自己起草的活动。",
+    "approver_role": "网点活动须由本网点负责人审批，全行活动须由总行审批。",
+    "campaign_state": "活动当前状态（{state}）不能进行这个操作，请刷新页面后再试。",
+    "campaign_closed": "活动已结束或已取消，不能再操作。",
+    "already_sending": "活动已在发送中（或已发送完毕），不会重复发送。",
+    "not_approved": "活动尚未通过审批，不能发送。",
+    "task_outcome": "结果只能是：已接通、有意向、无意向、号码错误、勿再联系。",
+    "unknown_task": "找不到这条外呼/走访任务，或它不是您名下客户的任务。",
+    "not_sending": "活动不在发送中，无需暂停。",
+    "resume_cancelled": "已取消的活动不能恢复发送：如需再次触达，请新建活动。",
     # Organisations and referrals.
     "credit_code_shape": (
         "统一社会信用代码“{value}”应为 18 位数字或大写字母（不含 I、O、Z、S、V），"

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property, partial
 
@@ -21,6 +21,9 @@ from bot.wechat.errors import TransientError
 from bot.wechat.gate import CallbackGate
 from crm_core.db import Timeouts, make_engine, make_session_factory
 from crm_core.model import utcnow
+from crm_core.model.campaigns import Caps, QuietHours
+from crm_core.services.campaigns import ContactPolicy
+from crm_core.services.campaigns.sending import Limits
 from crm_core.services.collaboration import ReferralPolicy
 from crm_core.services.performance import PayRule, ProfitPolicy, RunPolicy
 from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
@@ -109,6 +112,23 @@ def referral_policy(settings: Settings) -> ReferralPolicy:
     r = settings.referrals
     return ReferralPolicy(r.lock_days, r.accept_hours, r.contact_hours, r.escalate_after_hours,
                           r.expire_days, r.credit_model, r.referrer_percent, r.split_days)
+
+
+def contact_policy(settings: Settings) -> ContactPolicy:
+    """Return the campaigns' contact policy of `[campaigns]` (and the talk window)."""
+    c = settings.campaigns
+    quiet = QuietHours(time.fromisoformat(c.quiet_start), time.fromisoformat(c.quiet_end),
+                       settings.leads.timezone)
+    purposes = frozenset(filter(None, c.consent_purposes.split(",")))
+    validity = timedelta(days=settings.products.assessment_validity_days)
+    return ContactPolicy(quiet, Caps(per_week=c.per_week, mass_per_month=c.mass_per_month),
+                         timedelta(hours=settings.talk.window_hours), validity, purposes)
+
+
+def send_limits(settings: Settings) -> Limits:
+    """Return the mass-send limits of `[campaigns]`."""
+    c = settings.campaigns
+    return Limits(c.batch_size, c.calls_per_day, c.calls_per_minute)
 
 
 def database_timeouts(settings: Settings) -> Timeouts:

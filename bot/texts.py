@@ -106,6 +106,9 @@ DETAILS_COMMAND = "详情"
 INTEREST_COMMAND = "我要预约"
 PERSONALISE_OFF_COMMAND = "关闭个性化推荐"
 PERSONALISE_ON_COMMAND = "开启个性化推荐"
+# Marketing opt-out and its reversal (every channel: mass sends, messages, calls).
+OPT_OUT_KEYWORDS = ("退订", "TD", "td", "Td")
+OPT_IN_COMMAND = "订阅"
 PRODUCT_MENUS = {"PRODUCTS_WEALTH": "理财", "PRODUCTS_DEPOSIT": "存款", "PRODUCTS_LOAN": "贷款",
                  "PRODUCTS_CARD": "信用卡", "PRODUCTS_FUND": "基金", "PRODUCTS_INSURANCE": "保险"}
 AUTOMATED = "【自动回复】"
@@ -156,6 +159,10 @@ INTEREST_NO_MANAGER = "已收到您对「{product}」的咨询预约，我们会
 PERSONALISE_OFF = ("已关闭个性化推荐：今后的产品回答不再参考您的个人信息排序"
                    "（风险评估仍用于合规把关）。回复「开启个性化推荐」可恢复。")
 PERSONALISE_ON = "已开启个性化推荐。回复「关闭个性化推荐」可随时关闭。"
+OPT_OUT = ("已为您退订营销消息：今后不再通过微信、电话或上门向您推送营销信息，"
+           "服务通知（如交易提醒）不受影响。如需恢复，请回复「订阅」。")
+OPT_IN = "已恢复接收营销消息。回复「退订」或「TD」可随时退订。"
+OPT_IN_ALREADY = "您目前可以正常接收营销消息，无需重新订阅。回复「退订」或「TD」可随时退订。"
 NOTICE_SHARE_OPENS = "被打开{opens}次"
 # The follow and interest QR codes on product pages, for visitors who do not follow us yet.
 FOLLOW_PROMPT = "长按识别二维码，关注本行公众号"

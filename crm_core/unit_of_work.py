@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm_core import repositories as repos
 from crm_core.repositories import DuplicateDelivery, DuplicateError, unique_violation
+from crm_core.repositories.campaigns import SqlContacts
 from crm_core.repositories.organisations import SqlOrganisations, SqlReferrals
 
 __all__ = ["DuplicateDelivery", "DuplicateError", "SqlUnitOfWork", "UnitOfWork"]
@@ -63,6 +64,7 @@ class SqlUnitOfWork(UnitOfWork):
 
     organisations: SqlOrganisations
     referrals: SqlReferrals
+    contacts: SqlContacts
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -87,6 +89,7 @@ class SqlUnitOfWork(UnitOfWork):
         # Organisations and referrals are read and written in SQL only (no fakes yet).
         self.organisations = SqlOrganisations(self.session)
         self.referrals = SqlReferrals(self.session)
+        self.contacts = SqlContacts(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -55,8 +55,9 @@ def send_mass(state: SandboxState, body: dict[str, Any]) -> dict[str, Any]:
     msg_id = state.next_msgid()
     if client_id:
         state.mass_guard[client_id] = msg_id
-    for openid in dict.fromkeys(touser):
-        _deliver_mass(state, openid, _without_touser(body), msg_id)
+    targets = list(dict.fromkeys(touser))
+    sent = sum(_deliver_mass(state, openid, _without_touser(body), msg_id) for openid in targets)
+    state.mass_results[msg_id] = (len(targets), sent)
     answer = {"errcode": 0, "errmsg": "send job submission success", "msg_id": msg_id}
     if body["msgtype"] == "mpnews":
         answer["msg_data_id"] = msg_id + 1_000_000  # only news jobs carry a data id
@@ -75,15 +76,16 @@ def _check_mass(body: dict[str, Any]) -> tuple[list[str], str]:
     return [openid for openid in touser if isinstance(openid, str)], client_id
 
 
-def _deliver_mass(state: SandboxState, openid: str, payload: dict[str, Any], msg_id: int) -> None:
+def _deliver_mass(state: SandboxState, openid: str, payload: dict[str, Any], msg_id: int) -> bool:
     user = state.users.get(openid)
     if user is None or not user.following:
-        return
+        return False
     month = time.strftime("%Y-%m", time.gmtime(state.now()))
     if user.mass_by_month.get(month, 0) >= state.config.mass_monthly_limit:
-        return
+        return False
     user.mass_by_month[month] = user.mass_by_month.get(month, 0) + 1
     state.deliver(openid, "mass", payload, msg_id=msg_id)
+    return True
 
 
 def _follower(state: SandboxState, openid: Any, not_following: int) -> User:

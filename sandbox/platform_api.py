@@ -10,7 +10,7 @@ import qrcode
 from flask import Blueprint, Response, abort, current_app, request
 
 from sandbox import messaging
-from sandbox.push import push_in_background
+from sandbox.push import push_in_background, push_mass_finish_in_background
 from sandbox.state import SandboxState
 from sandbox.tokens import CLASSIC, STABLE
 from sandbox.users import OPENID_RE
@@ -118,7 +118,11 @@ def mass_send() -> dict[str, Any]:
     """Submit a mass job to an openid list."""
     sandbox, body = state(), json_body()
     with sandbox.lock:
-        return messaging.send_mass(sandbox, body)
+        answer = messaging.send_mass(sandbox, body)
+        total, sent = sandbox.mass_results[answer["msg_id"]]
+    if sandbox.config.webhook_url and sandbox.config.webhook_token:
+        push_mass_finish_in_background(sandbox.config, answer["msg_id"], total, sent)
+    return answer
 
 
 @bp.post("/qrcode/create")

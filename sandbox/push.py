@@ -48,6 +48,46 @@ def template_finish_xml(
     )
 
 
+def mass_finish_xml(to_user_name: str, msg_id: int, total: int, sent: int,
+                    create_time: int) -> str:
+    """Build a MASSSENDJOBFINISH event body (the openids not reached count as filtered)."""
+    return (
+        "<xml>"
+        f"<ToUserName><![CDATA[{_cdata(to_user_name)}]]></ToUserName>"
+        "<FromUserName><![CDATA[mphelper]]></FromUserName>"
+        f"<CreateTime>{create_time}</CreateTime>"
+        "<MsgType><![CDATA[event]]></MsgType>"
+        "<Event><![CDATA[MASSSENDJOBFINISH]]></Event>"
+        f"<MsgID>{int(msg_id)}</MsgID>"
+        "<Status><![CDATA[send success]]></Status>"
+        f"<TotalCount>{total}</TotalCount><FilterCount>{sent}</FilterCount>"
+        f"<SentCount>{sent}</SentCount><ErrorCount>0</ErrorCount>"
+        "</xml>"
+    )
+
+
+def push_mass_finish_in_background(config: SandboxConfig, msg_id: int, total: int,
+                                   sent: int) -> None:
+    """Push a mass job's MASSSENDJOBFINISH to the configured webhook, not holding the send."""
+    xml = mass_finish_xml(config.original_id, msg_id, total, sent, int(time.time()))
+    threading.Thread(target=_post_quietly, args=(config, xml, "mphelper"),
+                     name="sandbox-push", daemon=True).start()
+
+
+def _post_quietly(config: SandboxConfig, xml: str, openid: str) -> None:
+    if not (config.webhook_url and config.webhook_token):
+        return
+    now = str(int(time.time()))
+    nonce = str(secrets.randbelow(10**10))
+    query = {"signature": signature(config.webhook_token, now, nonce), "timestamp": now,
+             "nonce": nonce, "openid": openid}
+    try:
+        requests.post(config.webhook_url, params=query, data=xml.encode(), timeout=5.0,
+                      headers={"Content-Type": "text/xml; charset=utf-8"})
+    except requests.RequestException:
+        logger.warning("sandbox: push to %s failed", config.webhook_url, exc_info=True)
+
+
 def push_template_finish(
     webhook_url: str,
     token: str,

@@ -46,6 +46,8 @@ class SandboxState:
             self.inboxes: dict[str, list[dict[str, Any]]] = {}
             self.template_guard: dict[tuple[str, str], tuple[int, float]] = {}
             self.mass_guard: dict[str, int] = {}
+            # msg_id -> (openids in the job, openids it reached): MASSSENDJOBFINISH's counts.
+            self.mass_results: dict[int, tuple[int, int]] = {}
             self.media = MediaBook()
             self._next_msgid = _FIRST_MSGID
             for openid in self.config.followers:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from bot.cli.base import Cli, pass_cli, refused, sql_uow
+from bot.cli.campaigns import campaigns
 from bot.cli.chains import chains
 from bot.cli.classify import classify
 from bot.cli.codes import codes, posters
@@ -133,11 +134,13 @@ def demo_seed(cli: Cli) -> None:
         seed_staff,
         seed_talk,
     )
+    from bot.cli.demo_campaigns import seed_campaign
     from bot.cli.demo_collaboration import seed_market
     from bot.cli.demo_scorecards import seed_scorecards
     from bot.cli.demo_segments import seed_segments
     from bot.extracts import FileKeys
     from bot.phone_cipher import PhoneCipher
+    from bot.runtime import contact_policy
     from bot.web.staff_auth import hash_password
 
     cipher = PhoneCipher(cli.settings.web.secret_key, cli.settings.web.previous_secret_key)
@@ -157,6 +160,7 @@ def demo_seed(cli: Cli) -> None:
         with refused(ImportRejected):
             cards = seed_scorecards(uow, FileKeys(cipher), run_policy(cli.settings), utcnow(),
                                     cli.settings.leads.timezone)
+        seed_campaign(uow, utcnow(), contact_policy(cli.settings))
         logins.update(market.logins)
         uow.commit()
     total = len(loaded.created) + len(loaded.updated) + loaded.unchanged
@@ -240,4 +244,5 @@ main.add_command(talk_group, "talk")
 for command in (orgs, chains, referrals):
     main.add_command(command)
 main.add_command(scorecards)
+main.add_command(campaigns)
 

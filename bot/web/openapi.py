@@ -391,3 +391,42 @@ def query_parameters(rule: str, method: str) -> frozenset[str]:
     """Return the query parameters documented for a Flask URL rule and method."""
     operation = OPENAPI["paths"].get(openapi_path(rule), {}).get(method.lower(), {})
     return frozenset(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
+
+
+# Campaigns to a segment snapshot (bot/web/staff_api/campaigns.py).
+_COUNTS = {"type": "object", "additionalProperties": _INT}
+_SCHEMAS["Campaign"] = _record(
+    id=_INT, name=_text(), purpose=_text(), state={"type": "string", "enum": [
+        "draft", "pending_approval", "approved", "scheduled", "sending", "paused", "done",
+        "cancelled"]}, owner=_text(), scope={"type": "string", "enum": ["network", "branch"]},
+    channels={"type": "array", "items": _text()}, snapshot_id=_INT, control_share=_INT,
+    approver=_text(True), pause_reason=_text(True), created_at=_text())
+_NEW_CAMPAIGN = {"type": "object", "required": ["name", "snapshot_id", "content"],
+                 "additionalProperties": False, "properties": {
+                     "name": {"type": "string", "minLength": 1, "maxLength": 50},
+                     "snapshot_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+                     "content": {"type": "string", "minLength": 1, "maxLength": 4000},
+                     "purpose": {"type": ["string", "null"], "maxLength": 32},
+                     "channels": {"type": "array", "items": {
+                         "type": "string", "enum": ["mass", "custom", "task"]}},
+                     "product_risk": {"type": ["integer", "null"], "minimum": 1, "maximum": 5},
+                     "control_share": {"type": ["integer", "null"], "minimum": 0,
+                                       "maximum": 50}}}
+_ACTION_PATH = {"name": "action", "in": "path", "required": True, "schema": {
+    "type": "string", "enum": ["submit", "approve", "send", "pause", "resume", "cancel"]}}
+OPENAPI["paths"] |= {
+    "/api/v1/campaigns": {
+        "get": _op("Campaigns the caller sees, newest first", _list_of("campaigns", "Campaign")),
+        "post": _op("Draft a campaign to a segment snapshot (refusals name the reason)",
+                    _ref("Campaign"), "422", body=_NEW_CAMPAIGN, ok_status="201")},
+    "/api/v1/campaigns/{campaign_id}": {"get": _op(
+        "A campaign's report: audience by status, suppressed by reason, branches, batches",
+        _record(id=_INT, name=_text(), state=_text(), pause_reason=_text(True),
+                control_share=_INT, audience=_COUNTS,
+                branches={"type": "array", "items": {"type": "object"}},
+                batches={"type": "array", "items": {"type": "object"}}), "404",
+        params=[_path_id("campaign_id")])},
+    "/api/v1/campaigns/{campaign_id}/{action}": {"post": _op(
+        "Submit (plans the audience), approve (not the drafter), send, pause, resume, cancel",
+        _ref("Campaign"), "404", "422", params=[_path_id("campaign_id"), _ACTION_PATH])},
+}

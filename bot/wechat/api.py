@@ -8,7 +8,7 @@ a `TokenStore` shared by all processes, and every failure is raised as one of th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -17,13 +17,15 @@ import requests
 from wechatpy.client.api import WeChatJSAPI, WeChatMessage, WeChatQRCode
 
 from bot.wechat.access_token import AccessTokenSource
-from bot.wechat.errors import TransientError
+from bot.wechat.errors import PermanentError, TransientError
 from bot.wechat.jssdk import JsConfig, js_config
 from bot.wechat.token_store import InMemoryTokenStore, TokenStore
 from bot.wechat.transport import Transport, fetch_stable_token
 
 #: The platform's ceiling for temporary QR codes (30 days), used when no expiry is given.
 MAX_TEMPORARY_QR_SECONDS = 2_592_000
+# A mass job already submitted with this clientmsgid: the body names the first job's msg_id.
+_MASS_SEND_ALREADY_SUBMITTED = 45065
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,16 @@ class WeChatApi:
         A lost answer hides nothing that matters: uploading again only makes another id."""
         result = self._reads.upload("media/upload", {"type": kind}, name, content_type, data)
         return str(result["media_id"])
+
+    def mass_send_text(self, openids: Sequence[str], text: str, client_msg_id: str) -> int:
+        """Submit a mass text to an openid list; return the job's msg_id (same id on a resend)."""
+        try:
+            result = self._messages.send_mass_text(list(openids), text, client_msg_id=client_msg_id)
+        except PermanentError as error:
+            if error.errcode == _MASS_SEND_ALREADY_SUBMITTED and "msg_id" in error.body:
+                return int(error.body["msg_id"])  # our earlier attempt did go out
+            raise
+        return int(result["msg_id"])
 
     def get_media(self, media_id: str, max_bytes: int) -> tuple[str, bytes]:
         """Download a temporary media file (an image a customer sent): its content type and

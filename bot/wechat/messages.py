@@ -38,6 +38,8 @@ class Message:
     status: str | None = None
     media_id: str | None = None      # an image's or voice's media on the platform
     recognition: str | None = None   # the platform's speech recognition of a voice message
+    sent_count: int = 0              # MASSSENDJOBFINISH: openids the job reached
+    error_count: int = 0             # MASSSENDJOBFINISH: openids it failed for
 
     @property
     def kind(self) -> str:
@@ -120,7 +122,8 @@ def parse_message(xml: bytes | str) -> Message:
         url=_text(fields, "Url"), latitude=_float(fields, "Latitude", "Location_X"),
         longitude=_float(fields, "Longitude", "Location_Y"), label=_text(fields, "Label"),
         status=_text(fields, "Status"), media_id=_text(fields, "MediaId"),
-        recognition=_text(fields, "Recognition"),
+        recognition=_text(fields, "Recognition"), sent_count=_count(fields, "SentCount"),
+        error_count=_count(fields, "ErrorCount"),
     )
 
 
@@ -142,6 +145,11 @@ def _int(fields: dict[str, Any], name: str) -> int:
         return int(_text(fields, name) or "")
     except ValueError as error:
         raise MalformedMessage(f"{name} must be an integer") from error
+
+
+def _count(fields: dict[str, Any], name: str) -> int:
+    # Only MASSSENDJOBFINISH carries counts; elsewhere they are absent, and count as 0.
+    return _int(fields, name) if _text(fields, name) else 0
 
 
 def _float(fields: dict[str, Any], *names: str) -> float | None:

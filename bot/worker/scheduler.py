@@ -20,11 +20,13 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.inbound import OUTAGE
 from bot.metrics import WORKER_LEADER
-from bot.runtime import Runtime
+from bot.runtime import Runtime, contact_policy, send_limits
 from bot.spool import FAILED
+from bot.worker.campaigns import CampaignSender
 from bot.worker.outbox import Outbox
 from crm_core import services
 from crm_core.model import utcnow
+from crm_core.services.campaigns.drafts import sql_unit
 
 log = logging.getLogger(__name__)
 LEADER_KEY = "scheduler:leader"
@@ -129,6 +131,10 @@ def build_scheduler(runtime: Runtime, config_path: str | None) -> BlockingSchedu
         outbox = Outbox(runtime.uow, runtime.api(), runtime.settings, me)
         scheduler.add_job(outbox.deliver_backlog, "interval", id="outbox",
                           seconds=runtime.settings.outbox.poll_seconds, **interval)
+        sender = CampaignSender(lambda: sql_unit(runtime.uow()), runtime.api(),
+                                contact_policy(runtime.settings), send_limits(runtime.settings))
+        scheduler.add_job(sender.run, "interval", id="campaigns",
+                          seconds=runtime.settings.campaigns.poll_seconds, **interval)
     else:
         log.error("[wechat] app_secret is not set: notices are queued but not delivered")
     leadership = Leadership(runtime, scheduler, me, config_path)

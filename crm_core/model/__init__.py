@@ -1,6 +1,7 @@
 """The CRM domain: plain mapped classes and pure rules; imports nothing outward."""
 
 from crm_core.model import (  # noqa: F401 - register their tables and writes
+    campaigns,
     conversations,
     manager_branch,
     performance,

@@ -3,6 +3,7 @@
 # Organisations, trade chains and referrals between staff: reached by subpackage
 # (services.organisations.*, services.collaboration.*).
 from crm_core.services import (
+    campaigns,  # campaigns to segment snapshots: services.campaigns.*
     collaboration,
     organisations,
     segments,  # the segments' own namespace: services.segments.*
@@ -290,6 +291,7 @@ __all__ = [
     "branch_home",
     "branch_list_counts",
     "branch_overview",
+    "campaigns",
     "catalogue",
     "catalogue_listing",
     "catalogue_stamp",

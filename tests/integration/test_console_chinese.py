@@ -85,8 +85,13 @@ def enrich(app: Flask) -> World:
         services.notice_failed(uow, notice.id, now, 43004, "require subscribe rid: 1-2-3")
         services.audit(uow, now - timedelta(minutes=1), "admin", "leads_exported", "all",
                        {"rows": 3})
-        services.segments.create_segment(uow, HEAD_OFFICE, "贵宾客户", {  # type: ignore[arg-type]
+        vip = services.segments.create_segment(uow, HEAD_OFFICE, "贵宾客户", {  # type: ignore[arg-type]
             "dim": "tier", "op": "eq", "value": "vip"}, now)
+        # A campaign submitted to a snapshot of it (id 1, see arguments()).
+        shot = services.segments.take_snapshot(uow, HEAD_OFFICE, vip.id,  # type: ignore[arg-type]
+                                               services.segments.moment(now, "Asia/Shanghai"))
+        services.campaigns.create_campaign(uow, HEAD_OFFICE, services.campaigns.Draft(  # type: ignore[arg-type]
+            "开放日", "marketing", shot.id, "本月网点开放日，欢迎到店咨询。"), now)
         # A conversation with a customer's message (the first one: id 1, see arguments()).
         talk.open_conversation(uow, "c1-sh001-01", "keyword", now, "Asia/Shanghai")
         talk.customer_message(uow, "c1-sh001-01", "voice", "你好", "media-1", now)
@@ -99,7 +104,8 @@ def arguments(world: World) -> dict[str, object]:
     return {"customer_id": world.customers["c1-sh001-01"],
             "lead_id": world.leads["c1-sh001-01"], "code": "SH001", "username": "m1",
             "segment_id": 1,  # the one segment enrich() saves
-            "conversation_id": 1, "message_id": 1, "referral_id": 1, "month": "2026-11"}
+            "conversation_id": 1, "message_id": 1, "referral_id": 1, "month": "2026-11",
+            "campaign_id": 1}
 
 
 # Pages that need a query to be drawn: each form of it is walked.

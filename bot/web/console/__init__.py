@@ -2,6 +2,7 @@
 
 # Importing a page module registers its views on the blueprint.
 from bot.web.console import (
+    campaigns,
     classify,
     codes,
     customer,
@@ -26,7 +27,7 @@ from bot.web.console import (
 )
 from bot.web.console.blueprint import bp
 
-__all__ = ["bp", "classify", "codes", "customer", "exports", "home", "lead", "learning", "lists",
-           "logs", "misses", "organisations", "pick", "products", "referrals", "scorecards",
-           "segments", "staff",
-           "talk", "talk_media", "transfer", "views"]
+__all__ = ["bp", "campaigns", "classify", "codes", "customer", "exports", "home", "lead",
+           "learning", "lists", "logs", "misses", "organisations", "pick", "products",
+           "referrals", "scorecards", "segments", "staff", "talk", "talk_media", "transfer",
+           "views"]

@@ -1,7 +1,7 @@
 """managers' monthly books (imported extracts), scorecard templates, targets and cards
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0021'
-down_revision: str | None = '0019'
+down_revision: str | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Campaign queries: the audience planned with the contact policy, progress and reports."""

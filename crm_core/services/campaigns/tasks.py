@@ -1,0 +1,70 @@
+"""Managers' campaign tasks (外呼/走访): the recipients WeChat cannot reach, on their manager's
+list with the campaign's text as the script; the manager records how it went. "Interested"
+opens a lead; "do not contact" is recorded as staff's do-not-contact for every campaign."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, select
+
+from crm_core.model import Customer, Scope, StaffRole
+from crm_core.model.campaigns import Campaign, CampaignRecipient, RecipientStatus
+from crm_core.services.campaigns.contact import do_not_contact
+from crm_core.services.campaigns.drafts import CampaignRefused, audit
+from crm_core.services.leads import open_lead
+from crm_core.unit_of_work import SqlUnitOfWork
+
+OUTCOMES = ("reached", "interested", "not_interested", "wrong_number", "do_not_contact")
+R = CampaignRecipient
+
+
+@dataclass(frozen=True)
+class Task:
+    """One call or visit on a manager's list."""
+
+    campaign_id: int
+    campaign: str
+    customer_id: int
+    customer: str | None
+    script: str
+    due_at: datetime
+    outcome: str | None
+
+
+def manager_tasks(uow: SqlUnitOfWork, scope: Scope) -> list[Task]:
+    """Return the campaign tasks of the caller's customers (managers: their own)."""
+    rows = uow.session.execute(
+        select(Campaign.id, Campaign.name, Customer.id, Customer.display_name, Campaign.content,
+               R.due_at, R.outcome)
+        .join(R, R.campaign_id == Campaign.id).join(Customer, Customer.id == R.customer_id)
+        .where(R.status == RecipientStatus.TASK, _mine(scope))
+        .order_by(R.due_at, Customer.id).limit(200))
+    return [Task(*row) for row in rows]
+
+
+def record_outcome(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, customer_id: int,
+                   outcome: str, now: datetime, lead_sla: timedelta) -> None:
+    """Record how a call or visit went (only on the caller's own tasks)."""
+    if outcome not in OUTCOMES:
+        raise CampaignRefused("task_outcome")
+    row = uow.session.scalar(select(R).join(Customer, Customer.id == R.customer_id).where(
+        R.campaign_id == campaign_id, R.customer_id == customer_id,
+        R.status == RecipientStatus.TASK, _mine(scope)))
+    if row is None:
+        raise CampaignRefused("unknown_task")
+    row.outcome = outcome
+    customer = uow.session.get_one(Customer, customer_id)
+    if outcome == "interested":
+        open_lead(uow, customer.openid, f"campaign:{campaign_id}"[:32], now, lead_sla)
+    if outcome == "do_not_contact":
+        do_not_contact(uow, customer_id, scope.username, f"活动{campaign_id}外呼", now)
+    audit(uow, scope.username, now, "campaign_task_outcome",
+          uow.session.get_one(Campaign, campaign_id), customer=customer_id, outcome=outcome)
+
+
+def _mine(scope: Scope) -> ColumnElement[bool]:
+    if scope.role is StaffRole.HEAD_OFFICE:
+        return Customer.id.is_not(None)
+    if scope.role is StaffRole.MANAGER:
+        return Customer.current_manager_id == scope.manager_id
+    return Customer.manager_branch_id == scope.branch_id

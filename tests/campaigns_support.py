@@ -1,0 +1,41 @@
+"""Campaign fixtures: the segments population, a segment over everyone and its snapshot."""
+
+from datetime import datetime
+
+from crm_core.model import Scope, utcnow
+from crm_core.services import campaigns, segments
+from crm_core.unit_of_work import SqlUnitOfWork
+from tests.segments_support import HEAD_OFFICE
+
+EVERYONE = {"dim": "branch", "op": "in", "value": ["SH001", "SH002"]}
+RICH = {"dim": "tier", "op": "in", "value": ["vip", "private", "affluent", "mass"]}
+TEXT = "本月网点开放日，欢迎到店咨询。"
+APPROVER = Scope(9, "ho-approver", "总行审批", HEAD_OFFICE.role, None, None)
+
+
+def snapshot(uow: SqlUnitOfWork, scope: Scope = HEAD_OFFICE, rule: object = EVERYONE,
+             now: datetime | None = None) -> int:
+    """Save a segment in `scope` and freeze it; return the snapshot's id."""
+    now = now or utcnow()
+    card = segments.create_segment(uow, scope, "全部客户", rule, now)
+    return segments.take_snapshot(uow, scope, card.id,
+                                  segments.moment(now, "Asia/Shanghai")).id
+
+
+def draft(uow: SqlUnitOfWork, snapshot_id: int, scope: Scope = HEAD_OFFICE,
+          now: datetime | None = None, **fields: object) -> int:
+    """Draft a campaign to a snapshot; return its id."""
+    values: dict[str, object] = {"name": "开放日", "purpose": "marketing",
+                                 "snapshot_id": snapshot_id, "content": TEXT, **fields}
+    made = campaigns.create_campaign(uow, scope, campaigns.Draft(**values),  # type: ignore[arg-type]
+                                     now or utcnow())
+    return made.id
+
+
+def live(uow: SqlUnitOfWork, snapshot_id: int, now: datetime,
+         policy: campaigns.ContactPolicy, **fields: object) -> dict[str, int]:
+    """Draft, submit and approve a campaign; return its audience figures."""
+    campaign_id = draft(uow, snapshot_id, now=now, **fields)
+    figures = campaigns.submit(uow, HEAD_OFFICE, campaign_id, now, policy)
+    campaigns.approve(uow, APPROVER, campaign_id, now)
+    return figures

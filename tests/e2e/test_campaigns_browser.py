@@ -1,0 +1,53 @@
+"""The campaign pages in headless Chromium, on a phone and on a laptop: a draft submitted from
+the form shows its compliance check and its audience after suppressions, with no page error."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, expect
+
+from bot.web.staff_auth import hash_password
+from crm_core import services
+from crm_core.model import StaffRole, utcnow
+from tests.campaigns_support import TEXT, snapshot
+from tests.conftest import runtime
+from tests.console_support import PASSWORD, live_server
+from tests.e2e.conftest import log_in, watched_page
+from tests.segments_support import populate_segments
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def site(app: Flask) -> Iterator[str]:
+    with runtime(app).uow() as uow:
+        populate_segments(uow)  # type: ignore[arg-type]
+        services.campaigns.opt_out(uow, "p2", utcnow())
+        snapshot(uow)  # type: ignore[arg-type]
+        services.add_staff(uow, "admin", "总行管理员", hash_password(PASSWORD),
+                           StaffRole.HEAD_OFFICE, None, None, "test", utcnow())
+        uow.commit()
+    with live_server(app) as base:
+        yield base
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_a_draft_is_submitted_from_the_form_and_shows_its_audience(
+        site: str, browser: Browser, width: int, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page, errors = watched_page(context)
+    log_in(page, site, "admin")
+    page.goto(f"{site}/console/campaigns")
+    page.fill("#campaign-name", "开放日")
+    page.fill("#campaign-content", TEXT)
+    page.click("#campaign-draft button[type=submit]")
+    page.click("button:has-text(\"提交审批\")")
+    expect(page.locator("#campaign-state")).to_have_text("待审批")
+    expect(page.locator("#audience")).to_contain_text("已剔除：客户退订")
+    expect(page.locator("#compliance")).to_contain_text("合规检查通过")
+    page.screenshot(path=str(tmp_path / f"campaign-{width}.png"), full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not overflow and errors == []
+    context.close()

@@ -1,0 +1,64 @@
+"""The console's campaigns: drafted from a snapshot, submitted, approved by a second person,
+shown with the compliance check and the audience after suppressions, exported (audited)."""
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from bot.web.staff_auth import hash_password
+from crm_core import services
+from crm_core.model import StaffRole, utcnow
+from tests.campaigns_support import TEXT, snapshot
+from tests.conftest import runtime
+from tests.console_support import PASSWORD, csrf_token, login
+from tests.segments_support import HEAD_OFFICE, populate_segments
+
+
+def staffed(app: Flask) -> int:
+    with runtime(app).uow() as uow:
+        people = populate_segments(uow)  # type: ignore[arg-type]
+        services.campaigns.opt_out(uow, "p2", utcnow())
+        taken = snapshot(uow)  # type: ignore[arg-type]
+        for name in ("drafter", "checker"):
+            services.add_staff(uow, name, f"员工{name}", hash_password(PASSWORD),
+                               StaffRole.HEAD_OFFICE, None, None, "test", utcnow())
+        uow.commit()
+    assert people.ids
+    return taken
+
+
+def console(app: Flask, username: str) -> tuple[FlaskClient, str]:
+    client = app.test_client()
+    assert login(client, username).status_code == 302
+    return client, csrf_token(client.get("/console/campaigns").text)
+
+
+def test_a_campaign_is_drafted_submitted_and_approved_by_another_in_the_console(
+        app: Flask) -> None:
+    taken = staffed(app)
+    drafter, token = console(app, "drafter")
+    saved = drafter.post("/console/campaigns", data={
+        "csrf_token": token, "name": "开放日", "snapshot_id": str(taken), "content": TEXT,
+        "channels": "mass", "control_share": "0"})
+    assert saved.headers["Location"].endswith("/console/campaigns/1")
+    drafter.post("/console/campaigns/1/submit", data={"csrf_token": token})
+    page = drafter.get("/console/campaigns/1").text
+    assert "待审批" in page and "合规检查通过" in page and "已剔除：客户退订" in page
+    drafter.post("/console/campaigns/1/approve", data={"csrf_token": token})
+    assert "不能审批自己起草的活动" in drafter.get("/console/campaigns/1").text
+    checker, token = console(app, "checker")
+    checker.post("/console/campaigns/1/approve", data={"csrf_token": token})
+    assert "已审批" in checker.get("/console/campaigns/1").text
+    exported = checker.get("/console/campaigns/1/report.csv")
+    assert "已剔除：客户退订,1" in exported.text
+    with runtime(app).uow() as uow:
+        actions = [row["action"] for row in services.audit_trail(uow, HEAD_OFFICE, None)]  # type: ignore[arg-type]
+    assert "campaign_export" in actions
+
+
+def test_a_template_channel_or_a_banned_phrase_is_refused_on_the_form(app: Flask) -> None:
+    taken = staffed(app)
+    drafter, token = console(app, "drafter")
+    drafter.post("/console/campaigns", data={
+        "csrf_token": token, "name": "x", "snapshot_id": str(taken), "content": "保本保息",
+        "channels": "mass"})
+    assert "禁用表述“保本”" in drafter.get("/console/campaigns").text
