@@ -22,9 +22,10 @@ from crm_core.model import (
     TradeRelationship,
 )
 from crm_core.repositories.base import insert_or_skip
+from crm_core.repositories.chain_runs import ChainRuns
 
 
-class SqlOrganisations:
+class SqlOrganisations(ChainRuns):
     """Organisations, their contact persons and their trade relationships, in SQL."""
 
     def __init__(self, session: Session) -> None:
@@ -138,11 +139,6 @@ class SqlOrganisations:
         """Return the organisations with these ids."""
         return list(self.session.scalars(select(Organisation).where(Organisation.id.in_(ids))))
 
-    def open_chain_leads(self) -> set[int]:
-        """Return the organisations that have an open chain lead."""
-        stmt = select(ChainLead.organisation_id).where(ChainLead.status.in_(OPEN_STATUSES))
-        return set(self.session.scalars(stmt))
-
     def chain_lead(self, lead_id: int) -> ChainLead | None:
         """Return the chain lead with this id."""
         return self.session.get(ChainLead, lead_id)
@@ -171,26 +167,6 @@ class SqlOrganisations:
                 .order_by(ChainLead.due_at, ChainLead.id))
         return list(self.session.scalars(stmt))
 
-    def corporate_desks(self, branch_id: int) -> list[tuple[Manager, dict[str, int], int]]:
-        """Return the branch's active corporate managers, each with how many organisations
-        they own per industry and how many open chain leads they hold."""
-        managers = list(self.session.scalars(
-            select(Manager).where(Manager.branch_id == branch_id,
-                                  Manager.role == ManagerRole.CORPORATE,
-                                  Manager.state == ManagerState.ACTIVE).order_by(Manager.id)))
-        ids = [m.id for m in managers]
-        owned: dict[int, dict[str, int]] = {i: {} for i in ids}
-        for manager_id, industry, count in self.session.execute(
-                select(Organisation.manager_id, Organisation.industry, func.count())
-                .where(Organisation.manager_id.in_(ids))
-                .group_by(Organisation.manager_id, Organisation.industry)):
-            owned[manager_id][industry or ""] = count
-        load = dict(self.session.execute(
-            select(ChainLead.manager_id, func.count()).where(
-                ChainLead.manager_id.in_(ids), ChainLead.status.in_(OPEN_STATUSES))
-            .group_by(ChainLead.manager_id)).tuples().all())
-        return [(m, owned[m.id], load.get(m.id, 0)) for m in managers]
-
 
 class SqlReferrals:
     """Referrals between staff, in SQL."""
@@ -205,6 +181,15 @@ class SqlReferrals:
     def add(self, referral: Referral) -> None:
         """Add a referral."""
         self.session.add(referral)
+
+    def lock_subject(self, subject: str) -> None:
+        """Hold the subject's own row until the transaction ends: two first referrals of one
+        customer then run one after the other, and the second finds the first (a lock on
+        the referrals alone holds nothing while there are none; SQLite runs one
+        transaction at a time anyway)."""
+        table = Customer if subject.startswith("c") else Organisation
+        self.session.execute(select(table.id).where(table.id == int(subject[1:]))
+                             .with_for_update())
 
     def holder(self, subject: str, line: ManagerRole, now: datetime) -> Referral | None:
         """Return the referral holding a subject and line at `now` (the earliest), if any."""

@@ -9,13 +9,13 @@ from crm_core.services.organisations.cards import (
     scoped_organisation,
     sees_organisation,
 )
+from crm_core.services.organisations.chain_runs import make_chain_leads
 from crm_core.services.organisations.chains import (
     ChainReport,
     chain_lead_row,
     chain_leads_in,
     chase_chain_leads,
     key_links_in,
-    make_chain_leads,
     move_chain_lead,
 )
 from crm_core.services.organisations.imports import (
