@@ -9,7 +9,7 @@ round trip per lead took about a minute; plain rows and one batch take seconds.
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Row, exists, func, insert, select, union_all
+from sqlalchemy import Row, exists, func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from crm_core.model import (
@@ -21,6 +21,7 @@ from crm_core.model import (
     Organisation,
     TradeRelationship,
 )
+from crm_core.repositories.bulk import insert_rows
 
 # A desk: the manager, how many organisations they own per industry, their open chain leads.
 Desk = tuple[Manager, dict[str, int], int]
@@ -86,7 +87,6 @@ class ChainRuns:
 
     def insert_chain_leads(self, rows: list[dict[str, Any]]) -> list[int]:
         """Insert chain leads in one batch; return their ids in the rows' order."""
-        if not rows:
-            return []
-        stmt = insert(ChainLead).returning(ChainLead.id, sort_by_parameter_order=True)
-        return list(self.session.scalars(stmt, rows))
+        made: dict[int, int] = {row[0]: row[1] for row in insert_rows(
+            self.session, ChainLead.__table__, rows, ("organisation_id", "id"))}
+        return [made[row["organisation_id"]] for row in rows]  # one new lead per organisation

@@ -1,6 +1,7 @@
 """Organisations, their contacts and trade relationships, and staff referrals, in SQL."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from crm_core.model import (
     TradeRelationship,
 )
 from crm_core.repositories.base import insert_or_skip
+from crm_core.repositories.bulk import insert_rows
 from crm_core.repositories.chain_runs import ChainRuns
 
 
@@ -57,18 +59,11 @@ class SqlOrganisations(ChainRuns):
                 .returning(OrgMember.id))
         return self.session.execute(stmt).scalar() is not None
 
-    def queue_notices(self, notices: list[Notice]) -> int:
-        """Insert notices in batches, skipping any whose key is taken (a run's chain leads can
-        be thousands: one round trip each would take most of the run); return how many were
-        offered."""
-        if not notices:
-            return 0
-        rows = [{"key": n.key, "kind": n.kind, "payload": n.payload, "status": n.status,
-                 "attempts": 0, "next_attempt_at": n.next_attempt_at,
-                 "created_at": n.created_at, "manager_id": n.manager_id} for n in notices]
-        stmt = insert_or_skip(self.session, Notice).on_conflict_do_nothing(
-            index_elements=[Notice.key])
-        self.session.execute(stmt, rows)  # executemany: batched by the driver
+    def queue_notices(self, rows: list[dict[str, Any]]) -> int:
+        """Insert notices (as column values) in one batch, skipping any whose key is taken (a
+        run's chain leads can be thousands: one round trip each would take most of the run);
+        return how many were offered."""
+        insert_rows(self.session, Notice.__table__, rows, skip_on="key")
         return len(rows)
 
     def unit_figures(self, organisation_id: int) -> dict[str, int]:

@@ -17,6 +17,7 @@ from crm_core.services.organisations.chains import (
     chase_chain_leads,
     key_links_in,
     move_chain_lead,
+    step_chain_lead,
 )
 from crm_core.services.organisations.imports import (
     OrgImportReport,
@@ -51,6 +52,7 @@ __all__ = [
     "organisation_row",
     "scoped_organisation",
     "sees_organisation",
+    "step_chain_lead",
     "tag_unit_follower",
     "unit_scene",
 ]

@@ -17,7 +17,6 @@ from sqlalchemy import Row
 from crm_core.model import (
     LeadStatus,
     Manager,
-    Notice,
     NoticeKind,
     NoticeStatus,
     ProductFamily,
@@ -73,13 +72,13 @@ def _lead(row: Row[Any], missing: list[str], manager: Manager | None, now: datet
 
 
 def _notice(lead_id: int, row: Row[Any], manager: Manager, now: datetime,
-            due_at: datetime) -> Notice:
+            due_at: datetime) -> dict[str, Any]:
+    """Return a new chain lead's notice to its manager, as the notices table holds it."""
     payload = {"chain_lead_id": lead_id, "organisation": row.code, "customer": row.name,
                "source": "chain", "due_at": due_at.isoformat()}
-    return Notice(key=f"chain:{lead_id}:new", kind=NoticeKind.NEW_LEAD, manager_id=manager.id,
-                  payload=payload,
-                  status=NoticeStatus.PENDING if manager.openid else NoticeStatus.HELD,
-                  next_attempt_at=now, created_at=now)
+    return {"key": f"chain:{lead_id}:new", "kind": NoticeKind.NEW_LEAD, "payload": payload,
+            "status": NoticeStatus.PENDING if manager.openid else NoticeStatus.HELD,
+            "attempts": 0, "next_attempt_at": now, "created_at": now, "manager_id": manager.id}
 
 
 class _Desks:

@@ -18,6 +18,7 @@ from crm_core.model import (
     LeadStatus,
     NoticeKind,
     Organisation,
+    Refusal,
     Scope,
     StaffRole,
     TradeKind,
@@ -80,6 +81,35 @@ def chase_chain_leads(uow: SqlUnitOfWork, now: datetime, escalate_after: timedel
     return queued
 
 
+# The steps staff may take from each open status of a chain lead.
+CHAIN_STEPS = {LeadStatus.NEW: (LeadStatus.CONTACTED, LeadStatus.CONVERTED, LeadStatus.LOST),
+               LeadStatus.CONTACTED: (LeadStatus.CONVERTED, LeadStatus.LOST)}
+
+
+def step_chain_lead(uow: SqlUnitOfWork, scope: Scope, lead_id: int, status: LeadStatus,
+                    now: datetime) -> ChainLead:
+    """Move a chain lead on for staff who work it: its manager, its branch's head, head
+    office (Refusal with the reason otherwise, or for a step its status does not allow)."""
+    lead = uow.organisations.chain_lead(lead_id)
+    if lead is None:
+        raise LookupError(f"no chain lead {lead_id}")
+    if not works_chain_lead(scope, lead):
+        raise Refusal("chain_lead_not_yours", "the scope does not work this chain lead")
+    if status not in CHAIN_STEPS.get(lead.status, ()):
+        raise Refusal("chain_lead_step", "the lead's status does not allow this step",
+                      status=lead.status.value)
+    return move_chain_lead(uow, lead_id, status, now)
+
+
+def works_chain_lead(scope: Scope, lead: ChainLead) -> bool:
+    """Say whether the scope works a chain lead: its manager, its branch's head, head office."""
+    if scope.role is StaffRole.HEAD_OFFICE:
+        return True
+    if scope.role is StaffRole.BRANCH_HEAD:
+        return lead.branch_id == scope.branch_id
+    return scope.manager_id is not None and lead.manager_id == scope.manager_id
+
+
 def move_chain_lead(uow: SqlUnitOfWork, lead_id: int, status: LeadStatus,
                     now: datetime) -> ChainLead:
     """Mark a chain lead contacted, converted or lost."""
@@ -100,7 +130,8 @@ def chain_lead_row(lead: ChainLead, now: datetime) -> dict[str, Any]:
             "name": lead.organisation.name, "key_link": lead.key_link.name,
             "reason": lead.reason, "status": lead.status.value,
             "manager": lead.manager.name if lead.manager else None,
-            "due_at": lead.due_at, "overdue": lead.status is LeadStatus.NEW and lead.due_at <= now}
+            "due_at": lead.due_at, "overdue": lead.status is LeadStatus.NEW and lead.due_at <= now,
+            "steps": [step.value for step in CHAIN_STEPS.get(lead.status, ())]}
 
 
 def chain_leads_in(uow: SqlUnitOfWork, scope: Scope, now: datetime,
