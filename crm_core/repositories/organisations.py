@@ -25,9 +25,10 @@ from crm_core.model import (
 from crm_core.repositories.base import insert_or_skip
 from crm_core.repositories.bulk import insert_rows
 from crm_core.repositories.chain_runs import ChainRuns
+from crm_core.repositories.org_members import MemberValues
 
 
-class SqlOrganisations(ChainRuns):
+class SqlOrganisations(ChainRuns, MemberValues):
     """Organisations, their contact persons and their trade relationships, in SQL."""
 
     def __init__(self, session: Session) -> None:
