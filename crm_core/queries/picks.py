@@ -18,6 +18,7 @@ from crm_core.model import (
     ManagerLink,
     ManagerRole,
     ManagerState,
+    Organisation,
     Product,
     Scope,
     StaffRole,
@@ -55,6 +56,12 @@ class SqlPicks:
         if scope.manager_id is not None:
             stmt = stmt.where(Manager.id != scope.manager_id)
         return list(self.session.scalars(stmt))
+
+    def organisations(self, query: str, limit: int = PICK_LIMIT) -> list[Organisation]:
+        """Return organisations matching `query` (name or code), by code: any one the bank
+        knows may be a counterparty, whoever serves it."""
+        stmt = select(Organisation).where(_named(Organisation, query))
+        return list(self.session.scalars(stmt.order_by(Organisation.code).limit(limit)))
 
     def manager(self, scope: Scope, code: str) -> Manager | None:
         """Return the manager with this code if the scope sees them (else None)."""

@@ -51,6 +51,15 @@ def pick_receivers() -> Response:
         return _answer([(m.code, manager_text(m)) for m in found])
 
 
+@bp.get("/pick/organisations")
+@login_required
+def pick_organisations() -> Response:
+    """Organisations by name or code (a relationship's counterparty)."""
+    with work() as uow:
+        found = SqlPicks(uow.session).organisations(_query())
+        return _answer([(o.code, f"{o.name} · {o.code}") for o in found])
+
+
 @bp.get("/pick/branches")
 @login_required
 def pick_branches() -> Response:

@@ -24,7 +24,11 @@ from crm_core.services.organisations.imports import (
     import_contacts,
     import_organisations,
 )
-from crm_core.services.organisations.trade import chain_view, import_relationships
+from crm_core.services.organisations.trade import (
+    add_relationship,
+    chain_view,
+    import_relationships,
+)
 from crm_core.services.organisations.units import (
     import_payroll,
     tag_unit_follower,
@@ -34,6 +38,7 @@ from crm_core.services.organisations.units import (
 __all__ = [
     "ChainReport",
     "OrgImportReport",
+    "add_relationship",
     "chain_lead_row",
     "chain_leads_in",
     "chain_view",
