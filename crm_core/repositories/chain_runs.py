@@ -38,23 +38,7 @@ class ChainRuns:
         name, the counterparty's id, code, name, branch, manager, industry and products, the
         relationship's two ends, kind and volume, and whether the counterparty has an open
         chain lead already."""
-        rel, key, other = TradeRelationship, aliased(Organisation), aliased(Organisation)
-        taken = exists().where(ChainLead.organisation_id == other.id,
-                               ChainLead.status.in_(OPEN_STATUSES))
-
-        def side(key_end: Any, other_end: Any) -> Any:
-            stmt = (select(key.id.label("key_id"), key.name.label("key_name"),
-                           other.id.label("other_id"), other.code, other.name,
-                           other.branch_id, other.manager_id, other.industry, other.products,
-                           rel.organisation_id, rel.counterparty_id, rel.kind,
-                           rel.monthly_volume, taken.label("taken"))
-                    .join(key, key.id == key_end).join(other, other.id == other_end)
-                    .where(key.key_link.is_(True)))
-            return stmt if key_ids is None else stmt.where(key.id.in_(key_ids))
-
-        both = union_all(side(rel.organisation_id, rel.counterparty_id),
-                         side(rel.counterparty_id, rel.organisation_id)).subquery()
-        return list(self.session.execute(select(*both.c)))
+        return list(self.session.execute(candidates_statement(key_ids)))
 
     def chain_leads_by_ids(self, ids: list[int]) -> list[ChainLead]:
         """Return these chain leads in the order given, their organisation and manager loaded
@@ -102,3 +86,23 @@ class ChainRuns:
         made: dict[int, int] = {row[0]: row[1] for row in insert_rows(
             self.session, ChainLead.__table__, rows, ("organisation_id", "id"))}
         return [made[row["organisation_id"]] for row in rows]  # one new lead per organisation
+
+
+def candidates_statement(key_ids: list[int] | None) -> Any:
+    """Return the SELECT of a run's candidates (for the run and for its plan)."""
+    rel, key, other = TradeRelationship, aliased(Organisation), aliased(Organisation)
+    taken = exists().where(ChainLead.organisation_id == other.id,
+                           ChainLead.status.in_(OPEN_STATUSES))
+
+    def side(key_end: Any, other_end: Any) -> Any:
+        stmt = (select(key.id.label("key_id"), key.name.label("key_name"),
+                       other.id.label("other_id"), other.code, other.name, other.branch_id,
+                       other.manager_id, other.industry, other.products, rel.organisation_id,
+                       rel.counterparty_id, rel.kind, rel.monthly_volume, taken.label("taken"))
+                .join(key, key.id == key_end).join(other, other.id == other_end)
+                .where(key.key_link.is_(True)))
+        return stmt if key_ids is None else stmt.where(key.id.in_(key_ids))
+
+    both = union_all(side(rel.organisation_id, rel.counterparty_id),
+                     side(rel.counterparty_id, rel.organisation_id)).subquery()
+    return select(*both.c)
