@@ -32,3 +32,15 @@ def test_a_branch_head_picks_among_the_lines_managers_of_the_branch(
         staffed: Flask, client: FlaskClient) -> None:
     login(client, "head")
     assert picked(client, "line=corporate") == ["SH001-C1", "SH001-C2"]
+
+
+def test_a_queued_referral_is_assigned_through_a_picker_of_its_line(
+        staffed: Flask, client: FlaskClient) -> None:
+    page = f"/console/customers/{boss(staffed)}"
+    login(client, "r1")
+    made = post(client, "/console/referrals", page, customer_id=str(boss(staffed)), line="信贷")
+    assert "已提交转介" in made.text  # no loan manager in SH001: it waits in the queue
+    login(client, "head")
+    referral = client.get("/console/referrals/1").text
+    assert 'id="referral-assign"' in referral
+    assert 'data-picker="/console/pick/receivers?line=loan"' in referral
