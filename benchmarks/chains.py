@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql
 
 from crm_core.db import make_engine, make_session_factory, upgrade
 from crm_core.model import Scope, StaffRole, TradeRelationship, utcnow
+from crm_core.repositories.chain_runs import candidates_statement
 from crm_core.services.organisations import chain_view, make_chain_leads
 from crm_core.unit_of_work import SqlUnitOfWork
 
@@ -167,5 +168,10 @@ def _plans(sessions) -> None:  # type: ignore[no-untyped-def]
         sql = str(stmt.compile(dialect=postgresql.dialect(),
                                compile_kwargs={"literal_binds": True}))
         plan = uow.session.execute(text(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")).scalars().all()
-        print("\n-- relationships of 40 organisations (one hop of the view; the run's read)\n  "
+        print("\n-- relationships of 40 organisations (one hop of the view)\n  "
+              + "\n  ".join(plan))
+        run = str(candidates_statement(None).compile(
+            dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+        plan = uow.session.execute(text(f"EXPLAIN (ANALYZE, BUFFERS) {run}")).scalars().all()
+        print("\n-- a run's candidates: every key link's counterparties, open leads marked\n  "
               + "\n  ".join(plan))

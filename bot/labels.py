@@ -68,7 +68,8 @@ LABELS: dict[str, dict[str, str]] = {
         # Organisations, trade chains and referrals between staff.
         "organisations_imported": "导入单位", "contacts_imported": "导入单位联系人",
         "relationships_imported": "导入交易关系", "payroll_imported": "导入代发名单",
-        "chain_leads_made": "生成链条线索",
+        "chain_leads_made": "生成链条线索", "chain_lead_moved": "推进链条线索",
+        "relationship_entered": "录入交易关系",
         "referral_made": "提交转介", "referral_updated": "更新转介",
         "referral_settled": "裁定转介归属", "referral_outcomes": "导入转介成果",
     },

@@ -186,6 +186,8 @@ REFUSALS = {
     "referral_reason": "请填写原因。",
     "referral_not_head": "只有该网点的负责人（或总行）可以分配或裁定这条转介。",
     "outcome_no_referral": "“{value}”在该条线没有转介在锁定期内，无法记为转介成果：请核对。",
+    "chain_lead_not_yours": "只有这条链条线索的客户经理、所属网点负责人或总行可以推进它。",
+    "chain_lead_step": "这条链条线索目前的状态不能改为所选状态：请刷新页面后再选。",
     "self_relationship": "单位“{value}”不能与自己建立交易关系：请核对交易对手代码。",
     "trade_circle": (
         "“{a}”与“{b}”的这条关系会让货物循环流动（甲供货给乙、乙又供货给甲），"

@@ -45,12 +45,11 @@ def chains_leads(cli: Cli) -> None:
     sla = timedelta(minutes=cli.settings.leads.contact_sla_minutes)
     with sql_uow(cli) as uow:
         report = make_chain_leads(uow, utcnow(), sla)
-        leads = [uow.organisations.chain_lead(i) for i in report.created]
+        leads = uow.organisations.chain_leads_by_ids(report.created)
         services.audit(uow, utcnow(), OPERATOR, "chain_leads_made", "chains",
                        {"created": len(report.created)})
         uow.commit()
         for lead in leads:
-            if lead is not None:
-                manager = lead.manager.code if lead.manager else "-"
-                click.echo(f"{lead.organisation.code}\t{manager}\t{lead.reason}")
+            manager = lead.manager.code if lead.manager else "-"
+            click.echo(f"{lead.organisation.code}\t{manager}\t{lead.reason}")
     click.echo(f"created {len(report.created)}, already open {report.already_open}")

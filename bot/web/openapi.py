@@ -298,6 +298,10 @@ _SCHEMAS["Referral"] = _record(
     product_interest=_text(), potential_value=_NUMBER, note=_text(True),
     decline_reason=_text(True), created_at=_text(), due_at=_text(True), overdue=_BOOL,
     lock_until=_text(), outcome=_text(True), converted_value=_NUMBER, closed_at=_text(True))
+_SCHEMAS["Referrer"] = _record(
+    code=_text(), name=_text(), sent=_INT, accepted=_INT, converted=_INT, open=_INT,
+    value={"type": "integer", "description": "converted value, yuan"},
+    rate={"type": ["number", "null"], "description": "converted / sent"})
 _LINES = ["零售", "财富", "信贷", "对公", *(r.value for r in ManagerRole)]
 _REFER = {"type": "object", "required": ["line"], "additionalProperties": False,
           "description": "exactly one of customer_id and organisation", "properties": {
@@ -334,6 +338,10 @@ OPENAPI["paths"] |= {
         "post": _op("Refer a customer or an organisation to another line (managers; a second "
                     "referral inside the lock period is refused, naming the first)",
                     _ref("Referral"), "403", "422", body=_REFER, ok_status="201")},
+    "/api/v1/referrers": {"get": _op(
+        "The referrers' board of the scope's referrals, most converted value first (branch "
+        "heads and head office)",
+        _record(referrers={"type": "array", "items": _ref("Referrer")}), "403")},
     "/api/v1/referrals/{referral_id}": {"patch": _op(
         "The receiver's next step (a decline needs its reason)", _ref("Referral"),
         "403", "404", "422", params=[_path_id("referral_id")], body=_STEP)},

@@ -3,6 +3,8 @@
 A branch's customers are those its head sees: homed at the branch, or in the care of one of
 its managers (each counted once). A branch's leads are those with its `branch_id`, a manager's
 those with their `manager_id`; overdue means still new past its due time, as on the lead list.
+Chain leads (organisations along trade chains) are leads of their branch and manager as much
+as customers' requests are, and are counted with them.
 """
 
 from datetime import datetime
@@ -28,6 +30,7 @@ from crm_core.model import (
     OPEN_STATUSES,
     Branch,
     BranchFigures,
+    ChainLead,
     Customer,
     Lead,
     LeadStatus,
@@ -87,9 +90,11 @@ def manager_statement(now: datetime) -> Any:
     """Return the SELECT of every manager's figures (for the refresh and for plans)."""
     links = (select(ManagerLink.manager_id, func.count().label("n"))
              .where(ManagerLink.ended_at.is_(None)).group_by(ManagerLink.manager_id).subquery())
-    leads = (select(Lead.manager_id, func.count().label("open"), _sum(_overdue(now)).label("late"))
-             .where(Lead.status.in_(OPEN_STATUSES), Lead.manager_id.is_not(None))
-             .group_by(Lead.manager_id).subquery())
+    every = _every_lead()
+    leads = (select(every.c.manager_id, func.count().label("open"),
+                    _sum(_overdue(every, now)).label("late"))
+             .where(every.c.status.in_(OPEN_STATUSES), every.c.manager_id.is_not(None))
+             .group_by(every.c.manager_id).subquery())
     return (select(Manager.id, func.coalesce(links.c.n, 0), func.coalesce(leads.c.open, 0),
                    func.coalesce(leads.c.late, 0), literal(now))
             .outerjoin(links, links.c.manager_id == Manager.id)
@@ -102,9 +107,11 @@ def branch_statement(now: datetime, week_start: datetime) -> Any:
     customers = (select(people.c.branch_id, func.count().label("n"),
                         _sum(people.c.followed_at >= week_start).label("follows"))
                  .group_by(people.c.branch_id).subquery())
-    leads = (select(Lead.branch_id, *(_sum(Lead.status == s).label(s.value) for s in LeadStatus),
-                    _sum(_overdue(now)).label("late"))
-             .where(Lead.branch_id.is_not(None)).group_by(Lead.branch_id).subquery())
+    every = _every_lead()
+    leads = (select(every.c.branch_id,
+                    *(_sum(every.c.status == s).label(s.value) for s in LeadStatus),
+                    _sum(_overdue(every, now)).label("late"))
+             .where(every.c.branch_id.is_not(None)).group_by(every.c.branch_id).subquery())
     counts = [customers.c.n, customers.c.follows, *(leads.c[s.value] for s in LeadStatus),
               leads.c.late]
     return (select(Branch.id, *(func.coalesce(c, 0) for c in counts), literal(now))
@@ -116,8 +123,9 @@ def network_statement(now: datetime, week_start: datetime) -> Any:
     """Return the SELECT of the network's one row of figures: every customer and lead."""
     customers = select(func.count().label("n"),
                        _sum(Customer.followed_at >= week_start).label("follows")).subquery()
-    leads = select(*(_sum(Lead.status == s).label(s.value) for s in LeadStatus),
-                   _sum(_overdue(now)).label("late")).subquery()
+    every = _every_lead()
+    leads = select(*(_sum(every.c.status == s).label(s.value) for s in LeadStatus),
+                   _sum(_overdue(every, now)).label("late")).subquery()
     return select(literal(NETWORK), customers.c.n, customers.c.follows,
                   *(leads.c[s.value] for s in LeadStatus), leads.c.late,
                   literal(now)).select_from(customers.join(leads, true()))
@@ -137,8 +145,15 @@ def _branch_customers() -> Any:
     return union_all(homed, cared)
 
 
-def _overdue(now: datetime) -> ColumnElement[bool]:
-    return and_(Lead.status == LeadStatus.NEW, Lead.due_at <= now)
+def _every_lead() -> Any:
+    """Customers' leads and chain leads alike: branch, manager, status, due time."""
+    return union_all(
+        *(select(kind.branch_id, kind.manager_id, kind.status, kind.due_at)
+          for kind in (Lead, ChainLead))).subquery()
+
+
+def _overdue(every: Any, now: datetime) -> ColumnElement[bool]:
+    return and_(every.c.status == LeadStatus.NEW, every.c.due_at <= now)
 
 
 def _sum(condition: ColumnElement[bool]) -> ColumnElement[Any]:

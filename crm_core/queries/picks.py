@@ -16,7 +16,9 @@ from crm_core.model import (
     Customer,
     Manager,
     ManagerLink,
+    ManagerRole,
     ManagerState,
+    Organisation,
     Product,
     Scope,
     StaffRole,
@@ -40,6 +42,26 @@ class SqlPicks:
         if active_only:
             stmt = stmt.where(Manager.state == ManagerState.ACTIVE)
         return list(self.session.scalars(stmt))
+
+    def receivers(self, scope: Scope, query: str, line: ManagerRole,
+                  limit: int = PICK_LIMIT) -> list[Manager]:
+        """Return the active managers of a line who may receive a referral or an assignment,
+        matching `query`, by code: a branch head's own branch, anyone's otherwise (never the
+        caller)."""
+        stmt = (select(Manager).where(Manager.role == line, Manager.state == ManagerState.ACTIVE,
+                                      _named(Manager, query))
+                .options(selectinload(Manager.branch)).order_by(Manager.code).limit(limit))
+        if scope.role is StaffRole.BRANCH_HEAD:
+            stmt = stmt.where(Manager.branch_id == (scope.branch_id or -1))
+        if scope.manager_id is not None:
+            stmt = stmt.where(Manager.id != scope.manager_id)
+        return list(self.session.scalars(stmt))
+
+    def organisations(self, query: str, limit: int = PICK_LIMIT) -> list[Organisation]:
+        """Return organisations matching `query` (name or code), by code: any one the bank
+        knows may be a counterparty, whoever serves it."""
+        stmt = select(Organisation).where(_named(Organisation, query))
+        return list(self.session.scalars(stmt.order_by(Organisation.code).limit(limit)))
 
     def manager(self, scope: Scope, code: str) -> Manager | None:
         """Return the manager with this code if the scope sees them (else None)."""

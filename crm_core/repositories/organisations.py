@@ -1,6 +1,7 @@
 """Organisations, their contacts and trade relationships, and staff referrals, in SQL."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -22,9 +23,12 @@ from crm_core.model import (
     TradeRelationship,
 )
 from crm_core.repositories.base import insert_or_skip
+from crm_core.repositories.bulk import insert_rows
+from crm_core.repositories.chain_runs import ChainRuns
+from crm_core.repositories.org_members import MemberValues
 
 
-class SqlOrganisations:
+class SqlOrganisations(ChainRuns, MemberValues):
     """Organisations, their contact persons and their trade relationships, in SQL."""
 
     def __init__(self, session: Session) -> None:
@@ -56,18 +60,11 @@ class SqlOrganisations:
                 .returning(OrgMember.id))
         return self.session.execute(stmt).scalar() is not None
 
-    def queue_notices(self, notices: list[Notice]) -> int:
-        """Insert notices in batches, skipping any whose key is taken (a run's chain leads can
-        be thousands: one round trip each would take most of the run); return how many were
-        offered."""
-        if not notices:
-            return 0
-        rows = [{"key": n.key, "kind": n.kind, "payload": n.payload, "status": n.status,
-                 "attempts": 0, "next_attempt_at": n.next_attempt_at,
-                 "created_at": n.created_at, "manager_id": n.manager_id} for n in notices]
-        stmt = insert_or_skip(self.session, Notice).on_conflict_do_nothing(
-            index_elements=[Notice.key])
-        self.session.execute(stmt, rows)  # executemany: batched by the driver
+    def queue_notices(self, rows: list[dict[str, Any]]) -> int:
+        """Insert notices (as column values) in one batch, skipping any whose key is taken (a
+        run's chain leads can be thousands: one round trip each would take most of the run);
+        return how many were offered."""
+        insert_rows(self.session, Notice.__table__, rows, skip_on="key")
         return len(rows)
 
     def unit_figures(self, organisation_id: int) -> dict[str, int]:
@@ -138,11 +135,6 @@ class SqlOrganisations:
         """Return the organisations with these ids."""
         return list(self.session.scalars(select(Organisation).where(Organisation.id.in_(ids))))
 
-    def open_chain_leads(self) -> set[int]:
-        """Return the organisations that have an open chain lead."""
-        stmt = select(ChainLead.organisation_id).where(ChainLead.status.in_(OPEN_STATUSES))
-        return set(self.session.scalars(stmt))
-
     def chain_lead(self, lead_id: int) -> ChainLead | None:
         """Return the chain lead with this id."""
         return self.session.get(ChainLead, lead_id)
@@ -171,26 +163,6 @@ class SqlOrganisations:
                 .order_by(ChainLead.due_at, ChainLead.id))
         return list(self.session.scalars(stmt))
 
-    def corporate_desks(self, branch_id: int) -> list[tuple[Manager, dict[str, int], int]]:
-        """Return the branch's active corporate managers, each with how many organisations
-        they own per industry and how many open chain leads they hold."""
-        managers = list(self.session.scalars(
-            select(Manager).where(Manager.branch_id == branch_id,
-                                  Manager.role == ManagerRole.CORPORATE,
-                                  Manager.state == ManagerState.ACTIVE).order_by(Manager.id)))
-        ids = [m.id for m in managers]
-        owned: dict[int, dict[str, int]] = {i: {} for i in ids}
-        for manager_id, industry, count in self.session.execute(
-                select(Organisation.manager_id, Organisation.industry, func.count())
-                .where(Organisation.manager_id.in_(ids))
-                .group_by(Organisation.manager_id, Organisation.industry)):
-            owned[manager_id][industry or ""] = count
-        load = dict(self.session.execute(
-            select(ChainLead.manager_id, func.count()).where(
-                ChainLead.manager_id.in_(ids), ChainLead.status.in_(OPEN_STATUSES))
-            .group_by(ChainLead.manager_id)).tuples().all())
-        return [(m, owned[m.id], load.get(m.id, 0)) for m in managers]
-
 
 class SqlReferrals:
     """Referrals between staff, in SQL."""
@@ -205,6 +177,15 @@ class SqlReferrals:
     def add(self, referral: Referral) -> None:
         """Add a referral."""
         self.session.add(referral)
+
+    def lock_subject(self, subject: str) -> None:
+        """Hold the subject's own row until the transaction ends: two first referrals of one
+        customer then run one after the other, and the second finds the first (a lock on
+        the referrals alone holds nothing while there are none; SQLite runs one
+        transaction at a time anyway)."""
+        table = Customer if subject.startswith("c") else Organisation
+        self.session.execute(select(table.id).where(table.id == int(subject[1:]))
+                             .with_for_update())
 
     def holder(self, subject: str, line: ManagerRole, now: datetime) -> Referral | None:
         """Return the referral holding a subject and line at `now` (the earliest), if any."""

@@ -85,3 +85,25 @@ def test_the_receiver_accepts_a_referral_from_the_home_page(site: str, browser: 
     page.screenshot(path=f"{SHOTS}/referrals-{width}.png", full_page=True)
     assert fits(page, width) and blocked(page) == [] and errors == []
     page.context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_manager_picks_the_receiver_by_name_and_moves_a_chain_lead_on(
+        site: str, browser: Browser, width: int) -> None:
+    page, errors = open_as(browser, site, "c1", width)
+    page.goto(f"{site}/console/organisations/M001")
+    page.select_option("#refer-line", "零售")
+    page.click("#refer-receiver-ts-control")
+    page.fill("#refer-receiver-ts-control", "SH001-02")
+    page.locator(".ts-dropdown .option", has_text="SH001-02").first.click()
+    page.click("#refer button[type=submit]")
+    page.wait_for_selector(".alert", timeout=5000)
+    assert "已提交转介" in page.inner_text("body") and "经理SH001-02" in page.inner_text("body")
+    page.goto(f"{site}/console/organisations")
+    row = page.locator("[data-chain-step]").first
+    row.locator("select").select_option("contacted")
+    row.locator("button").click()
+    page.wait_for_selector(".alert", timeout=5000)
+    assert "已更新为“已联系”" in page.inner_text("body")
+    assert fits(page, width) and blocked(page) == [] and errors == []
+    page.context.close()

@@ -71,3 +71,14 @@ def test_organisations_follow_the_scope(call: Call) -> None:
 def _boss_id(call: Call) -> int:
     answer = call("c1", "GET", "/organisations/M001").json
     return int(answer["contacts"][0]["customer_id"])
+
+
+def test_heads_read_the_referrers_board_and_managers_may_not(call: Call) -> None:
+    made = call("r1", "POST", "/referrals", json={"customer_id": _boss_id(call), "line": "对公"})
+    assert made.status_code == 201
+    board = call("head", "GET", "/referrers")
+    assert board.status_code == 200
+    assert [(r["code"], r["sent"], r["converted"], r["open"], r["value"], r["rate"])
+            for r in board.json["referrers"]] == [("SH001-01", 1, 0, 1, 0, 0.0)]
+    refused = call("r1", "GET", "/referrers")
+    assert refused.status_code == 403 and "网点负责人" in refused.json["error"]["message"]

@@ -18,10 +18,11 @@ from bot.web.console.support import now, roles, scope, work
 from bot.web.edge import current_runtime
 from bot.workbooks import import_rows
 from crm_core import services
-from crm_core.model import OrgKind, Refusal, StaffRole, utcnow
+from crm_core.model import LeadStatus, OrgKind, Refusal, StaffRole, TradeKind, utcnow
 from crm_core.queries.organisations import ORGANISATIONS
 from crm_core.services import ImportRejected, RowError
 from crm_core.services.organisations import (
+    add_relationship,
     chain_lead_row,
     chain_leads_in,
     chain_view,
@@ -34,6 +35,7 @@ from crm_core.services.organisations import (
     organisation_list,
     organisation_markets,
     scoped_organisation,
+    step_chain_lead,
     unit_scene,
 )
 
@@ -81,7 +83,28 @@ def organisation(code: str) -> str:
     chart = charts.chain_graph(view) if view["edges"] else None
     return render_template("console/organisation.html", org=card, chart=chart,
                            relations=relations, leads=leads, now=now(), scene=scene,
-                           issued=issued, may_issue=scope().role in HEADS)
+                           issued=issued, may_issue=scope().role in HEADS,
+                           trade_kinds=[k.value for k in TradeKind])
+
+
+@bp.post("/organisations/<code>/relationships")
+@login_required
+def relationship_add(code: str) -> ResponseReturnValue:
+    """Record one relationship by hand, with the import's checks, audited."""
+    fields = {name: request.form.get(name, "").strip()
+              for name in ("counterparty", "kind", "monthly_volume", "as_of")}
+    with work() as uow:
+        try:
+            report = add_relationship(uow, scope(), code, fields, scope().username, now())
+        except ImportRejected as rejected:
+            flash(texts.RELATIONSHIP_REFUSED.format(reason="；".join(
+                refusals.say(e.code, e.params) for e in rejected.errors)))
+        else:
+            services.audit(uow, now(), scope().username, "relationship_entered", code[:64],
+                           {"created": report.created, "updated": report.updated})
+            uow.commit()
+            flash(texts.RELATIONSHIP_SAVED)
+    return redirect(url_for("console.organisation", code=code), 303)
 
 
 @bp.post("/organisations/<code>/unit-code")
@@ -115,6 +138,28 @@ def chain_leads() -> ResponseReturnValue:
         uow.commit()
     flash(texts.CHAIN_LEADS_MADE.format(created=len(report.created),
                                         open=report.already_open))
+    return redirect(url_for("console.organisations"), 303)
+
+
+@bp.post("/organisations/chain-leads/<int:lead_id>/status")
+@login_required
+def chain_lead_step(lead_id: int) -> ResponseReturnValue:
+    """Move a chain lead on (contacted, converted, lost), audited."""
+    choice, back = request.form.get("status", ""), request.form.get("back", "list")
+    with work() as uow:
+        try:
+            lead = step_chain_lead(uow, scope(), lead_id, LeadStatus(choice), now())
+        except (ValueError, Refusal) as error:
+            flash(refusals.explain(error) if isinstance(error, Refusal)
+                  else texts.LEAD_PICK_STATUS)
+        else:
+            services.audit(uow, now(), scope().username, "chain_lead_moved", str(lead_id),
+                           {"status": choice, "organisation": lead.organisation.code})
+            flash(texts.CHAIN_LEAD_MOVED.format(name=lead.organisation.name,
+                                                status=texts.label("lead", choice)))
+            uow.commit()
+    if back != "list":
+        return redirect(url_for("console.organisation", code=back), 303)
     return redirect(url_for("console.organisations"), 303)
 
 

@@ -13,8 +13,9 @@ from bot import texts
 from bot.web.console.blueprint import bp
 from bot.web.console.support import scope, work
 from crm_core import services
-from crm_core.model import Manager
+from crm_core.model import Manager, ManagerRole
 from crm_core.queries.picks import SqlPicks
+from crm_core.services import collaboration
 
 QUERY_MAX = 50
 
@@ -33,6 +34,30 @@ def pick_managers() -> Response:
     with work() as uow:
         found = SqlPicks(uow.session).managers(scope(), _query(), request.args.get("active") == "1")
         return _answer([(m.code, manager_text(m)) for m in found])
+
+
+@bp.get("/pick/receivers")
+@login_required
+def pick_receivers() -> Response:
+    """Active managers of a line (`line=` its role, or `with=` the form's line word) who may
+    receive a referral; none for an unknown line."""
+    wanted = request.args.get("line") or request.args.get("with") or ""
+    line = collaboration.LINES.get(wanted) or next(
+        (role for role in ManagerRole if role.value == wanted), None)
+    if line is None:
+        return _answer([])
+    with work() as uow:
+        found = SqlPicks(uow.session).receivers(scope(), _query(), line)
+        return _answer([(m.code, manager_text(m)) for m in found])
+
+
+@bp.get("/pick/organisations")
+@login_required
+def pick_organisations() -> Response:
+    """Organisations by name or code (a relationship's counterparty)."""
+    with work() as uow:
+        found = SqlPicks(uow.session).organisations(_query())
+        return _answer([(o.code, f"{o.name} · {o.code}") for o in found])
 
 
 @bp.get("/pick/branches")

@@ -11,7 +11,7 @@ from bot.web import api_input
 from bot.web.console.support import work
 from bot.web.edge import current_runtime
 from bot.web.openapi import CODE_MAX_LENGTH, ROW_ID
-from bot.web.staff_api import ApiError, _body, _choice, _scope, bp
+from bot.web.staff_api import ApiError, _body, _choice, _heads_only, _scope, bp
 from crm_core.model import ID_MAX, ReferralStatus, Refusal, utcnow
 from crm_core.queries.organisations import ORGANISATIONS
 from crm_core.queries.referrals import REFERRALS
@@ -53,6 +53,15 @@ def referrals() -> Response:
     with work() as uow:
         page = collaboration.referral_list(uow, _scope(), wanted, utcnow())
     return jsonify(referrals=[_json(row) for row in page.rows], total=page.total)
+
+
+@bp.get("/referrers")
+def referrers() -> Response:
+    """The referrers' board of the scope's referrals, most converted value first (heads)."""
+    _heads_only()
+    with work() as uow:
+        board = collaboration.referrers_board(uow, _scope())
+    return jsonify(referrers=board)
 
 
 @bp.post("/referrals")

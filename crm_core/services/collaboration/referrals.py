@@ -41,6 +41,7 @@ def refer(uow: UnitOfWork, referrer: Manager, subject: Subject, wanted: Referral
     receiver, or the branch heads when it waits in the queue."""
     work = sql(uow)
     _check(work, referrer, subject, wanted)
+    work.referrals.lock_subject(subject.key)
     holder = work.referrals.holder(subject.key, wanted.line, now)
     if holder is not None:
         raise Refusal("referral_locked", f"held by referral {holder.id}", id=holder.id,

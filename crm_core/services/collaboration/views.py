@@ -90,5 +90,6 @@ def manager_referrals(uow: UnitOfWork, scope: Scope, policy: ReferralPolicy,
 def referrers_board(uow: UnitOfWork, scope: Scope) -> list[dict[str, Any]]:
     """Return the referrers of the scope's referrals with their rates, best value first."""
     rows = referrer_board(sql(uow).session, scope)
-    return [{**row, "rate": row["converted"] / row["sent"] if row["sent"] else None}
-            for row in rows]
+    # PostgreSQL sums big integers as numerics: the value goes out as a whole number of yuan.
+    return [{**row, "value": int(row["value"] or 0),
+             "rate": row["converted"] / row["sent"] if row["sent"] else None} for row in rows]

@@ -9,21 +9,26 @@ from crm_core.services.organisations.cards import (
     scoped_organisation,
     sees_organisation,
 )
+from crm_core.services.organisations.chain_runs import make_chain_leads
 from crm_core.services.organisations.chains import (
     ChainReport,
     chain_lead_row,
     chain_leads_in,
     chase_chain_leads,
     key_links_in,
-    make_chain_leads,
     move_chain_lead,
+    step_chain_lead,
 )
 from crm_core.services.organisations.imports import (
     OrgImportReport,
     import_contacts,
     import_organisations,
 )
-from crm_core.services.organisations.trade import chain_view, import_relationships
+from crm_core.services.organisations.trade import (
+    add_relationship,
+    chain_view,
+    import_relationships,
+)
 from crm_core.services.organisations.units import (
     import_payroll,
     tag_unit_follower,
@@ -33,6 +38,7 @@ from crm_core.services.organisations.units import (
 __all__ = [
     "ChainReport",
     "OrgImportReport",
+    "add_relationship",
     "chain_lead_row",
     "chain_leads_in",
     "chain_view",
@@ -51,6 +57,7 @@ __all__ = [
     "organisation_row",
     "scoped_organisation",
     "sees_organisation",
+    "step_chain_lead",
     "tag_unit_follower",
     "unit_scene",
 ]

@@ -11,17 +11,14 @@ and escalated the same way.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from crm_core.model import (
     ChainLead,
     LeadStatus,
-    Manager,
-    Notice,
     NoticeKind,
-    NoticeStatus,
     Organisation,
-    ProductFamily,
+    Refusal,
     Scope,
     StaffRole,
     TradeKind,
@@ -39,15 +36,6 @@ NOT_A_CUSTOMER = "尚未在我行开户"
 NO_SETTLEMENT = "尚未开立结算账户"
 
 
-class Trade(NamedTuple):
-    """One relationship as the run reads it."""
-
-    organisation_id: int
-    counterparty_id: int
-    kind: str
-    monthly_volume: int | None
-
-
 @dataclass(frozen=True)
 class ChainReport:
     """What a run found: leads made, counterparties skipped for an open lead already."""
@@ -56,79 +44,15 @@ class ChainReport:
     already_open: int
 
 
-def make_chain_leads(uow: SqlUnitOfWork, now: datetime, sla: timedelta,
-                     key_link_ids: list[int] | None = None) -> ChainReport:
-    """Turn the counterparties of key links (all, or those given) into chain leads."""
-    keys = uow.organisations.key_links(key_link_ids)
-    # Plain rows, not objects: a thousand key links touch tens of thousands of relationships.
-    relations = [Trade(*edge[1:]) for edge in
-                 (uow.organisations.edges_of([k.id for k in keys]) if keys else [])]
-    # The biggest trade first: an organisation reached twice keeps its strongest reason.
-    relations.sort(key=lambda r: (-(r.monthly_volume or 0), r.organisation_id, r.counterparty_id))
-    by_id = {o.id: o for o in uow.organisations.by_ids(
-        sorted({i for r in relations for i in (r.organisation_id, r.counterparty_id)}))}
-    taken, desks = uow.organisations.open_chain_leads(), _Desks(uow)
-    made: list[ChainLead] = []
-    already, key_ids = 0, {k.id for k in keys}
-    for rel in relations:
-        for key_id, other_id in _ends(rel, key_ids):
-            other = by_id[other_id]
-            missing = _missing(other)
-            if missing is None:
-                continue
-            if other.id in taken:
-                already += 1
-                continue
-            made.append(_lead(uow, by_id[key_id], other, rel, missing, desks.pick(other), now,
-                              sla))
-            taken.add(other.id)
-    uow.flush()  # one batch of inserts; then the leads' notices, keyed by their ids, in one
-    uow.organisations.queue_notices([
-        Notice(key=f"chain:{lead.id}:new", kind=NoticeKind.NEW_LEAD, manager_id=lead.manager.id,
-               payload=chain_payload(lead, by_id[lead.organisation_id]),
-               status=NoticeStatus.PENDING if lead.manager.openid else NoticeStatus.HELD,
-               next_attempt_at=now, created_at=now)
-        for lead in made if lead.manager is not None])
-    return ChainReport([lead.id for lead in made], already)
-
-
-def _ends(rel: Trade, keys: set[int]) -> list[tuple[int, int]]:
-    ends = []
-    if rel.organisation_id in keys:
-        ends.append((rel.organisation_id, rel.counterparty_id))
-    if rel.counterparty_id in keys:
-        ends.append((rel.counterparty_id, rel.organisation_id))
-    return ends
-
-
-def _missing(organisation: Organisation) -> list[str] | None:
-    """Return what the organisation lacks ([] : everything, it is no customer), or None."""
-    if organisation.manager_id is None and not organisation.products:
-        return []
-    if organisation.lacks(ProductFamily.SETTLEMENT):
-        return [ProductFamily.SETTLEMENT.value]
-    return None
-
-
-def reason(key: Organisation, rel: Trade, missing: list[str]) -> str:
-    """Say in words why the counterparty is worth a call."""
-    role = (FROM_KEY if rel.organisation_id == key.id else TO_KEY)[TradeKind(rel.kind)]
-    volume = rel.monthly_volume
+def reason(key_name: str, from_key: bool, kind: str, volume: int | None,
+           missing: list[str]) -> str:
+    """Say in words why the counterparty is worth a call (from_key: the key link recorded
+    the relationship, so `kind` is what the counterparty is to it)."""
+    role = (FROM_KEY if from_key else TO_KEY)[TradeKind(kind)]
     trade = "交易额未知" if volume is None else (
         f"月交易额约 {volume / 10000:.0f} 万元" if volume >= 10000 else f"月交易额约 {volume} 元")
     gap = NOT_A_CUSTOMER if not missing else NO_SETTLEMENT
-    return f"{key.name}的{role}，{trade}，{gap}"
-
-
-def _lead(uow: SqlUnitOfWork, key: Organisation, other: Organisation, rel: Trade,
-          missing: list[str], manager: Manager | None, now: datetime,
-          sla: timedelta) -> ChainLead:
-    lead = ChainLead(organisation_id=other.id, key_link_id=key.id, manager=manager,
-                     branch_id=other.branch_id, reason=reason(key, rel, missing),
-                     missing=missing, monthly_volume=rel.monthly_volume,
-                     status=LeadStatus.NEW, created_at=now, due_at=now + sla)
-    uow.organisations.add(lead)
-    return lead
+    return f"{key_name}的{role}，{trade}，{gap}"
 
 
 def chain_payload(lead: ChainLead, organisation: Organisation) -> dict[str, Any]:
@@ -136,31 +60,6 @@ def chain_payload(lead: ChainLead, organisation: Organisation) -> dict[str, Any]
     return {"chain_lead_id": lead.id, "organisation": organisation.code,
             "customer": organisation.name, "source": "chain",
             "due_at": lead.due_at.isoformat()}
-
-
-class _Desks:
-    """The branch and industry rule, with each branch's corporate managers read once."""
-
-    def __init__(self, uow: SqlUnitOfWork) -> None:
-        self.uow = uow
-        self.branches: dict[int, list[tuple[Manager, dict[str, int], int]]] = {}
-        self.given: dict[int, int] = {}
-
-    def pick(self, organisation: Organisation) -> Manager | None:
-        owner = organisation.manager
-        if owner is not None and owner.takes_customers:
-            return owner
-        if organisation.branch_id not in self.branches:
-            self.branches[organisation.branch_id] = self.uow.organisations.corporate_desks(
-                organisation.branch_id)
-        desks = self.branches[organisation.branch_id]
-        if not desks:
-            return None
-        industry = organisation.industry or ""
-        chosen = min(desks, key=lambda d: (-d[1].get(industry, 0),
-                                           d[2] + self.given.get(d[0].id, 0), d[0].id))[0]
-        self.given[chosen.id] = self.given.get(chosen.id, 0) + 1
-        return chosen
 
 
 def chase_chain_leads(uow: SqlUnitOfWork, now: datetime, escalate_after: timedelta) -> int:
@@ -180,6 +79,35 @@ def chase_chain_leads(uow: SqlUnitOfWork, now: datetime, escalate_after: timedel
                                           if lead.manager else None}, now)
             lead.escalated_at = now
     return queued
+
+
+# The steps staff may take from each open status of a chain lead.
+CHAIN_STEPS = {LeadStatus.NEW: (LeadStatus.CONTACTED, LeadStatus.CONVERTED, LeadStatus.LOST),
+               LeadStatus.CONTACTED: (LeadStatus.CONVERTED, LeadStatus.LOST)}
+
+
+def step_chain_lead(uow: SqlUnitOfWork, scope: Scope, lead_id: int, status: LeadStatus,
+                    now: datetime) -> ChainLead:
+    """Move a chain lead on for staff who work it: its manager, its branch's head, head
+    office (Refusal with the reason otherwise, or for a step its status does not allow)."""
+    lead = uow.organisations.chain_lead(lead_id)
+    if lead is None:
+        raise LookupError(f"no chain lead {lead_id}")
+    if not works_chain_lead(scope, lead):
+        raise Refusal("chain_lead_not_yours", "the scope does not work this chain lead")
+    if status not in CHAIN_STEPS.get(lead.status, ()):
+        raise Refusal("chain_lead_step", "the lead's status does not allow this step",
+                      status=lead.status.value)
+    return move_chain_lead(uow, lead_id, status, now)
+
+
+def works_chain_lead(scope: Scope, lead: ChainLead) -> bool:
+    """Say whether the scope works a chain lead: its manager, its branch's head, head office."""
+    if scope.role is StaffRole.HEAD_OFFICE:
+        return True
+    if scope.role is StaffRole.BRANCH_HEAD:
+        return lead.branch_id == scope.branch_id
+    return scope.manager_id is not None and lead.manager_id == scope.manager_id
 
 
 def move_chain_lead(uow: SqlUnitOfWork, lead_id: int, status: LeadStatus,
@@ -202,7 +130,8 @@ def chain_lead_row(lead: ChainLead, now: datetime) -> dict[str, Any]:
             "name": lead.organisation.name, "key_link": lead.key_link.name,
             "reason": lead.reason, "status": lead.status.value,
             "manager": lead.manager.name if lead.manager else None,
-            "due_at": lead.due_at, "overdue": lead.status is LeadStatus.NEW and lead.due_at <= now}
+            "due_at": lead.due_at, "overdue": lead.status is LeadStatus.NEW and lead.due_at <= now,
+            "steps": [step.value for step in CHAIN_STEPS.get(lead.status, ())]}
 
 
 def chain_leads_in(uow: SqlUnitOfWork, scope: Scope, now: datetime,

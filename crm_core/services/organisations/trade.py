@@ -55,6 +55,15 @@ def import_relationships(uow: SqlUnitOfWork, rows: list[SourceRow], source: str,
     return OrgImportReport(created, updated)
 
 
+def add_relationship(uow: SqlUnitOfWork, scope: Scope, code: str, fields: dict[str, str],
+                     staff: str, now: datetime) -> OrgImportReport:
+    """Record one relationship of an organisation the scope sees, entered by staff: the
+    import's checks (itself, an unknown counterparty, a circle) refuse it the same way."""
+    organisation = scoped_organisation(uow, scope, code)
+    row = SourceRow(1, {**fields, "organisation": organisation.code})
+    return import_relationships(uow, [row], f"staff:{staff}"[:100], now)
+
+
 def relationship_values(uow: SqlUnitOfWork, fields: dict[str, str],
                         today: date) -> dict[str, Any]:
     """Check one row of a relationships file and return its values."""

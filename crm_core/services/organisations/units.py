@@ -1,8 +1,13 @@
 """Partner units: each organisation's own QR scene (`b:<branch>;u:<code>`), the followers who
 came through it tagged as the unit's members, payroll lists that add its employees, and the
-unit's follow and lead counts."""
+unit's follow and lead counts.
 
-from datetime import datetime
+A payroll list also sets its employees' 单位 (employer) on the classification dimension, in
+the month segments read it in (the latest month stored, else this one), beside what the
+bank's employer extract says; a later extract of a new month starts that month afresh.
+"""
+
+from datetime import date, datetime
 
 from crm_core.model import (
     Organisation,
@@ -68,4 +73,6 @@ def import_payroll(uow: SqlUnitOfWork, rows: list[SourceRow], source: str,
         raise ImportRejected(errors or [RowError(1, "no rows in the file", "empty_file")])
     created = [f"{o.code}:{c}" for o, c in members if uow.organisations.add_member(OrgMember(
         organisation_id=o.id, customer_id=c, source=source[:100], created_at=now))]
+    month = uow.organisations.employer_month(date(now.year, now.month, 1))
+    uow.organisations.add_employers([(c, o.name) for o, c in members], month)
     return OrgImportReport(created, [])
