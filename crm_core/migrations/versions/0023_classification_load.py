@@ -1,0 +1,79 @@
+"""dimension_values loads fast: the primary key leads with dimension and month, and the
+per-row foreign keys are gone
+
+Revision ID: 0023
+Revises: 0019
+Create Date: 2026-12-02
+
+A month of balances is a million rows written at once. Keyed (customer, dimension, month,
+value), each row landed on its own customer's leaf across the whole index; keyed (dimension,
+month, customer, value), a month's rows fill one end of it in order. The three foreign keys
+each ran a check (and locked the customer's row) per inserted row; the rows come only from
+joins on customers, the catalogue's codes and the batch of the same transaction.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision: str = '0023'
+down_revision: str | None = '0019'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+FOREIGN_KEYS = (('customer_id', 'customers', 'id'), ('dimension', 'dimensions', 'code'),
+                ('batch_id', 'classification_batches', 'id'))
+NEW_KEY = ['dimension', 'month', 'customer_id', 'value']
+OLD_KEY = ['customer_id', 'dimension', 'month', 'value']
+
+
+def _name(column: str, table: str) -> str:
+    return f'fk_dimension_values_{column}_{table}'
+
+
+def _shape(key: list[str], references: bool) -> sa.Table:
+    # The whole table as it stands after the step (SQLite rebuilds it from this).
+    def ref(column: str, table: str, target: str) -> list[sa.ForeignKey]:
+        return [sa.ForeignKey(f'{table}.{target}', name=_name(column, table))] \
+            if references else []
+    refs = {column: ref(column, table, target) for column, table, target in FOREIGN_KEYS}
+    return sa.Table(
+        'dimension_values', sa.MetaData(),
+        sa.Column('customer_id', sa.Integer(), *refs['customer_id'], nullable=False),
+        sa.Column('dimension', sa.String(length=32), *refs['dimension'], nullable=False),
+        sa.Column('month', sa.Date(), nullable=False),
+        sa.Column('value', sa.String(length=64), nullable=False),
+        sa.Column('amount', sa.Numeric(precision=18, scale=2), nullable=True),
+        sa.Column('batch_id', sa.Integer(), *refs['batch_id'], nullable=True),
+        sa.PrimaryKeyConstraint(*key, name='pk_dimension_values'),
+        sa.Index('ix_dimension_values_amount', 'dimension', 'month', 'amount'),
+        sa.Index('ix_dimension_values_lookup', 'dimension', 'month', 'value', 'customer_id'))
+
+
+def upgrade() -> None:
+    """Apply this revision."""
+    if op.get_bind().dialect.name == 'sqlite':
+        with op.batch_alter_table('dimension_values', recreate='always',
+                                  copy_from=_shape(NEW_KEY, references=False)):
+            pass
+        return
+    for column, table, _ in FOREIGN_KEYS:
+        op.drop_constraint(_name(column, table), 'dimension_values', type_='foreignkey')
+    op.drop_constraint('pk_dimension_values', 'dimension_values', type_='primary')
+    op.create_primary_key('pk_dimension_values', 'dimension_values', NEW_KEY)
+
+
+def downgrade() -> None:
+    """Revert this revision."""
+    if op.get_bind().dialect.name == 'sqlite':
+        with op.batch_alter_table('dimension_values', recreate='always',
+                                  copy_from=_shape(OLD_KEY, references=True)):
+            pass
+        return
+    op.drop_constraint('pk_dimension_values', 'dimension_values', type_='primary')
+    op.create_primary_key('pk_dimension_values', 'dimension_values', OLD_KEY)
+    for column, table, target in FOREIGN_KEYS:
+        op.create_foreign_key(_name(column, table), 'dimension_values', table, [column],
+                              [target])
