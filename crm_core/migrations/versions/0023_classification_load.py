@@ -9,10 +9,13 @@ A month of balances is a million rows written at once. Keyed (customer, dimensio
 value), each row landed on its own customer's leaf across the whole index; keyed (dimension,
 month, customer, value), a month's rows fill one end of it in order. The three foreign keys
 each ran a check (and locked the customer's row) per inserted row; the rows come only from
-joins on customers, the catalogue's codes and the batch of the same transaction.
+joins on customers, the catalogue's codes and the batch of the same transaction. The amount
+index keeps only rows with an amount: the tier and lifecycle rows derived with every month of
+balances no longer pay for it.
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -27,6 +30,8 @@ FOREIGN_KEYS = (('customer_id', 'customers', 'id'), ('dimension', 'dimensions', 
                 ('batch_id', 'classification_batches', 'id'))
 NEW_KEY = ['dimension', 'month', 'customer_id', 'value']
 OLD_KEY = ['customer_id', 'dimension', 'month', 'value']
+_WITH_AMOUNT: dict[str, Any] = {'sqlite_where': sa.text('amount IS NOT NULL'),
+                'postgresql_where': sa.text('amount IS NOT NULL')}
 
 
 def _name(column: str, table: str) -> str:
@@ -48,7 +53,8 @@ def _shape(key: list[str], references: bool) -> sa.Table:
         sa.Column('amount', sa.Numeric(precision=18, scale=2), nullable=True),
         sa.Column('batch_id', sa.Integer(), *refs['batch_id'], nullable=True),
         sa.PrimaryKeyConstraint(*key, name='pk_dimension_values'),
-        sa.Index('ix_dimension_values_amount', 'dimension', 'month', 'amount'),
+        sa.Index('ix_dimension_values_amount', 'dimension', 'month', 'amount',
+                 **(_WITH_AMOUNT if key == NEW_KEY else {})),
         sa.Index('ix_dimension_values_lookup', 'dimension', 'month', 'value', 'customer_id'))
 
 
@@ -63,6 +69,13 @@ def upgrade() -> None:
         op.drop_constraint(_name(column, table), 'dimension_values', type_='foreignkey')
     op.drop_constraint('pk_dimension_values', 'dimension_values', type_='primary')
     op.create_primary_key('pk_dimension_values', 'dimension_values', NEW_KEY)
+    _amount_index(_WITH_AMOUNT)
+
+
+def _amount_index(where: dict[str, Any]) -> None:
+    op.drop_index('ix_dimension_values_amount', table_name='dimension_values')
+    op.create_index('ix_dimension_values_amount', 'dimension_values',
+                    ['dimension', 'month', 'amount'], unique=False, **where)
 
 
 def downgrade() -> None:
@@ -72,6 +85,7 @@ def downgrade() -> None:
                                   copy_from=_shape(OLD_KEY, references=True)):
             pass
         return
+    _amount_index({})
     op.drop_constraint('pk_dimension_values', 'dimension_values', type_='primary')
     op.create_primary_key('pk_dimension_values', 'dimension_values', OLD_KEY)
     for column, table, target in FOREIGN_KEYS:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -111,8 +112,11 @@ class DimensionValue(Base):
         PrimaryKeyConstraint("dimension", "month", "customer_id", "value"),
         # Who holds a value in a month: segment conditions and the catalogue's counts.
         Index("ix_dimension_values_lookup", "dimension", "month", "value", "customer_id"),
-        # Amount comparisons (月日均 ≥ x) in a month.
-        Index("ix_dimension_values_amount", "dimension", "month", "amount"),
+        # Amount comparisons (月日均 ≥ x) in a month; only rows with an amount (balances,
+        # holdings), so the tier, lifecycle and label rows of an import skip this index.
+        Index("ix_dimension_values_amount", "dimension", "month", "amount",
+              postgresql_where=text("amount IS NOT NULL"),
+              sqlite_where=text("amount IS NOT NULL")),
     )
 
     dimension: Mapped[str] = mapped_column(String(32))
