@@ -341,3 +341,32 @@ def query_parameters(rule: str, method: str) -> frozenset[str]:
     """Return the query parameters documented for a Flask URL rule and method."""
     operation = OPENAPI["paths"].get(openapi_path(rule), {}).get(method.lower(), {})
     return frozenset(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
+
+
+# Classification (bot/web/staff_api/classification.py).
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+_SCHEMAS["Dimension"] = _record(
+    code=_text(), name=_text(), definition=_text(), standard=_text(), coverage=_text(),
+    source={"type": "string", "enum": ["imported", "derived", "staff"]}, profiling=_BOOL,
+    settings={"type": "object"}, updated_at=_text(), updated_by=_text(True),
+    month={"type": ["string", "null"], "description": "the latest month held (YYYY-MM-DD)"},
+    counts={"type": "array", "items": _record(value=_text(), customers=_INT)})
+_SCHEMAS["ClassValue"] = _record(value=_text(), amount=_TEXT_OR_NULL, by=_TEXT_OR_NULL,
+                                 at=_TEXT_OR_NULL)
+_SCHEMAS["ClassificationBatch"] = _record(
+    kind=_text(), list_name=_text(True), month=_text(), filename=_text(), rows=_INT,
+    matched=_INT, unmatched=_INT, staff=_text(), created_at=_text())
+OPENAPI["paths"] |= {
+    "/api/v1/classification/dimensions": {"get": _op(
+        "The dimension catalogue, values counted in the caller's scope",
+        _list_of("dimensions", "Dimension"))},
+    "/api/v1/classification/batches": {"get": _op(
+        "The latest imports of the bank's extracts (head office)",
+        _list_of("batches", "ClassificationBatch"), "403")},
+    "/api/v1/customers/{customer_id}/classification": {"get": _op(
+        "A customer's current values per stored dimension, and their tags",
+        _record(customer_id=_INT, customer_numbers=_INT, dimensions={
+            "type": "object", "additionalProperties": {
+                "type": "array", "items": _ref("ClassValue")}}),
+        "403", "404", params=[_path_id("customer_id")])},
+}

@@ -277,4 +277,9 @@ def audit() -> Response:
 
 
 # The routes of each family live beside this module; importing them registers them on `bp`.
-from bot.web.staff_api import collaboration, conversations, segments  # noqa: E402, F401
+from bot.web.staff_api import (  # noqa: E402, F401
+    classification,
+    collaboration,
+    conversations,
+    segments,
+)
