@@ -49,6 +49,7 @@ def build_app(settings: Settings | None = None,
     app.before_request(partial(_cap_body, {"wechat.receive": settings.webhook.max_body_bytes,
                                            "console.products": MAX_IMPORT_BYTES,
                                            "console.classification": MAX_EXTRACT_BYTES,
+                                           "staff_api.upload_import": MAX_EXTRACT_BYTES,
                                            "console.organisations": MAX_IMPORT_BYTES}))
     runtime = build_runtime(settings, clock) if clock else build_runtime(settings)
     app.extensions[EXTENSION] = runtime

@@ -343,6 +343,29 @@ def query_parameters(rule: str, method: str) -> frozenset[str]:
     return frozenset(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
 
 
+def _upload_op() -> dict[str, Any]:
+    # A file upload: multipart, not JSON; a rejected file answers 422 with every bad row.
+    operation = _op("Import an extract of the bank's data: checked whole, all rows or none "
+                    "(head office)", _record(
+                        batch_id=_INT, rows=_INT, matched=_INT, unmatched=_INT,
+                        unmatched_by_branch={"type": "array", "items": _record(
+                            branch=_text(True), rows=_INT)}), "403", "413",
+                    ok_status="201")
+    operation["responses"]["422"] = _json("rows refused; nothing applied", _record(
+        error=_ref("Error"), rows={"type": "array", "items": _record(line=_INT,
+                                                                      reason=_text())}))
+    operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {
+        "schema": {"type": "object", "required": ["file", "kind", "month"], "properties": {
+            "file": {"type": "string", "format": "binary",
+                     "description": "CSV (UTF-8 or GBK) or XLSX; the name ends .csv or .xlsx"},
+            "kind": {"type": "string", "enum": ["balances", "holdings", "media", "employers",
+                                                "mapping", "list"]},
+            "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+            "list_name": {"type": "string", "maxLength": 32,
+                          "description": "the list's name, for kind list"}}}}}}
+    return operation
+
+
 # Classification (bot/web/staff_api/classification.py).
 _TEXT_OR_NULL = {"type": ["string", "null"]}
 _SCHEMAS["Dimension"] = _record(
@@ -363,6 +386,7 @@ OPENAPI["paths"] |= {
     "/api/v1/classification/batches": {"get": _op(
         "The latest imports of the bank's extracts (head office)",
         _list_of("batches", "ClassificationBatch"), "403")},
+    "/api/v1/classification/imports": {"post": _upload_op()},
     "/api/v1/customers/{customer_id}/classification": {"get": _op(
         "A customer's current values per stored dimension, and their tags",
         _record(customer_id=_INT, customer_numbers=_INT, dimensions={
@@ -370,3 +394,4 @@ OPENAPI["paths"] |= {
                 "type": "array", "items": _ref("ClassValue")}}),
         "403", "404", params=[_path_id("customer_id")])},
 }
+

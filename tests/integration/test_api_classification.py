@@ -1,6 +1,8 @@
 """The staff API's classification: the catalogue counted in the caller's scope, a customer's
 current values (only a customer the caller may see) and the import batches (head office)."""
 
+import io
+
 from flask import Flask
 
 from tests.integration.test_segments_web import bearer, world
@@ -48,3 +50,23 @@ def test_head_office_lists_the_latest_imports_newest_first(app: Flask) -> None:
                                    headers=bearer(tokens["admin"]))
     assert [(b["list_name"], b["month"]) for b in answer.json["batches"]] == [
         ("商户", "2026-11-01"), ("新市民", "2026-10-01"), ("新市民", "2026-11-01")]
+
+
+def test_head_office_uploads_an_extract_and_a_bad_file_reports_every_row(
+        app: Flask) -> None:
+    _, tokens = world(app)
+    client = app.test_client()
+    good = "客户号,网点,月日均资产\n6200000001,SH001,1000.50\n".encode()
+    bad = "客户号,网点,月日均资产\n6200000001,SH001,-5\n6200000002,SH001,abc\n".encode()
+    form = {"kind": "balances", "month": "2026-12"}
+    done = client.post("/api/v1/classification/imports", headers=bearer(tokens["admin"]),
+                       data=form | {"file": (io.BytesIO(good), "aum.csv")})
+    refused = client.post("/api/v1/classification/imports", headers=bearer(tokens["admin"]),
+                          data=form | {"file": (io.BytesIO(bad), "aum.csv")})
+    manager = client.post("/api/v1/classification/imports", headers=bearer(tokens["m2"]),
+                          data=form | {"file": (io.BytesIO(good), "aum.csv")})
+    assert done.status_code == 201
+    assert (done.json["rows"], done.json["unmatched"]) == (1, 1)
+    assert refused.status_code == 422
+    assert [row["line"] for row in refused.json["rows"]] == [2, 3]
+    assert manager.status_code == 403
