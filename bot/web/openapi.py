@@ -359,7 +359,7 @@ def _upload_op() -> dict[str, Any]:
             "file": {"type": "string", "format": "binary",
                      "description": "CSV (UTF-8 or GBK) or XLSX; the name ends .csv or .xlsx"},
             "kind": {"type": "string", "enum": ["balances", "holdings", "media", "employers",
-                                                "mapping", "list"]},
+                                                "mobile", "mapping", "list"]},
             "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
             "list_name": {"type": "string", "maxLength": 32,
                           "description": "the list's name, for kind list"}}}}}}

@@ -12,9 +12,12 @@ each ran a check (and locked the customer's row) per inserted row; the rows come
 joins on customers, the catalogue's codes and the batch of the same transaction. The amount
 index keeps only rows with an amount: the tier and lifecycle rows derived with every month of
 balances no longer pay for it.
+
+The catalogue gains 手机银行 (mobile-banking activity), imported monthly like the balances.
 """
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,6 +35,15 @@ NEW_KEY = ['dimension', 'month', 'customer_id', 'value']
 OLD_KEY = ['customer_id', 'dimension', 'month', 'value']
 _WITH_AMOUNT: dict[str, Any] = {'sqlite_where': sa.text('amount IS NOT NULL'),
                 'postgresql_where': sa.text('amount IS NOT NULL')}
+
+
+MOBILE = {
+    'code': 'mobile', 'name': '手机银行', 'kind': 'label', 'source': 'imported',
+    'definition': '客户当月是否使用本行手机银行（月活），以及当月手机银行交易笔数。',
+    'standard': '行内手机银行活跃提取（导入“手机银行活跃”）：手机银行月活填“是/否”，'
+                '交易笔数为当月笔数；月活记为“活跃”，否则为“不活跃”。',
+    'coverage': '导入文件中能与关注者匹配的客户。', 'profiling': False, 'settings': {},
+    'updated_at': datetime(2026, 12, 2)}
 
 
 def _name(column: str, table: str) -> str:
@@ -64,12 +76,20 @@ def upgrade() -> None:
         with op.batch_alter_table('dimension_values', recreate='always',
                                   copy_from=_shape(NEW_KEY, references=False)):
             pass
+        _add_mobile()
         return
     for column, table, _ in FOREIGN_KEYS:
         op.drop_constraint(_name(column, table), 'dimension_values', type_='foreignkey')
     op.drop_constraint('pk_dimension_values', 'dimension_values', type_='primary')
     op.create_primary_key('pk_dimension_values', 'dimension_values', NEW_KEY)
     _amount_index(_WITH_AMOUNT)
+    _add_mobile()
+
+
+def _add_mobile() -> None:
+    types = {'settings': sa.JSON(), 'profiling': sa.Boolean(), 'updated_at': sa.DateTime()}
+    dimensions = sa.table('dimensions', *(sa.column(name, types.get(name)) for name in MOBILE))
+    op.bulk_insert(dimensions, [MOBILE])
 
 
 def _amount_index(where: dict[str, Any]) -> None:
@@ -80,6 +100,8 @@ def _amount_index(where: dict[str, Any]) -> None:
 
 def downgrade() -> None:
     """Revert this revision."""
+    op.execute("DELETE FROM dimension_values WHERE dimension = 'mobile'")
+    op.execute("DELETE FROM dimensions WHERE code = 'mobile'")
     if op.get_bind().dialect.name == 'sqlite':
         with op.batch_alter_table('dimension_values', recreate='always',
                                   copy_from=_shape(OLD_KEY, references=True)):

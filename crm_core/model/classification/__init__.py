@@ -73,6 +73,7 @@ class BatchKind(enum.StrEnum):
     EMPLOYERS = "employers"
     LIST = "list"
     MAPPING = "mapping"
+    MOBILE = "mobile"
 
 
 class Dimension(Base):
