@@ -371,6 +371,8 @@ ANSWER_UNSURE = "（不确定，给出选项）"
 
 # Classification (issue 13): the catalogue, extract imports, staff tags.
 CLASSIFY_HEAD_OFFICE_ONLY = "只有总行可以导入行内数据或修改分类维度。"
+CLASSIFY_BATCHES_HEAD_OFFICE_ONLY = "只有总行可以导入行内数据或查看导入记录。"
+CLASSIFY_API_REJECTED = "文件有不合格的行，已全部未导入：请按 rows 中的行号和原因改正后重新上传。"
 CLASSIFY_PICK_FILE = "请选择 .csv 或 .xlsx 文件。"
 CLASSIFY_IMPORT_DONE = ("导入完成：共 {rows} 行，匹配到已关注客户 {matched} 人，"
                         "尚未关注公众号 {unmatched} 人。")

@@ -14,7 +14,7 @@ from crm_core.model import Refusal, utcnow
 from crm_core.services import ImportRejected
 from crm_core.services import classification as classify_services
 
-KINDS = "balances|holdings|media|employers|mapping|list:<名单名>"
+KINDS = "balances|holdings|media|employers|mobile|mapping|list:<名单名>"
 
 
 @click.group()

@@ -50,6 +50,7 @@ def build_app(settings: Settings | None = None,
     app.before_request(partial(_cap_body, {"wechat.receive": settings.webhook.max_body_bytes,
                                            "console.products": MAX_IMPORT_BYTES,
                                            "console.classification": MAX_EXTRACT_BYTES,
+                                           "api.upload_import": MAX_EXTRACT_BYTES,
                                            "console.organisations": MAX_IMPORT_BYTES,
                                            "console.talk_image": _image_body_cap(settings),
                                            "api.conversation_image": _image_body_cap(settings)}))

@@ -438,3 +438,57 @@ OPENAPI["paths"] |= {
         "Submit (plans the audience), approve (not the drafter), send, pause, resume, cancel",
         _ref("Campaign"), "404", "422", params=[_path_id("campaign_id"), _ACTION_PATH])},
 }
+
+
+def _upload_op() -> dict[str, Any]:
+    # A file upload: multipart, not JSON; a rejected file answers 422 with every bad row.
+    operation = _op("Import an extract of the bank's data: checked whole, all rows or none "
+                    "(head office)", _record(
+                        batch_id=_INT, rows=_INT, matched=_INT, unmatched=_INT,
+                        unmatched_by_branch={"type": "array", "items": _record(
+                            branch=_text(True), rows=_INT)}), "403", "413",
+                    ok_status="201")
+    operation["responses"]["422"] = _json("rows refused; nothing applied", _record(
+        error=_ref("Error"), rows={"type": "array", "items": _record(line=_INT,
+                                                                      reason=_text())}))
+    operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {
+        "schema": {"type": "object", "required": ["file", "kind", "month"], "properties": {
+            "file": {"type": "string", "format": "binary",
+                     "description": "CSV (UTF-8 or GBK) or XLSX; the name ends .csv or .xlsx"},
+            "kind": {"type": "string", "enum": ["balances", "holdings", "media", "employers",
+                                                "mobile", "mapping", "list"]},
+            "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+            "list_name": {"type": "string", "maxLength": 32,
+                          "description": "the list's name, for kind list"}}}}}}
+    return operation
+
+
+# Classification (bot/web/staff_api/classification.py).
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+_SCHEMAS["Dimension"] = _record(
+    code=_text(), name=_text(), definition=_text(), standard=_text(), coverage=_text(),
+    source={"type": "string", "enum": ["imported", "derived", "staff"]}, profiling=_BOOL,
+    settings={"type": "object"}, updated_at=_text(), updated_by=_text(True),
+    month={"type": ["string", "null"], "description": "the latest month held (YYYY-MM-DD)"},
+    counts={"type": "array", "items": _record(value=_text(), customers=_INT)})
+_SCHEMAS["ClassValue"] = _record(value=_text(), amount=_TEXT_OR_NULL, by=_TEXT_OR_NULL,
+                                 at=_TEXT_OR_NULL)
+_SCHEMAS["ClassificationBatch"] = _record(
+    kind=_text(), list_name=_text(True), month=_text(), filename=_text(), rows=_INT,
+    matched=_INT, unmatched=_INT, staff=_text(), created_at=_text())
+OPENAPI["paths"] |= {
+    "/api/v1/classification/dimensions": {"get": _op(
+        "The dimension catalogue, values counted in the caller's scope",
+        _list_of("dimensions", "Dimension"))},
+    "/api/v1/classification/batches": {"get": _op(
+        "The latest imports of the bank's extracts (head office)",
+        _list_of("batches", "ClassificationBatch"), "403")},
+    "/api/v1/classification/imports": {"post": _upload_op()},
+    "/api/v1/customers/{customer_id}/classification": {"get": _op(
+        "A customer's current values per stored dimension, and their tags",
+        _record(customer_id=_INT, customer_numbers=_INT, dimensions={
+            "type": "object", "additionalProperties": {
+                "type": "array", "items": _ref("ClassValue")}}),
+        "403", "404", params=[_path_id("customer_id")])},
+
+}

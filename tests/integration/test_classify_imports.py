@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.extracts import FileKeys
 from bot.phone_cipher import PhoneCipher
+from crm_core import services
 from crm_core.model import (
     AuditEvent,
     ClassificationBatch,
@@ -19,9 +20,11 @@ from crm_core.model import (
     OfflineProspect,
     utcnow,
 )
+from crm_core.queries.segments.compile import Moment
 from crm_core.services.classification import ExtractFile, import_extract, parse_spec
 from tests.classify_support import population, run_import, values, write
 from tests.conftest import WEB_SECRET, runtime
+from tests.segments_support import HEAD_OFFICE
 
 NOV = date(2026, 11, 1)
 BALANCES = ["客户号,手机号,网点,月日均资产",
@@ -149,3 +152,29 @@ def test_an_import_cut_off_midway_leaves_the_previous_month_intact(
     assert values(app, "aum", NOV) == {"o-wang": {"aum"}, "o-li": {"aum"}}
     assert values(app, "tier", date(2026, 12, 1)) == {"o-wang": {"potential"},
                                                       "o-li": {"mass"}}
+
+
+def test_mobile_banking_activity_imports_and_a_segment_counts_the_active(
+        app: Flask, tmp_path: Path) -> None:
+    population(app)
+    lines = ["客户号,手机银行月活,交易笔数", "6200000001,是,12", "6200000002,否,0"]
+    result = run_import(app, write(tmp_path, "mobile.csv", lines), "mobile", "2026-11")
+    assert result.exit_code == 0, result.output
+    assert values(app, "mobile", NOV) == {"o-wang": {"active"}, "o-li": {"inactive"}}
+    now = utcnow()
+    with runtime(app).uow() as uow:
+        count = services.segments.count_rule(
+            uow, HEAD_OFFICE, {"dim": "mobile", "op": "in", "value": ["active"]},
+            Moment(now, now.date()))
+    assert count.members == 1
+
+
+def test_a_mobile_row_that_is_neither_yes_nor_no_is_refused_with_its_line(
+        app: Flask, tmp_path: Path) -> None:
+    population(app)
+    lines = ["客户号,手机银行月活,交易笔数", "6200000001,也许,1", "6200000002,是,-3"]
+    result = run_import(app, write(tmp_path, "mobile.csv", lines), "mobile", "2026-11")
+    assert result.exit_code != 0
+    assert "第 2 行：" in result.output and "“是”或“否”" in result.output
+    assert "第 3 行：" in result.output and "不是笔数" in result.output
+    assert values(app, "mobile", NOV) == {}

@@ -171,3 +171,15 @@ def test_a_manager_records_a_customer_number_kept_only_as_its_hash(
     with runtime(app).uow() as uow:
         keys = uow.session.scalars(select(CustomerKey)).all()  # type: ignore[attr-defined]
         assert [(k.customer_id, k.source, len(k.key_hash)) for k in keys] == [(c1, "staff", 64)]
+
+
+def test_the_customer_page_shows_mobile_banking_activity_in_chinese(
+        app: Flask, world: World) -> None:
+    c1 = world.customers["c1-sh001-01"]
+    with runtime(app).uow() as uow:
+        uow.session.add(DimensionValue(customer_id=c1, dimension="mobile", month=NOV,  # type: ignore[attr-defined]
+                                       value="active", amount=12))
+        uow.commit()
+    page = as_user(app, "m1").get(f"/console/customers/{c1}").text
+    shown = page[page.index('id="class-mobile"'):]
+    assert shown[:shown.index("</dd>")].endswith(">活跃（本月 12 笔）")

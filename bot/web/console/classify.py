@@ -25,7 +25,7 @@ from crm_core.services.classification.tags import TAGGERS
 # An extract of a million rows is ~60 MB as CSV; the route names its own cap (bot/web/app.py).
 MAX_EXTRACT_BYTES = 200 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx")
-KINDS = ("balances", "holdings", "media", "employers", "mapping", "list")
+KINDS = ("balances", "holdings", "media", "employers", "mobile", "mapping", "list")
 BATCHES_SHOWN = 10
 
 

@@ -279,6 +279,7 @@ def audit() -> Response:
 # The routes of each family live beside this module; importing them registers them on `bp`.
 from bot.web.staff_api import (  # noqa: E402, F401
     campaigns,
+    classification,
     collaboration,
     conversations,
     scorecards,

@@ -12,7 +12,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_core.model.base import Base, BigId, utcnow
@@ -63,6 +73,7 @@ class BatchKind(enum.StrEnum):
     EMPLOYERS = "employers"
     LIST = "list"
     MAPPING = "mapping"
+    MOBILE = "mobile"
 
 
 class Dimension(Base):
@@ -87,22 +98,34 @@ class Dimension(Base):
 
 
 class DimensionValue(Base):
-    """A customer's value on a dimension for one month (first day of the month)."""
+    """A customer's value on a dimension for one month (first day of the month).
+
+    Written a month at a time by set-based imports: the primary key leads with the dimension
+    and month, so a month's rows fill their own end of every index instead of one leaf per
+    customer across the whole table; and no foreign keys, whose per-row checks (and row locks
+    on every customer) cost more than the load itself. Rows only ever come from joins on
+    customers, from the catalogue's own codes and from the batch written in the same
+    transaction, and customers are never deleted.
+    """
 
     __tablename__ = "dimension_values"
     __table_args__ = (
+        PrimaryKeyConstraint("dimension", "month", "customer_id", "value"),
         # Who holds a value in a month: segment conditions and the catalogue's counts.
         Index("ix_dimension_values_lookup", "dimension", "month", "value", "customer_id"),
-        # Amount comparisons (月日均 ≥ x) in a month.
-        Index("ix_dimension_values_amount", "dimension", "month", "amount"),
+        # Amount comparisons (月日均 ≥ x) in a month; only rows with an amount (balances,
+        # holdings), so the tier, lifecycle and label rows of an import skip this index.
+        Index("ix_dimension_values_amount", "dimension", "month", "amount",
+              postgresql_where=text("amount IS NOT NULL"),
+              sqlite_where=text("amount IS NOT NULL")),
     )
 
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
-    dimension: Mapped[str] = mapped_column(ForeignKey("dimensions.code"), primary_key=True)
-    month: Mapped[date] = mapped_column(primary_key=True)
-    value: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(32))
+    month: Mapped[date]
+    customer_id: Mapped[int] = mapped_column(Integer)
+    value: Mapped[str] = mapped_column(String(64))
     amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
-    batch_id: Mapped[int | None] = mapped_column(ForeignKey("classification_batches.id"))
+    batch_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class ClassificationBatch(Base):

@@ -32,7 +32,7 @@ DERIVED = {"group": "group", "tag": "tag", "follow": "follow", "branch": "branch
 # Where a stored label has a closed set of codes, the rule must use one of them.
 CODES = {"tier": ("mass", "potential", "affluent", "vip", "private"),
          "lifecycle": ("new", "growing", "mature", "declining", "dormant", "lost"),
-         "follow": ("following", "unfollowed", "unknown")}
+         "follow": ("following", "unfollowed", "unknown"), "mobile": ("active", "inactive")}
 CHANNEL_KINDS = ("scene", "branch", "campaign")
 MAX_CONDITIONS = 40
 MAX_DEPTH = 6

@@ -19,7 +19,7 @@ from crm_core.model import (
 )
 from crm_core.queries.scopes import customer_scope
 
-MONTHLY = ("tier", "aum", "lifecycle", "medium", "employer", "holding")
+MONTHLY = ("tier", "aum", "lifecycle", "medium", "employer", "holding", "mobile")
 
 
 def latest_month(session: Session, dimension: str) -> date | None:

@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    and_,
     case,
     delete,
     func,
@@ -47,23 +46,23 @@ def derive_tiers(session: Session, month: date, settings: dict[str, Any]) -> Non
     target = add_months(month, 1)
     _clear(session, "tier", target)
     current, held = _aum(month), _values("tier", month)
-    short = _window(month, int(settings.get("down_after_months", 3)))
-    long = _window(month, int(settings.get("private_down_after_months", 6)))
+    short_months = int(settings.get("down_after_months", 3))
+    long_months = int(settings.get("private_down_after_months", 6))
+    window = _windows(month, short_months, long_months)
     bounds = _bounds(settings)
     reached, rank = _band(current.c.amount, bounds), _rank(held.c.value)
     falls = (rank.is_not(None) & (reached < rank))
     new_rank = case(
         (rank.is_(None) | (reached >= rank), reached),
-        (falls & (rank == PRIVATE) & (long.c.n == long.c.months)
-         & (_band(long.c.peak, bounds) < rank), _band(long.c.peak, bounds)),
-        (falls & (rank < PRIVATE) & (short.c.n == short.c.months)
-         & (_band(short.c.peak, bounds) < rank), _band(short.c.peak, bounds)),
+        (falls & (rank == PRIVATE) & (window.c.long_n == long_months)
+         & (_band(window.c.long_peak, bounds) < rank), _band(window.c.long_peak, bounds)),
+        (falls & (rank < PRIVATE) & (window.c.short_n == short_months)
+         & (_band(window.c.short_peak, bounds) < rank), _band(window.c.short_peak, bounds)),
         else_=rank)
     rows = (select(current.c.customer_id, literal("tier"), literal(target), _name(new_rank))
             .select_from(current)
             .outerjoin(held, held.c.customer_id == current.c.customer_id)
-            .outerjoin(short, short.c.customer_id == current.c.customer_id)
-            .outerjoin(long, long.c.customer_id == current.c.customer_id))
+            .outerjoin(window, window.c.customer_id == current.c.customer_id))
     _insert(session, rows)
 
 
@@ -114,13 +113,19 @@ def _values(dimension: str, month: date) -> Any:
             .subquery())
 
 
-def _window(month: date, months: int) -> Any:
-    # The peak balance and the number of months present in the last `months` months.
-    return (select(DimensionValue.customer_id, func.max(DimensionValue.amount).label("peak"),
-                   func.count().label("n"), literal(months).label("months"))
+def _windows(month: date, short: int, long: int) -> Any:
+    # The peak balance and the months present in the last `short` and `long` months, in one
+    # pass over the balances (the longer window holds the shorter).
+    recent = DimensionValue.month > add_months(month, -short)
+    older = DimensionValue.month > add_months(month, -long)
+    return (select(DimensionValue.customer_id,
+                   func.max(DimensionValue.amount).filter(recent).label("short_peak"),
+                   func.count().filter(recent).label("short_n"),
+                   func.max(DimensionValue.amount).filter(older).label("long_peak"),
+                   func.count().filter(older).label("long_n"))
             .where(DimensionValue.dimension == "aum",
-                   and_(DimensionValue.month > add_months(month, -months),
-                        DimensionValue.month <= month))
+                   DimensionValue.month > add_months(month, -max(short, long)),
+                   DimensionValue.month <= month)
             .group_by(DimensionValue.customer_id).subquery())
 
 

@@ -23,15 +23,21 @@ _LIST_NAME = re.compile(r"[^\s,;:/\\]{1,32}")
 _AMOUNT = re.compile(r"[0-9]{1,16}(\.[0-9]{1,2})?")
 # Column names as the bank's extracts write them (Chinese) or as our templates do (English).
 ALIASES = {"客户号": "customer_no", "手机号": "mobile", "网点": "branch", "月日均资产": "aum",
-           "产品大类": "category", "余额": "balance", "介质": "medium", "单位": "employer"}
+           "产品大类": "category", "余额": "balance", "介质": "medium", "单位": "employer",
+           "手机银行月活": "mobile_active", "交易笔数": "transactions"}
 KEYS = ("customer_no", "mobile")
 # The columns each kind needs beside a key; the first names the value (or the amount of aum).
 COLUMNS = {BatchKind.BALANCES: ("aum",), BatchKind.HOLDINGS: ("category", "balance"),
            BatchKind.MEDIA: ("medium",), BatchKind.EMPLOYERS: ("employer",),
-           BatchKind.LIST: (), BatchKind.MAPPING: ()}
+           BatchKind.LIST: (), BatchKind.MAPPING: (),
+           BatchKind.MOBILE: ("mobile_active", "transactions")}
 DIMENSIONS = {BatchKind.BALANCES: "aum", BatchKind.HOLDINGS: "holding",
               BatchKind.MEDIA: "medium", BatchKind.EMPLOYERS: "employer",
-              BatchKind.LIST: "group"}
+              BatchKind.LIST: "group", BatchKind.MOBILE: "mobile"}
+# 手机银行月活 as the bank's extracts write it: active this month or not.
+ACTIVE = {"是": "active", "1": "active", "Y": "active", "y": "active",
+          "否": "inactive", "0": "inactive", "N": "inactive", "n": "inactive"}
+_COUNT = re.compile(r"[0-9]{1,9}")
 
 
 class KeyHasher(Protocol):
@@ -118,6 +124,9 @@ class RowChecker:
         return Staged(line, key_hash, phone_hash, masked, self._get(values, "branch") or None,
                       value, amount)
 
+    def _activity(self, values: Sequence[str]) -> tuple[str, str]:
+        return _activity_of(self._get(values, "mobile_active"), self._get(values, "transactions"))
+
     def _get(self, values: Sequence[str], name: str) -> str:
         at = self.at.get(name)
         return values[at].strip() if at is not None and at < len(values) else ""
@@ -146,10 +155,22 @@ class RowChecker:
         if kind is BatchKind.HOLDINGS:
             return (_label(self._get(values, "category"), "category"),
                     _amount(self._get(values, "balance"), "balance"))
+        if kind is BatchKind.MOBILE:
+            return self._activity(values)
         if kind in (BatchKind.MEDIA, BatchKind.EMPLOYERS):
             field = COLUMNS[kind][0]
             return _label(self._get(values, field), field), None
         return self.spec.list_name or "", None
+
+
+def _activity_of(active: str, transactions: str) -> tuple[str, str]:
+    """Return (active|inactive, the month's transaction count) of a mobile-banking row."""
+    state = ACTIVE.get(active)
+    if state is None:
+        raise Refusal("bad_active", "not 是 or 否", field="mobile_active", value=active[:24])
+    if not _COUNT.fullmatch(transactions):
+        raise Refusal("bad_count", "not a count", field="transactions", value=transactions[:24])
+    return state, transactions
 
 
 def _check_header(spec: ExtractSpec, names: list[str], at: dict[str, int]) -> None:
