@@ -397,6 +397,8 @@ TALK_REPLY_WAITING = "您的客户经理回复了您"
 TALK_PAGE_TITLE = "客户经理的回复"
 TALK_PAGE_EMPTY = "暂时没有新的回复。"
 TALK_PAGE_REFUSED = "请在微信中打开此链接查看回复。"
+TALK_PAGE_IMAGE = "客户经理发给您的图片"
+TALK_PAGE_IMAGE_HIDDEN = "［图片］请在微信中打开此链接查看。"
 WEEKDAYS = "一二三四五六日"
 
 
@@ -419,8 +421,6 @@ TALK_REFUSALS = {
     "unknown_branch": "找不到网点代码“{detail}”，请核对后重试。",
     "bad_hours": "营业时间“{detail}”无效：星期写 1–7 的数字，时间写成 09:00 的格式，开门早于关门。",
     "bad_title": "快捷回复的标题须为 1–{detail} 个字。",
-    "image_window": ("客户超过 48 小时未发消息（或本时段客服消息已达上限），图片无法送达；"
-                     "请改发文字回复，客户会收到查看提醒。"),
 }
 TALK_SENT = {"custom": "已发送。",
              "page": "客户已超过 48 小时未发消息：回复已保存，并已通知客户点击查看。"}

@@ -221,9 +221,10 @@ OPENAPI: dict[str, Any] = {
             body=_TALK_REPLY, ok_status="201")},
         "/api/v1/conversations/{conversation_id}/images": {"post": _op(
             "Send an image (multipart field `image`: JPG, PNG or GIF, at most [talk] "
-            "media_max_bytes) as a customer-service image inside the 48-hour window; a bad "
-            "file or a closed window is refused (422)",
-            _record(message_id=_INT, delivery={"type": "string", "enum": ["custom"]}),
+            "media_max_bytes) as a customer-service image inside the 48-hour window, or "
+            "kept for the reply page behind one service notice outside it; a bad file is "
+            "refused (422)",
+            _record(message_id=_INT, delivery={"type": "string", "enum": ["custom", "page"]}),
             "403", "404", "413", "422", params=[_path_id("conversation_id", BIG_ID_MAX)],
             body=_TALK_IMAGE, ok_status="201", media="multipart/form-data")},
         "/api/v1/conversations/{conversation_id}/assign": {"post": _op(

@@ -64,8 +64,8 @@ def conversation_reply(conversation_id: int) -> tuple[Response, int]:
 
 @bp.post(f"/conversations/<{BIG_ROW_ID}:conversation_id>/images")
 def conversation_image(conversation_id: int) -> tuple[Response, int]:
-    """Send an image (multipart field `image`: JPG, PNG or GIF) as a customer-service image;
-    a bad file, or the customer's window closed, is refused (422) with the reason."""
+    """Send an image (multipart field `image`: JPG, PNG or GIF) as a customer-service image,
+    or keep it for the reply page outside the window; a bad file is refused (422)."""
     upload = request.files.get("image") if request.mimetype == "multipart/form-data" else None
     if upload is None:
         raise ApiError(400, "bad_request", texts.TALK_IMAGE_MISSING)

@@ -45,6 +45,7 @@ from crm_core.services.conversations.views import (
     inbox,
     media_of,
     new_messages,
+    page_image,
     reply_page,
 )
 
@@ -75,6 +76,7 @@ __all__ = [
     "next_opening",
     "open_conversation",
     "own_manager",
+    "page_image",
     "presence_of",
     "rate",
     "reopen",
