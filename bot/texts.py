@@ -433,6 +433,17 @@ TALK_REASONS = {"own_manager": "客户经理在线", "delegate": "客户经理�
                 "queue": "进入在线客服队列", "picked": "从队列接起", "transfer": "转交",
                 "escalated": "超时上报"}
 TALK_TABS = {"waiting": "等待回复", "open": "进行中", "closed": "已结束"}
+TALK_FIGURES_TAB = "服务统计"
+TALK_FIGURE_MINUTES = "{minutes:.1f} 分钟"
+TALK_FIGURE_COLUMNS = {
+    "name": "员工", "conversations": "接待会话", "answered": "首次回复",
+    "first_response_seconds": "平均首次响应", "first_response_business_seconds": "其中营业时间内",
+    "resolved": "解决会话", "resolution_seconds": "平均解决用时",
+    "resolution_business_seconds": "其中营业时间内",
+    "handling_business_seconds": "平均接待（营业时间）",
+    "ratings": "评价数", "rating": "平均评分"}
+TALK_FIGURES_NOTE = ("统计最近 {days} 天发起的会话：首次响应记给最先回复的人，"
+                     "解决用时和评分记给结束时接待的人；“营业时间内”只计网点营业时间。")
 TALK_EXPORT_COLUMNS = ("编号", "时间（北京时间）", "发送方", "员工", "类型", "内容", "送达")
 TALK_AUTHORS = {"customer": "客户", "staff": "银行", "system": "系统"}
 TALK_MEDIA_REFUSED = {"too_large": "图片超过 {limit} MB，未保存，请让客户压缩后重新发送。",

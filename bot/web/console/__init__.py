@@ -19,6 +19,7 @@ from bot.web.console import (
     segments,
     staff,
     talk,
+    talk_figures,
     talk_media,
     transfer,
     views,
@@ -27,4 +28,4 @@ from bot.web.console.blueprint import bp
 
 __all__ = ["bp", "classify", "codes", "customer", "exports", "home", "lead", "learning", "lists",
            "logs", "misses", "organisations", "pick", "products", "referrals", "segments", "staff",
-           "talk", "talk_media", "transfer", "views"]
+           "talk", "talk_figures", "talk_media", "transfer", "views"]

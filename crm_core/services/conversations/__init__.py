@@ -3,7 +3,7 @@ the platform's rules, staff actions, business hours and quick replies."""
 
 from crm_core.services.conversations.access import own_manager, sees, visible
 from crm_core.services.conversations.canned import add_canned, canned_replies
-from crm_core.services.conversations.figures import talk_figures
+from crm_core.services.conversations.figures import scoped_figures, talk_figures
 from crm_core.services.conversations.handling import (
     RATING_REQUEST,
     add_note,
@@ -83,6 +83,7 @@ __all__ = [
     "reply",
     "reply_page",
     "route_for",
+    "scoped_figures",
     "sees",
     "send_card",
     "send_image",
