@@ -406,6 +406,8 @@ TALK_REPLY_WAITING = "您的客户经理回复了您"
 TALK_PAGE_TITLE = "客户经理的回复"
 TALK_PAGE_EMPTY = "暂时没有新的回复。"
 TALK_PAGE_REFUSED = "请在微信中打开此链接查看回复。"
+TALK_PAGE_IMAGE = "客户经理发给您的图片"
+TALK_PAGE_IMAGE_HIDDEN = "［图片］请在微信中打开此链接查看。"
 WEEKDAYS = "一二三四五六日"
 
 
@@ -428,8 +430,6 @@ TALK_REFUSALS = {
     "unknown_branch": "找不到网点代码“{detail}”，请核对后重试。",
     "bad_hours": "营业时间“{detail}”无效：星期写 1–7 的数字，时间写成 09:00 的格式，开门早于关门。",
     "bad_title": "快捷回复的标题须为 1–{detail} 个字。",
-    "image_window": ("客户超过 48 小时未发消息（或本时段客服消息已达上限），图片无法送达；"
-                     "请改发文字回复，客户会收到查看提醒。"),
 }
 TALK_SENT = {"custom": "已发送。",
              "page": "客户已超过 48 小时未发消息：回复已保存，并已通知客户点击查看。"}
@@ -442,6 +442,17 @@ TALK_REASONS = {"own_manager": "客户经理在线", "delegate": "客户经理�
                 "queue": "进入在线客服队列", "picked": "从队列接起", "transfer": "转交",
                 "escalated": "超时上报"}
 TALK_TABS = {"waiting": "等待回复", "open": "进行中", "closed": "已结束"}
+TALK_FIGURES_TAB = "服务统计"
+TALK_FIGURE_MINUTES = "{minutes:.1f} 分钟"
+TALK_FIGURE_COLUMNS = {
+    "name": "员工", "conversations": "接待会话", "answered": "首次回复",
+    "first_response_seconds": "平均首次响应", "first_response_business_seconds": "其中营业时间内",
+    "resolved": "解决会话", "resolution_seconds": "平均解决用时",
+    "resolution_business_seconds": "其中营业时间内",
+    "handling_business_seconds": "平均接待（营业时间）",
+    "ratings": "评价数", "rating": "平均评分"}
+TALK_FIGURES_NOTE = ("统计最近 {days} 天发起的会话：首次响应记给最先回复的人，"
+                     "解决用时和评分记给结束时接待的人；“营业时间内”只计网点营业时间。")
 TALK_EXPORT_COLUMNS = ("编号", "时间（北京时间）", "发送方", "员工", "类型", "内容", "送达")
 TALK_AUTHORS = {"customer": "客户", "staff": "银行", "system": "系统"}
 TALK_MEDIA_REFUSED = {"too_large": "图片超过 {limit} MB，未保存，请让客户压缩后重新发送。",

@@ -93,6 +93,7 @@ _INT = {"type": "integer"}
 _ERROR_CODE = {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found",
                                           "conflict", "invalid", "internal", "unavailable"]}
 _BOOL = {"type": "boolean"}
+_NUMBER = {"type": ["number", "null"]}
 _SCHEMAS: dict[str, Any] = {
     "Error": _record(error={**_record(code=_ERROR_CODE, message=_text()), "properties": {
         "code": _ERROR_CODE, "message": _text(),
@@ -124,6 +125,12 @@ _SCHEMAS: dict[str, Any] = {
     "ChatMessage": _record(id=_INT, at=_text(), author=_text(), by=_text(True), kind=_text(),
                            body=_text(), media=_BOOL, delivery=_text(True), status=_text(True),
                            error_code={"type": ["integer", "null"]}),
+    "TalkFigures": _record(username=_text(), name=_text(), conversations=_INT, segments=_INT,
+                           answered=_INT, resolved=_INT, ratings=_INT,
+                           **{key: _NUMBER for key in (
+                               "handling_seconds", "handling_business_seconds",
+                               "first_response_seconds", "first_response_business_seconds",
+                               "resolution_seconds", "resolution_business_seconds", "rating")}),
     "ShareCounts": {"type": "object", "required": ["opens", "follows", "leads"],
                     "properties": {"opens": _INT, "follows": _INT, "leads": _INT}},
 }
@@ -208,6 +215,12 @@ OPENAPI: dict[str, Any] = {
                     total=_INT), "422", params=[
                 _query("status", {"type": "string", "enum": ["waiting", "open", "closed"]}),
                 _query("page", {"type": "integer", "minimum": 1, "maximum": 10_000})])},
+        "/api/v1/conversations/figures": {"get": _op(
+            "Per manager and online agent, for conversations opened in the last `days`, in "
+            "scope (own; a branch head's branch; head office all): counts, mean first-response, "
+            "resolution and holding seconds (elapsed and within business hours), ratings",
+            _record(days=_INT, staff={"type": "array", "items": _ref("TalkFigures")}), "422",
+            params=[_query("days", {"type": "integer", "enum": [7, 30, 90]})])},
         "/api/v1/conversations/{conversation_id}": {"get": _op(
             "A transcript (phone and ID numbers masked unless the caller is the customer's "
             "manager)", _record(id=_INT, status=_text(), messages={
@@ -221,9 +234,10 @@ OPENAPI: dict[str, Any] = {
             body=_TALK_REPLY, ok_status="201")},
         "/api/v1/conversations/{conversation_id}/images": {"post": _op(
             "Send an image (multipart field `image`: JPG, PNG or GIF, at most [talk] "
-            "media_max_bytes) as a customer-service image inside the 48-hour window; a bad "
-            "file or a closed window is refused (422)",
-            _record(message_id=_INT, delivery={"type": "string", "enum": ["custom"]}),
+            "media_max_bytes) as a customer-service image inside the 48-hour window, or "
+            "kept for the reply page behind one service notice outside it; a bad file is "
+            "refused (422)",
+            _record(message_id=_INT, delivery={"type": "string", "enum": ["custom", "page"]}),
             "403", "404", "413", "422", params=[_path_id("conversation_id", BIG_ID_MAX)],
             body=_TALK_IMAGE, ok_status="201", media="multipart/form-data")},
         "/api/v1/conversations/{conversation_id}/assign": {"post": _op(

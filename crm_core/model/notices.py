@@ -24,7 +24,7 @@ class NoticeKind(enum.StrEnum):
     TRANSFER = "transfer"
     MANAGER_CHANGED = "manager_changed"  # to the customer, as a customer-service message
     TALK_WAITING = "talk_waiting"        # a customer waits in a conversation
-    TALK_ESCALATION = "talk_escalation"  # nobody answered a conversation in time (branch head)
+    TALK_ESCALATION = "talk_escalation"  # nobody answered in time (branch head; head office)
     TALK_REPLY = "talk_reply"            # to the customer: a reply, as a customer-service message
     TALK_PAGE = "talk_page"              # to the customer: a reply waits on its page (template)
     REFERRAL = "referral"  # a step of a referral between staff (the event is in the payload)

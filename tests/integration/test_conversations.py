@@ -16,14 +16,14 @@ from bot.wechat.messages import parse_document
 from bot.wechat.simulator import Platform
 from bot.worker.outbox import Outbox
 from crm_core import services
-from crm_core.model import NoticeKind, NoticeStatus, OutOfScope, utcnow
+from crm_core.model import NoticeKind, NoticeStatus, OutOfScope, StaffRole, utcnow
 from crm_core.model.conversations import ConversationRefused, Delivery, Presence
 from crm_core.services import conversations as talk
-from tests.builders import post, text_xml
+from tests.builders import org, post, text_xml
 from tests.conftest import make_settings, runtime
 from tests.console_support import csrf_token, login
 from tests.product_support import import_sample
-from tests.sandbox_support import SandboxHandle, api_for, running_sandbox
+from tests.sandbox_support import SandboxHandle, api_for, fake_openid, running_sandbox
 from tests.talk_support import C1, open_for, populate, scope_of, set_presence
 
 TEMPLATES = {"talk_waiting_template": "TPL_WAIT", "talk_page_template": "TPL_PAGE",
@@ -142,6 +142,27 @@ def test_a_manager_away_sends_the_customer_to_the_queue_and_silence_escalates(
                    utcnow())
         uow.commit()
         assert uow.conversations.get(conversation).assignee.username == "agent"  # type: ignore[union-attr]
+
+
+def test_silence_in_the_network_queue_escalates_to_head_office(world: Runtime,
+                                                               chat: Flask) -> None:
+    nobodys = fake_openid("talk-network")
+    with world.uow() as uow:
+        org(uow, {"HQ": ["HQ-01"]})
+        services.add_staff(uow, "hq", "总行值班", "x", StaffRole.HEAD_OFFICE, "HQ-01", None,
+                           "test", utcnow())
+        services.follow(uow, nobodys, "", utcnow())  # no manager, no branch
+        uow.commit()
+    conversation = open_for(world, nobodys)
+    with world.uow() as uow:
+        assert talk.escalate_unanswered(uow, utcnow() + timedelta(minutes=11),
+                                        timedelta(minutes=10)) == 1
+        uow.commit()
+    [escalation] = notices(world, NoticeKind.TALK_ESCALATION)
+    assert escalation["manager"] == "HQ-01"
+    login(client := chat.test_client(), "admin")
+    listed = client.get("/console/talk?tab=waiting").text
+    assert f'data-conversation="{conversation}"' in listed and "已超时上报" in listed
 
 
 def test_a_manager_on_leave_hands_customers_to_their_delegate(world: Runtime) -> None:

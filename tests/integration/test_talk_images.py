@@ -1,9 +1,11 @@
 """Staff send an image from the inbox: checked and stored by the console, uploaded to the
 platform (the sandbox, over real HTTP) as temporary media when the outbox sends it, and sent
-once as a customer-service image inside the 48-hour window; shown in the transcript."""
+once as a customer-service image inside the 48-hour window; outside it kept behind one
+service notice and shown on the reply page to the customer only; shown in the transcript."""
 
 import io
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -15,9 +17,12 @@ from flask.testing import FlaskClient
 from PIL import Image
 
 from bot import create_app
+from bot.share_tokens import Signer, Visitor, visitor_cookie
+from bot.web.visitors import COOKIE
 from bot.worker.outbox import Outbox
 from crm_core import services
 from crm_core.model import NoticeKind, NoticeStatus, utcnow
+from crm_core.services import conversations as talk
 from tests.conftest import make_settings, runtime
 from tests.console_support import csrf_token, login
 from tests.sandbox_support import CUSTOM_SEND, RawClient, SandboxHandle, api_for, running_sandbox
@@ -37,6 +42,7 @@ def app(database_url: str, tmp_path: Path, sandbox: SandboxHandle) -> Iterator[F
     app = create_app(make_settings(
         database_url, tmp_path, talk={"media_dir": str(tmp_path / "media"),
                                       "media_max_bytes": 200_000},
+        notifications={"talk_page_template": "TPL_PAGE"},
         wechat={"app_id": sandbox.app_id, "app_secret": sandbox.app_secret,
                 "api_base_url": sandbox.base_url, "mode": "compatible"},
         outbox={"backoff_base_seconds": 0.01, "backoff_max_seconds": 0.05}))
@@ -117,17 +123,30 @@ def test_a_file_that_is_not_an_image_or_too_large_is_refused_in_chinese(
     assert not list((tmp_path / "media").glob("sent-*"))
 
 
-def test_outside_the_window_an_image_is_refused_and_nothing_is_sent(
+def test_outside_the_window_an_image_is_kept_behind_one_notice_and_shown_on_the_reply_page(
         app: Flask, sandbox: SandboxHandle) -> None:
     sandbox.follow(C1)
     conversation = open_for(runtime(app), C1, utcnow() - timedelta(hours=49))
-    assert "图片无法送达" in send(manager(app), conversation, jpeg())
+    client, photo = manager(app), jpeg()
+    assert "回复已保存，并已通知客户点击查看" in send(client, conversation, photo)
+    assert "回复已保存" in send(client, conversation, jpeg((20, 20)))
     assert talk_notices(app) == []
     deliver(app, sandbox)
-    assert sandbox.inbox(C1) == [] and sandbox.count(UPLOAD) == 0
+    [notice] = sandbox.inbox(C1)
+    assert notice["kind"] == "template" and sandbox.count(UPLOAD) == 0
+    link = "/talk/" + notice["payload"]["url"].split("/talk/")[1]
+    customer = customer_browser(app, conversation)
+    page = customer.get(link).text
+    [first, _second] = [src.split('"')[0] for src in page.split('src="')[1:]
+                        if src.startswith(f"/talk/{conversation}/media/")]
+    image = customer.get(first.replace("&amp;", "&"))
+    assert (image.status_code, image.mimetype, image.data) == (200, "image/jpeg", photo)
+    stranger = app.test_client()
+    assert "请在微信中打开此链接查看" in stranger.get(link).text
+    assert stranger.get(first.replace("&amp;", "&")).status_code == 403
 
 
-def test_images_count_against_the_window_like_text_replies(
+def test_images_past_the_window_count_wait_on_the_reply_page_like_text_replies(
         app: Flask, sandbox: SandboxHandle) -> None:
     sandbox.follow(C1)
     sandbox.act(C1, "message")
@@ -135,8 +154,29 @@ def test_images_count_against_the_window_like_text_replies(
     sends = runtime(app).settings.talk.window_sends
     for n in range(sends):
         assert "已发送。" in send(client, conversation, jpeg((10 + n, 10)))
-    assert "图片无法送达" in send(client, conversation, jpeg((99, 9)))
+    assert "回复已保存" in send(client, conversation, jpeg((99, 9)))
     assert len(talk_notices(app)) == sends
+    assert len(page_notices(app)) == 1
+
+
+def customer_browser(app: Flask, conversation: int) -> FlaskClient:
+    """A browser web authorisation has told us is the conversation's customer."""
+    rt = runtime(app)
+    with rt.uow() as uow:
+        customer_id = talk.reply_page(uow, conversation)["customer_id"]
+    web = rt.settings.web
+    cookie = visitor_cookie(Signer(web.secret_key, web.previous_secret_key),
+                            Visitor("talkvisitor", customer_id, verified=True,
+                                    oauth_at=int(time.time())))
+    client = app.test_client()
+    client.set_cookie(COOKIE, cookie)
+    return client
+
+
+def page_notices(app: Flask) -> list[dict]:  # type: ignore[type-arg]
+    with runtime(app).uow() as uow:
+        return [n for n in services.list_notices(uow, None, 100)
+                if n["kind"] == NoticeKind.TALK_PAGE.value]
 
 
 def test_an_image_to_a_customer_who_left_is_marked_and_not_retried(

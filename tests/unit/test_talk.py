@@ -113,6 +113,26 @@ def test_an_unanswered_conversation_escalates_once_to_the_branch_head() -> None:
     assert heads == ["SH001-02"]
 
 
+def test_an_unanswered_conversation_in_the_network_queue_escalates_to_head_office() -> None:
+    uow = make_uow()
+    org(uow, {"HQ": ["HQ-01", "HQ-02"]})
+    for name, manager, active in (("hq", "HQ-01", True), ("hq-off", "HQ-02", False),
+                                  ("hq-nolink", None, True)):
+        services.add_staff(uow, name, name, "x", StaffRole.HEAD_OFFICE, manager, None, "t", T0)
+        account = uow.staff.by_username(name)
+        assert account is not None
+        account.active = active
+    services.follow(uow, "c9", "", T0)  # nobody's customer: the network's queue
+    opened = talk.open_conversation(uow, "c9", "keyword", T0, ZONE)
+    held = uow.conversations.get(opened.conversation_id)
+    assert held is not None and held.branch_id is None
+    assert talk.escalate_unanswered(uow, T0 + timedelta(minutes=11), timedelta(minutes=10)) == 1
+    assert talk.escalate_unanswered(uow, T0 + timedelta(minutes=30), timedelta(minutes=10)) == 0
+    told = [(n.manager.code, n.payload["conversation_id"])  # type: ignore[union-attr]
+            for n in uow.notices.items if n.kind is NoticeKind.TALK_ESCALATION]
+    assert told == [("HQ-01", opened.conversation_id)]
+
+
 WEEKDAYS_9_TO_5 = BranchHours(days="12345", opens="09:00", closes="17:00")
 
 

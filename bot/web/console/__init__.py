@@ -21,6 +21,7 @@ from bot.web.console import (
     segments,
     staff,
     talk,
+    talk_figures,
     talk_media,
     transfer,
     views,
@@ -29,5 +30,5 @@ from bot.web.console.blueprint import bp
 
 __all__ = ["bp", "campaigns", "classify", "codes", "customer", "exports", "home", "lead",
            "learning", "lists", "logs", "misses", "organisations", "pick", "products",
-           "referrals", "scorecards", "segments", "staff", "talk", "talk_media", "transfer",
-           "views"]
+           "referrals", "scorecards", "segments", "staff", "talk", "talk_figures", "talk_media",
+           "transfer", "views"]

@@ -29,7 +29,8 @@ class Entry:
 MENU = (
     Entry("console.home", "工作台", EVERYONE, ("console.branch_home", "console.scorecards",
                                               "console.scorecard")),
-    Entry("console.talk_inbox", "会话", EVERYONE, ("console.talk_conversation",)),
+    Entry("console.talk_inbox", "会话", EVERYONE, ("console.talk_conversation",
+                                                   "console.talk_figures")),
     Entry("console.leads", "线索", EVERYONE, ("console.lead",)),
     Entry("console.customers", "客户", EVERYONE, ("console.customer",)),
     Entry("console.organisations", "单位", EVERYONE, ("console.organisation",)),

@@ -55,16 +55,17 @@ def talk_media(conversation_id: int, message_id: int) -> Response:
 @bp.post("/talk/<int:conversation_id>/image")
 @login_required
 def talk_image(conversation_id: int) -> ResponseReturnValue:
-    """Send the customer an image chosen on the phone (a customer-service image message)."""
+    """Send the customer an image chosen on the phone (a customer-service image message, or
+    kept for the reply page outside the window)."""
     settings = current_runtime().settings.talk
     upload = request.files.get("image")
     if upload is None or not upload.filename:
         flash(texts.TALK_IMAGE_MISSING)
         return back(conversation_id)
     try:
-        send_image_file(scope(), conversation_id, upload.read(settings.media_max_bytes + 1),
-                        now())
-        flash(texts.TALK_SENT["custom"])
+        replied = send_image_file(scope(), conversation_id,
+                                  upload.read(settings.media_max_bytes + 1), now())
+        flash(texts.TALK_SENT[replied.delivery.value])
     except MediaRefused as error:
         flash(image_refusal(error))
     except ConversationRefused as error:
@@ -74,7 +75,7 @@ def talk_image(conversation_id: int) -> ResponseReturnValue:
 
 def send_image_file(who: Scope, conversation_id: int, data: bytes, at: datetime) -> Replied:
     """Store an image staff chose and send it in the conversation (MediaRefused for a bad
-    file, ConversationRefused outside the window; OutOfScope as ever)."""
+    file, ConversationRefused when closed; OutOfScope as ever)."""
     settings = current_runtime().settings.talk
     window = talk.Window(timedelta(hours=settings.window_hours), settings.window_sends)
     with work() as uow:

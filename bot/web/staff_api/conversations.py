@@ -1,5 +1,5 @@
 """The staff API's conversations (/api/v1/conversations): the inbox, a transcript, a reply,
-an image, a transfer and a close, in the caller's scope."""
+an image, a transfer and a close, and the per-staff figures, in the caller's scope."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,6 +11,7 @@ from bot.web import api_input
 from bot.web.api_input import BadField
 from bot.web.console.support import work
 from bot.web.console.talk import refusal as talk_refusal
+from bot.web.console.talk_figures import PERIODS
 from bot.web.console.talk_media import image_refusal, send_image_file
 from bot.web.edge import current_runtime
 from bot.web.openapi import BIG_ROW_ID
@@ -35,6 +36,21 @@ def conversations() -> Response:
     with work() as uow:
         page, _counts = talk.inbox(uow, _scope(), status, INBOX.request(request.args))
     return jsonify(conversations=[_stamped(row) for row in page.rows], total=page.total)
+
+
+@bp.get("/conversations/figures")
+def conversation_figures() -> Response:
+    """Per manager and agent over the last `days` (7, 30 or 90) in scope: counts, first
+    responses, resolutions (elapsed and within business hours) and ratings."""
+    days = request.args.get("days", "30")
+    if days not in {str(p) for p in PERIODS}:
+        raise ApiError(422, "invalid", texts.API_NOT_A_CHOICE.format(
+            field="days", choices="、".join(str(p) for p in PERIODS)))
+    until = utcnow()
+    with work() as uow:
+        rows = talk.scoped_figures(uow, _scope(), until - timedelta(days=int(days)), until,
+                                   current_runtime().settings.leads.timezone)
+    return jsonify(days=int(days), staff=rows)
 
 
 @bp.get(f"/conversations/<{BIG_ROW_ID}:conversation_id>")
@@ -64,8 +80,8 @@ def conversation_reply(conversation_id: int) -> tuple[Response, int]:
 
 @bp.post(f"/conversations/<{BIG_ROW_ID}:conversation_id>/images")
 def conversation_image(conversation_id: int) -> tuple[Response, int]:
-    """Send an image (multipart field `image`: JPG, PNG or GIF) as a customer-service image;
-    a bad file, or the customer's window closed, is refused (422) with the reason."""
+    """Send an image (multipart field `image`: JPG, PNG or GIF) as a customer-service image,
+    or keep it for the reply page outside the window; a bad file is refused (422)."""
     upload = request.files.get("image") if request.mimetype == "multipart/form-data" else None
     if upload is None:
         raise ApiError(400, "bad_request", texts.TALK_IMAGE_MISSING)

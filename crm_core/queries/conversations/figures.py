@@ -4,10 +4,10 @@ each conversation, every assignment of it in order, and its first answer by a pe
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from crm_core.model import StaffAccount
+from crm_core.model import Manager, StaffAccount
 from crm_core.model.conversations import Assignment, Author, Conversation, ConversationMessage
 
 
@@ -46,3 +46,13 @@ def staff_names(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
     """Return the login and display name of each staff id."""
     stmt = select(StaffAccount.id, StaffAccount.username, StaffAccount.display_name)
     return {i: (u, n) for i, u, n in session.execute(stmt.where(StaffAccount.id.in_(ids)))}
+
+
+def branch_usernames(session: Session, branch_id: int | None) -> set[str]:
+    """Return the logins of a branch's staff: its managers' and those placed in it."""
+    if branch_id is None:
+        return set()
+    stmt = (select(StaffAccount.username)
+            .outerjoin(Manager, Manager.id == StaffAccount.manager_id)
+            .where(or_(StaffAccount.branch_id == branch_id, Manager.branch_id == branch_id)))
+    return set(session.scalars(stmt))

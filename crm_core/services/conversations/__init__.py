@@ -3,7 +3,7 @@ the platform's rules, staff actions, business hours and quick replies."""
 
 from crm_core.services.conversations.access import own_manager, sees, visible
 from crm_core.services.conversations.canned import add_canned, canned_replies
-from crm_core.services.conversations.figures import talk_figures
+from crm_core.services.conversations.figures import scoped_figures, talk_figures
 from crm_core.services.conversations.handling import (
     RATING_REQUEST,
     add_note,
@@ -45,6 +45,7 @@ from crm_core.services.conversations.views import (
     inbox,
     media_of,
     new_messages,
+    page_image,
     reply_page,
 )
 
@@ -75,12 +76,14 @@ __all__ = [
     "next_opening",
     "open_conversation",
     "own_manager",
+    "page_image",
     "presence_of",
     "rate",
     "reopen",
     "reply",
     "reply_page",
     "route_for",
+    "scoped_figures",
     "sees",
     "send_card",
     "send_image",

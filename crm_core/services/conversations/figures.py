@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from crm_core.model import Scope, StaffRole
 from crm_core.queries.conversations.figures import (
+    branch_usernames,
     first_answers,
     holds_of,
     opened_between,
@@ -93,6 +95,18 @@ def talk_figures(uow: SqlUnitOfWork, since: datetime, until: datetime,
     names = staff_names(uow.session, set(tallies))
     return sorted((_row(names[who], tally) for who, tally in tallies.items() if who in names),
                   key=lambda row: str(row["username"]))
+
+
+def scoped_figures(uow: SqlUnitOfWork, scope: Scope, since: datetime, until: datetime,
+                   timezone: str) -> list[dict[str, Any]]:
+    """The figures as a scope sees them: one's own, a branch head's branch, head office all."""
+    rows = talk_figures(uow, since, until, timezone)
+    if scope.role is StaffRole.HEAD_OFFICE:
+        return rows
+    shown = {scope.username}
+    if scope.role is StaffRole.BRANCH_HEAD:
+        shown |= branch_usernames(uow.session, scope.branch_id)
+    return [row for row in rows if row["username"] in shown]
 
 
 def load_spans(uow: SqlUnitOfWork, since: datetime, until: datetime) -> dict[int, Span]:

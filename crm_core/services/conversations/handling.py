@@ -3,7 +3,7 @@ what they say about themselves (presence, delegate); and the customer's rating a
 
 from datetime import datetime, timedelta
 
-from crm_core.model import NoticeKind, Scope, StaffRole
+from crm_core.model import Manager, NoticeKind, Scope, StaffRole
 from crm_core.model.conversations import (
     RATINGS,
     ConversationNote,
@@ -113,17 +113,26 @@ def presence_of(uow: UnitOfWork, staff_id: int) -> tuple[Presence, str | None]:
 
 
 def escalate_unanswered(uow: UnitOfWork, now: datetime, sla: timedelta) -> int:
-    """Tell the branch heads about conversations nobody answered within the SLA."""
+    """Tell whoever oversees conversations nobody answered within the SLA: the branch heads
+    of a branch's, head office of the network-wide queue's."""
     count = 0
     for conversation in uow.conversations.unanswered_since(now - sla):
         conversation.escalated_at = now
         count += 1
-        heads = uow.managers.heads_of(conversation.branch_id) if conversation.branch_id else []
-        for head in heads:
-            enqueue_notice(uow, f"talk:escalation:{conversation.id}:{head.id}",
-                           NoticeKind.TALK_ESCALATION, head, {
+        for overseer in _overseers(uow, conversation.branch_id):
+            enqueue_notice(uow, f"talk:escalation:{conversation.id}:{overseer.id}",
+                           NoticeKind.TALK_ESCALATION, overseer, {
                                "conversation_id": conversation.id,
                                "customer": conversation.customer.display_name
                                or customer_label(conversation.customer.openid),
                                "opened_at": conversation.opened_at.isoformat()}, now)
     return count
+
+
+def _overseers(uow: UnitOfWork, branch_id: int | None) -> list[Manager]:
+    if branch_id is not None:
+        return uow.managers.heads_of(branch_id)
+    # Head office staff are told through the manager record their account is linked to.
+    linked = {account.manager.id: account.manager for account in uow.staff.listing()
+              if account.role is StaffRole.HEAD_OFFICE and account.active and account.manager}
+    return list(linked.values())

@@ -82,30 +82,32 @@ def reply(uow: UnitOfWork, scope: Scope, conversation_id: int, body: str, now: d
 
 def send_image(uow: UnitOfWork, scope: Scope, conversation_id: int, stored: str, label: str,
                now: datetime, window: Window = Window()) -> Replied:
-    """Send an image the channel has stored as a customer-service image message; refused
-    outside the window or past its count (the reply page shows words, not images)."""
+    """Send an image the channel has stored as a customer-service image message, or keep it
+    for the reply page (behind the one service notice) outside the window or past its count."""
     conversation = visible(uow, scope, conversation_id)
     if conversation.status is ConversationStatus.CLOSED:
         raise ConversationRefused("closed")
-    if _delivery(uow, conversation, now, window) is not Delivery.CUSTOM:
-        raise ConversationRefused("image_window")
     if conversation.assignee_id is None:
         assign(uow, conversation, uow.staff.get(scope.staff_id), "picked", scope.staff_id, now)
     message = ConversationMessage(conversation_id=conversation.id, at=now, author=Author.STAFF,
                                   staff_id=scope.staff_id, kind="image", body=label,
-                                  media_id=STORED_MEDIA + stored, delivery=Delivery.CUSTOM)
+                                  media_id=STORED_MEDIA + stored)
+    message.delivery = _delivery(uow, conversation, now, window)
     uow.conversations.add(message)
     uow.flush()
-    message.notice_key = f"talk:reply:{message.id}"
-    enqueue_customer_notice(uow, message.notice_key, NoticeKind.TALK_REPLY,
-                            conversation.customer, {"conversation_id": conversation.id,
-                                                    "message_id": message.id, "image": stored},
-                            now)
+    if message.delivery is Delivery.CUSTOM:
+        message.notice_key = f"talk:reply:{message.id}"
+        enqueue_customer_notice(uow, message.notice_key, NoticeKind.TALK_REPLY,
+                                conversation.customer, {"conversation_id": conversation.id,
+                                                        "message_id": message.id,
+                                                        "image": stored}, now)
+    else:
+        message.notice_key = _queue(uow, conversation, message, now)
     record_interaction(uow, conversation.customer.openid, Direction.OUT, "talk_reply", label,
                        now, detail={"conversation_id": conversation.id,
                                     "message_id": message.id, "staff": scope.username})
     _answered(conversation, now)
-    return Replied(message.id, Delivery.CUSTOM)
+    return Replied(message.id, message.delivery)
 
 
 def _answered(conversation: Conversation, now: datetime) -> None:

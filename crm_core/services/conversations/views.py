@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from crm_core.model import Scope
-from crm_core.model.conversations import STORED_MEDIA, Author
+from crm_core.model.conversations import STORED_MEDIA, Author, ConversationMessage
 from crm_core.pii import mask_text
 from crm_core.queries.conversations import (
     assignments_of,
@@ -103,8 +103,28 @@ def reply_page(uow: SqlUnitOfWork, conversation_id: int) -> dict[str, Any]:
         raise LookupError(f"no conversation {conversation_id}")
     rows = messages_after(uow.session, conversation_id, 0)
     return {"customer_id": conversation.customer_id,
-            "messages": [{"at": m.at, "author": m.author.value, "by": name, "body": m.body}
+            "messages": [{"id": m.id, "at": m.at, "author": m.author.value, "by": name,
+                          "body": m.body, "image": _stored_image(m) is not None}
                          for m, name, _status, _code in rows[-30:]]}
+
+
+def page_image(uow: SqlUnitOfWork, conversation_id: int,
+               message_id: int) -> tuple[int, str] | None:
+    """Return the customer a staff image on the reply page belongs to and its stored file's
+    name (None: no such image in that conversation)."""
+    conversation = uow.conversations.get(conversation_id)
+    message = next(iter(messages_after(uow.session, conversation_id, message_id - 1)), None)
+    if conversation is None or message is None or message[0].id != message_id:
+        return None
+    stored = _stored_image(message[0])
+    return None if stored is None else (conversation.customer_id, stored)
+
+
+def _stored_image(message: ConversationMessage) -> str | None:
+    media_id: str | None = message.media_id
+    if message.kind != "image" or message.author is not Author.STAFF or not media_id:
+        return None
+    return media_id.removeprefix(STORED_MEDIA) if media_id.startswith(STORED_MEDIA) else None
 
 
 def media_of(uow: SqlUnitOfWork, scope: Scope, conversation_id: int,
