@@ -12,14 +12,12 @@ from pathlib import Path
 import click
 
 from bot.cli.base import Cli, pass_cli
-from bot.cli.segments import AS_OPTION, OPERATOR
+from bot.cli.segments import AS_OPTION, scope_as, sql_uow
 from bot.refusals import explain
 from bot.runtime import contact_policy
-from crm_core import services
-from crm_core.model import Scope, utcnow
+from crm_core.model import utcnow
 from crm_core.model.campaigns import CHANNELS
 from crm_core.services import campaigns as core
-from crm_core.unit_of_work import SqlUnitOfWork
 
 
 @click.group()
@@ -46,8 +44,8 @@ def campaigns_create(cli: Cli, name: str, snapshot_id: int, content_file: Path, 
     """Draft a campaign to a snapshot."""
     draft = core.Draft(name, purpose, snapshot_id, content_file.read_text("utf-8").strip(),
                        channels, product_risk, control_share)
-    with _uow(cli) as uow, _refused():
-        campaign = core.create_campaign(uow, _scope(uow, username), draft, utcnow())
+    with sql_uow(cli) as uow, _refused():
+        campaign = core.create_campaign(uow, scope_as(uow, username), draft, utcnow())
         uow.commit()
         click.echo(f"campaign {campaign.id}: draft")
 
@@ -58,8 +56,8 @@ def campaigns_create(cli: Cli, name: str, snapshot_id: int, content_file: Path, 
 @pass_cli
 def campaigns_submit(cli: Cli, campaign_id: int, username: str | None) -> None:
     """Plan the audience with the contact policy and ask for approval."""
-    with _uow(cli) as uow, _refused():
-        figures = core.submit(uow, _scope(uow, username), campaign_id, utcnow(),
+    with sql_uow(cli) as uow, _refused():
+        figures = core.submit(uow, scope_as(uow, username), campaign_id, utcnow(),
                               contact_policy(cli.settings))
         uow.commit()
     click.echo(json.dumps(figures, ensure_ascii=False, sort_keys=True))
@@ -71,8 +69,8 @@ def _transition(name: str, call: object, doc: str) -> None:
     @AS_OPTION
     @pass_cli
     def command(cli: Cli, campaign_id: int, username: str | None) -> None:
-        with _uow(cli) as uow, _refused():
-            campaign = call(uow, _scope(uow, username), campaign_id, utcnow())  # type: ignore[operator]
+        with sql_uow(cli) as uow, _refused():
+            campaign = call(uow, scope_as(uow, username), campaign_id, utcnow())  # type: ignore[operator]
             uow.commit()
             click.echo(f"campaign {campaign.id}: {campaign.state.value}")
 
@@ -89,8 +87,8 @@ _transition("cancel", core.cancel, "Cancel a campaign; what was sent stays sent.
 @pass_cli
 def campaigns_pause(cli: Cli, campaign_id: int, username: str | None) -> None:
     """Pause a campaign being sent."""
-    with _uow(cli) as uow, _refused():
-        scope = _scope(uow, username)
+    with sql_uow(cli) as uow, _refused():
+        scope = scope_as(uow, username)
         campaign = core.visible_campaign(uow, scope, campaign_id)
         core.pause(uow, scope.username, campaign, utcnow(), "staff")
         uow.commit()
@@ -103,8 +101,8 @@ def campaigns_pause(cli: Cli, campaign_id: int, username: str | None) -> None:
 @pass_cli
 def campaigns_report(cli: Cli, campaign_id: int, username: str | None) -> None:
     """Print a campaign's report as JSON: audience, suppressed by reason, branches, batches."""
-    with _uow(cli) as uow, _refused():
-        found = core.campaign_report(uow, _scope(uow, username), campaign_id)
+    with sql_uow(cli) as uow, _refused():
+        found = core.campaign_report(uow, scope_as(uow, username), campaign_id)
     click.echo(json.dumps(found, ensure_ascii=False, sort_keys=True))
 
 
@@ -115,8 +113,8 @@ def campaigns_report(cli: Cli, campaign_id: int, username: str | None) -> None:
 def campaigns_dnc_import(cli: Cli, path: Path, username: str | None) -> None:
     """Record a do-not-contact list (one openid a line) for every campaign channel."""
     openids = path.read_text("utf-8-sig").splitlines()
-    with _uow(cli) as uow:
-        added, unknown = core.import_do_not_contact(uow, openids, _scope(uow, username).username,
+    with sql_uow(cli) as uow:
+        added, unknown = core.import_do_not_contact(uow, openids, scope_as(uow, username).username,
                                                     path.name, utcnow())
         uow.commit()
     click.echo(f"{added} do-not-contact added; {len(unknown)} unknown openids")
@@ -129,26 +127,11 @@ def campaigns_dnc_import(cli: Cli, path: Path, username: str | None) -> None:
 @pass_cli
 def campaigns_list(cli: Cli, username: str | None) -> None:
     """List the campaigns in scope as JSON lines, newest first."""
-    with _uow(cli) as uow:
-        for campaign in core.campaigns_seen(uow, _scope(uow, username)):
+    with sql_uow(cli) as uow:
+        for campaign in core.campaigns_seen(uow, scope_as(uow, username)):
             click.echo(json.dumps({"id": campaign.id, "name": campaign.name,
                                    "state": campaign.state.value, "owner": campaign.owner},
                                   ensure_ascii=False))
-
-
-def _uow(cli: Cli) -> SqlUnitOfWork:
-    uow = cli.runtime.uow()
-    assert isinstance(uow, SqlUnitOfWork)  # noqa: S101 - campaigns are kept in SQL
-    return uow
-
-
-def _scope(uow: SqlUnitOfWork, username: str | None) -> Scope:
-    if username is None:
-        return OPERATOR
-    account = uow.staff.by_username(username)
-    if account is None or not account.active:
-        raise click.ClickException(f"no active staff account {username!r}")
-    return services.scope_of(account)
 
 
 @contextmanager

@@ -34,8 +34,8 @@ def segments() -> None:
 @pass_cli
 def segments_list(cli: Cli, username: str | None) -> None:
     """List the segments in scope as JSON lines."""
-    with _uow(cli) as uow:
-        cards = services.segments.segment_cards(uow, _scope(uow, username))
+    with sql_uow(cli) as uow:
+        cards = services.segments.segment_cards(uow, scope_as(uow, username))
     for card in cards:
         click.echo(json.dumps({"id": card.id, "name": card.name, "scope": card.scope,
                                "kind": card.kind, "rule": card.rule}, ensure_ascii=False))
@@ -51,8 +51,8 @@ def segments_count(cli: Cli, segment_id: int | None, rule: str | None,
     """Print a segment's (or a rule's) members and those left out for the opt-out, as JSON."""
     if (segment_id is None) == (rule is None):
         raise click.UsageError("give either SEGMENT_ID or --rule")
-    with _uow(cli) as uow, _refused():
-        at, scope = _moment(cli), _scope(uow, username)
+    with sql_uow(cli) as uow, _refused():
+        at, scope = _moment(cli), scope_as(uow, username)
         count = services.segments.count_segment(uow, scope, segment_id, at) \
             if segment_id is not None else \
             services.segments.count_rule(uow, scope, _json(rule or ""), at)
@@ -66,8 +66,8 @@ def segments_count(cli: Cli, segment_id: int | None, rule: str | None,
 @pass_cli
 def segments_snapshot(cli: Cli, segment_id: int, username: str | None) -> None:
     """Freeze a segment's members as they are now."""
-    with _uow(cli) as uow, _refused():
-        snapshot = services.segments.take_snapshot(uow, _scope(uow, username), segment_id,
+    with sql_uow(cli) as uow, _refused():
+        snapshot = services.segments.take_snapshot(uow, scope_as(uow, username), segment_id,
                                                    _moment(cli))
         uow.commit()
     click.echo(f"snapshot {snapshot.id}: {snapshot.members} members, "
@@ -82,8 +82,8 @@ def segments_snapshot(cli: Cli, segment_id: int, username: str | None) -> None:
 @pass_cli
 def segments_export(cli: Cli, segment_id: int, path: Path, username: str | None) -> None:
     """Write a segment's members, masked, to a CSV file (an audited export)."""
-    with _uow(cli) as uow, _refused():
-        _, rows = services.segments.export_segment(uow, _scope(uow, username), segment_id,
+    with sql_uow(cli) as uow, _refused():
+        _, rows = services.segments.export_segment(uow, scope_as(uow, username), segment_id,
                                                    _moment(cli))
         uow.commit()
         written = 0
@@ -96,13 +96,15 @@ def segments_export(cli: Cli, segment_id: int, path: Path, username: str | None)
     click.echo(f"{written} members written to {path}")
 
 
-def _uow(cli: Cli) -> SqlUnitOfWork:
+def sql_uow(cli: Cli) -> SqlUnitOfWork:
+    """Return a unit of work on SQL (segments and campaigns are counted in SQL)."""
     uow = cli.runtime.uow()
-    assert isinstance(uow, SqlUnitOfWork)  # noqa: S101 - segments are counted in SQL
+    assert isinstance(uow, SqlUnitOfWork)  # noqa: S101 - the runtime's is SQL
     return uow
 
 
-def _scope(uow: SqlUnitOfWork, username: str | None) -> Scope:
+def scope_as(uow: SqlUnitOfWork, username: str | None) -> Scope:
+    """Return the scope of `--as USERNAME` (an active account), or the operator's."""
     if username is None:
         return OPERATOR
     account = uow.staff.by_username(username)
