@@ -58,3 +58,14 @@ def test_a_branch_head_of_another_branch_cannot_move_the_lead(
     with runtime(staffed).uow() as uow:
         lead = uow.session.get(ChainLead, 1)
         assert lead is not None and lead.status is LeadStatus.NEW
+
+
+def test_the_leads_manager_opens_the_organisation_it_is_about_and_others_may_not(
+        staffed: Flask, client: FlaskClient) -> None:
+    made_lead(client)  # lead 1: 李氏干货 (M002, owned by no one) for c1 of SH001
+    login(client, "c1")
+    page = client.get("/console/organisations/M002")
+    assert page.status_code == 200 and "李氏干货" in page.text
+    client.post("/console/logout", data={"csrf_token": csrf_token(page.text)})
+    login(client, "head2")
+    assert client.get("/console/organisations/M002").status_code == 403

@@ -39,9 +39,20 @@ def scoped_organisation(uow: SqlUnitOfWork, scope: Scope, code: str) -> Organisa
     organisation = uow.organisations.by_code(code.upper())
     if organisation is None:
         raise LookupError(code)
-    if not sees_organisation(scope, organisation):
+    if not sees_organisation(scope, organisation) and not _works_a_chain_lead(uow, scope,
+                                                                            organisation):
         raise OutOfScope(code)
     return organisation
+
+
+def _works_a_chain_lead(uow: SqlUnitOfWork, scope: Scope, organisation: Organisation) -> bool:
+    # A chain lead's manager (or its branch's head) opens the organisation it is about,
+    # though the organisation is not theirs: it is what they are asked to win.
+    leads = uow.organisations.chain_leads_of(organisation.id)
+    if scope.role is StaffRole.BRANCH_HEAD:
+        return any(lead.branch_id == scope.branch_id for lead in leads)
+    return scope.manager_id is not None and any(lead.manager_id == scope.manager_id
+                                                for lead in leads)
 
 
 def sees_organisation(scope: Scope, organisation: Organisation) -> bool:
