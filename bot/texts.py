@@ -509,9 +509,15 @@ METRIC_NAMES = {
     "families": "产品覆盖", "fees": "中间业务收入", "events": "业务成果",
     "new_customers": "新增绑定客户", "referral_credit": "转介贡献",
     "leads_in_sla": "时限内联系线索", "leads_converted": "线索成交", "talk_answered": "会话应答率",
-    "talk_rating": "会话评分",
+    "talk_rating": "会话评分", "campaign_follows": "活动带来关注", "campaign_leads": "活动带来线索",
+    "campaign_conversions": "活动带来成交", "share_follows": "分享带来关注",
+    "share_leads": "分享带来线索",
     "complaints": "投诉成立扣分", "suitability": "适当性违规扣分",
 }
+# Where a card line's figure came from (BranchLink's own records; the rest is the book).
+SOURCE_ROWS = {"touches": "扫码关注记录", "leads": "线索", "share_events": "分享记录",
+               "referrals": "转介", "links": "客户绑定记录", "conversations": "会话记录",
+               "book": "导入的业务数据"}
 SCORE_METHODS = {"completion": "完成率", "rank": "平台排名", "penalty": "扣分"}
 BOOK_KINDS = {"deposit": "存款", "loan": "贷款", "fee": "中收", "event": "事件"}
 SCORECARD_DONE = {"run": "已重新计算 {month} 的考核卡（草稿）。",

@@ -3,15 +3,18 @@ never another's; a branch head the branch's; head office approves a draft month,
 it is frozen; every page reads in Chinese."""
 
 import io
+from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from crm_core.model import AuditEvent, utcnow
+from crm_core import services
+from crm_core.model import AuditEvent, ManagerRole, utcnow
+from crm_core.model.campaigns import CampaignRecipient, RecipientStatus
 from crm_core.model.performance import MonthState, PerformanceMonth
-from crm_core.services.performance import RunPolicy, run_month
+from crm_core.services.performance import RunPolicy, run_month, save_template
 from tests.conftest import runtime
 from tests.console_support import csrf_token, login, populate
 from tests.integration.test_console_chinese import english_words
@@ -110,3 +113,25 @@ def test_head_office_imports_a_month_and_a_bad_file_is_refused_row_by_row(
         "csrf_token": csrf_token(page.text), "table": "book", "month": "2026-12",
         "file": (io.BytesIO(BOOK.encode()), "book.csv")},
         content_type="multipart/form-data").status_code == 403
+
+
+def test_a_card_names_the_campaign_leads_it_counted(app: Flask, client: FlaskClient) -> None:
+    populate(runtime(app))
+    at = datetime(2026, 11, 10, 2, 0)
+    lines = [{"metric": "campaign_leads", "weight": 60, "target": 1},
+             {"metric": "share_follows", "weight": 40, "target": 1}]
+    with runtime(app).uow() as uow:
+        services.follow(uow, "reached-web", "m:SH001-01", at)  # type: ignore[arg-type]
+        customer = uow.customers.by_openid("reached-web")
+        assert customer is not None
+        uow.session.add(CampaignRecipient(campaign_id=1, customer_id=customer.id, channel="mass",
+                                          status=RecipientStatus.SENT, due_at=at))
+        lead = services.open_lead(uow, "reached-web", "contact_request",  # type: ignore[arg-type]
+                                  at + timedelta(days=1), timedelta(hours=2)).lead_id
+        save_template(uow, ManagerRole.RETAIL, {"lines": lines}, "head", at)  # type: ignore[arg-type]
+        run_month(uow, NOVEMBER, RunPolicy(), "test", utcnow())  # type: ignore[arg-type]
+        uow.commit()
+    login(client, "m1")
+    card = client.get("/console/scorecards/2026-11/SH001-01")
+    assert "活动带来线索" in card.text and f"线索 1 条：#{lead}" in card.text
+    assert "分享记录 0 条" in card.text and english_words(card.text) == []

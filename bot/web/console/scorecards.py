@@ -107,7 +107,8 @@ def scorecard(month: str, code: str) -> str:
     return render_template("console/scorecard.html", card=card, chart=chart,
                            book=book[:BOOK_ROWS], more=max(0, len(book) - BOOK_ROWS),
                            metrics=texts.METRIC_NAMES, methods=texts.SCORE_METHODS,
-                           kinds=texts.BOOK_KINDS, lines=texts.REFERRAL_LINES)
+                           sources=texts.SOURCE_ROWS, kinds=texts.BOOK_KINDS,
+                           lines=texts.REFERRAL_LINES)
 
 
 @bp.post("/scorecards/<month>/<action>")

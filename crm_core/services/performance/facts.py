@@ -4,20 +4,23 @@ The imported book gives balances, simulated profit, fees, asset quality and outc
 (two event names are breaches, not outcomes: a substantiated complaint and a suitability
 breach, which the templates' penalties deduct). BranchLink's own records give the customers
 newly linked to the manager and the referral credit they earned, under the configured credit
-model, the leads they contacted within the SLA and converted, and their conversations' answer
-rate and rating (the conversations' own figures). A month is the Beijing calendar month.
+model, the leads they contacted within the SLA and converted, their conversations' answer
+rate and rating (the conversations' own figures), and the follows, leads and conversions that
+campaigns and their shares brought (attribution.py). A month is the Beijing calendar month.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from crm_core.model.performance.profit import BookProfit, ProfitPolicy, book_profit
 from crm_core.repositories import performance as sql
 from crm_core.services.collaboration.policy import ReferralPolicy
 from crm_core.services.collaboration.records import credit
 from crm_core.services.conversations.figures import talk_figures
+from crm_core.services.performance.attribution import attributed, values_and_sources
 from crm_core.unit_of_work import SqlUnitOfWork
 
 BEIJING = timedelta(hours=8)
@@ -34,6 +37,7 @@ class MonthFacts:
     profits: dict[int, BookProfit] = field(default_factory=dict)
     breaches: dict[int, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     referrals: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    sources: dict[int, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
 
 
 def add_months(month: date, count: int) -> date:
@@ -60,6 +64,7 @@ def month_facts(uow: SqlUnitOfWork, month: date, policy: ProfitPolicy,
     _credit(uow, start, end, referral_policy, facts)
     _leads(uow, start, end, facts)
     _talk(uow, start, end, facts)
+    _attribution(uow, start, end, facts)
     return facts
 
 
@@ -122,3 +127,10 @@ def _credit(uow: SqlUnitOfWork, start: datetime, end: datetime, policy: Referral
                 values = facts.values[manager_id]
                 values["referral_credit"] = values.get("referral_credit", ZERO) + amount
                 facts.referrals[manager_id].append(referral.id)
+
+
+def _attribution(uow: SqlUnitOfWork, start: datetime, end: datetime, facts: MonthFacts) -> None:
+    for manager_id, ids in attributed(uow, start, end).items():
+        values, sources = values_and_sources(ids)
+        facts.values[manager_id].update(values)
+        facts.sources[manager_id].update(sources)

@@ -16,11 +16,19 @@ from crm_core.model.performance import MonthState
 from crm_core.model.performance.profit import ProfitPolicy
 from crm_core.repositories import performance as sql
 from crm_core.services.collaboration.policy import ReferralPolicy
+from crm_core.services.performance.attribution import ROWS
 from crm_core.services.performance.facts import MonthFacts, month_facts
 from crm_core.services.performance.imports import open_month
 from crm_core.services.performance.scoring import CardInput, rank_percent, score_card
 from crm_core.services.performance.templates import current_template
 from crm_core.unit_of_work import SqlUnitOfWork
+
+# Where each of BranchLink's own figures comes from (the rest is the imported book); an
+# attributed figure names its rows, none when the manager had none that month.
+OWN_SOURCES: dict[str, Any] = {
+    "new_customers": "links", "leads_in_sla": "leads", "leads_converted": "leads",
+    "talk_answered": "conversations", "talk_rating": "conversations",
+    **{metric: {"rows": rows, "count": 0, "ids": []} for metric, rows in ROWS.items()}}
 
 
 @dataclass(frozen=True)
@@ -66,8 +74,8 @@ def _cards(month: date, template_id: int, rules: dict[str, Any], role: ManagerRo
                      if who == manager_id} if targets else {},
             ranks={metric: ranks[manager_id] for metric, ranks in ranked.items()},
             breaches=facts.breaches.get(manager_id, {}), peers=len(members),
-            sources={"referral_credit": facts.referrals.get(manager_id, []),
-                     "new_customers": "links"})
+            sources={**OWN_SOURCES, "referral_credit": facts.referrals.get(manager_id, []),
+                     **facts.sources.get(manager_id, {})})
         total, lines = score_card(rules, card)
         profit = facts.profits[manager_id].total if manager_id in facts.profits else Decimal(0)
         found.append({"month": month, "manager_id": manager_id, "role": role,

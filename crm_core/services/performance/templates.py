@@ -20,9 +20,11 @@ from crm_core.unit_of_work import SqlUnitOfWork
 METRICS = ("profit", "deposits", "loans", "aum_growth", "loan_growth", "deposit_loan",
            "asset_quality", "bad_ratio", "customers", "quality", "families", "fees",
            "events", "new_customers", "referral_credit", "leads_in_sla", "leads_converted",
-           "talk_answered", "talk_rating")
-# Not yet scored: campaign and share-driven follows, leads and conversions (campaigns are
-# being built; their attribution joins METRICS when they exist).
+           "talk_answered", "talk_rating", "campaign_follows", "campaign_leads",
+           "campaign_conversions", "share_follows", "share_leads")
+# The attribution metrics (campaign and share-driven follows, leads and conversions) are not
+# in the default templates: their weights already sum to 100, and reweighting a role is head
+# office's call; head office adds them to a role's template as a new version.
 METHODS = ("completion", "rank")
 EFFECTS = ("zero", "cut")
 PENALTY_FACTS = ("complaints", "suitability")
