@@ -1,7 +1,9 @@
 """The campaign pages in headless Chromium, on a phone and on a laptop: a draft submitted from
-the form shows its compliance check and its audience after suppressions, with no page error."""
+the form shows its compliance check and its audience after suppressions, with no page error; a
+manager on a phone records a call's outcome from the home page."""
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from playwright.sync_api import Browser, expect
 from bot.web.staff_auth import hash_password
 from crm_core import services
 from crm_core.model import StaffRole, utcnow
-from tests.campaigns_support import TEXT, snapshot
+from tests.campaigns_support import TEXT, snapshot, staff_for_tasks, with_tasks
 from tests.conftest import runtime
 from tests.console_support import PASSWORD, live_server
 from tests.e2e.conftest import log_in, watched_page
@@ -49,5 +51,29 @@ def test_a_draft_is_submitted_from_the_form_and_shows_its_audience(
     expect(page.locator("#compliance")).to_contain_text("合规检查通过")
     page.screenshot(path=str(tmp_path / f"campaign-{width}.png"), full_page=True)
     overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not overflow and errors == []
+    context.close()
+
+
+def test_a_manager_records_a_call_from_the_home_page_on_a_phone(
+        app: Flask, browser: Browser, tmp_path: Path) -> None:
+    day = datetime(2026, 11, 18, 2, 0)  # 10:00 in Beijing: calls are due
+    with runtime(app).uow() as uow:
+        populate_segments(uow, day)  # type: ignore[arg-type]
+        with_tasks(uow, day)  # type: ignore[arg-type]
+        staff_for_tasks(uow, hash_password(PASSWORD), day)  # type: ignore[arg-type]
+        uow.commit()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page, errors = watched_page(context)
+    with live_server(app) as base:
+        log_in(page, base, "mgr2")
+        page.click("#campaign-tasks-link")
+        expect(page.locator("#task-count")).to_contain_text("待处理 1 条")
+        expect(page.locator(".task-script")).to_contain_text(TEXT)
+        page.screenshot(path=str(tmp_path / "tasks-390.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        page.click("button:has-text(\"有意向\")")
+        expect(page.locator(".flash")).to_contain_text("已记录结果")
+        expect(page.locator("#task-count")).to_contain_text("待处理 0 条")
     assert not overflow and errors == []
     context.close()
