@@ -4,6 +4,8 @@ the audited CSV export of its report."""
 
 import csv
 import io
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Response, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
@@ -42,12 +44,13 @@ def campaigns() -> str:
 def campaign_save() -> ResponseReturnValue:
     """Save a draft from the form."""
     form = request.form
-    draft = core.Draft(form.get("name", ""), "marketing", _int(form.get("snapshot_id")),
-                       form.get("content", "").strip(), tuple(form.getlist("channels")),
-                       _int(form.get("product_risk")) or None,
-                       _int(form.get("control_share")))
     with work() as uow:
         try:
+            draft = core.Draft(form.get("name", ""), "marketing", _int(form.get("snapshot_id")),
+                               form.get("content", "").strip(), tuple(form.getlist("channels")),
+                               _int(form.get("product_risk")) or None,
+                               _int(form.get("control_share")),
+                               _schedule(form.get("scheduled_at", "")))
             campaign = core.create_campaign(uow, scope(), draft, utcnow())
         except core.CampaignRefused as error:
             flash(explain(error))
@@ -127,6 +130,21 @@ def _act(uow: SqlUnitOfWork, campaign_id: int, action: str) -> None:
     else:
         {"approve": core.approve, "send": core.start, "resume": core.resume,
          "cancel": core.cancel}[action](uow, scope(), campaign_id, now)
+
+
+def _schedule(value: str) -> datetime | None:
+    """Read the form's schedule (Beijing time) as UTC; refuse a bad or past time."""
+    if not value.strip():
+        return None
+    try:
+        local = datetime.strptime(value.strip()[:16], "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise core.CampaignRefused("schedule_time") from None
+    zone = ZoneInfo(current_runtime().settings.leads.timezone)
+    at = local.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+    if at <= utcnow():
+        raise core.CampaignRefused("schedule_time")
+    return at
 
 
 def _int(value: str | None) -> int:
