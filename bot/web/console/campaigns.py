@@ -26,6 +26,7 @@ from crm_core.unit_of_work import SqlUnitOfWork
 ACTIONS = ("submit", "approve", "send", "pause", "resume", "cancel")
 DONE = {"submit": "已提交审批。", "approve": "已审批。", "send": "已开始发送。",
         "pause": "已暂停。", "resume": "已恢复发送。", "cancel": "已取消。"}
+POLL_SECONDS = 5  # the progress of a campaign being sent refreshes this often
 
 
 @bp.get("/campaigns")
@@ -72,9 +73,22 @@ def campaign(campaign_id: int) -> ResponseReturnValue:
             flash(explain(error))
             return redirect("/console/campaigns")
         check = refusal_for_content(row.content, row.product_risk)
-        return render_template("console/campaign.html", c=row, report=found,
+        return render_template("console/campaign.html", c=row, report=found, poll=POLL_SECONDS,
                                check=explain(core.CampaignRefused(check[0], detail=check[1]))
                                if check else None, actions=ACTIONS)
+
+
+@bp.get(f"/campaigns/<int(max={ID_MAX}):campaign_id>/progress")
+@login_required
+def campaign_progress(campaign_id: int) -> ResponseReturnValue:
+    """The audience and progress as a fragment, with the state badge (htmx polling)."""
+    with work() as uow:
+        try:
+            found = core.campaign_report(uow, scope(), campaign_id)
+        except core.CampaignRefused as error:
+            return Response(explain(error), status=404, mimetype="text/plain")
+    return render_template("console/_campaign_progress.html", report=found,
+                           poll=POLL_SECONDS, oob=True)
 
 
 @bp.post(f"/campaigns/<int(max={ID_MAX}):campaign_id>/<any{ACTIONS}:action>")
