@@ -49,6 +49,7 @@ def test_the_home_page_and_the_campaign_lead_to_the_calls(app: Flask) -> None:
     campaign_id, _, _ = tasked(app)
     manager = console(app, "mgr2")
     assert "外呼/走访任务（1）" in manager.get("/console/").text
+    assert TASKS in console(app, "head1").get("/console/").text
     head_office = console(app, "ho")
     assert TASKS in head_office.get(f"/console/campaigns/{campaign_id}").text
 
