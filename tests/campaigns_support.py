@@ -2,8 +2,10 @@
 
 from datetime import datetime
 
-from crm_core.model import Scope, utcnow
+from crm_core import services
+from crm_core.model import Scope, StaffRole, utcnow
 from crm_core.services import campaigns, segments
+from crm_core.services.campaigns import sending
 from crm_core.unit_of_work import SqlUnitOfWork
 from tests.segments_support import HEAD_OFFICE
 
@@ -39,3 +41,25 @@ def live(uow: SqlUnitOfWork, snapshot_id: int, now: datetime,
     figures = campaigns.submit(uow, HEAD_OFFICE, campaign_id, now, policy)
     campaigns.approve(uow, APPROVER, campaign_id, now)
     return figures
+
+
+def with_tasks(uow: SqlUnitOfWork, now: datetime) -> int:
+    """Run a campaign with calls as a channel to everyone; return its id (p4 becomes a task)."""
+    campaign_id = draft(uow, snapshot(uow, now=now), now=now, channels=("mass", "task"))
+    campaigns.submit(uow, HEAD_OFFICE, campaign_id, now, campaigns.ContactPolicy())
+    campaigns.approve(uow, APPROVER, campaign_id, now)
+    campaigns.start(uow, APPROVER, campaign_id, now)
+    sending.finish_if_done(uow, campaign_id, now)
+    return campaign_id
+
+
+def staff_for_tasks(uow: SqlUnitOfWork, password_hash: str, now: datetime) -> None:
+    """Add accounts: managers SH001-01 and SH001-02, the heads of SH001 and SH002, head office."""
+    for username, role, manager, branch in (
+            ("mgr1", StaffRole.MANAGER, "SH001-01", None),
+            ("mgr2", StaffRole.MANAGER, "SH001-02", None),
+            ("head1", StaffRole.BRANCH_HEAD, None, "SH001"),
+            ("head2", StaffRole.BRANCH_HEAD, None, "SH002"),
+            ("ho", StaffRole.HEAD_OFFICE, None, None)):
+        services.add_staff(uow, username, f"员工{username}", password_hash, role, manager,
+                           branch, "test", now)

@@ -1,11 +1,13 @@
 """Sending campaigns in the worker: mass batches, messages in the window, managers' tasks.
 
-Each round takes the campaigns being sent; for each, it first sends again the batches a crash
-or a timeout left unconfirmed (same clientmsgid: the platform answers with the first job, never
-sends twice), then claims and sends new batches within the call limits, then the customer-service
-messages, then turns tasks over to managers and closes what is finished. Quiet hours stop the
-round. The platform's errors follow the outbox's classes: 45009 pauses the campaign and says so;
-busy, timeouts and lost answers leave the batch claimed for the next round; a refusal fails it.
+Each round first starts the approved campaigns whose schedule time has come (nobody has to
+press "send" for them), then takes the campaigns being sent; for each, it first sends again the
+batches a crash or a timeout left unconfirmed (same clientmsgid: the platform answers with the
+first job, never sends twice), then claims and sends new batches within the call limits, then
+the customer-service messages, then turns tasks over to managers and closes what is finished.
+Quiet hours stop the sending. The platform's errors follow the outbox's classes: 45009 pauses
+the campaign and says so; busy, timeouts and lost answers leave the batch claimed for the next
+round; a refusal fails it.
 """
 
 import logging
@@ -42,7 +44,12 @@ class CampaignSender:
         self.clock, self.customs_per_round = clock, customs_per_round
 
     def run(self) -> int:
-        """Send what is due of every campaign being sent; return how many calls were made."""
+        """Start the campaigns whose schedule time has come, then send what is due of every
+        campaign being sent; return how many calls were made."""
+        with self.uow_factory() as uow:
+            if started := sending.start_scheduled(uow, self.clock()):
+                log.info("scheduled campaigns started: %s", started)
+            uow.commit()
         if self.policy.quiet.quiet(self.clock()):
             return 0
         with self.uow_factory() as uow:

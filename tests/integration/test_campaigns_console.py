@@ -62,3 +62,20 @@ def test_a_template_channel_or_a_banned_phrase_is_refused_on_the_form(app: Flask
         "csrf_token": token, "name": "x", "snapshot_id": str(taken), "content": "保本保息",
         "channels": "mass"})
     assert "禁用表述“保本”" in drafter.get("/console/campaigns").text
+
+
+def test_a_schedule_in_beijing_time_is_kept_and_a_past_one_is_refused(app: Flask) -> None:
+    taken = staffed(app)
+    drafter, token = console(app, "drafter")
+    form = {"csrf_token": token, "name": "开放日", "snapshot_id": str(taken), "content": TEXT,
+            "channels": "mass"}
+    drafter.post("/console/campaigns", data={**form, "scheduled_at": "2020-01-01T10:00"})
+    assert "排期发送时间须晚于现在" in drafter.get("/console/campaigns").text
+    drafter.post("/console/campaigns", data={**form, "scheduled_at": "明天"})
+    assert "排期发送时间须晚于现在" in drafter.get("/console/campaigns").text
+    saved = drafter.post("/console/campaigns", data={**form, "scheduled_at": "2099-03-01T10:00"})
+    page = drafter.get(saved.headers["Location"]).text
+    assert "排期 2099-03-01 10:00（北京时间" in page
+    with runtime(app).uow() as uow:
+        (row,) = services.campaigns.campaigns_seen(uow, HEAD_OFFICE)  # type: ignore[arg-type]
+        assert row.scheduled_at is not None and row.scheduled_at.hour == 2  # stored in UTC

@@ -2,6 +2,7 @@
 
 # Importing a page module registers its views on the blueprint.
 from bot.web.console import (
+    campaign_tasks,
     campaigns,
     classify,
     codes,
@@ -28,7 +29,7 @@ from bot.web.console import (
 )
 from bot.web.console.blueprint import bp
 
-__all__ = ["bp", "campaigns", "classify", "codes", "customer", "exports", "home", "lead",
-           "learning", "lists", "logs", "misses", "organisations", "pick", "products",
-           "referrals", "scorecards", "segments", "staff", "talk", "talk_figures", "talk_media",
-           "transfer", "views"]
+__all__ = ["bp", "campaign_tasks", "campaigns", "classify", "codes", "customer", "exports",
+           "home", "lead", "learning", "lists", "logs", "misses", "organisations", "pick",
+           "products", "referrals", "scorecards", "segments", "staff", "talk", "talk_figures",
+           "talk_media", "transfer", "views"]

@@ -4,6 +4,8 @@ the audited CSV export of its report."""
 
 import csv
 import io
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Response, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
@@ -24,6 +26,7 @@ from crm_core.unit_of_work import SqlUnitOfWork
 ACTIONS = ("submit", "approve", "send", "pause", "resume", "cancel")
 DONE = {"submit": "已提交审批。", "approve": "已审批。", "send": "已开始发送。",
         "pause": "已暂停。", "resume": "已恢复发送。", "cancel": "已取消。"}
+POLL_SECONDS = 5  # the progress of a campaign being sent refreshes this often
 
 
 @bp.get("/campaigns")
@@ -42,12 +45,13 @@ def campaigns() -> str:
 def campaign_save() -> ResponseReturnValue:
     """Save a draft from the form."""
     form = request.form
-    draft = core.Draft(form.get("name", ""), "marketing", _int(form.get("snapshot_id")),
-                       form.get("content", "").strip(), tuple(form.getlist("channels")),
-                       _int(form.get("product_risk")) or None,
-                       _int(form.get("control_share")))
     with work() as uow:
         try:
+            draft = core.Draft(form.get("name", ""), "marketing", _int(form.get("snapshot_id")),
+                               form.get("content", "").strip(), tuple(form.getlist("channels")),
+                               _int(form.get("product_risk")) or None,
+                               _int(form.get("control_share")),
+                               _schedule(form.get("scheduled_at", "")))
             campaign = core.create_campaign(uow, scope(), draft, utcnow())
         except core.CampaignRefused as error:
             flash(explain(error))
@@ -69,9 +73,22 @@ def campaign(campaign_id: int) -> ResponseReturnValue:
             flash(explain(error))
             return redirect("/console/campaigns")
         check = refusal_for_content(row.content, row.product_risk)
-        return render_template("console/campaign.html", c=row, report=found,
+        return render_template("console/campaign.html", c=row, report=found, poll=POLL_SECONDS,
                                check=explain(core.CampaignRefused(check[0], detail=check[1]))
                                if check else None, actions=ACTIONS)
+
+
+@bp.get(f"/campaigns/<int(max={ID_MAX}):campaign_id>/progress")
+@login_required
+def campaign_progress(campaign_id: int) -> ResponseReturnValue:
+    """The audience and progress as a fragment, with the state badge (htmx polling)."""
+    with work() as uow:
+        try:
+            found = core.campaign_report(uow, scope(), campaign_id)
+        except core.CampaignRefused as error:
+            return Response(explain(error), status=404, mimetype="text/plain")
+    return render_template("console/_campaign_progress.html", report=found,
+                           poll=POLL_SECONDS, oob=True)
 
 
 @bp.post(f"/campaigns/<int(max={ID_MAX}):campaign_id>/<any{ACTIONS}:action>")
@@ -127,6 +144,21 @@ def _act(uow: SqlUnitOfWork, campaign_id: int, action: str) -> None:
     else:
         {"approve": core.approve, "send": core.start, "resume": core.resume,
          "cancel": core.cancel}[action](uow, scope(), campaign_id, now)
+
+
+def _schedule(value: str) -> datetime | None:
+    """Read the form's schedule (Beijing time) as UTC; refuse a bad or past time."""
+    if not value.strip():
+        return None
+    try:
+        local = datetime.strptime(value.strip()[:16], "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise core.CampaignRefused("schedule_time") from None
+    zone = ZoneInfo(current_runtime().settings.leads.timezone)
+    at = local.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+    if at <= utcnow():
+        raise core.CampaignRefused("schedule_time")
+    return at
 
 
 def _int(value: str | None) -> int:

@@ -11,6 +11,7 @@ from bot.web.console.support import scope, work
 from bot.web.edge import current_runtime
 from crm_core import services
 from crm_core.model import StaffRole, local_time, utcnow
+from crm_core.services.campaigns import tasks as campaign_tasks
 from crm_core.services.classification import tier_board
 
 WEEKDAYS = "一二三四五六日"
@@ -44,10 +45,11 @@ def _manager() -> str:
         board = tier_board(uow, scope())
         referrals = services.collaboration.manager_referrals(
             uow, scope(), current_runtime().referral_policy, now)
+        calls = campaign_tasks.open_task_count(uow, scope())
     local = local_time(now, zone)
     today = f"{local:%Y年%-m月%-d日} 星期{WEEKDAYS[local.weekday()]}"
     return render_template("console/home_manager.html", h=view, today=today, now=now,
-                           board=board, referrals=referrals)
+                           board=board, referrals=referrals, calls=calls)
 
 
 def _branch(code: str | None) -> str:

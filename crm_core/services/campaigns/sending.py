@@ -53,6 +53,19 @@ def sending_campaigns(uow: SqlUnitOfWork) -> list[int]:
         Campaign.state == CampaignState.SENDING).order_by(Campaign.id)))
 
 
+def start_scheduled(uow: SqlUnitOfWork, now: datetime) -> list[int]:
+    """Start the approved campaigns whose schedule time has come; return their ids."""
+    due = list(uow.session.scalars(select(Campaign).where(
+        Campaign.state.in_((CampaignState.APPROVED, CampaignState.SCHEDULED)),
+        Campaign.scheduled_at.is_not(None), Campaign.scheduled_at <= now)
+        .order_by(Campaign.id)))
+    for campaign in due:
+        campaign.state, campaign.updated_at = CampaignState.SENDING, now
+        audit(uow, "worker", now, "campaign_started", campaign,
+              scheduled_at=f"{campaign.scheduled_at:%Y-%m-%d %H:%M}")
+    return [campaign.id for campaign in due]
+
+
 def recheck(uow: SqlUnitOfWork, campaign_id: int) -> None:
     """Suppress planned recipients who opted out or were marked do-not-contact since planning."""
     for kind, reason in (("opt_out", "opt_out"), ("dnc", "do_not_contact")):

@@ -5,13 +5,19 @@ opens a lead; "do not contact" is recorded as staff's do-not-contact for every c
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 
-from crm_core.model import Customer, Scope, StaffRole
-from crm_core.model.campaigns import Campaign, CampaignRecipient, RecipientStatus
+from crm_core.model import Customer, Manager, Scope, StaffRole
+from crm_core.model.campaigns import (
+    Campaign,
+    CampaignRecipient,
+    CampaignState,
+    RecipientStatus,
+)
 from crm_core.services.campaigns.contact import do_not_contact
 from crm_core.services.campaigns.drafts import CampaignRefused, audit
 from crm_core.services.leads import open_lead
+from crm_core.services.segments.audience import mask_name, mask_phone
 from crm_core.unit_of_work import SqlUnitOfWork
 
 OUTCOMES = ("reached", "interested", "not_interested", "wrong_number", "do_not_contact")
@@ -40,6 +46,44 @@ def manager_tasks(uow: SqlUnitOfWork, scope: Scope) -> list[Task]:
         .where(R.status == RecipientStatus.TASK, _mine(scope))
         .order_by(R.due_at, Customer.id).limit(200))
     return [Task(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class OpenTask:
+    """A call or visit still to make, the customer masked, for the phone console."""
+
+    campaign_id: int
+    campaign: str
+    customer_id: int
+    customer: str
+    phone: str | None
+    manager: str | None
+    script: str
+    due_at: datetime
+
+
+def open_tasks(uow: SqlUnitOfWork, scope: Scope, limit: int = 100) -> list[OpenTask]:
+    """Return the caller's tasks with no outcome yet, earliest due first (customers masked)."""
+    rows = uow.session.execute(
+        select(Campaign.id, Campaign.name, Customer.id, Customer.display_name, Customer.openid,
+               Customer.phone_last4, Manager.name, Campaign.content, R.due_at)
+        .join(R, R.campaign_id == Campaign.id).join(Customer, Customer.id == R.customer_id)
+        .outerjoin(Manager, Manager.id == Customer.current_manager_id)
+        .where(*_open(scope)).order_by(R.due_at, Campaign.id, Customer.id).limit(limit))
+    return [OpenTask(row[0], row[1], row[2], mask_name(row[3], row[4]), mask_phone(row[5]),
+                     row[6], row[7], row[8]) for row in rows]
+
+
+def open_task_count(uow: SqlUnitOfWork, scope: Scope) -> int:
+    """Count the caller's tasks with no outcome yet."""
+    return uow.session.scalar(
+        select(func.count()).select_from(R).join(Customer, Customer.id == R.customer_id)
+        .join(Campaign, Campaign.id == R.campaign_id).where(*_open(scope))) or 0
+
+
+def _open(scope: Scope) -> tuple[ColumnElement[bool], ...]:
+    return (R.status == RecipientStatus.TASK, R.outcome.is_(None), _mine(scope),
+            Campaign.state.not_in((CampaignState.CANCELLED,)))
 
 
 def record_outcome(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, customer_id: int,
