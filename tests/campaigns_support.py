@@ -1,18 +1,41 @@
 """Campaign fixtures: the segments population, a segment over everyone and its snapshot."""
 
+from collections.abc import Iterator
 from datetime import datetime
 
+import pytest
+
 from crm_core import services
+from crm_core.db import make_engine, make_session_factory
 from crm_core.model import Scope, StaffRole, utcnow
 from crm_core.services import campaigns, segments
 from crm_core.services.campaigns import sending
 from crm_core.unit_of_work import SqlUnitOfWork
-from tests.segments_support import HEAD_OFFICE
+from tests.segments_support import HEAD_OFFICE, Population, populate_segments
 
 EVERYONE = {"dim": "branch", "op": "in", "value": ["SH001", "SH002"]}
 RICH = {"dim": "tier", "op": "in", "value": ["vip", "private", "affluent", "mass"]}
 TEXT = "本月网点开放日，欢迎到店咨询。"
 APPROVER = Scope(9, "ho-approver", "总行审批", HEAD_OFFICE.role, None, None)
+# 10:00 in Beijing, a Wednesday: outside the quiet hours.
+DAY = datetime(2026, 11, 18, 2, 0)
+
+
+@pytest.fixture
+def uow(database_url: str) -> Iterator[SqlUnitOfWork]:
+    """A unit of work on the test database, open for the whole test."""
+    engine = make_engine(database_url)
+    with SqlUnitOfWork(make_session_factory(engine)) as unit:
+        yield unit
+    engine.dispose()
+
+
+@pytest.fixture
+def people(uow: SqlUnitOfWork) -> Population:
+    """The segments population, committed, as of DAY."""
+    population = populate_segments(uow, DAY)
+    uow.commit()
+    return population
 
 
 def snapshot(uow: SqlUnitOfWork, scope: Scope = HEAD_OFFICE, rule: object = EVERYONE,

@@ -2,39 +2,24 @@
 hours, caps across campaigns, the monthly platform cap, suitability, personalisation off and the
 control group, against the hand-built population of tests/segments_support.py."""
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
 from crm_core import services
-from crm_core.db import make_engine, make_session_factory
 from crm_core.model import AuditEvent, Customer, RecommendationPref
 from crm_core.model.campaigns import CampaignRecipient, Caps
 from crm_core.services import campaigns
 from crm_core.unit_of_work import SqlUnitOfWork
-from tests.campaigns_support import APPROVER, RICH, draft, live, snapshot
-from tests.segments_support import HEAD_OFFICE, Population, populate_segments
+from tests.campaigns_support import APPROVER, DAY, RICH, draft, live, snapshot
+from tests.campaigns_support import people as people
+from tests.campaigns_support import uow as uow
+from tests.segments_support import HEAD_OFFICE, Population
 
-# 10:00 in Beijing, a Wednesday: outside the quiet hours.
-DAY = datetime(2026, 11, 18, 2, 0)
 POLICY = campaigns.ContactPolicy()
 
 
-@pytest.fixture
-def uow(database_url: str) -> Iterator[SqlUnitOfWork]:
-    engine = make_engine(database_url)
-    with SqlUnitOfWork(make_session_factory(engine)) as unit:
-        yield unit
-    engine.dispose()
-
-
-@pytest.fixture
-def people(uow: SqlUnitOfWork) -> Population:
-    population = populate_segments(uow, DAY)
-    uow.commit()
-    return population
 
 
 def plan(uow: SqlUnitOfWork, snapshot_id: int, policy: campaigns.ContactPolicy = POLICY,

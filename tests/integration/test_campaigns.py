@@ -2,8 +2,7 @@
 person with the right role, sent, paused, cancelled; every refusal says why in Chinese; a
 customer who replied "退订" is suppressed with the reason stored."""
 
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -12,36 +11,23 @@ from sqlalchemy import select
 from bot import refusals
 from bot.wechat.simulator import Platform
 from crm_core import services
-from crm_core.db import make_engine, make_session_factory
 from crm_core.model import StaffRole
 from crm_core.model.campaigns import CampaignRecipient, CampaignState
 from crm_core.services import campaigns
 from crm_core.services.campaigns import sending, tasks
 from crm_core.unit_of_work import SqlUnitOfWork
 from tests.builders import text_xml
-from tests.campaigns_support import APPROVER, TEXT, draft, snapshot
+from tests.campaigns_support import APPROVER, DAY, TEXT, draft, snapshot
+from tests.campaigns_support import people as people
+from tests.campaigns_support import uow as uow
 from tests.conftest import runtime
 from tests.integration.test_binding_and_leads import say
 from tests.segments_support import HEAD_OFFICE, Population, populate_segments
 
-DAY = datetime(2026, 11, 18, 2, 0)
 POLICY = campaigns.ContactPolicy()
 HOUR = timedelta(hours=1)
 
 
-@pytest.fixture
-def uow(database_url: str) -> Iterator[SqlUnitOfWork]:
-    engine = make_engine(database_url)
-    with SqlUnitOfWork(make_session_factory(engine)) as unit:
-        yield unit
-    engine.dispose()
-
-
-@pytest.fixture
-def people(uow: SqlUnitOfWork) -> Population:
-    population = populate_segments(uow, DAY)
-    uow.commit()
-    return population
 
 
 def refused(call: object, *args: object) -> str:
