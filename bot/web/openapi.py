@@ -303,15 +303,15 @@ _SCHEMAS["OrganisationCard"] = {"allOf": [_ORG, _record(
     contacts={"type": "array", "items": _record(name=_text(), title=_text(),
                                                 customer_id={"type": ["integer", "null"]},
                                                 customer=_text(True))})]}
-_NUMBER = {"type": ["integer", "null"]}
+_WHOLE_OR_NULL = {"type": ["integer", "null"]}
 _SCHEMAS["Referral"] = _record(
-    id=_INT, subject=_text(), customer_id=_NUMBER, organisation=_text(True),
+    id=_INT, subject=_text(), customer_id=_WHOLE_OR_NULL, organisation=_text(True),
     line={"type": "string", "enum": [r.value for r in ManagerRole]},
     status={"type": "string", "enum": [s.value for s in ReferralStatus]}, referrer=_text(),
     referrer_code=_text(), receiver=_text(True), receiver_code=_text(True), branch=_text(),
-    product_interest=_text(), potential_value=_NUMBER, note=_text(True),
+    product_interest=_text(), potential_value=_WHOLE_OR_NULL, note=_text(True),
     decline_reason=_text(True), created_at=_text(), due_at=_text(True), overdue=_BOOL,
-    lock_until=_text(), outcome=_text(True), converted_value=_NUMBER, closed_at=_text(True))
+    lock_until=_text(), outcome=_text(True), converted_value=_WHOLE_OR_NULL, closed_at=_text(True))
 _SCHEMAS["Referrer"] = _record(
     code=_text(), name=_text(), sent=_INT, accepted=_INT, converted=_INT, open=_INT,
     value={"type": "integer", "description": "converted value, yuan"},
