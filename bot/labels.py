@@ -39,6 +39,16 @@ LABELS: dict[str, dict[str, str]] = {
     "direction": {"in": "客户", "out": "银行"},
     "audit_subject": {"all": "全部", "customers.phone": "客户手机号", "leads": "线索列表"},
     "audit_action": {
+        "campaign_created": "新建营销活动", "campaign_submitted": "提交营销活动审批",
+        "campaign_approved": "审批通过营销活动", "campaign_started": "开始发送营销活动",
+        "campaign_paused": "暂停营销活动", "campaign_resumed": "恢复营销活动",
+        "campaign_cancelled": "取消营销活动", "campaign_done": "营销活动发送完成",
+        "campaign_export": "导出营销活动报告", "campaign_task_outcome": "记录外呼/走访结果",
+        "contact_consent": "记录客户同意", "book_import": "导入考核业务数据",
+        "score_targets": "导入考核目标", "score_template": "保存考核模板",
+        "scorecards_run": "计算考核卡", "scorecards_freeze": "审批冻结考核卡",
+        "payroll_export": "导出绩效薪酬", "contact_opt_in": "客户恢复接收营销消息",
+        "contact_opt_out": "客户退订营销消息", "contact_dnc": "标记勿再联系",
         "conversation_assigned": "转交会话", "conversation_exported": "导出会话记录",
         "canned_reply_added": "新增快捷回复",
         "login": "登录", "login_failed": "登录失败", "login_throttled": "登录过于频繁被暂停",
@@ -112,6 +122,8 @@ LABELS: dict[str, dict[str, str]] = {
                     "holding": "产品持有", "channel": "渠道", "interest": "兴趣",
                     "risk": "风险等级", "tag": "员工标签", "mobile": "手机银行"},
     "segment_channel": {"scene": "来源场景", "branch": "来自网点", "campaign": "来自活动"},
+    "task_outcome": {"reached": "已接通", "interested": "有意向", "not_interested": "无意向",
+                     "wrong_number": "号码错误", "do_not_contact": "勿再联系"},
     "offer_outcome": {"shown": "已展示", "off_sale": "不在销售期", "not_at_branch": "非本网点销售",
                       "private_placement": "私募不公开宣传", "unknown": "产品不存在",
                       "no_assessment": "未评估", "assessment_expired": "评估已过期",
@@ -135,6 +147,10 @@ LABELS["segment_value"] = {**LABELS["tier"], **LABELS["lifecycle"], **LABELS["fo
 
 # Audit details: each key's Chinese name, and the table that names its value (if any).
 AUDIT_KEYS: dict[str, tuple[str, str | None]] = {
+    "audience": ("受众", "campaign_audience"), "customer": ("客户编号", None),
+    "task_outcome": ("结果", "task_outcome"), "scheduled_at": ("排期（北京时间）", None),
+    "note": ("备注", None), "targets": ("目标条数", None), "cards": ("考核卡数", None),
+    "lines": ("条数", None), "pay": ("金额（元）", None),
     "ip": ("IP 地址", None), "limit": ("尝试上限", None), "status": ("状态", "lead"),
     "role": ("角色", "role"), "name": ("名称", None), "token": ("令牌编号", None),
     "tokens_revoked": ("吊销令牌数", None), "customers": ("客户编号", None),
@@ -167,6 +183,13 @@ def audit_detail(detail: Mapping[str, Any] | None) -> str:
     """Render an audit event's detail as "名称：值；…" in Chinese (empty when there is none)."""
     return "；".join(f"{_key(key)}：{_value(key, value)}"
                     for key, value in (detail or {}).items())
+
+
+def audience_label(key: str) -> str:
+    """Name a campaign's audience figure: a recipient status, or "status:reason" suppressed."""
+    status, _, reason = key.partition(":")
+    return f"已剔除：{label('suppression', reason)}" if reason else label("recipient_status",
+                                                                         status)
 
 
 def wechat_error(code: int | None, error: str | None) -> str:
@@ -211,6 +234,8 @@ def _value(key: str, value: Any) -> str:
     kind = AUDIT_KEYS.get(key, ("", None))[1]
     if kind == "segment_rule":
         return describe_rule(value)
+    if kind == "campaign_audience" and isinstance(value, Mapping):
+        return f"（{'，'.join(f'{audience_label(k)}：{n}' for k, n in value.items())}）"
     if isinstance(value, Mapping):
         return f"（{audit_detail(value).replace('；', '，')}）"
     if isinstance(value, list | tuple):

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Flask
 from flask.testing import FlaskClient
 
+from bot.labels import audit_detail
 from bot.web.staff_auth import hash_password
 from crm_core import services
 from crm_core.services.segments.audience import mask_name
@@ -72,6 +73,7 @@ def test_an_interested_customer_becomes_a_lead_and_the_outcome_is_audited(
     with runtime(app).uow() as uow:
         trail = services.audit_trail(uow, HEAD_OFFICE, None)  # type: ignore[arg-type]
         sources = [lead["source"] for lead in services.list_leads(uow, None, None, 10)]  # type: ignore[arg-type]
-    assert any(row["action"] == "campaign_task_outcome" and row["actor"] == "mgr2"
-               for row in trail)
+    outcome = next(row for row in trail if row["action"] == "campaign_task_outcome")
+    assert outcome["actor"] == "mgr2"
+    assert "结果：有意向" in audit_detail(outcome["detail"])  # the audit page's words
     assert f"campaign:{campaign_id}" in sources

@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
+from bot.labels import LABELS
 from bot.refusals import explain
 from bot.web.console.blueprint import bp
 from bot.web.console.support import scope, work
@@ -16,9 +17,7 @@ from bot.web.edge import current_runtime
 from crm_core.model import ID_MAX, utcnow
 from crm_core.services.campaigns import CampaignRefused, tasks
 
-OUTCOME_WORDS = (("reached", "已接通"), ("interested", "有意向"),
-                 ("not_interested", "无意向"), ("wrong_number", "号码错误"),
-                 ("do_not_contact", "勿再联系"))
+OUTCOME_WORDS = tuple(LABELS["task_outcome"].items())
 
 
 @bp.get("/campaigns/tasks")

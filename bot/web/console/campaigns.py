@@ -11,7 +11,7 @@ from flask import Response, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from bot.labels import label
+from bot.labels import audience_label
 from bot.refusals import explain
 from bot.runtime import contact_policy
 from bot.web.console.blueprint import bp
@@ -123,15 +123,9 @@ def campaign_export(campaign_id: int) -> ResponseReturnValue:
     writer = csv.writer(out)
     writer.writerow(("项目", "人数"))
     for key, count in sorted(found["audience"].items()):
-        writer.writerow((_figure_label(key), count))
+        writer.writerow((audience_label(key), count))
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=campaign-{campaign_id}.csv"})
-
-
-def _figure_label(key: str) -> str:
-    status, _, reason = key.partition(":")
-    return f"已剔除：{label('suppression', reason)}" if reason else label('recipient_status',
-                                                                         status)
 
 
 def _act(uow: SqlUnitOfWork, campaign_id: int, action: str) -> None:

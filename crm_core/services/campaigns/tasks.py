@@ -103,7 +103,7 @@ def record_outcome(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, customer_
     if outcome == "do_not_contact":
         do_not_contact(uow, customer_id, scope.username, f"活动{campaign_id}外呼", now)
     audit(uow, scope.username, now, "campaign_task_outcome",
-          uow.session.get_one(Campaign, campaign_id), customer=customer_id, outcome=outcome)
+          uow.session.get_one(Campaign, campaign_id), customer=customer_id, task_outcome=outcome)
 
 
 def _mine(scope: Scope) -> ColumnElement[bool]:
