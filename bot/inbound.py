@@ -124,8 +124,6 @@ class Inbound:
             return reply
 
     def _process_once(self, msg: Message) -> str:
-        if msg.msg_type == "text" and msg.content:
-            self.policy.catalogue.anticipate(msg.content)
         now = utcnow()
         with self.uow_factory() as uow:
             delivery = claim_delivery(uow, CHANNEL, msg.dedupe_key, now)

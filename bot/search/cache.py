@@ -39,17 +39,6 @@ class CatalogueIndex:
         with self._lock:
             self._stamp, self._matcher = (stamp, faq_stamp), matcher
 
-    def anticipate(self, question: str) -> None:
-        """Decide a question with the matcher this process holds, before any transaction.
-
-        On SQLite a transaction holds every process's writer lock, so the work done inside
-        it is what others wait for. When the catalogue has not changed meanwhile, the
-        handler's decision is then a lookup; when it has, the handler decides again.
-        """
-        matcher = self._matcher
-        if matcher is not None:
-            matcher.decide(question)
-
     def get(self, uow: UnitOfWork) -> Matcher:
         """Return the matcher of the current catalogue and FAQ, rebuilt if either changed."""
         stamp = services.matcher_stamp(uow)

@@ -24,7 +24,8 @@ WEAK = 4.0
 # A runner-up of another category within this share of the best score makes a guess unsafe.
 CLOSE = 0.8
 # Decisions remembered per matcher: a campaign makes thousands of customers send the same few
-# words, and the webhook decides a question before its transaction opens (bot.inbound).
+# words. (Deciding before the transaction opens was tried and dropped: the searches of the
+# other threads then compete for the GIL with the one holding SQLite's writer lock.)
 REMEMBERED = 4096
 
 
