@@ -2,17 +2,27 @@
 
 import threading
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from bot.config import Settings
 from bot.web.staff_auth import authenticate
 from crm_core.model import AuditEvent
-from tests.conftest import runtime
+from tests.conftest import make_settings, runtime
 from tests.console_support import PASSWORD, login, populate
 
 WRONG = "not the password"
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    # 26 guesses at once share a pool of 15 connections: on a loaded machine the default 1 s
+    # wait for a free connection (an outage, by design) would end some guesses before they
+    # are checked, and this file is about the limits, not the pool.
+    return make_settings(database_url, tmp_path, database={"pool_timeout": 30.0})
 
 
 def audited(app: Flask, action: str, subject: str | None = None) -> int:
