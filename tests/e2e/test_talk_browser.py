@@ -156,7 +156,10 @@ def test_a_manager_sends_a_photo_from_the_phone_and_the_customer_gets_it_once(
     page.set_input_files("#image-file", str(photo))
     page.click("#image-send")
     page.wait_for_selector("text=已发送。")
-    assert page.locator("img[alt='发给客户的图片']").evaluate("i => i.naturalWidth") == 120
+    sent = page.locator("img[alt='发给客户的图片']")
+    sent.wait_for()  # then let the browser finish loading it (slow on a loaded machine)
+    page.wait_for_function("i => i.complete", arg=sent.element_handle())
+    assert sent.evaluate("i => i.naturalWidth") == 120
     deliver(app, sandbox)
     custom = [m for m in sandbox.inbox(C1) if m["kind"] == "custom"]
     assert [m["payload"]["msgtype"] for m in custom] == ["image"]
