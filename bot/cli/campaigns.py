@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from bot.cli.base import Cli, pass_cli
-from bot.cli.segments import AS_OPTION, scope_as, sql_uow
+from bot.cli.base import Cli, pass_cli, sql_uow
+from bot.cli.segments import AS_OPTION, scope_as
 from bot.refusals import explain
 from bot.runtime import contact_policy
 from crm_core.model import utcnow

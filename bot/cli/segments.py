@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.base import Cli, pass_cli
+from bot.cli.base import Cli, pass_cli, sql_uow
 from bot.refusals import explain
 from crm_core import services
 from crm_core.model import Scope, StaffRole, utcnow
@@ -94,13 +94,6 @@ def segments_export(cli: Cli, segment_id: int, path: Path, username: str | None)
                 writer.writerow(row)
                 written += 1
     click.echo(f"{written} members written to {path}")
-
-
-def sql_uow(cli: Cli) -> SqlUnitOfWork:
-    """Return a unit of work on SQL (segments and campaigns are counted in SQL)."""
-    uow = cli.runtime.uow()
-    assert isinstance(uow, SqlUnitOfWork)  # noqa: S101 - the runtime's is SQL
-    return uow
 
 
 def scope_as(uow: SqlUnitOfWork, username: str | None) -> Scope:
