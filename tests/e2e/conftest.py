@@ -50,6 +50,19 @@ def log_in(page: Page, base: str, username: str, password: str = PASSWORD) -> No
     page.wait_for_url(lambda url: "/console/login" not in url)
 
 
+def open_as(browser: Browser, base: str, username: str, width: int) -> tuple[Page, list[str]]:
+    """A fresh browser context `width` pixels wide, logged in to the console as `username`."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page, errors = watched_page(context)
+    log_in(page, base, username)
+    return page, errors
+
+
+def fits(page: Page, width: int) -> bool:
+    """No sideways scrolling: the page is no wider than `width`."""
+    return bool(page.evaluate(f"document.documentElement.scrollWidth <= {width}"))
+
+
 def blocked(page: Page) -> list[str]:
     """Return what the content security policy blocked on the page's current document."""
     found: list[str] = page.evaluate("window.__violations || []")

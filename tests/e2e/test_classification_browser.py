@@ -5,11 +5,11 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 
 from tests.conftest import runtime
 from tests.console_support import World, live_server
-from tests.e2e.conftest import blocked, log_in, watched_page
+from tests.e2e.conftest import blocked, fits, open_as
 from tests.integration.test_console_classification import world  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.slow
@@ -22,17 +22,6 @@ def site(app: Flask, world: World) -> Iterator[tuple[str, World]]:  # noqa: F811
     """The console with tiers for two months, served on a loopback port."""
     with live_server(app) as base:
         yield base, world
-
-
-def open_as(browser: Browser, base: str, username: str, width: int) -> tuple[Page, list[str]]:
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
-    page, errors = watched_page(context)
-    log_in(page, base, username)
-    return page, errors
-
-
-def fits(page: Page, width: int) -> bool:
-    return bool(page.evaluate(f"document.documentElement.scrollWidth <= {width}"))
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -6,14 +6,14 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 
 from crm_core.model import ManagerRole, utcnow
 from crm_core.services import collaboration
 from crm_core.services.organisations import import_relationships, make_chain_leads
 from tests.conftest import runtime
 from tests.console_support import live_server
-from tests.e2e.conftest import blocked, log_in, watched_page
+from tests.e2e.conftest import blocked, fits, open_as
 from tests.integration.test_chain_leads import RELATIONSHIPS
 from tests.integration.test_console_referrals import staffed  # noqa: F401
 from tests.organisation_support import T0, rows
@@ -38,17 +38,6 @@ def site(staffed: Flask) -> Iterator[str]:  # noqa: F811
         uow.commit()
     with live_server(staffed) as base:
         yield base
-
-
-def open_as(browser: Browser, base: str, username: str, width: int) -> tuple[Page, list[str]]:
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
-    page, errors = watched_page(context)
-    log_in(page, base, username)
-    return page, errors
-
-
-def fits(page: Page, width: int) -> bool:
-    return bool(page.evaluate(f"document.documentElement.scrollWidth <= {width}"))
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -15,7 +15,7 @@ from crm_core import services
 from crm_core.model import LeadStatus, utcnow
 from tests.conftest import runtime
 from tests.console_support import PASSWORD, World, live_server, populate
-from tests.e2e.conftest import blocked, watched_page
+from tests.e2e.conftest import blocked, fits, watched_page
 
 pytestmark = pytest.mark.slow
 SHOTS = "/tmp/shots-homes"  # noqa: S108 - screenshots to look at, not test data
@@ -79,10 +79,6 @@ def charts_drawn(page: Page, *ids: str) -> None:
         page.wait_for_selector(f"#{chart} svg", state="attached", timeout=5000)
         width = page.eval_on_selector(f"#{chart} svg", "svg => svg.getBoundingClientRect().width")
         assert width > 100, chart
-
-
-def fits(page: Page, width: int) -> bool:
-    return bool(page.evaluate(f"document.documentElement.scrollWidth <= {width}"))
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -5,10 +5,10 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 
 from tests.console_support import live_server
-from tests.e2e.conftest import blocked, log_in, watched_page
+from tests.e2e.conftest import blocked, fits, open_as
 from tests.integration.test_console_scorecards import ran  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -20,17 +20,6 @@ WIDTHS = [390, 1366]
 def site(ran: Flask) -> Iterator[str]:  # noqa: F811
     with live_server(ran) as base:
         yield base
-
-
-def open_as(browser: Browser, base: str, username: str, width: int) -> tuple[Page, list[str]]:
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
-    page, errors = watched_page(context)
-    log_in(page, base, username)
-    return page, errors
-
-
-def fits(page: Page, width: int) -> bool:
-    return bool(page.evaluate(f"document.documentElement.scrollWidth <= {width}"))
 
 
 @pytest.mark.parametrize("width", WIDTHS)
