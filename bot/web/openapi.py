@@ -456,24 +456,23 @@ OPENAPI["paths"] |= {
 
 def _upload_op() -> dict[str, Any]:
     # A file upload: multipart, not JSON; a rejected file answers 422 with every bad row.
+    upload = {"type": "object", "required": ["file", "kind", "month"], "properties": {
+        "file": {"type": "string", "format": "binary",
+                 "description": "CSV (UTF-8 or GBK) or XLSX; the name ends .csv or .xlsx"},
+        "kind": {"type": "string", "enum": ["balances", "holdings", "media", "employers",
+                                            "mobile", "mapping", "list"]},
+        "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+        "list_name": {"type": "string", "maxLength": 32,
+                      "description": "the list's name, for kind list"}}}
     operation = _op("Import an extract of the bank's data: checked whole, all rows or none "
                     "(head office)", _record(
                         batch_id=_INT, rows=_INT, matched=_INT, unmatched=_INT,
                         unmatched_by_branch={"type": "array", "items": _record(
-                            branch=_text(True), rows=_INT)}), "403", "413",
-                    ok_status="201")
+                            branch=_text(True), rows=_INT)}), "403",
+                    ok_status="201", body=upload, media="multipart/form-data")
     operation["responses"]["422"] = _json("rows refused; nothing applied", _record(
         error=_ref("Error"), rows={"type": "array", "items": _record(line=_INT,
                                                                       reason=_text())}))
-    operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {
-        "schema": {"type": "object", "required": ["file", "kind", "month"], "properties": {
-            "file": {"type": "string", "format": "binary",
-                     "description": "CSV (UTF-8 or GBK) or XLSX; the name ends .csv or .xlsx"},
-            "kind": {"type": "string", "enum": ["balances", "holdings", "media", "employers",
-                                                "mobile", "mapping", "list"]},
-            "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
-            "list_name": {"type": "string", "maxLength": 32,
-                          "description": "the list's name, for kind list"}}}}}}
     return operation
 
 
