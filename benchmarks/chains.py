@@ -18,13 +18,13 @@ import psycopg
 from sqlalchemy import or_, select, text
 from sqlalchemy.dialects import postgresql
 
-from crm_core.db import make_engine, make_session_factory, upgrade
+from benchmarks.support import fresh_database
+from crm_core.db import make_engine, make_session_factory
 from crm_core.model import Scope, StaffRole, TradeRelationship, utcnow
 from crm_core.repositories.chain_runs import candidates_statement
 from crm_core.services.organisations import chain_view, make_chain_leads
 from crm_core.unit_of_work import SqlUnitOfWork
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DATABASE = "bench_chains"
 URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DATABASE}"
 ORGS, RELATIONSHIPS, KEY_LINKS, BRANCHES, VIEWS = 100_000, 2_000_000, 1_000, 20, 200
@@ -73,7 +73,7 @@ def main(args: list[str] | None = None) -> None:
     orgs, rels = int(ORGS * scale), int(RELATIONSHIPS * scale)
     keys = max(int(KEY_LINKS * scale), 10)
     try:
-        _fresh_database()
+        fresh_database(DATABASE)
     except psycopg.OperationalError as error:
         sys.exit(f"chains benchmark needs PostgreSQL on 127.0.0.1:5432: {error}")
     started = time.perf_counter()
@@ -95,13 +95,6 @@ def main(args: list[str] | None = None) -> None:
     _views(sessions, counts[0])
     _plans(sessions)
     engine.dispose()
-
-
-def _fresh_database() -> None:
-    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
-    upgrade(URL)
 
 
 def _leads(sessions) -> None:  # type: ignore[no-untyped-def]

@@ -15,13 +15,13 @@ from datetime import date
 import psycopg
 from sqlalchemy import event, text
 
-from crm_core.db import make_engine, make_session_factory, upgrade
+from benchmarks.support import fresh_database
+from crm_core.db import make_engine, make_session_factory
 from crm_core.model import utcnow
 from crm_core.repositories import performance as sql
 from crm_core.services.performance import RunPolicy, add_months, run_month
 from crm_core.unit_of_work import SqlUnitOfWork
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DATABASE = "bench_scorecards"
 URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DATABASE}"
 MANAGERS, CUSTOMERS, MONTHS, BRANCHES = 5_000, 2_000_000, 12, 100
@@ -69,7 +69,7 @@ def main(args: list[str] | None = None) -> None:
     scale = float(args[args.index("--scale") + 1]) if "--scale" in args else 1.0
     managers, customers = max(int(MANAGERS * scale), 8), max(int(CUSTOMERS * scale), 100)
     try:
-        _fresh_database()
+        fresh_database(DATABASE)
     except psycopg.OperationalError as error:
         sys.exit(f"scorecards benchmark needs PostgreSQL on 127.0.0.1:5432: {error}")
     started = time.perf_counter()
@@ -87,13 +87,6 @@ def main(args: list[str] | None = None) -> None:
     _run(sessions)
     _plans(sessions)
     engine.dispose()
-
-
-def _fresh_database() -> None:
-    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
-    upgrade(URL)
 
 
 def _bare(sessions) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import psycopg
 import requests
+
+from crm_core.db import upgrade
+
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @contextmanager
@@ -38,3 +43,11 @@ def wait_http(url: str) -> None:
         except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.2)
     sys.exit(f"{url} did not come up")
+
+
+def fresh_database(name: str) -> None:
+    """Drop and create the PostgreSQL database `name` on loopback, then migrate it."""
+    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+    upgrade(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")

@@ -26,18 +26,17 @@ from flask import Flask
 from sqlalchemy import select
 
 from benchmarks.homes import _get, _logged_in
+from benchmarks.support import fresh_database
 from bot import create_app
 from bot.config import settings_from_dict
 from bot.web.console.talk import POLL_SECONDS
 from bot.web.staff_auth import hash_password
 from bot.wechat.simulator import Platform, text_xml
 from crm_core import services
-from crm_core.db import upgrade
 from crm_core.model import StaffRole, utcnow
 from crm_core.model.conversations import Conversation, Presence
 from crm_core.services import conversations as talk
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DATABASE = "bench_talk"
 URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DATABASE}"
 CONVERSATIONS, MANAGERS, MESSAGES, POLLED, RUNS = 10_000, 200, 5, 200, 200
@@ -103,10 +102,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _fresh(conversations: int) -> None:
-    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
-    upgrade(URL)
+    fresh_database(DATABASE)
     with psycopg.connect(URL.replace("+psycopg", "")) as connection:
         for statement in load(conversations):
             connection.execute(statement)
