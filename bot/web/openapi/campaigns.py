@@ -1,0 +1,54 @@
+"""Campaigns to a segment snapshot (bot/web/staff_api/campaigns.py)."""
+
+from typing import Any
+
+from bot.web.openapi.parts import (
+    INT,
+    list_of,
+    op,
+    path_id,
+    record,
+    ref,
+    text,
+)
+from crm_core.model import ID_MAX
+
+SCHEMAS: dict[str, Any] = {}
+
+_COUNTS = {"type": "object", "additionalProperties": INT}
+SCHEMAS["Campaign"] = record(
+    id=INT, name=text(), purpose=text(), state={"type": "string", "enum": [
+        "draft", "pending_approval", "approved", "scheduled", "sending", "paused", "done",
+        "cancelled"]}, owner=text(), scope={"type": "string", "enum": ["network", "branch"]},
+    channels={"type": "array", "items": text()}, snapshot_id=INT, control_share=INT,
+    approver=text(True), pause_reason=text(True), created_at=text())
+_NEW_CAMPAIGN = {"type": "object", "required": ["name", "snapshot_id", "content"],
+                 "additionalProperties": False, "properties": {
+                     "name": {"type": "string", "minLength": 1, "maxLength": 50},
+                     "snapshot_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+                     "content": {"type": "string", "minLength": 1, "maxLength": 4000},
+                     "purpose": {"type": ["string", "null"], "maxLength": 32},
+                     "channels": {"type": "array", "items": {
+                         "type": "string", "enum": ["mass", "custom", "task"]}},
+                     "product_risk": {"type": ["integer", "null"], "minimum": 1, "maximum": 5},
+                     "control_share": {"type": ["integer", "null"], "minimum": 0,
+                                       "maximum": 50}}}
+_ACTION_PATH = {"name": "action", "in": "path", "required": True, "schema": {
+    "type": "string", "enum": ["submit", "approve", "send", "pause", "resume", "cancel"]}}
+
+PATHS: dict[str, Any] = {
+    "/api/v1/campaigns": {
+        "get": op("Campaigns the caller sees, newest first", list_of("campaigns", "Campaign")),
+        "post": op("Draft a campaign to a segment snapshot (refusals name the reason)",
+                   ref("Campaign"), "422", body=_NEW_CAMPAIGN, ok_status="201")},
+    "/api/v1/campaigns/{campaign_id}": {"get": op(
+        "A campaign's report: audience by status, suppressed by reason, branches, batches",
+        record(id=INT, name=text(), state=text(), pause_reason=text(True),
+               control_share=INT, audience=_COUNTS,
+               branches={"type": "array", "items": {"type": "object"}},
+               batches={"type": "array", "items": {"type": "object"}}), "404",
+        params=[path_id("campaign_id")])},
+    "/api/v1/campaigns/{campaign_id}/{action}": {"post": op(
+        "Submit (plans the audience), approve (not the drafter), send, pause, resume, cancel",
+        ref("Campaign"), "404", "422", params=[path_id("campaign_id"), _ACTION_PATH])},
+}
