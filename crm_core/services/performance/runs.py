@@ -49,7 +49,9 @@ def run_month(uow: SqlUnitOfWork, month: date, policy: RunPolicy, staff: str,
     for manager_id in facts.values:
         by_role[roles[manager_id][0]].append(manager_id)
     cards: list[dict[str, Any]] = []
-    targets = sql.targets(uow.session, month)
+    targets: dict[int, dict[str, Decimal]] = defaultdict(dict)  # by manager, then metric
+    for (manager_id, metric), value in sql.targets(uow.session, month).items():
+        targets[manager_id][metric] = value
     for role, members in by_role.items():
         template = current_template(uow, role, now)
         cards += _cards(month, template.id, template.rules, role, members, facts, targets, now)
@@ -61,7 +63,7 @@ def run_month(uow: SqlUnitOfWork, month: date, policy: RunPolicy, staff: str,
 
 
 def _cards(month: date, template_id: int, rules: dict[str, Any], role: ManagerRole,
-           members: list[int], facts: MonthFacts, targets: dict[tuple[int, str], Decimal],
+           members: list[int], facts: MonthFacts, targets: dict[int, dict[str, Decimal]],
            now: datetime) -> list[dict[str, Any]]:
     ranked = {rule["metric"]: rank_percent({m: facts.values[m].get(rule["metric"], Decimal(0))
                                             for m in members})
@@ -70,8 +72,7 @@ def _cards(month: date, template_id: int, rules: dict[str, Any], role: ManagerRo
     for manager_id in members:
         card = CardInput(
             values=facts.values[manager_id],
-            targets={metric: value for (who, metric), value in targets.items()
-                     if who == manager_id} if targets else {},
+            targets=targets.get(manager_id, {}),
             ranks={metric: ranks[manager_id] for metric, ranks in ranked.items()},
             breaches=facts.breaches.get(manager_id, {}), peers=len(members),
             sources={**OWN_SOURCES, "referral_credit": facts.referrals.get(manager_id, []),
