@@ -6,6 +6,7 @@ baseline measured in the same run: the bare SQL aggregates the run needs (this m
 last month's book totals, the outcome events). Prints the peak memory and the plans.
 """
 
+import os
 import resource
 import sys
 import time
@@ -20,6 +21,7 @@ from crm_core.db import make_engine, make_session_factory
 from crm_core.model import utcnow
 from crm_core.repositories import performance as sql
 from crm_core.services.performance import RunPolicy, add_months, run_month
+from crm_core.services.performance.templates import DEFAULTS
 from crm_core.unit_of_work import SqlUnitOfWork
 
 DATABASE = "bench_scorecards"
@@ -29,9 +31,43 @@ LAST = date(2026, 11, 1)
 ROLES = "ARRAY['wealth', 'loan', 'retail', 'corporate']"
 
 
+BOOK_ROWS = """
+    INSERT INTO book_rows (id, month, line, manager_id, customer_key, customer_tail, kind,
+                           product, balance, customer_rate, ftp_rate, fee, overdue, npl)
+    SELECT {offset} + c * 4 + k.n, date '{month}', c + 1, f.first + c % {managers},
+           md5(c::text), lpad((c % 10000)::text, 4, '0'), k.kind,
+           CASE k.kind WHEN 'fee' THEN '基金' WHEN 'event' THEN '开户' ELSE '' END,
+           CASE WHEN k.kind IN ('deposit', 'loan') THEN 1000 + (c * 37 % 500000) ELSE 0 END,
+           CASE k.kind WHEN 'deposit' THEN 1.5 WHEN 'loan' THEN 4.2 ELSE 0 END,
+           CASE k.kind WHEN 'deposit' THEN 2.5 WHEN 'loan' THEN 2.7 ELSE 0 END,
+           CASE k.kind WHEN 'fee' THEN 100 + c % 900 ELSE 0 END,
+           CASE WHEN k.kind = 'loan' AND c % 50 = 0 THEN 5000 ELSE 0 END, 0
+    FROM (SELECT min(id) AS first FROM managers) f, generate_series(0, {customers} - 1) c,
+         (VALUES ('deposit', 1), ('loan', 2), ('fee', 3), ('event', 4)) k(kind, n)
+    WHERE k.kind = 'deposit' OR (k.kind = 'loan' AND c % 10 < 3)
+       OR (k.kind = 'fee' AND c % 5 = 0) OR (k.kind = 'event' AND c % 10 = 0)"""
+
+# book_rows is loaded bare (UNLOGGED: a scratch table the run only reads, so no WAL is
+# written for 38 million generated rows) and its key, index and foreign keys are built after.
+BARE = ["ALTER TABLE book_rows DROP CONSTRAINT fk_book_rows_manager_id_managers",
+        "ALTER TABLE book_rows DROP CONSTRAINT fk_book_rows_month_performance_months",
+        "ALTER TABLE book_rows DROP CONSTRAINT pk_book_rows",
+        "DROP INDEX ix_book_rows_month_manager",
+        "ALTER TABLE book_rows SET UNLOGGED"]
+BUILT = ["SET maintenance_work_mem = '256MB'",
+         "ALTER TABLE book_rows ADD CONSTRAINT pk_book_rows PRIMARY KEY (id)",
+         "CREATE INDEX ix_book_rows_month_manager ON book_rows (month, manager_id)",
+         "ALTER TABLE book_rows ADD CONSTRAINT fk_book_rows_manager_id_managers "
+         "FOREIGN KEY (manager_id) REFERENCES managers (id)",
+         "ALTER TABLE book_rows ADD CONSTRAINT fk_book_rows_month_performance_months "
+         "FOREIGN KEY (month) REFERENCES performance_months (month)",
+         "SELECT setval(pg_get_serial_sequence('book_rows', 'id'), max(id)) FROM book_rows"]
+
+
 def load_statements(managers: int, customers: int) -> list[str]:
-    """Branches, managers of the four roles, and per month each customer's deposit, a loan
-    for three in ten, a fee for one in five and an outcome event for one in ten."""
+    """Branches, managers of the four roles, each manager's target for every completion line
+    of its role's template in the latest month, and per month each customer's deposit, a
+    loan for three in ten, a fee for one in five and an outcome event for one in ten."""
     first = add_months(LAST, 1 - MONTHS)
     return [
         f"""INSERT INTO branches (code, name, rr_counter, created_at)
@@ -44,23 +80,22 @@ def load_statements(managers: int, customers: int) -> list[str]:
         f"""INSERT INTO performance_months (month, state, rows)
             SELECT (date '{first}' + make_interval(months => m))::date, 'draft', 0
             FROM generate_series(0, {MONTHS - 1}) m""",
-        f"""INSERT INTO book_rows (month, line, manager_id, customer_key, customer_tail, kind,
-                                   product, balance, customer_rate, ftp_rate, fee, overdue, npl)
-            SELECT p.month, c + 1, f.first + c % {managers}, md5(c::text),
-                   lpad((c % 10000)::text, 4, '0'), k.kind,
-                   CASE k.kind WHEN 'fee' THEN '基金' WHEN 'event' THEN '开户' ELSE '' END,
-                   CASE WHEN k.kind IN ('deposit', 'loan') THEN 1000 + (c * 37 % 500000)
-                        ELSE 0 END,
-                   CASE k.kind WHEN 'deposit' THEN 1.5 WHEN 'loan' THEN 4.2 ELSE 0 END,
-                   CASE k.kind WHEN 'deposit' THEN 2.5 WHEN 'loan' THEN 2.7 ELSE 0 END,
-                   CASE k.kind WHEN 'fee' THEN 100 + c % 900 ELSE 0 END,
-                   CASE WHEN k.kind = 'loan' AND c % 50 = 0 THEN 5000 ELSE 0 END, 0
-            FROM performance_months p, (SELECT min(id) AS first FROM managers) f,
-                 generate_series(0, {customers} - 1) c,
-                 (VALUES ('deposit'), ('loan'), ('fee'), ('event')) k(kind)
-            WHERE k.kind = 'deposit' OR (k.kind = 'loan' AND c % 10 < 3)
-               OR (k.kind = 'fee' AND c % 5 = 0) OR (k.kind = 'event' AND c % 10 = 0)""",
+        f"""INSERT INTO score_targets (month, manager_id, metric, target)
+            SELECT date '{LAST}', m.id, t.metric, t.target * (8 + m.id % 5) / 10
+            FROM managers m JOIN (VALUES {_target_lines()}) t(role, metric, target)
+                 ON t.role = m.role""",
+        *BARE,
+        *(BOOK_ROWS.format(offset=m * 4 * customers, month=add_months(first, m),
+                           managers=managers, customers=customers) for m in range(MONTHS)),
+        *BUILT,
     ]
+
+
+def _target_lines() -> str:
+    """Each role's completion lines with their default target, as SQL VALUES rows."""
+    return ", ".join(f"('{role.value}', '{line['metric']}', {line['target']})"
+                     for role, rules in DEFAULTS.items() for line in rules["lines"]
+                     if line["method"] == "completion")
 
 
 def main(args: list[str] | None = None) -> None:
@@ -73,17 +108,18 @@ def main(args: list[str] | None = None) -> None:
     except psycopg.OperationalError as error:
         sys.exit(f"scorecards benchmark needs PostgreSQL on 127.0.0.1:5432: {error}")
     started = time.perf_counter()
-    with psycopg.connect(URL.replace("+psycopg", "")) as connection:
+    with psycopg.connect(URL.replace("+psycopg", ""), autocommit=True) as connection:
         for statement in load_statements(managers, customers):
             connection.execute(statement)
-    with psycopg.connect(URL.replace("+psycopg", ""), autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
     engine = make_engine(URL)
     sessions = make_session_factory(engine)
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT count(*) FROM book_rows")).scalar_one()
+        goals = connection.execute(text("SELECT count(*) FROM score_targets")).scalar_one()
     print(f"scorecards benchmark: PostgreSQL, {managers:,} managers, {customers:,} customers, "
-          f"{MONTHS} months, {rows:,} book rows (loaded in {time.perf_counter() - started:.0f} s)")
+          f"{MONTHS} months, {rows:,} book rows, "
+          f"{goals:,} targets (loaded in {time.perf_counter() - started:.0f} s)")
     _run(sessions)
     _plans(sessions)
     engine.dispose()
@@ -112,7 +148,7 @@ def _run(sessions) -> None:  # type: ignore[no-untyped-def]
             took = time.perf_counter() - began
         print(f"scorecards run, {label}: {took:.1f} s for {cards:,} cards; baseline (bare "
               f"SQL aggregates the run needs) {baseline:.2f} s, ratio {took / baseline:.1f}x; "
-              f"goal < 300 s and <= 4x")
+              f"goal < 300 s and <= 4x (load average {os.getloadavg()[0]:.1f})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of this process: {peak:.0f} MB (goal < 1024 MB)")
 
