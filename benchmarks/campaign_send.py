@@ -147,7 +147,9 @@ def _run(config: Path, openids: list[str]) -> None:
           f"{limits.calls_per_day}/day; the limits alone need >= {floor:.0f} s for {calls} calls")
     print(f"baseline (bare wechatpy loop of the same {calls} mass sends, no database) "
           f"{baseline:.2f} s; the campaign took {took:.2f} s = the limits' {floor:.0f} s + "
-          f"{took - floor:.2f} s, {(took - floor) / baseline:.2f}x the bare loop's time; "
+          f"{took - floor:.2f} s, {(took - floor) / baseline:.2f}x the bare loop's time "
+          f"(a wait for the job's next run, up to {POLL_SECONDS:.0f} s, included when the "
+          f"limits held it); "
           f"peak RSS {peak:.0f} MB (this process: loading, planning and sending); load "
           f"{load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end, "
           f"{os.cpu_count()} cores")
