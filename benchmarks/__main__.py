@@ -3,6 +3,7 @@
 import sys
 
 from benchmarks import (
+    campaign_send,
     campaigns,
     chains,
     classify,
@@ -34,6 +35,9 @@ def main(names: list[str]) -> None:
         return
     if names[:1] == ["campaigns"]:  # takes its own options (--customers N)
         campaigns.main(names[1:])
+        return
+    if names[:1] == ["campaign_send"]:  # `campaign_send [--followers N]`
+        campaign_send.main(names[1:])
         return
     if names[:1] == ["segments"]:  # takes its own options (--customers N)
         segments.main(names[1:])

@@ -7,13 +7,17 @@ the caps, into its own database `bench_campaigns`. It then times the submission 
 about an R3 product (every rule evaluated per recipient, suppressions stored, a 10 % control
 group) beside the baseline measured in the same run: a bare INSERT ... SELECT of the same
 members into the same table. Goals: < 60 s for 1,000,000, and at least 0.3x the bare rate.
-The client's peak memory is printed; the database is dropped at the end.
+The client's peak memory and the database backend's (sampled while planning) are printed;
+the database is dropped at the end.
 """
 
 import argparse
+import os
 import resource
 import sys
+import threading
 import time
+from pathlib import Path
 
 import psycopg
 from sqlalchemy import create_engine, text
@@ -97,8 +101,10 @@ def _run(customers: int) -> None:
     engine = create_engine(URL)
     try:
         with SqlUnitOfWork(make_session_factory(engine)) as uow:
+            backend = uow.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
             bare = _bare(uow.session)
-            took, figures = _plan(uow)
+            with _Sampler(backend) as sampler:
+                took, figures = _plan(uow)
     finally:
         engine.dispose()
     ratio = bare / took
@@ -107,8 +113,52 @@ def _run(customers: int) -> None:
           f"(goal < {GOAL_SECONDS:.0f} s: {'met' if took < GOAL_SECONDS else 'NOT met'}); "
           f"baseline (bare INSERT ... SELECT of the same members) {bare:.2f} s; rate "
           f"{ratio:.2f}x the bare one (goal >= {GOAL_RATIO}x: "
-          f"{'met' if ratio >= GOAL_RATIO else 'NOT met'}); client peak RSS {peak:.0f} MB")
+          f"{'met' if ratio >= GOAL_RATIO else 'NOT met'}); client peak RSS {peak:.0f} MB, "
+          f"database backend while planning: peak private memory {sampler.private()}, "
+          f"peak RSS {sampler.total()} (shared buffers it read included); "
+          f"load {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores")
     print("audience: " + ", ".join(f"{key} {value:,}" for key, value in sorted(figures.items())))
+
+
+class _Sampler:
+    """Watch a process on this host (the database backend): its peak resident memory, and
+    the peak of its private part (RssAnon, sampled every 20 ms)."""
+
+    def __init__(self, pid: int) -> None:
+        self.status = Path(f"/proc/{pid}/status")
+        self.peak_private, self.peak_total = 0, 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> "_Sampler":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._read()
+        self.done.set()
+        self.thread.join()
+
+    def private(self) -> str:
+        """Return the peak private memory, or why it is unknown."""
+        return f"{self.peak_private / 1024:.0f} MB" if self.peak_private else "unknown"
+
+    def total(self) -> str:
+        """Return the peak resident memory (VmHWM), or why it is unknown."""
+        return f"{self.peak_total / 1024:.0f} MB" if self.peak_total else "unknown"
+
+    def _watch(self) -> None:
+        while not self.done.wait(0.02) and self._read():
+            pass
+
+    def _read(self) -> bool:
+        try:
+            lines = dict(line.split(":", 1) for line in self.status.read_text().splitlines())
+        except OSError:  # the database is on another host
+            return False
+        self.peak_private = max(self.peak_private, int(lines["RssAnon"].split()[0]))
+        self.peak_total = max(self.peak_total, int(lines["VmHWM"].split()[0]))
+        return True
 
 
 def _bare(session: Session) -> float:
