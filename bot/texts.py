@@ -517,7 +517,8 @@ METRIC_NAMES = {
 # Where a card line's figure came from (BranchLink's own records; the rest is the book).
 SOURCE_ROWS = {"touches": "扫码关注记录", "leads": "线索", "share_events": "分享记录",
                "referrals": "转介", "links": "客户绑定记录", "conversations": "会话记录",
-               "book": "导入的业务数据"}
+               "book": "导入的业务数据", "complaints": "投诉登记",
+               "suitability_overrides": "适当性突破登记"}
 SCORE_METHODS = {"completion": "完成率", "rank": "平台排名", "penalty": "扣分"}
 BOOK_KINDS = {"deposit": "存款", "loan": "贷款", "fee": "中收", "event": "事件"}
 SCORECARD_DONE = {"run": "已重新计算 {month} 的考核卡（草稿）。",

@@ -1,5 +1,6 @@
 """The staff API's scorecards (/api/v1/scorecards): a manager their own card, a branch head
-the branch's, head office every one; the league table per role is published to all."""
+the branch's, head office every one (a business line's account: its line's managers across
+branches); the league table per role is published to all (a line's account: its own)."""
 
 from datetime import date
 from decimal import Decimal
@@ -58,7 +59,7 @@ def league() -> Response:
     role = _role(request.args.get("role"), required=True)
     assert role is not None  # noqa: S101 - required above
     with work() as uow:
-        rows = views.league(uow, month, role)
+        rows = views.league(uow, month, role, _scope())
     return jsonify(cards=[{"rank": r.rank, "name": r.manager_name, "branch": r.branch_name,
                            "role": r.role.value, "total": str(r.total)} for r in rows],
                    total=len(rows))
