@@ -1,6 +1,7 @@
 """Reading the registers in scope: a manager the records about themselves, a branch head
 their branch's, head office every one (a business line's account: its line's managers).
-Customers are named masked (first character and stars), never by phone or openid."""
+Customers are named masked (first character and stars), never by phone or openid, and any
+mobile or ID number written in the free text is masked too."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from crm_core.model.performance.registers import (
     ComplaintVerdict,
     SuitabilityOverride,
 )
+from crm_core.pii import mask_text
 from crm_core.unit_of_work import SqlUnitOfWork
 
 PAGE = 20
@@ -99,8 +101,9 @@ def complaints(uow: SqlUnitOfWork, scope: Scope, month: date | None = None,
             .join(Manager, Manager.id == Complaint.manager_id)
             .join(Branch, Branch.id == Complaint.branch_id).where(where)
             .order_by(Complaint.received_on.desc(), Complaint.id.desc()))
-    rows = [ComplaintRow(c.id, c.received_on, c.channel, c.summary, c.detail,
-                         masked(name, customer_id), code, manager, branch, c.verdict, c.reason,
+    rows = [ComplaintRow(c.id, c.received_on, c.channel, mask_text(c.summary),
+                         mask_text(c.detail), masked(name, customer_id), code, manager, branch,
+                         c.verdict, mask_text(c.reason),
                          c.recorded_by, c.decided_by, c.decided_at)
             for c, name, customer_id, code, manager, branch in _page(uow, stmt, page)]
     return rows, _count(uow, select(Complaint.id).where(where))
@@ -121,7 +124,7 @@ def overrides(uow: SqlUnitOfWork, scope: Scope, month: date | None = None,
             .order_by(SuitabilityOverride.occurred_on.desc(), SuitabilityOverride.id.desc()))
     rows = [OverrideRow(o.id, o.occurred_on, masked(name, customer_id), code, manager, branch,
                         product_code, product_name, o.customer_level, o.product_level,
-                        o.reason, o.recorded_by)
+                        mask_text(o.reason), o.recorded_by)
             for o, name, customer_id, code, manager, branch, product_code, product_name
             in _page(uow, stmt, page)]
     return rows, _count(uow, select(SuitabilityOverride.id).where(where))
