@@ -110,7 +110,8 @@ def test_the_wealth_line_reads_only_wealth_cards_and_not_the_whole_banks_tools(
     _record(client, ids["c1-sh001-01"], "SH001-01")
     login(client, "wealth")
     page = client.get("/console/scorecards?month=2026-11")
-    assert "考核卡（1 张）" in page.text and "财富经理" in page.text and 'id="line-note"' in page.text
+    assert "考核卡（1 张）" in page.text and "财富经理" in page.text
+    assert 'id="line-note"' in page.text
     assert 'id="import"' not in page.text and "审批并冻结" not in page.text
     assert 'id="league-wealth"' in page.text and 'id="league-retail"' not in page.text
     assert english_words(page.text) == []
