@@ -69,7 +69,8 @@ def test_a_substantiated_complaint_shows_on_the_list_and_deducts_on_the_card(
     assert "共 1 条" in client.get("/console/complaints").text
     assert 'id="complaint-form"' not in client.get("/console/complaints").text
     card = client.get("/console/scorecards/2026-11/SH001-01").text
-    assert "投诉成立扣分" in card and "投诉登记 1 条：#1" in card and "-5.00" in card
+    assert "投诉成立扣分" in card and "-5.00" in card
+    assert 'href="/console/complaints?month=2026-11">投诉登记</a> 1 条：#1' in card
     login(client, "m2")
     assert "共 0 条" in client.get("/console/complaints").text
 
