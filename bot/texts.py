@@ -527,6 +527,8 @@ TEMPLATE_UNREADABLE = "考核模板文件无法读取：请保存为 UTF-8 编�
 SCORECARD_IMPORTED = "已导入 {month}：{count} 行。月份仍为草稿，请重新计算考核卡。"
 COMPLAINT_RECORDED = "已登记第 {id} 号投诉，待网点负责人或总行认定。"
 COMPLAINT_DECIDED = "已认定第 {id} 号投诉；投诉成立的，将在该月考核卡重新计算时扣分。"
+REGISTER_OUT_OF_SCOPE = ("这位客户经理不在您的管辖范围内：网点负责人只能登记本网点客户经理的记录，"
+                        "客户经理只能登记本人的适当性突破，总行条线账号只能登记本条线的。")
 OVERRIDE_RECORDED = "已登记第 {id} 号适当性突破；将在该月考核卡重新计算时扣分。"
 SCORECARD_NOT_FOUND = "找不到这张考核卡，或它不在您的权限范围内。"
 PAYROLL_COLUMNS = ("客户经理代码", "姓名", "网点", "条线", "考核得分", "模拟利润", "绩效薪酬",

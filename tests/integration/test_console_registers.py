@@ -93,6 +93,8 @@ def test_a_manager_records_their_own_override_and_a_covered_sale_is_refused(
     assert "已覆盖产品风险等级（R4），这不是适当性突破" in refused.text
     login(client, "head")
     assert "共 1 条" in client.get("/console/suitability-overrides").text
+    foreign = _record(client, ids["c3-sh002-01"], "SH002-01")
+    assert "这位客户经理不在您的管辖范围内" in foreign and "共 0 条" in foreign
     with runtime(app).uow() as uow:
         actions = uow.session.scalars(select(AuditEvent.action).where(  # type: ignore[attr-defined]
             AuditEvent.action == "suitability_override")).all()
@@ -107,6 +109,7 @@ def test_the_wealth_line_reads_only_wealth_cards_and_not_the_whole_banks_tools(
         run_month(uow, NOVEMBER, RunPolicy(), "test", utcnow())  # type: ignore[arg-type]
         uow.commit()
     login(client, "admin")
+    assert "总行 · 财富条线" in client.get("/console/staff").text
     _record(client, ids["c3-sh002-01"], "SH002-W1")
     _record(client, ids["c1-sh001-01"], "SH001-01")
     login(client, "wealth")

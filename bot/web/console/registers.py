@@ -13,7 +13,7 @@ from bot import refusals, texts
 from bot.web.console.blueprint import bp
 from bot.web.console.support import now, scope, today, work
 from bot.web.edge import current_runtime
-from crm_core.model import Refusal, Scope, StaffRole
+from crm_core.model import OutOfScope, Refusal, Scope, StaffRole
 from crm_core.model.performance.registers import ComplaintChannel, ComplaintVerdict
 from crm_core.queries.performance import registers as listed
 from crm_core.services.classification import parse_month
@@ -63,6 +63,11 @@ def _customer(text: str) -> int:
     return int(text)
 
 
+def _channel(text: str) -> ComplaintChannel:
+    known = {c.value for c in ComplaintChannel}
+    return ComplaintChannel(text) if text in known else ComplaintChannel.COUNTER
+
+
 @bp.route("/complaints", methods=["GET", "POST"])
 @login_required
 def complaints() -> ResponseReturnValue:
@@ -85,19 +90,19 @@ def _record_complaint() -> ResponseReturnValue:
     if not records_complaints(scope()):
         abort(403)
     form = request.form
-    channel = form.get("channel", "")
-    try:
-        with work() as uow:
+    with work() as uow:
+        try:
             entry = ComplaintForm(_customer(form.get("customer", "")), form.get("manager", ""),
                                   _day(form.get("received_on", "")),
-                                  ComplaintChannel(channel) if channel in
-                                  {c.value for c in ComplaintChannel} else ComplaintChannel.COUNTER,
+                                  _channel(form.get("channel", "")),
                                   form.get("summary", ""), form.get("detail", ""))
             found = record_complaint(uow, scope(), entry, today(), now())
             uow.commit()
             flash(texts.COMPLAINT_RECORDED.format(id=found.id), "success")
-    except Refusal as error:
-        flash(refusals.explain(error), "danger")
+        except Refusal as error:
+            flash(refusals.explain(error), "danger")
+        except OutOfScope:
+            flash(texts.REGISTER_OUT_OF_SCOPE, "danger")
     return redirect(url_for("console.complaints"))
 
 
@@ -138,8 +143,8 @@ def _record_override() -> ResponseReturnValue:
     form = request.form
     validity = timedelta(days=current_runtime().settings.products.assessment_validity_days)
     manager = form.get("manager", "")
-    try:
-        with work() as uow:
+    with work() as uow:
+        try:
             if scope().role is StaffRole.MANAGER and not manager:
                 own = uow.managers.get(scope().manager_id or 0)
                 manager = own.code if own else ""
@@ -149,6 +154,8 @@ def _record_override() -> ResponseReturnValue:
             found = record_override(uow, scope(), entry, today(), validity, now())
             uow.commit()
             flash(texts.OVERRIDE_RECORDED.format(id=found.id), "success")
-    except Refusal as error:
-        flash(refusals.explain(error), "danger")
+        except Refusal as error:
+            flash(refusals.explain(error), "danger")
+        except OutOfScope:
+            flash(texts.REGISTER_OUT_OF_SCOPE, "danger")
     return redirect(url_for("console.overrides"))
