@@ -132,7 +132,7 @@ def test_each_role_lists_the_complaints_in_its_scope_with_the_customer_masked(
         assert total == 3 and {row.customer for row in rows} == {"张**"}
 
 
-def test_a_manager_cannot_record_a_complaint_and_a_branch_head_only_about_their_branch(
+def test_the_desk_records_but_only_a_judge_in_scope_decides_and_a_manager_cannot_record(
         factory: Factory) -> None:
     with factory() as uow:
         with pytest.raises(OutOfScope):
@@ -141,6 +141,11 @@ def test_a_manager_cannot_record_a_complaint_and_a_branch_head_only_about_their_
             _complaint(uow, _branch_head(uow, "SH002"), "SH001-W1")
         assert _refused(lambda: _complaint(uow, HEAD, received=date(2026, 12, 3))) == \
             "日期“2026-12-03”晚于今天，请核对。"
+        desk = Scope(5, "desk", "在线客服", StaffRole.SERVICE, None, None)
+        other_line = _complaint(uow, desk, "SH001-01")
+        with pytest.raises(OutOfScope):
+            decide_complaint(uow, WEALTH_LINE, other_line, True, "越线", NOW)
+        assert listed.complaints(uow, desk) == ([], 0)
 
 
 def test_an_override_deducts_and_a_sale_the_assessment_covered_is_refused(
