@@ -30,6 +30,10 @@ LABELS: dict[str, dict[str, str]] = {
     "miss": {"not_found": "未找到（已建议联系客户经理）", "unsure": "不确定（已给出选项）"},
     "role": {"manager": "客户经理", "branch_head": "网点负责人", "head_office": "总行",
              "service": "在线客服"},
+    "complaint_channel": {"counter": "柜面", "phone": "电话", "wechat": "微信",
+                          "letter": "信函", "regulator": "监管转办"},
+    "complaint_verdict": {"pending": "待认定", "substantiated": "投诉成立",
+                          "unsubstantiated": "投诉不成立"},
     "code_kind": {"permanent": "永久", "temporary": "临时"},
     # What a customer sent, for the timeline (the kinds bot.texts.SUMMARY does not word itself).
     "message_kind": {"image": "图片", "voice": "语音", "video": "视频", "shortvideo": "小视频",
@@ -47,7 +51,9 @@ LABELS: dict[str, dict[str, str]] = {
         "contact_consent": "记录客户同意", "book_import": "导入考核业务数据",
         "score_targets": "导入考核目标", "score_template": "保存考核模板",
         "scorecards_run": "计算考核卡", "scorecards_freeze": "审批冻结考核卡",
-        "payroll_export": "导出绩效薪酬", "contact_opt_in": "客户恢复接收营销消息",
+        "payroll_export": "导出绩效薪酬", "complaint_recorded": "登记客户投诉",
+        "complaint_decided": "认定客户投诉", "suitability_override": "登记适当性突破",
+        "staff_line": "设置员工所属条线", "contact_opt_in": "客户恢复接收营销消息",
         "contact_opt_out": "客户退订营销消息", "contact_dnc": "标记勿再联系",
         "conversation_assigned": "转交会话", "conversation_exported": "导出会话记录",
         "canned_reply_added": "新增快捷回复",
@@ -167,6 +173,11 @@ AUDIT_KEYS: dict[str, tuple[str, str | None]] = {
     "file": ("文件", None), "sha256": ("文件指纹", None), "list": ("名单", None),
     "matched": ("匹配客户", None), "unmatched": ("未关注公众号", None), "tag": ("标签", None),
     "fields": ("修改内容", None),
+    # Scorecard registers and business lines.
+    "manager": ("客户经理", None), "channel": ("渠道", "complaint_channel"),
+    "verdict": ("结论", "complaint_verdict"), "before": ("原结论", "complaint_verdict"),
+    "product": ("产品", None), "line": ("条线", "manager_role"),
+    "previous_line": ("原条线", "manager_role"),
 }
 EMPTY = "—"
 NOTICE_FAILED = "发送失败：网络或微信平台出错，可稍后重发；多次失败请联系运维人员"

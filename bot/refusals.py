@@ -23,6 +23,7 @@ COLUMNS = {
     "customer_rate": "客户利率", "ftp_rate": "FTP利率", "product": "产品", "fee": "中间业务收入",
     "overdue": "逾期金额", "npl": "不良金额", "month": "月份", "metric": "指标",
     "target": "目标",
+    "complaint_summary": "投诉摘要", "complaint_detail": "投诉详情", "reason": "理由",
 }
 REFUSALS = {
     # Import files as a whole.
@@ -219,6 +220,13 @@ REFUSALS = {
     "unknown_target_metric": "没有“{metric}”这个指标，请从指标列表中选择。",
     "unknown_target_subject": "找不到客户经理或网点代码“{value}”，请核对后重新导入目标。",
     "month_not_frozen": "{month} 的考核还没有经总行审批冻结，不能导出计酬：请先审批。",
+    # The complaints and suitability-override registers.
+    "complaint_decided": "第 {id} 号投诉已有认定结论：网点负责人只能认定一次，如需改判请联系总行。",
+    "override_not_needed": (
+        "客户当日的风险评估（C{level}）已覆盖产品风险等级（R{risk}），这不是适当性突破，无需登记。"),
+    "date_ahead": "日期“{value}”晚于今天，请核对。",
+    "no_such_customer": "找不到编号为“{value}”的客户，请用客户选择框挑选。",
+    "no_such_product": "找不到产品代码“{value}”，请用产品选择框挑选。",
     "bad_pay_rule": "计酬规则无效：{field} 须在允许范围内，请核对。",
 }
 FALLBACK = "操作未能完成，请检查填写的内容后重试；如仍有问题请联系运维人员。"

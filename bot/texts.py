@@ -517,13 +517,19 @@ METRIC_NAMES = {
 # Where a card line's figure came from (BranchLink's own records; the rest is the book).
 SOURCE_ROWS = {"touches": "扫码关注记录", "leads": "线索", "share_events": "分享记录",
                "referrals": "转介", "links": "客户绑定记录", "conversations": "会话记录",
-               "book": "导入的业务数据"}
+               "book": "导入的业务数据", "complaints": "投诉登记",
+               "suitability_overrides": "适当性突破登记"}
 SCORE_METHODS = {"completion": "完成率", "rank": "平台排名", "penalty": "扣分"}
 BOOK_KINDS = {"deposit": "存款", "loan": "贷款", "fee": "中收", "event": "事件"}
 SCORECARD_DONE = {"run": "已重新计算 {month} 的考核卡（草稿）。",
                   "approve": "已审批 {month} 的考核卡：本月已冻结，不能再导入或重算。"}
 TEMPLATE_UNREADABLE = "考核模板文件无法读取：请保存为 UTF-8 编码的 TOML 文件，并检查引号和方括号。"
 SCORECARD_IMPORTED = "已导入 {month}：{count} 行。月份仍为草稿，请重新计算考核卡。"
+COMPLAINT_RECORDED = "已登记第 {id} 号投诉，待网点负责人或总行认定。"
+COMPLAINT_DECIDED = "已认定第 {id} 号投诉；投诉成立的，将在该月考核卡重新计算时扣分。"
+REGISTER_OUT_OF_SCOPE = ("这位客户经理不在您的管辖范围内：网点负责人只能登记本网点客户经理的记录，"
+                        "客户经理只能登记本人的适当性突破，总行条线账号只能登记本条线的。")
+OVERRIDE_RECORDED = "已登记第 {id} 号适当性突破；将在该月考核卡重新计算时扣分。"
 SCORECARD_NOT_FOUND = "找不到这张考核卡，或它不在您的权限范围内。"
 PAYROLL_COLUMNS = ("客户经理代码", "姓名", "网点", "条线", "考核得分", "模拟利润", "绩效薪酬",
                    "当期发放", "递延（按年）", "可追索扣回")

@@ -1,21 +1,33 @@
 """The demo's scorecards: three months of book extracts for the demo managers (deposits,
 loans with a little overdue, fees and outcome events), each month run, the oldest two approved
-and frozen, so the cards, the league table and the trend show real figures at once."""
+and frozen, so the cards, the league table and the trend show real figures at once. The
+latest month has a substantiated complaint about the wealth manager, so its card shows the
+deduction and links to the register."""
 
 import random
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
 
 from bot.cli.demo import MANAGERS
 from crm_core import services
-from crm_core.model import ManagerRole, local_date
+from crm_core.model import Customer, ManagerRole, Scope, StaffRole, local_date
+from crm_core.model.performance.registers import Complaint, ComplaintChannel
 from crm_core.services import performance as scores
 from crm_core.services.classification import KeyHasher
+from crm_core.services.performance.registers import (
+    ComplaintForm,
+    decide_complaint,
+    record_complaint,
+)
 from crm_core.unit_of_work import SqlUnitOfWork
 
 HEADER = "客户号,客户经理,类型,月日均余额,客户利率,FTP利率,产品,中间业务收入,逾期金额,不良金额"
 FAMILIES = ("基金", "保险", "理财", "贵金属")
 EVENTS = ("开户", "放款", "购买")
 CUSTOMERS = 12  # per manager
+COMPLAINED_OF = "SH001-01"  # the demo's wealth manager
+DEMO = Scope(0, "demo", "演示数据", StaffRole.HEAD_OFFICE, None, None)
 
 
 def demo_months(now: datetime, timezone: str) -> list[date]:
@@ -58,6 +70,7 @@ def seed_scorecards(uow: SqlUnitOfWork, keys: KeyHasher, policy: scores.RunPolic
     A month already frozen is left as it is, so seeding again changes nothing."""
     made = 0
     months = demo_months(now, timezone)
+    complain(uow, months[-1] + timedelta(days=9), now)
     for month in months:
         if not scores.is_draft(uow, month):
             continue
@@ -68,3 +81,19 @@ def seed_scorecards(uow: SqlUnitOfWork, keys: KeyHasher, policy: scores.RunPolic
         if month != months[-1]:
             scores.approve_month(uow, month, "demo", now)
     return made
+
+
+def complain(uow: SqlUnitOfWork, received_on: date, now: datetime) -> None:
+    """Record and substantiate one complaint about the wealth manager (once)."""
+    manager = uow.managers.by_code(COMPLAINED_OF)
+    customer = uow.session.scalar(select(Customer.id).where(
+        Customer.current_manager_id == (manager.id if manager else -1)).order_by(Customer.id))
+    known = uow.session.scalar(select(Complaint.id).where(
+        Complaint.manager_id == (manager.id if manager else -1)))
+    if customer is None or known is not None:
+        return
+    found = record_complaint(uow, DEMO, ComplaintForm(
+        customer, COMPLAINED_OF, received_on, ComplaintChannel.PHONE, "理财产品风险提示不充分",
+        "客户来电称购买理财时只听到预期收益，没有听到可能亏损本金的提示，要求说明。"),
+        received_on, now)
+    decide_complaint(uow, DEMO, found.id, True, "调阅双录视频，确未完整提示风险", now)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from bot.cli import scorecard_registers  # noqa: F401 - adds the registers' commands
 from bot.cli.base import Cli, pass_cli, refused, sql_uow
 from bot.cli.campaigns import campaigns
 from bot.cli.chains import chains
@@ -243,6 +244,6 @@ main.add_command(talk_group, "talk")
 # Organisations, trade chains and referrals between staff.
 for command in (orgs, chains, referrals):
     main.add_command(command)
-main.add_command(scorecards)
+main.add_command(scorecards)  # with the registers' commands (scorecard_registers)
 main.add_command(campaigns)
 

@@ -8,7 +8,7 @@ import click
 from bot.cli.base import JSON_OPTION, Cli, pass_cli, print_rows, refused, sql_uow
 from bot.web.staff_auth import hash_password
 from crm_core import services
-from crm_core.model import StaffRole, utcnow
+from crm_core.model import ManagerRole, StaffRole, utcnow
 
 OPERATOR = "cli"
 # Never an argument: the process list (`ps`) and shell history show arguments to everyone.
@@ -29,10 +29,12 @@ def staff() -> None:
 @click.option("--role", type=click.Choice([r.value for r in StaffRole]), required=True)
 @click.option("--manager", "manager_code", help="Manager code (role manager).")
 @click.option("--branch", "branch_code", help="Branch code (role branch_head).")
+@click.option("--line", type=click.Choice([r.value for r in ManagerRole]),
+              help="Business line (role head_office): sees only that line's scorecards.")
 @PASSWORD_STDIN
 @pass_cli
 def staff_add(cli: Cli, username: str, display_name: str, role: str, manager_code: str | None,
-              branch_code: str | None, password_stdin: bool) -> None:
+              branch_code: str | None, line: str | None, password_stdin: bool) -> None:
     """Create a console account; its password (at least 10 characters) is prompted."""
     password = read_password(password_stdin)
     with refused(ValueError, LookupError):
@@ -40,8 +42,24 @@ def staff_add(cli: Cli, username: str, display_name: str, role: str, manager_cod
         with cli.runtime.uow() as uow:
             services.add_staff(uow, username, display_name, hashed, StaffRole(role),
                                manager_code, branch_code, OPERATOR, utcnow())
+            if line:
+                services.set_staff_line(uow, username, ManagerRole(line), OPERATOR, utcnow())
             uow.commit()
     click.echo(f"staff account {username} ({role}) created")
+
+
+@staff.command("line")
+@click.argument("username")
+@click.option("--line", required=True, type=click.Choice([*(r.value for r in ManagerRole), "none"]),
+              help="The business line a head-office account manages (双线管理), or none.")
+@pass_cli
+def staff_line(cli: Cli, username: str, line: str) -> None:
+    """Put a head-office account on a business line, or back on the whole bank (audited)."""
+    with refused(ValueError, LookupError), cli.runtime.uow() as uow:
+        services.set_staff_line(uow, username, None if line == "none" else ManagerRole(line),
+                                OPERATOR, utcnow())
+        uow.commit()
+    click.echo(f"staff account {username}: line {line}")
 
 
 @staff.command("password")

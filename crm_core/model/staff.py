@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm_core.model.base import Base, str_enum, utcnow
-from crm_core.model.org import Branch, Manager
+from crm_core.model.org import Branch, Manager, ManagerRole
 
 
 class StaffRole(enum.StrEnum):
@@ -34,6 +34,9 @@ class Scope:
     role: StaffRole
     manager_id: int | None
     branch_id: int | None
+    # A head-office account on a business line (双线管理: 财富条线) reads that line's managers
+    # across branches in scorecards and their registers, and no one else's figures.
+    line: ManagerRole | None = None
 
     @property
     def sees_phone_numbers(self) -> bool:
@@ -53,6 +56,8 @@ class StaffAccount(Base):
     role: Mapped[StaffRole] = mapped_column(str_enum(StaffRole))
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("managers.id"))
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"))
+    # Head office only: the business line the account manages (None: the whole bank).
+    line: Mapped[ManagerRole | None] = mapped_column(str_enum(ManagerRole))
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]

@@ -214,6 +214,7 @@ from crm_core.services.staff import (
     rotate_phones,
     scope_of,
     set_customer_details,
+    set_staff_line,
     staff_for_token,
 )
 from crm_core.services.suitability import import_risk_levels, set_personalised, set_risk_level
@@ -396,6 +397,7 @@ __all__ = [
     "set_manager_state",
     "set_personalised",
     "set_risk_level",
+    "set_staff_line",
     "set_staff_password",
     "share_key",
     "share_leaderboard",

@@ -83,7 +83,8 @@ def staff_listing(uow: UnitOfWork) -> list[dict[str, Any]]:
     """Every staff account with its state and its number of live API tokens."""
     live = uow.staff.live_token_counts()
     return [{"id": a.id, "username": a.username, "display_name": a.display_name,
-             "role": a.role.value, "active": a.active, "last_login_at": a.last_login_at,
+             "role": a.role.value, "line": a.line.value if a.line else None,
+             "active": a.active, "last_login_at": a.last_login_at,
              "live_tokens": live.get(a.id, 0)} for a in uow.staff.listing()]
 
 

@@ -7,15 +7,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from crm_core.model import ApiToken, AuditEvent, Scope, SealedPhone, StaffAccount, StaffRole
+from crm_core.model import (
+    ApiToken,
+    AuditEvent,
+    ManagerRole,
+    Scope,
+    SealedPhone,
+    StaffAccount,
+    StaffRole,
+)
 from crm_core.unit_of_work import UnitOfWork
 
 
 def scope_of(account: StaffAccount) -> Scope:
     """Return the scope of an account (a manager's branch comes from their manager record)."""
     branch_id = account.branch_id or (account.manager.branch_id if account.manager else None)
+    line = account.line if account.role is StaffRole.HEAD_OFFICE else None
     return Scope(account.id, account.username, account.display_name, account.role,
-                 account.manager_id, branch_id)
+                 account.manager_id, branch_id, line)
 
 
 def add_staff(uow: UnitOfWork, username: str, display_name: str, password_hash: str,
@@ -37,6 +46,20 @@ def add_staff(uow: UnitOfWork, username: str, display_name: str, password_hash: 
                            active=True, created_at=now)
     uow.staff.add(account)
     audit(uow, now, actor, "staff_added", username, {"role": role.value})
+    return account
+
+
+def set_staff_line(uow: UnitOfWork, username: str, line: ManagerRole | None, actor: str,
+                   now: datetime) -> StaffAccount:
+    """Put a head-office account on a business line, or back on the whole bank (audited)."""
+    account = uow.staff.by_username(username)
+    if account is None:
+        raise LookupError(f"no staff account {username!r}")
+    if line is not None and account.role is not StaffRole.HEAD_OFFICE:
+        raise ValueError("only a head-office account can be on a business line")
+    before, account.line = account.line, line
+    audit(uow, now, actor, "staff_line", username,
+          {"line": line.value if line else "", "previous_line": before.value if before else ""})
     return account
 
 

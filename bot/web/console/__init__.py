@@ -18,6 +18,7 @@ from bot.web.console import (
     pick,
     products,
     referrals,
+    registers,
     scorecards,
     segments,
     staff,
@@ -31,5 +32,5 @@ from bot.web.console.blueprint import bp
 
 __all__ = ["bp", "campaign_tasks", "campaigns", "classify", "codes", "customer", "exports",
            "home", "lead", "learning", "lists", "logs", "misses", "organisations", "pick",
-           "products", "referrals", "scorecards", "segments", "staff", "talk", "talk_figures",
-           "talk_media", "transfer", "views"]
+           "products", "referrals", "registers", "scorecards", "segments", "staff", "talk",
+           "talk_figures", "talk_media", "transfer", "views"]

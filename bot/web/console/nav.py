@@ -28,7 +28,8 @@ class Entry:
 
 MENU = (
     Entry("console.home", "工作台", EVERYONE, ("console.branch_home", "console.scorecards",
-                                              "console.scorecard", "console.campaign_tasks")),
+                                              "console.scorecard", "console.campaign_tasks",
+                                              "console.complaints", "console.overrides")),
     Entry("console.talk_inbox", "会话", EVERYONE, ("console.talk_conversation",
                                                    "console.talk_figures")),
     Entry("console.leads", "线索", EVERYONE, ("console.lead",)),

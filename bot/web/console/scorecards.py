@@ -56,7 +56,8 @@ def scorecards() -> tuple[str, int]:
         month = _month(request.args.get("month"), [m for m, _ in months])
         role = _role(request.args.get("role"))
         rows = views.cards(uow, scope(), month, role) if month else []
-        tables = {role: views.league(uow, month, role) for role in ManagerRole} if month else {}
+        tables = {role: views.league(uow, month, role, scope())
+                  for role in views.leagues_seen(scope())} if month else {}
     state = next((s for m, s in months if m == month), None)
     chart_of = {role.value: charts.league(f"{texts.REFERRAL_LINES[role.value]}条线排行", [
         (r.manager_name, float(r.total)) for r in table]) for role, table in tables.items()
@@ -66,9 +67,15 @@ def scorecards() -> tuple[str, int]:
                            lines=texts.REFERRAL_LINES, errors=errors), status
 
 
-def _import() -> tuple[list[RowError], int]:
-    if scope().role is not StaffRole.HEAD_OFFICE:
+def whole_bank() -> None:
+    """Refuse (403) anyone but head office for the whole bank: a business line's account
+    reads its own line's cards, never the book, runs or payroll of every line."""
+    if scope().role is not StaffRole.HEAD_OFFICE or scope().line is not None:
         abort(403)
+
+
+def _import() -> tuple[list[RowError], int]:
+    whole_bank()
     upload, table = request.files.get("file"), request.form.get("table", "book")
     if upload is None or not upload.filename or table not in ("book", "targets"):
         return [RowError(0, texts.ORG_IMPORT_PICK_FILE)], 400
@@ -116,6 +123,7 @@ def scorecard(month: str, code: str) -> str:
 @roles(StaffRole.HEAD_OFFICE)
 def scorecards_act(month: str, action: str) -> ResponseReturnValue:
     """Run a draft month again, or approve (freeze) it."""
+    whole_bank()
     when = _month(month, [])
     assert when is not None  # noqa: S101 - a month was given
     if action not in ("run", "approve"):
@@ -139,6 +147,7 @@ def scorecards_act(month: str, action: str) -> ResponseReturnValue:
 @roles(StaffRole.HEAD_OFFICE)
 def scorecards_payroll(month: str) -> ResponseReturnValue:
     """A frozen month's pay by results as a CSV for payroll (audited); nothing is paid."""
+    whole_bank()
     when = _month(month, [])
     assert when is not None  # noqa: S101 - a month was given
     with work() as uow:

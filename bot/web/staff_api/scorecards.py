@@ -1,5 +1,6 @@
 """The staff API's scorecards (/api/v1/scorecards): a manager their own card, a branch head
-the branch's, head office every one; the league table per role is published to all."""
+the branch's, head office every one (a business line's account: its line's managers across
+branches); the league table per role is published to all (a line's account: its own)."""
 
 from datetime import date
 from decimal import Decimal
@@ -14,10 +15,13 @@ from bot.web.console.support import work
 from bot.web.edge import current_runtime
 from bot.web.staff_api import ApiError, _scope, bp
 from crm_core.model import ManagerRole, Refusal
+from crm_core.model.performance.registers import ComplaintVerdict
 from crm_core.queries import performance as views
+from crm_core.queries.performance import registers
 from crm_core.services.classification import parse_month
 
 ROLES = {role.value for role in ManagerRole}
+VERDICTS = {verdict.value for verdict in ComplaintVerdict}
 
 
 def _month(text: str) -> date:
@@ -58,7 +62,7 @@ def league() -> Response:
     role = _role(request.args.get("role"), required=True)
     assert role is not None  # noqa: S101 - required above
     with work() as uow:
-        rows = views.league(uow, month, role)
+        rows = views.league(uow, month, role, _scope())
     return jsonify(cards=[{"rank": r.rank, "name": r.manager_name, "branch": r.branch_name,
                            "role": r.role.value, "total": str(r.total)} for r in rows],
                    total=len(rows))
@@ -88,3 +92,46 @@ def book(month: str, code: str) -> Response:
                           .profit)
     return jsonify(rows=[{k: str(v) if isinstance(v, Decimal | StrEnum) else v
                           for k, v in r.items()} for r in rows], total=len(rows))
+
+
+def _optional_month() -> date | None:
+    text = request.args.get("month", "")
+    return _month(text) if text else None
+
+
+def _page() -> int:
+    text = request.args.get("page", "1")
+    if not text.isdigit() or not 0 < int(text) < 10_000:
+        raise ApiError(422, "invalid", texts.API_NOT_A_CHOICE.format(field="page",
+                                                                    choices="1–9999"))
+    return int(text)
+
+
+@bp.get("/scorecards/complaints")
+def complaints() -> Response:
+    """The complaints in scope, newest first, customers masked: ?month=, ?verdict=, ?page=."""
+    verdict = request.args.get("verdict") or None
+    if verdict is not None and verdict not in VERDICTS:
+        raise ApiError(422, "invalid", texts.API_NOT_A_CHOICE.format(
+            field="verdict", choices="、".join(sorted(VERDICTS))))
+    with work() as uow:
+        rows, total = registers.complaints(uow, _scope(), _optional_month(),
+                                           ComplaintVerdict(verdict) if verdict else None,
+                                           _page())
+    return jsonify(complaints=[{
+        "id": r.id, "received_on": r.received_on.isoformat(), "manager": r.manager_code,
+        "name": r.manager_name, "branch": r.branch_name, "customer": r.customer,
+        "channel": r.channel.value, "summary": r.summary, "detail": r.detail,
+        "verdict": r.verdict.value, "reason": r.reason} for r in rows], total=total)
+
+
+@bp.get("/scorecards/overrides")
+def overrides() -> Response:
+    """The suitability overrides in scope, newest first, customers masked: ?month=, ?page=."""
+    with work() as uow:
+        rows, total = registers.overrides(uow, _scope(), _optional_month(), _page())
+    return jsonify(overrides=[{
+        "id": r.id, "occurred_on": r.occurred_on.isoformat(), "manager": r.manager_code,
+        "name": r.manager_name, "branch": r.branch_name, "customer": r.customer,
+        "product": r.product_code, "customer_level": r.customer_level,
+        "product_level": r.product_level, "reason": r.reason} for r in rows], total=total)

@@ -131,3 +131,6 @@ class Scorecard(Base):
     profit: Mapped[Decimal] = mapped_column(Money)
     lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+from crm_core.model.performance import registers  # noqa: E402,F401 - register its tables

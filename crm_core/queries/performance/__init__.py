@@ -1,5 +1,7 @@
 """Reading cards: a manager their own, a branch head the branch's, head office every one;
-the league table per role is published to all, as the managers compete on one platform."""
+the league table per role is published to all, as the managers compete on one platform. A
+head-office account on a business line (双线管理) sees that line's managers across branches,
+their league table, and no one else's figures."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +20,7 @@ from crm_core.unit_of_work import SqlUnitOfWork
 def card_scope(scope: Scope) -> ColumnElement[bool]:
     """Return the cards the scope sees in full."""
     if scope.role is StaffRole.HEAD_OFFICE:
-        return true()
+        return true() if scope.line is None else Scorecard.role == scope.line
     if scope.role is StaffRole.MANAGER:
         return false() if scope.manager_id is None else Scorecard.manager_id == scope.manager_id
     if scope.role is StaffRole.BRANCH_HEAD and scope.branch_id is not None:
@@ -65,8 +67,17 @@ def cards(uow: SqlUnitOfWork, scope: Scope, month: date,
     return _listed(uow, where if role is None else where & (Scorecard.role == role))
 
 
-def league(uow: SqlUnitOfWork, month: date, role: ManagerRole) -> list[CardRow]:
-    """Return a role's published league table across the network (ties share a rank)."""
+def leagues_seen(scope: Scope) -> tuple[ManagerRole, ...]:
+    """Return the roles whose league tables the scope reads: all, or a business line's own."""
+    return tuple(ManagerRole) if scope.line is None else (scope.line,)
+
+
+def league(uow: SqlUnitOfWork, month: date, role: ManagerRole,
+           scope: Scope | None = None) -> list[CardRow]:
+    """Return a role's published league table across the network (ties share a rank);
+    OutOfScope for a business line's account asking for another line's."""
+    if scope is not None and role not in leagues_seen(scope):
+        raise OutOfScope(role.value)
     return _listed(uow, (Scorecard.month == month) & (Scorecard.role == role))
 
 
@@ -107,7 +118,7 @@ def _visible_manager(uow: SqlUnitOfWork, scope: Scope, code: str) -> Manager:
     manager = uow.managers.by_code(code)
     if manager is None:
         raise LookupError(code)
-    sees = (scope.role is StaffRole.HEAD_OFFICE
+    sees = ((scope.role is StaffRole.HEAD_OFFICE and scope.line in (None, manager.role))
             or (scope.role is StaffRole.MANAGER and scope.manager_id == manager.id)
             or (scope.role is StaffRole.BRANCH_HEAD and scope.branch_id == manager.branch_id))
     if not sees:

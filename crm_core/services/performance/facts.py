@@ -2,7 +2,9 @@
 
 The imported book gives balances, simulated profit, fees, asset quality and outcome events
 (two event names are breaches, not outcomes: a substantiated complaint and a suitability
-breach, which the templates' penalties deduct). BranchLink's own records give the customers
+breach, which the templates' penalties deduct). The complaints and suitability-override
+registers add their own breaches to the book's: a substantiated complaint received in the
+month, an override made in it. BranchLink's own records give the customers
 newly linked to the manager and the referral credit they earned, under the configured credit
 model, the leads they contacted within the SLA and converted, their conversations' answer
 rate and rating (the conversations' own figures), and the follows, leads and conversions that
@@ -17,6 +19,7 @@ from typing import Any
 
 from crm_core.model.performance.profit import BookProfit, ProfitPolicy, book_profit
 from crm_core.repositories import performance as sql
+from crm_core.repositories.performance import registers
 from crm_core.services.collaboration.policy import ReferralPolicy
 from crm_core.services.collaboration.records import credit
 from crm_core.services.conversations.figures import talk_figures
@@ -27,6 +30,8 @@ BEIJING = timedelta(hours=8)
 TIMEZONE = "Asia/Shanghai"  # the bank's business hours are Beijing time
 BREACHES = {"投诉成立": "complaints", "适当性违规": "suitability"}
 ZERO = Decimal(0)
+REGISTER_ROWS = {"complaints": "complaints", "suitability": "suitability_overrides"}
+SHOWN_IDS = 20  # register ids a card line names; its count says how many there were
 
 
 @dataclass
@@ -58,6 +63,7 @@ def month_facts(uow: SqlUnitOfWork, month: date, policy: ProfitPolicy,
     facts = MonthFacts()
     _book(uow, month, policy, facts)
     _events(uow, month, facts)
+    _registers(uow, month, facts)
     start, end = utc_bounds(month)
     for manager_id, count in sql.new_links(uow.session, start, end).items():
         facts.values[manager_id]["new_customers"] = Decimal(count)
@@ -97,6 +103,17 @@ def _events(uow: SqlUnitOfWork, month: date, facts: MonthFacts) -> None:
         else:
             values = facts.values[manager_id]
             values["events"] = values.get("events", ZERO) + count
+
+
+def _registers(uow: SqlUnitOfWork, month: date, facts: MonthFacts) -> None:
+    for manager_id, found in registers.breaches(uow.session, month,
+                                                add_months(month, 1)).items():
+        facts.values[manager_id]  # a breach alone still gives the manager a card
+        for fact, ids in found.items():
+            book = facts.breaches[manager_id].get(fact, 0)
+            facts.breaches[manager_id][fact] = book + len(ids)
+            facts.sources[manager_id][fact] = {"rows": REGISTER_ROWS[fact], "count": len(ids),
+                                               "ids": ids[:SHOWN_IDS], "book": book}
 
 
 def _leads(uow: SqlUnitOfWork, start: datetime, end: datetime, facts: MonthFacts) -> None:

@@ -5,7 +5,8 @@ stops at the cap; a line scores weight x percent / 100. Rank within the platform
 the same role across the network, best first; tied managers share the better rank (1, 2, 2,
 4) and a line scores weight x (n - rank) / (n - 1), the whole weight when alone. A veto whose
 ratio passes its threshold zeroes or cuts its line (the first that applies); each penalty
-deducts its points per breach recorded; a card never goes below zero.
+deducts its points per breach recorded (in the book or in a register, whose line names the
+register's rows); a card never goes below zero.
 """
 
 from collections.abc import Mapping
@@ -54,7 +55,7 @@ def score_card(rules: Mapping[str, Any], card: CardInput) -> tuple[Decimal, list
     lines = [_line(rule, card) for rule in rules["lines"]]
     for line in lines:
         _veto(line, rules["vetoes"], card.values)
-    penalties = [_penalty(rule, card.breaches) for rule in rules["penalties"]]
+    penalties = [_penalty(rule, card.breaches, card.sources) for rule in rules["penalties"]]
     lines += [p for p in penalties if p["breaches"]]
     total = sum((Decimal(line["score"]) for line in lines), ZERO)
     return max(ZERO, total).quantize(CENT), lines
@@ -91,8 +92,10 @@ def _veto(line: dict[str, Any], vetoes: list[Mapping[str, Any]],
             return
 
 
-def _penalty(rule: Mapping[str, Any], breaches: Mapping[str, int]) -> dict[str, Any]:
+def _penalty(rule: Mapping[str, Any], breaches: Mapping[str, int],
+             sources: Mapping[str, Any]) -> dict[str, Any]:
     count = breaches.get(rule["fact"], 0)
     points = (Decimal(rule["points"]) * count).quantize(CENT)
     return {"metric": rule["fact"], "method": "penalty", "weight": 0, "breaches": count,
-            "points": rule["points"], "score": str(-points), "veto": None, "source": "book"}
+            "points": rule["points"], "score": str(-points), "veto": None,
+            "source": sources.get(rule["fact"], "book")}
