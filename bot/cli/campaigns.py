@@ -76,6 +76,7 @@ def _transition(name: str, call: object, doc: str) -> None:
 
 
 _transition("approve", core.approve, "Approve a submitted campaign (not its drafter).")
+_transition("reject", core.reject, "Send a submitted campaign back to its drafter as a draft.")
 _transition("send", core.start, "Start sending an approved campaign (the worker sends).")
 _transition("resume", core.resume, "Resume a paused campaign.")
 _transition("cancel", core.cancel, "Cancel a campaign; what was sent stays sent.")

@@ -12,6 +12,7 @@ from bot.web.openapi.parts import (
     text,
 )
 from crm_core.model import ID_MAX
+from crm_core.services.campaigns.lifecycle import ACTIONS
 
 SCHEMAS: dict[str, Any] = {}
 
@@ -21,7 +22,9 @@ SCHEMAS["Campaign"] = record(
         "draft", "pending_approval", "approved", "scheduled", "sending", "paused", "done",
         "cancelled"]}, owner=text(), scope={"type": "string", "enum": ["network", "branch"]},
     channels={"type": "array", "items": text()}, snapshot_id=INT, control_share=INT,
-    approver=text(True), pause_reason=text(True), created_at=text())
+    approver=text(True), pause_reason=text(True), created_at=text(),
+    actions={"type": "array", "items": {"type": "string", "enum": list(ACTIONS)},
+             "description": "What the caller may do now, given the state and four eyes"})
 _NEW_CAMPAIGN = {"type": "object", "required": ["name", "snapshot_id", "content"],
                  "additionalProperties": False, "properties": {
                      "name": {"type": "string", "minLength": 1, "maxLength": 50},
@@ -34,7 +37,7 @@ _NEW_CAMPAIGN = {"type": "object", "required": ["name", "snapshot_id", "content"
                      "control_share": {"type": ["integer", "null"], "minimum": 0,
                                        "maximum": 50}}}
 _ACTION_PATH = {"name": "action", "in": "path", "required": True, "schema": {
-    "type": "string", "enum": ["submit", "approve", "send", "pause", "resume", "cancel"]}}
+    "type": "string", "enum": list(ACTIONS)}}
 
 PATHS: dict[str, Any] = {
     "/api/v1/campaigns": {
@@ -49,6 +52,7 @@ PATHS: dict[str, Any] = {
                batches={"type": "array", "items": {"type": "object"}}), "404",
         params=[path_id("campaign_id")])},
     "/api/v1/campaigns/{campaign_id}/{action}": {"post": op(
-        "Submit (plans the audience), approve (not the drafter), send, pause, resume, cancel",
+        "Submit (plans the audience), approve or reject (not the drafter), send, pause, resume, "
+        "cancel",
         ref("Campaign"), "404", "422", params=[path_id("campaign_id"), _ACTION_PATH])},
 }

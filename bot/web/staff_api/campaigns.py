@@ -17,7 +17,7 @@ from crm_core.model.campaigns import Campaign
 from crm_core.services import campaigns as core
 from crm_core.unit_of_work import SqlUnitOfWork
 
-ACTIONS = ("submit", "approve", "send", "pause", "resume", "cancel")
+ACTIONS = core.ACTIONS
 FIELDS = ("name", "snapshot_id", "content", "purpose", "channels", "product_risk",
           "control_share")
 
@@ -67,7 +67,7 @@ def campaign_report(campaign_id: int) -> Response:
 
 @bp.post(f"/campaigns/<{ROW_ID}:campaign_id>/<any{ACTIONS}:action>")
 def campaign_action(campaign_id: int, action: str) -> Response:
-    """Move a campaign on: submit, approve, send, pause, resume or cancel."""
+    """Move a campaign on: submit, approve, reject, send, pause, resume or cancel."""
     with work() as uow:
         campaign = _call(lambda: _act(uow, campaign_id, action))
         uow.commit()
@@ -83,8 +83,8 @@ def _act(uow: SqlUnitOfWork, campaign_id: int, action: str) -> Campaign:
         campaign = core.visible_campaign(uow, scope, campaign_id)
         core.pause(uow, scope.username, campaign, now, "staff")
         return campaign
-    moves = {"approve": core.approve, "send": core.start, "resume": core.resume,
-             "cancel": core.cancel}
+    moves = {"approve": core.approve, "reject": core.reject, "send": core.start,
+             "resume": core.resume, "cancel": core.cancel}
     return moves[action](uow, scope, campaign_id, now)
 
 
@@ -94,4 +94,5 @@ def _json(campaign: Campaign) -> dict[str, Any]:
             "scope": campaign.scope.value, "channels": campaign.channels,
             "snapshot_id": campaign.snapshot_id, "control_share": campaign.control_share,
             "approver": campaign.approver, "pause_reason": campaign.pause_reason,
-            "created_at": campaign.created_at.isoformat() + "Z"}
+            "created_at": campaign.created_at.isoformat() + "Z",
+            "actions": list(core.actions_for(_scope(), campaign))}
