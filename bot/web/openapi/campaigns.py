@@ -7,12 +7,14 @@ from bot.web.openapi.parts import (
     list_of,
     op,
     path_id,
+    query,
     record,
     ref,
     text,
 )
 from crm_core.model import ID_MAX
 from crm_core.services.campaigns.lifecycle import ACTIONS
+from crm_core.services.campaigns.tasks import OUTCOMES, TASK_STATES
 
 SCHEMAS: dict[str, Any] = {}
 
@@ -36,6 +38,11 @@ _NEW_CAMPAIGN = {"type": "object", "required": ["name", "snapshot_id", "content"
                      "product_risk": {"type": ["integer", "null"], "minimum": 1, "maximum": 5},
                      "control_share": {"type": ["integer", "null"], "minimum": 0,
                                        "maximum": 50}}}
+_TASK_OUTCOME = {"type": "string", "enum": list(OUTCOMES)}
+SCHEMAS["CampaignTask"] = record(
+    campaign_id=INT, campaign=text(), customer_id=INT, customer=text(), phone=text(True),
+    manager=text(True), script=text(), due_at=text(),
+    outcome={"type": ["string", "null"], "enum": [*OUTCOMES, None]})
 _ACTION_PATH = {"name": "action", "in": "path", "required": True, "schema": {
     "type": "string", "enum": list(ACTIONS)}}
 
@@ -51,6 +58,18 @@ PATHS: dict[str, Any] = {
                branches={"type": "array", "items": {"type": "object"}},
                batches={"type": "array", "items": {"type": "object"}}), "404",
         params=[path_id("campaign_id")])},
+    "/api/v1/campaigns/tasks": {"get": op(
+        "The caller's calls and visits (外呼/走访) in scope, earliest due first, customers masked",
+        record(tasks={"type": "array", "items": ref("CampaignTask")}, total=INT), "422",
+        params=[query("state", {"type": "string", "enum": list(TASK_STATES)}),
+                query("campaign_id", {"type": "integer", "minimum": 1, "maximum": ID_MAX}),
+                query("outcome", _TASK_OUTCOME)])},
+    "/api/v1/campaigns/{campaign_id}/tasks/{customer_id}": {"post": op(
+        "Record a call's or visit's outcome (interested opens a lead; do_not_contact stops "
+        "marketing); audited", record(campaign_id=INT, customer_id=INT, outcome=_TASK_OUTCOME),
+        "404", "422", params=[path_id("campaign_id"), path_id("customer_id")],
+        body={"type": "object", "required": ["outcome"], "additionalProperties": False,
+              "properties": {"outcome": _TASK_OUTCOME}})},
     "/api/v1/campaigns/{campaign_id}/{action}": {"post": op(
         "Submit (plans the audience), approve or reject (not the drafter), send, pause, resume, "
         "cancel",
