@@ -40,14 +40,16 @@ def campaigns() -> None:
               type=click.Choice([*CHANNELS, "template"]))
 @click.option("--product-risk", type=int, help="Risk level 1-5 of the product it is about.")
 @click.option("--control", "control_share", type=int, default=0, help="Hold-out percent.")
+@click.option("--product", "product_code",
+              help="Product code: each message carries a tracked link to its page.")
 @AS_OPTION
 @pass_cli
 def campaigns_create(cli: Cli, name: str, snapshot_id: int, content_file: Path, purpose: str,
                      channels: tuple[str, ...], product_risk: int | None, control_share: int,
-                     username: str | None) -> None:
+                     product_code: str | None, username: str | None) -> None:
     """Draft a campaign to a snapshot."""
     draft = core.Draft(name, purpose, snapshot_id, content_file.read_text("utf-8").strip(),
-                       channels, product_risk, control_share)
+                       channels, product_risk, control_share, product_code=product_code)
     with sql_uow(cli) as uow, _refused():
         campaign = core.create_campaign(uow, scope_as(uow, username), draft, utcnow())
         uow.commit()

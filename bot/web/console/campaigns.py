@@ -51,7 +51,8 @@ def campaign_save() -> ResponseReturnValue:
                                form.get("content", "").strip(), tuple(form.getlist("channels")),
                                _int(form.get("product_risk")) or None,
                                _int(form.get("control_share")),
-                               _schedule(form.get("scheduled_at", "")))
+                               _schedule(form.get("scheduled_at", "")),
+                               form.get("product_code", "").strip()[:32] or None)
             campaign = core.create_campaign(uow, scope(), draft, utcnow())
         except core.CampaignRefused as error:
             flash(explain(error))
@@ -72,7 +73,7 @@ def campaign(campaign_id: int) -> ResponseReturnValue:
         except core.CampaignRefused as error:
             flash(explain(error))
             return redirect("/console/campaigns")
-        check = refusal_for_content(row.content, row.product_risk)
+        check = refusal_for_content(row.content, row.product_risk, bool(row.product_code))
         return render_template("console/campaign.html", c=row, report=found, poll=POLL_SECONDS,
                                check=explain(core.CampaignRefused(check[0], detail=check[1]))
                                if check else None, actions=core.actions_for(scope(), row))
@@ -125,6 +126,17 @@ def campaign_export(campaign_id: int) -> ResponseReturnValue:
     writer.writerow(("项目", "人数"))
     for key, count in sorted(found["audience"].items()):
         writer.writerow((audience_label(key), count))
+    outcomes = found["outcomes"]
+    for words, key in (("打开活动链接", "opened"), ("其中已识别客户", "opened_customers"),
+                       ("转化客户", "converted"), ("对照组转化客户", "control_converted")):
+        writer.writerow((words, outcomes[key]))
+    for name, count in outcomes["events"].items():
+        writer.writerow((f"转化事件：{name}", count))
+    writer.writerow(())
+    writer.writerow(("网点", "客户经理", "打开", "转化"))
+    for row in outcomes["managers"]:
+        writer.writerow((row["branch"] or "—", row["name"] or "未分配", row["opened"],
+                         row["converted"]))
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=campaign-{campaign_id}.csv"})
 

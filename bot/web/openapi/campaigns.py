@@ -24,7 +24,7 @@ SCHEMAS["Campaign"] = record(
         "draft", "pending_approval", "approved", "scheduled", "sending", "paused", "done",
         "cancelled"]}, owner=text(), scope={"type": "string", "enum": ["network", "branch"]},
     channels={"type": "array", "items": text()}, snapshot_id=INT, control_share=INT,
-    approver=text(True), pause_reason=text(True), created_at=text(),
+    product_code=text(True), approver=text(True), pause_reason=text(True), created_at=text(),
     actions={"type": "array", "items": {"type": "string", "enum": list(ACTIONS)},
              "description": "What the caller may do now, given the state and four eyes"})
 _NEW_CAMPAIGN = {"type": "object", "required": ["name", "snapshot_id", "content"],
@@ -37,7 +37,8 @@ _NEW_CAMPAIGN = {"type": "object", "required": ["name", "snapshot_id", "content"
                          "type": "string", "enum": ["mass", "custom", "task"]}},
                      "product_risk": {"type": ["integer", "null"], "minimum": 1, "maximum": 5},
                      "control_share": {"type": ["integer", "null"], "minimum": 0,
-                                       "maximum": 50}}}
+                                       "maximum": 50},
+                     "product_code": {"type": ["string", "null"], "maxLength": 32}}}
 _TASK_OUTCOME = {"type": "string", "enum": list(OUTCOMES)}
 SCHEMAS["CampaignTask"] = record(
     campaign_id=INT, campaign=text(), customer_id=INT, customer=text(), phone=text(True),
@@ -52,11 +53,20 @@ PATHS: dict[str, Any] = {
         "post": op("Draft a campaign to a segment snapshot (refusals name the reason)",
                    ref("Campaign"), "422", body=_NEW_CAMPAIGN, ok_status="201")},
     "/api/v1/campaigns/{campaign_id}": {"get": op(
-        "A campaign's report: audience by status, suppressed by reason, branches, batches",
+        "A campaign's report: audience by status, suppressed by reason, branches, batches; "
+        "opens of its tracked links and conversions, by branch and manager",
         record(id=INT, name=text(), state=text(), pause_reason=text(True),
                control_share=INT, audience=_COUNTS,
                branches={"type": "array", "items": {"type": "object"}},
-               batches={"type": "array", "items": {"type": "object"}}), "404",
+               batches={"type": "array", "items": {"type": "object"}},
+               product_code=text(True), outcomes=record(
+                   opened=INT, opened_customers=INT, converted=INT, control_converted=INT,
+                   events=_COUNTS,
+                   branches={"type": "array", "items": record(
+                       branch=text(), opened=INT, converted=INT)},
+                   managers={"type": "array", "items": record(
+                       manager=text(), name=text(), branch=text(), opened=INT,
+                       converted=INT)})), "404",
         params=[path_id("campaign_id")])},
     "/api/v1/campaigns/tasks": {"get": op(
         "The caller's calls and visits (外呼/走访) in scope, earliest due first, customers masked",

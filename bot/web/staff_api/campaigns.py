@@ -24,7 +24,7 @@ from crm_core.unit_of_work import SqlUnitOfWork
 
 ACTIONS = core.ACTIONS
 FIELDS = ("name", "snapshot_id", "content", "purpose", "channels", "product_risk",
-          "control_share")
+          "control_share", "product_code")
 
 
 def _call(call: Callable[[], Any]) -> Any:
@@ -56,7 +56,7 @@ def create_campaign() -> tuple[Response, int]:
         api_input.number(body, "snapshot_id", ID_MAX) or 0,
         api_input.text(body, "content", 4000, required=True) or "", tuple(channels),
         api_input.number(body, "product_risk", 5), api_input.number(body, "control_share", 50)
-        or 0)
+        or 0, product_code=api_input.text(body, "product_code", 32) or None)
     with work() as uow:
         campaign = _call(lambda: core.create_campaign(uow, _scope(), draft, utcnow()))
         uow.commit()
@@ -139,6 +139,7 @@ def _json(campaign: Campaign) -> dict[str, Any]:
             "state": campaign.state.value, "owner": campaign.owner,
             "scope": campaign.scope.value, "channels": campaign.channels,
             "snapshot_id": campaign.snapshot_id, "control_share": campaign.control_share,
+            "product_code": campaign.product_code,
             "approver": campaign.approver, "pause_reason": campaign.pause_reason,
             "created_at": campaign.created_at.isoformat() + "Z",
             "actions": list(core.actions_for(_scope(), campaign))}

@@ -97,7 +97,8 @@ def submit(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, now: datetime,
     """Plan the audience and ask for approval; return the audience by status and reason."""
     campaign = visible_campaign(uow, scope, campaign_id)
     _expect(campaign, "submit")
-    if refused := refusal_for_content(campaign.content, campaign.product_risk):
+    if refused := refusal_for_content(campaign.content, campaign.product_risk,
+                                      bool(campaign.product_code)):
         raise CampaignRefused(refused[0], detail=refused[1])
     figures = replan(uow, campaign, now, policy)
     if figures.get("planned", 0) == 0:
@@ -136,8 +137,10 @@ def audience_figures(uow: SqlUnitOfWork, campaign_id: int) -> dict[str, int]:
     return report.by_status(uow.session, campaign_id)
 
 
-def campaign_report(uow: SqlUnitOfWork, scope: Scope, campaign_id: int) -> dict[str, Any]:
-    """Return a campaign's report: audience, suppressed by reason, by branch, its batches."""
+def campaign_report(uow: SqlUnitOfWork, scope: Scope, campaign_id: int,
+                    timezone: str = QuietHours.timezone) -> dict[str, Any]:
+    """Return a campaign's report: audience, suppressed by reason, by branch, its batches,
+    and what it brought (opens of its links, conversions) by branch and manager."""
     campaign = visible_campaign(uow, scope, campaign_id)
     return {"id": campaign.id, "name": campaign.name, "state": campaign.state.value,
             "pause_reason": campaign.pause_reason, "control_share": campaign.control_share,
@@ -146,7 +149,9 @@ def campaign_report(uow: SqlUnitOfWork, scope: Scope, campaign_id: int) -> dict[
             "batches": report.batches(uow.session, campaign.id),
             "lift": report.lift(uow.session, campaign.id, campaign.approved_at),
             "scene": f"c:{report.scene_code(campaign.id)}",
-            "touches": report.touches(uow.session, campaign.id)}
+            "touches": report.touches(uow.session, campaign.id),
+            "product_code": campaign.product_code,
+            "outcomes": report.outcomes(uow.session, campaign.id, timezone)}
 
 
 def approve(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, now: datetime) -> Campaign:
