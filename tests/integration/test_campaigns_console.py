@@ -83,3 +83,15 @@ def test_a_schedule_in_beijing_time_is_kept_and_a_past_one_is_refused(app: Flask
     with runtime(app).uow() as uow:
         (row,) = services.campaigns.campaigns_seen(uow, HEAD_OFFICE)  # type: ignore[arg-type]
         assert row.scheduled_at is not None and row.scheduled_at.hour == 2  # stored in UTC
+
+
+def test_a_product_to_link_is_kept_and_an_unknown_one_is_refused_on_the_form(
+        app: Flask) -> None:
+    taken = staffed(app)
+    drafter, token = console(app, "drafter")
+    form = {"csrf_token": token, "name": "开放日", "snapshot_id": str(taken), "content": TEXT,
+            "channels": "mass"}
+    drafter.post("/console/campaigns", data={**form, "product_code": "NOPE"})
+    assert "产品代码“NOPE”不存在或不能分享" in drafter.get("/console/campaigns").text
+    saved = drafter.post("/console/campaigns", data={**form, "product_code": "WM001"})
+    assert "活动链接（产品 WM001）打开 0 人" in drafter.get(saved.headers["Location"]).text
