@@ -144,8 +144,8 @@ REFUSALS = {
     "product_risk": "产品风险等级须为 1 至 5（R1–R5）。",
     "content_empty": "活动内容不能为空。",
     "content_too_long": (
-        "活动内容超过微信文本消息的长度上限（{detail} 字节，"
-        "约 680 个汉字），请精简。"),
+        "活动内容超过微信文本消息的长度上限（{detail} 字节，一个汉字占 3 字节；"
+        "关联产品的活动须为附上的链接留出位置），请精简。"),
     "content_banned": "活动内容含有禁用表述“{detail}”，不能提交审批：请删除或改写。",
     "content_disclosure": "投资类产品的活动内容须包含风险提示“{detail}”。",
     "empty_audience": (
@@ -160,6 +160,9 @@ REFUSALS = {
     "schedule_time": (
         "排期发送时间须晚于现在（北京时间，如 2026-12-01 10:00）；留空则审批后手动开始发送。"),
     "task_outcome": "结果只能是：已接通、有意向、无意向、号码错误、勿再联系。",
+    "campaign_product": (
+        "产品代码“{product}”不存在或不能分享（私募产品不能通过活动链接推广），请核对。"),
+    "task_state": "任务状态只能是：open（待处理）、done（已记录）或 all（全部）。",
     "unknown_task": "找不到这条外呼/走访任务，或它不是您名下客户的任务。",
     "not_sending": "活动不在发送中，无需暂停。",
     "resume_cancelled": "已取消的活动不能恢复发送：如需再次触达，请新建活动。",

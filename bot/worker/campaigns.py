@@ -8,12 +8,17 @@ the customer-service messages, then turns tasks over to managers and closes what
 Quiet hours stop the sending. The platform's errors follow the outbox's classes: 45009 pauses
 the campaign and says so; busy, timeouts and lost answers leave the batch claimed for the next
 round; a refusal fails it.
+
+A campaign that names a product has a tracked share link appended to each message
+(`TrackedText`): one campaign-level link for a mass send (one text goes to every openid of a
+batch), one per recipient for a customer-service message.
 """
 
 import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.share_tokens import ShareLinks
 from bot.wechat.api import WeChatApi
 from bot.wechat.errors import (
     PermanentError,
@@ -24,13 +29,41 @@ from bot.wechat.errors import (
     WeChatApiError,
 )
 from crm_core.model import utcnow
-from crm_core.model.campaigns import Campaign
-from crm_core.services import campaigns
+from crm_core.model.campaigns import Campaign, campaign_sharer
+from crm_core.services import ShareClaim, campaigns
 from crm_core.services.campaigns import sending
 from crm_core.unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 RETRY_LATER = (TransientError, TokenError, UnknownOutcomeError)
+# What a message says: (campaign id, the campaign's text, the recipient or None for a mass send).
+Compose = Callable[[int, str, int | None], str]
+
+
+def as_written(_campaign_id: int, content: str, _customer_id: int | None) -> str:
+    """The campaign's text as it is (a campaign with no product, or tests without links)."""
+    return content
+
+
+class TrackedText:
+    """Append to a campaign's text a tracked share link to its product's page, bound to the
+    campaign (a mass send) or to the campaign and the recipient (a customer-service message),
+    so an open of the link is credited to the campaign."""
+
+    def __init__(self, uow_factory: Callable[[], SqlUnitOfWork], links: ShareLinks) -> None:
+        self.uow_factory, self.links = uow_factory, links
+        self.products: dict[int, str | None] = {}
+
+    def __call__(self, campaign_id: int, content: str, customer_id: int | None) -> str:
+        if campaign_id not in self.products:
+            with self.uow_factory() as uow:
+                self.products[campaign_id] = uow.session.get_one(Campaign,
+                                                                 campaign_id).product_code
+        product = self.products[campaign_id]
+        if not product:
+            return content
+        claim = ShareClaim(campaign_sharer(campaign_id, customer_id), product)
+        return f"{content}\n\n详情：{self.links.share_url(claim)}"
 
 
 class CampaignSender:
@@ -38,8 +71,10 @@ class CampaignSender:
 
     def __init__(self, uow_factory: Callable[[], SqlUnitOfWork], api: WeChatApi,
                  policy: campaigns.ContactPolicy, limits: sending.Limits | None = None,
-                 clock: Callable[[], datetime] = utcnow, customs_per_round: int = 50) -> None:
+                 clock: Callable[[], datetime] = utcnow, customs_per_round: int = 50,
+                 compose: Compose = as_written) -> None:
         self.uow_factory, self.api, self.policy = uow_factory, api, policy
+        self.compose = compose
         self.limits = limits or sending.Limits()
         self.clock, self.customs_per_round = clock, customs_per_round
 
@@ -89,7 +124,9 @@ class CampaignSender:
     def _send_batch(self, campaign_id: int, batch: sending.MassBatch) -> bool:
         """Make one mass-send call; return whether the round may go on."""
         try:
-            msg_id = self.api.mass_send_text(batch.openids, batch.content, batch.client_msg_id)
+            msg_id = self.api.mass_send_text(
+                batch.openids, self.compose(campaign_id, batch.content, None),
+                batch.client_msg_id)
         except QuotaExceededError:
             self._pause(campaign_id, "quota_45009")
             return False
@@ -121,7 +158,7 @@ class CampaignSender:
     def _send_custom(self, campaign_id: int, customer_id: int, openid: str, text: str) -> None:
         error: str | None = None
         try:
-            self.api.send_custom_text(openid, text)
+            self.api.send_custom_text(openid, self.compose(campaign_id, text, customer_id))
         except QuotaExceededError:
             error = "platform_45009"
         except WeChatApiError as failure:  # 45015/45047: outside the window or over its count

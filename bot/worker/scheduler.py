@@ -22,7 +22,7 @@ from bot.inbound import OUTAGE
 from bot.metrics import WORKER_LEADER
 from bot.runtime import Runtime, contact_policy, send_limits
 from bot.spool import FAILED
-from bot.worker.campaigns import CampaignSender
+from bot.worker.campaigns import CampaignSender, TrackedText
 from bot.worker.outbox import Outbox
 from crm_core import services
 from crm_core.model import utcnow
@@ -132,7 +132,9 @@ def build_scheduler(runtime: Runtime, config_path: str | None) -> BlockingSchedu
         scheduler.add_job(outbox.deliver_backlog, "interval", id="outbox",
                           seconds=runtime.settings.outbox.poll_seconds, **interval)
         sender = CampaignSender(lambda: sql_unit(runtime.uow()), runtime.api(),
-                                contact_policy(runtime.settings), send_limits(runtime.settings))
+                                contact_policy(runtime.settings), send_limits(runtime.settings),
+                                compose=TrackedText(lambda: sql_unit(runtime.uow()),
+                                                    runtime.links))
         scheduler.add_job(sender.run, "interval", id="campaigns",
                           seconds=runtime.settings.campaigns.poll_seconds, **interval)
     else:

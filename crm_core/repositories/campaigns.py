@@ -2,9 +2,34 @@
 
 from datetime import datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crm_core.model.campaigns import Campaign, ContactBlock, ContactConsent
+from crm_core.model.campaigns import (
+    Campaign,
+    CampaignRecipient,
+    ContactBlock,
+    ContactConsent,
+    RecipientStatus,
+)
+from crm_core.model.conversations import Conversation, ConversationMessage, Delivery
+
+# A campaign's customer-service message counts from its claim (due_at is then when it went):
+# one claimed and failed may still have reached the platform.
+_WENT = (RecipientStatus.BATCHED, RecipientStatus.SENT, RecipientStatus.FAILED)
+
+
+def window_sends(session: Session, customer_id: int, since: datetime) -> int:
+    """Count the customer-service messages a customer was sent since `since` (the start of
+    their window), whatever sent them: every campaign's, and staff's conversation replies."""
+    campaigns = select(func.count()).where(
+        CampaignRecipient.customer_id == customer_id, CampaignRecipient.channel == "custom",
+        CampaignRecipient.status.in_(_WENT), CampaignRecipient.due_at >= since)
+    replies = select(func.count()).select_from(ConversationMessage).join(
+        Conversation, Conversation.id == ConversationMessage.conversation_id).where(
+        Conversation.customer_id == customer_id, ConversationMessage.delivery == Delivery.CUSTOM,
+        ConversationMessage.at >= since)
+    return int(session.scalar(campaigns) or 0) + int(session.scalar(replies) or 0)
 
 
 class SqlContacts:

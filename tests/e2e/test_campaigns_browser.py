@@ -1,7 +1,7 @@
 """The campaign pages in headless Chromium, on a phone and on a laptop: a draft submitted from
 the form shows its compliance check and its audience after suppressions, with no page error; a
 manager on a phone records a call's outcome from the home page; a campaign's page follows its
-state without a reload."""
+state without a reload; its buttons are only the actions its state allows the viewer."""
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -17,6 +17,7 @@ from crm_core.model import StaffRole, utcnow
 from tests.campaigns_support import (
     APPROVER,
     TEXT,
+    draft,
     live,
     snapshot,
     staff_for_tasks,
@@ -24,8 +25,8 @@ from tests.campaigns_support import (
 )
 from tests.conftest import runtime
 from tests.console_support import PASSWORD, live_server
-from tests.e2e.conftest import log_in, watched_page
-from tests.segments_support import populate_segments
+from tests.e2e.conftest import fits, log_in, open_as, watched_page
+from tests.segments_support import HEAD_OFFICE, populate_segments
 
 pytestmark = pytest.mark.slow
 
@@ -102,10 +103,48 @@ def test_the_campaign_page_shows_a_change_of_state_without_a_reload(
         log_in(page, base, "ho")
         page.goto(f"{base}/console/campaigns/1")
         expect(page.locator("#campaign-state")).to_have_text("已排期")
+        expect(page.locator("#campaign-actions button")).to_have_text(
+            ["开始发送", "暂停", "取消活动"])
         with runtime(app).uow() as uow:
             services.campaigns.cancel(uow, APPROVER, 1, utcnow())  # type: ignore[arg-type]
             uow.commit()
         expect(page.locator("#campaign-state")).to_have_text("已取消", timeout=12_000)
         expect(page.locator("#progress-note")).to_have_count(0)
+        expect(page.locator("#campaign-actions button")).to_have_count(0)
     assert errors == []
     context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_campaign_page_offers_only_the_actions_its_state_allows(
+        app: Flask, browser: Browser, width: int) -> None:
+    now = utcnow()
+    with runtime(app).uow() as uow:
+        populate_segments(uow, now)  # type: ignore[arg-type]
+        campaign_id = draft(uow, snapshot(uow, now=now), now=now)  # type: ignore[arg-type]
+        services.campaigns.submit(uow, HEAD_OFFICE, campaign_id, now,  # type: ignore[arg-type]
+                                  services.campaigns.ContactPolicy())
+        services.add_staff(uow, "admin", "总行起草人", hash_password(PASSWORD),
+                           StaffRole.HEAD_OFFICE, None, None, "test", now)
+        staff_for_tasks(uow, hash_password(PASSWORD), now)  # type: ignore[arg-type]
+        uow.commit()
+    with live_server(app) as base:
+        drafter, drafter_errors = open_as(browser, base, "admin", width)
+        drafter.goto(f"{base}/console/campaigns/{campaign_id}")
+        expect(drafter.locator("#campaign-actions button")).to_have_text(["取消活动"])
+        page, errors = open_as(browser, base, "ho", width)
+        page.goto(f"{base}/console/campaigns/{campaign_id}")
+        buttons = page.locator("#campaign-actions button")
+        expect(buttons).to_have_text(["审批通过", "退回修改", "取消活动"])
+        assert fits(page, width)
+        page.click("#campaign-actions button:has-text(\"审批通过\")")
+        expect(page.locator("#campaign-state")).to_have_text("已审批")
+        expect(buttons).to_have_text(["开始发送", "暂停", "取消活动"])
+        page.click("#campaign-actions button:has-text(\"取消活动\")")
+        expect(page.locator("#campaign-state")).to_have_text("已取消")
+        expect(buttons).to_have_count(0)
+        expect(page.locator("#campaign-actions")).to_contain_text("没有可执行的操作")
+        assert fits(page, width)
+    assert errors == [] and drafter_errors == []
+    drafter.context.close()
+    page.context.close()

@@ -43,11 +43,15 @@ def test_a_campaign_is_drafted_submitted_and_approved_by_another_in_the_console(
     drafter.post("/console/campaigns/1/submit", data={"csrf_token": token})
     page = drafter.get("/console/campaigns/1").text
     assert "待审批" in page and "合规检查通过" in page and "已剔除：客户退订" in page
+    # The drafter is offered no approval; a refused action posted anyway still says why.
+    assert 'data-action="cancel"' in page and 'data-action="approve"' not in page
     drafter.post("/console/campaigns/1/approve", data={"csrf_token": token})
     assert "不能审批自己起草的活动" in drafter.get("/console/campaigns/1").text
     checker, token = console(app, "checker")
+    assert 'data-action="approve"' in checker.get("/console/campaigns/1").text
     checker.post("/console/campaigns/1/approve", data={"csrf_token": token})
-    assert "已审批" in checker.get("/console/campaigns/1").text
+    page = checker.get("/console/campaigns/1").text
+    assert "已审批" in page and 'data-action="send"' in page and 'data-action="submit"' not in page
     exported = checker.get("/console/campaigns/1/report.csv")
     assert "已剔除：客户退订,1" in exported.text
     with runtime(app).uow() as uow:
@@ -79,3 +83,15 @@ def test_a_schedule_in_beijing_time_is_kept_and_a_past_one_is_refused(app: Flask
     with runtime(app).uow() as uow:
         (row,) = services.campaigns.campaigns_seen(uow, HEAD_OFFICE)  # type: ignore[arg-type]
         assert row.scheduled_at is not None and row.scheduled_at.hour == 2  # stored in UTC
+
+
+def test_a_product_to_link_is_kept_and_an_unknown_one_is_refused_on_the_form(
+        app: Flask) -> None:
+    taken = staffed(app)
+    drafter, token = console(app, "drafter")
+    form = {"csrf_token": token, "name": "开放日", "snapshot_id": str(taken), "content": TEXT,
+            "channels": "mass"}
+    drafter.post("/console/campaigns", data={**form, "product_code": "NOPE"})
+    assert "产品代码“NOPE”不存在或不能分享" in drafter.get("/console/campaigns").text
+    saved = drafter.post("/console/campaigns", data={**form, "product_code": "WM001"})
+    assert "活动链接（产品 WM001）打开 0 人" in drafter.get(saved.headers["Location"]).text

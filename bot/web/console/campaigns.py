@@ -23,9 +23,9 @@ from crm_core.model.campaigns import refusal_for_content
 from crm_core.services import campaigns as core
 from crm_core.unit_of_work import SqlUnitOfWork
 
-ACTIONS = ("submit", "approve", "send", "pause", "resume", "cancel")
-DONE = {"submit": "已提交审批。", "approve": "已审批。", "send": "已开始发送。",
-        "pause": "已暂停。", "resume": "已恢复发送。", "cancel": "已取消。"}
+ACTIONS = core.ACTIONS
+DONE = {"submit": "已提交审批。", "approve": "已审批。", "reject": "已退回起草人修改。",
+        "send": "已开始发送。", "pause": "已暂停。", "resume": "已恢复发送。", "cancel": "已取消。"}
 POLL_SECONDS = 5  # the progress of a campaign being sent refreshes this often
 
 
@@ -51,7 +51,8 @@ def campaign_save() -> ResponseReturnValue:
                                form.get("content", "").strip(), tuple(form.getlist("channels")),
                                _int(form.get("product_risk")) or None,
                                _int(form.get("control_share")),
-                               _schedule(form.get("scheduled_at", "")))
+                               _schedule(form.get("scheduled_at", "")),
+                               form.get("product_code", "").strip()[:32] or None)
             campaign = core.create_campaign(uow, scope(), draft, utcnow())
         except core.CampaignRefused as error:
             flash(explain(error))
@@ -72,10 +73,10 @@ def campaign(campaign_id: int) -> ResponseReturnValue:
         except core.CampaignRefused as error:
             flash(explain(error))
             return redirect("/console/campaigns")
-        check = refusal_for_content(row.content, row.product_risk)
+        check = refusal_for_content(row.content, row.product_risk, bool(row.product_code))
         return render_template("console/campaign.html", c=row, report=found, poll=POLL_SECONDS,
                                check=explain(core.CampaignRefused(check[0], detail=check[1]))
-                               if check else None, actions=ACTIONS)
+                               if check else None, actions=core.actions_for(scope(), row))
 
 
 @bp.get(f"/campaigns/<int(max={ID_MAX}):campaign_id>/progress")
@@ -85,10 +86,11 @@ def campaign_progress(campaign_id: int) -> ResponseReturnValue:
     with work() as uow:
         try:
             found = core.campaign_report(uow, scope(), campaign_id)
+            actions = core.actions_for(scope(), core.visible_campaign(uow, scope(), campaign_id))
         except core.CampaignRefused as error:
             return Response(explain(error), status=404, mimetype="text/plain")
     return render_template("console/_campaign_progress.html", report=found,
-                           poll=POLL_SECONDS, oob=True)
+                           poll=POLL_SECONDS, oob=True, actions=actions)
 
 
 @bp.post(f"/campaigns/<int(max={ID_MAX}):campaign_id>/<any{ACTIONS}:action>")
@@ -124,6 +126,17 @@ def campaign_export(campaign_id: int) -> ResponseReturnValue:
     writer.writerow(("项目", "人数"))
     for key, count in sorted(found["audience"].items()):
         writer.writerow((audience_label(key), count))
+    outcomes = found["outcomes"]
+    for words, key in (("打开活动链接", "opened"), ("其中已识别客户", "opened_customers"),
+                       ("转化客户", "converted"), ("对照组转化客户", "control_converted")):
+        writer.writerow((words, outcomes[key]))
+    for name, count in outcomes["events"].items():
+        writer.writerow((f"转化事件：{name}", count))
+    writer.writerow(())
+    writer.writerow(("网点", "客户经理", "打开", "转化"))
+    for row in outcomes["managers"]:
+        writer.writerow((row["branch"] or "—", row["name"] or "未分配", row["opened"],
+                         row["converted"]))
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=campaign-{campaign_id}.csv"})
 
@@ -136,8 +149,8 @@ def _act(uow: SqlUnitOfWork, campaign_id: int, action: str) -> None:
         core.pause(uow, scope().username, core.visible_campaign(uow, scope(), campaign_id), now,
                    "staff")
     else:
-        {"approve": core.approve, "send": core.start, "resume": core.resume,
-         "cancel": core.cancel}[action](uow, scope(), campaign_id, now)
+        {"approve": core.approve, "reject": core.reject, "send": core.start,
+         "resume": core.resume, "cancel": core.cancel}[action](uow, scope(), campaign_id, now)
 
 
 def _schedule(value: str) -> datetime | None:

@@ -20,6 +20,7 @@ from crm_core.model.campaigns.policy import (
     DISCLOSURE,
     Caps,
     QuietHours,
+    campaign_sharer,
     refusal_for_content,
 )
 
@@ -37,6 +38,7 @@ __all__ = [
     "ContactConsent",
     "QuietHours",
     "RecipientStatus",
+    "campaign_sharer",
     "refusal_for_content",
 ]
 
@@ -86,6 +88,8 @@ class Campaign(Base):
     content: Mapped[str] = mapped_column(Text)
     # The risk level (1-5) of the investment product the campaign is about, if any.
     product_risk: Mapped[int | None] = mapped_column(Integer)
+    # The product each message links to through a tracked share link (bound to the campaign).
+    product_code: Mapped[str | None] = mapped_column(String(32))
     control_share: Mapped[int] = mapped_column(Integer, default=0)  # percent held out
     scheduled_at: Mapped[datetime | None]
     owner: Mapped[str] = mapped_column(String(64))

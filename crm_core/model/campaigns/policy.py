@@ -16,6 +16,10 @@ from crm_core.model.compliance import banned_phrase
 # window; task: a call or visit on the manager's list. Template messages are never campaigns.
 CHANNELS = ("mass", "custom", "task")
 CONTENT_BYTES = 2048  # the platform's limit on a text message, UTF-8
+# Kept free when the campaign links a product: the line with its tracked link, appended at
+# sending (a share token is some 120 characters, the public address and the words the rest).
+LINK_BYTES = 320
+CAMPAIGN_SHARER = "k"  # share sharer of a campaign's links: k<campaign>, k<campaign>-<customer>
 DISCLOSURE = "理财非存款、产品有风险、投资须谨慎"
 
 
@@ -62,14 +66,25 @@ def month_start(at: datetime, timezone: str) -> datetime:
     return first.astimezone(UTC).replace(tzinfo=None)
 
 
-def refusal_for_content(content: str, product_risk: int | None) -> tuple[str, str] | None:
-    """Return why a campaign's text cannot go out (code, detail), or None if it may."""
+def refusal_for_content(content: str, product_risk: int | None,
+                        linked: bool = False) -> tuple[str, str] | None:
+    """Return why a campaign's text cannot go out (code, detail), or None if it may;
+    `linked`: a tracked link to the campaign's product will be appended."""
     if not content.strip():
         return "content_empty", ""
-    if len(content.encode("utf-8")) > CONTENT_BYTES:
-        return "content_too_long", str(CONTENT_BYTES)
+    limit = CONTENT_BYTES - (LINK_BYTES if linked else 0)
+    if len(content.encode("utf-8")) > limit:
+        return "content_too_long", str(limit)
     if phrase := banned_phrase(content):
         return "content_banned", phrase
     if product_risk is not None and DISCLOSURE not in content:
         return "content_disclosure", DISCLOSURE
     return None
+
+
+def campaign_sharer(campaign_id: int, customer_id: int | None = None) -> str:
+    """Return the share sharer a campaign's link carries: the campaign's own (a mass send, one
+    text for every recipient) or the campaign's and one recipient's (a customer-service
+    message)."""
+    own = f"{CAMPAIGN_SHARER}{campaign_id}"
+    return own if customer_id is None else f"{own}-{customer_id}"

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from crm_core.model import StaffAccount, StaffRole
@@ -15,9 +15,9 @@ from crm_core.model.conversations import (
     ConversationMessage,
     ConversationNote,
     ConversationStatus,
-    Delivery,
     StaffPresence,
 )
+from crm_core.repositories.campaigns import window_sends
 
 Row = Conversation | ConversationMessage | Assignment | ConversationNote | StaffPresence \
     | BranchHours | CannedReply
@@ -84,11 +84,12 @@ class SqlConversations:
         return list(self.session.scalars(stmt))
 
     def custom_sends_since(self, conversation_id: int, since: datetime) -> int:
-        """Count customer-service messages sent in a conversation since a time."""
-        stmt = select(func.count()).where(ConversationMessage.conversation_id == conversation_id,
-                                          ConversationMessage.delivery == Delivery.CUSTOM,
-                                          ConversationMessage.at >= since)
-        return int(self.session.scalar(stmt) or 0)
+        """Count customer-service messages sent to the conversation's customer since a time:
+        the platform counts them per customer, so campaigns' count too, and other
+        conversations'."""
+        customer_id = self.session.scalar(select(Conversation.customer_id).where(
+            Conversation.id == conversation_id))
+        return window_sends(self.session, customer_id, since) if customer_id else 0
 
     def messages(self, conversation_id: int, after_id: int = 0) -> list[ConversationMessage]:
         """Return a conversation's messages after an id, in order."""

@@ -15,12 +15,15 @@ from crm_core.services.campaigns.drafts import (
     visible_campaign,
 )
 from crm_core.services.campaigns.lifecycle import (
+    ACTIONS,
     ContactPolicy,
+    actions_for,
     approve,
     audience_figures,
     campaign_report,
     cancel,
     pause,
+    reject,
     replan,
     resume,
     start,
@@ -28,9 +31,11 @@ from crm_core.services.campaigns.lifecycle import (
 )
 
 __all__ = [
+    "ACTIONS",
     "CampaignRefused",
     "ContactPolicy",
     "Draft",
+    "actions_for",
     "approve",
     "audience_figures",
     "campaign_report",
@@ -43,6 +48,7 @@ __all__ = [
     "opt_out",
     "pause",
     "record_consent",
+    "reject",
     "replan",
     "resume",
     "start",

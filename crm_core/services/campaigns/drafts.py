@@ -20,6 +20,7 @@ from crm_core.model.campaigns import (
     refusal_for_content,
 )
 from crm_core.model.segments import Segment, SegmentScope, SegmentSnapshot
+from crm_core.services.shares import NotShareable, check_shareable
 from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 NAME_LIMIT = 50
@@ -45,6 +46,8 @@ class Draft:
     product_risk: int | None = None
     control_share: int = 0
     scheduled_at: datetime | None = None
+    # A product the messages link to (a tracked share link bound to the campaign), if any.
+    product_code: str | None = None
 
 
 def create_campaign(uow: SqlUnitOfWork, scope: Scope, draft: Draft, now: datetime) -> Campaign:
@@ -52,10 +55,12 @@ def create_campaign(uow: SqlUnitOfWork, scope: Scope, draft: Draft, now: datetim
     where, branch_id = _home(scope)
     _check_snapshot(uow, draft.snapshot_id, where, branch_id)
     _check_draft(draft)
+    _check_product(uow, draft.product_code)
     campaign = Campaign(name=_name(draft.name), purpose=draft.purpose[:32],
                         snapshot_id=draft.snapshot_id, channels=list(draft.channels),
                         content=draft.content, product_risk=draft.product_risk,
                         control_share=draft.control_share, scheduled_at=draft.scheduled_at,
+                        product_code=draft.product_code or None,
                         owner=scope.username, scope=where, branch_id=branch_id,
                         state=CampaignState.DRAFT, created_at=now, updated_at=now)
     uow.session.add(campaign)
@@ -134,8 +139,18 @@ def _check_draft(draft: Draft) -> None:
         raise CampaignRefused("control_share")
     if draft.product_risk is not None and draft.product_risk not in range(1, 6):
         raise CampaignRefused("product_risk")
-    if refused := refusal_for_content(draft.content, draft.product_risk):
+    if refused := refusal_for_content(draft.content, draft.product_risk,
+                                      bool(draft.product_code)):
         raise CampaignRefused(refused[0], detail=refused[1])
+
+
+def _check_product(uow: SqlUnitOfWork, code: str | None) -> None:
+    if not code:
+        return
+    try:
+        check_shareable(uow, code)
+    except NotShareable:
+        raise CampaignRefused("campaign_product", product=code[:32]) from None
 
 
 def _name(name: str) -> str:

@@ -32,6 +32,21 @@ from crm_core.services.segments.rules import rule_vocabulary
 from crm_core.unit_of_work import SqlUnitOfWork
 
 READY = (CampaignState.APPROVED, CampaignState.SCHEDULED)
+_OPEN = frozenset(CampaignState) - {CampaignState.DONE, CampaignState.CANCELLED}
+# The one table of which action each state allows: the refusals below and the actions the
+# edges offer (`actions_for`) both read it, so a button is shown exactly when it would work.
+ALLOWED: dict[str, frozenset[CampaignState]] = {
+    "submit": frozenset({CampaignState.DRAFT}),
+    "approve": frozenset({CampaignState.PENDING}),
+    "reject": frozenset({CampaignState.PENDING}),
+    "send": frozenset(READY),
+    "pause": frozenset({CampaignState.SENDING, *READY}),
+    "resume": frozenset({CampaignState.PAUSED}),
+    "cancel": _OPEN,
+}
+ACTIONS = tuple(ALLOWED)
+# Actions that take four eyes: never the drafter, and the right role for the campaign's scope.
+REVIEWS = ("approve", "reject")
 
 
 @dataclass(frozen=True)
@@ -45,12 +60,45 @@ class ContactPolicy:
     consent_purposes: frozenset[str] = field(default_factory=frozenset)
 
 
+def state_refusal(campaign: Campaign, action: str) -> CampaignRefused | None:
+    """Return why the campaign's state refuses `action` (from ALLOWED), or None if it allows it."""
+    state = campaign.state
+    if state in ALLOWED[action]:
+        return None
+    if action == "send":
+        closed = state in (CampaignState.SENDING, CampaignState.DONE)
+        return CampaignRefused("already_sending" if closed else "not_approved")
+    if action == "pause":
+        return CampaignRefused("not_sending")
+    if action == "resume" and state is CampaignState.CANCELLED:
+        return CampaignRefused("resume_cancelled")
+    if action == "cancel" or state is CampaignState.CANCELLED:
+        return CampaignRefused("campaign_closed")
+    return CampaignRefused("campaign_state", state=state.value)
+
+
+def review_refusal(scope: Scope, campaign: Campaign) -> CampaignRefused | None:
+    """Return why the caller may not approve or reject the campaign (four eyes), or None."""
+    if scope.username == campaign.owner:
+        return CampaignRefused("own_approval")
+    if not _may_approve(scope, campaign):
+        return CampaignRefused("approver_role")
+    return None
+
+
+def actions_for(scope: Scope, campaign: Campaign) -> tuple[str, ...]:
+    """Return the actions the caller may take on the campaign now, in ACTIONS' order."""
+    return tuple(action for action in ACTIONS if state_refusal(campaign, action) is None
+                 and (action not in REVIEWS or review_refusal(scope, campaign) is None))
+
+
 def submit(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, now: datetime,
            policy: ContactPolicy) -> dict[str, int]:
     """Plan the audience and ask for approval; return the audience by status and reason."""
     campaign = visible_campaign(uow, scope, campaign_id)
-    _expect(campaign, CampaignState.DRAFT)
-    if refused := refusal_for_content(campaign.content, campaign.product_risk):
+    _expect(campaign, "submit")
+    if refused := refusal_for_content(campaign.content, campaign.product_risk,
+                                      bool(campaign.product_code)):
         raise CampaignRefused(refused[0], detail=refused[1])
     figures = replan(uow, campaign, now, policy)
     if figures.get("planned", 0) == 0:
@@ -89,8 +137,10 @@ def audience_figures(uow: SqlUnitOfWork, campaign_id: int) -> dict[str, int]:
     return report.by_status(uow.session, campaign_id)
 
 
-def campaign_report(uow: SqlUnitOfWork, scope: Scope, campaign_id: int) -> dict[str, Any]:
-    """Return a campaign's report: audience, suppressed by reason, by branch, its batches."""
+def campaign_report(uow: SqlUnitOfWork, scope: Scope, campaign_id: int,
+                    timezone: str = QuietHours.timezone) -> dict[str, Any]:
+    """Return a campaign's report: audience, suppressed by reason, by branch, its batches,
+    and what it brought (opens of its links, conversions) by branch and manager."""
     campaign = visible_campaign(uow, scope, campaign_id)
     return {"id": campaign.id, "name": campaign.name, "state": campaign.state.value,
             "pause_reason": campaign.pause_reason, "control_share": campaign.control_share,
@@ -99,17 +149,14 @@ def campaign_report(uow: SqlUnitOfWork, scope: Scope, campaign_id: int) -> dict[
             "batches": report.batches(uow.session, campaign.id),
             "lift": report.lift(uow.session, campaign.id, campaign.approved_at),
             "scene": f"c:{report.scene_code(campaign.id)}",
-            "touches": report.touches(uow.session, campaign.id)}
+            "touches": report.touches(uow.session, campaign.id),
+            "product_code": campaign.product_code,
+            "outcomes": report.outcomes(uow.session, campaign.id, timezone)}
 
 
 def approve(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, now: datetime) -> Campaign:
     """Approve a submitted campaign (four eyes; the right role for its scope)."""
-    campaign = visible_campaign(uow, scope, campaign_id)
-    _expect(campaign, CampaignState.PENDING)
-    if scope.username == campaign.owner:
-        raise CampaignRefused("own_approval")
-    if not _may_approve(scope, campaign):
-        raise CampaignRefused("approver_role")
+    campaign = _reviewed(uow, scope, campaign_id, "approve")
     later = campaign.scheduled_at is not None and campaign.scheduled_at > now
     campaign.state = CampaignState.SCHEDULED if later else CampaignState.APPROVED
     campaign.approver, campaign.approved_at, campaign.updated_at = scope.username, now, now
@@ -117,13 +164,18 @@ def approve(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, now: datetime) -
     return campaign
 
 
+def reject(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, now: datetime) -> Campaign:
+    """Send a submitted campaign back to its drafter as a draft (the approver's four eyes)."""
+    campaign = _reviewed(uow, scope, campaign_id, "reject")
+    campaign.state, campaign.updated_at = CampaignState.DRAFT, now
+    audit(uow, scope.username, now, "campaign_rejected", campaign)
+    return campaign
+
+
 def start(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, now: datetime) -> Campaign:
     """Start sending an approved campaign (a second click is refused)."""
     campaign = visible_campaign(uow, scope, campaign_id)
-    if campaign.state in (CampaignState.SENDING, CampaignState.DONE):
-        raise CampaignRefused("already_sending")
-    if campaign.state not in READY:
-        raise CampaignRefused("not_approved")
+    _expect(campaign, "send")
     campaign.state, campaign.updated_at = CampaignState.SENDING, now
     audit(uow, scope.username, now, "campaign_started", campaign)
     return campaign
@@ -132,8 +184,7 @@ def start(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, now: datetime) -> 
 def pause(uow: SqlUnitOfWork, actor: str, campaign: Campaign, now: datetime,
           reason: str) -> None:
     """Pause a sending campaign, saying why (staff, or the platform's quota)."""
-    if campaign.state not in (CampaignState.SENDING, *READY):
-        raise CampaignRefused("not_sending")
+    _expect(campaign, "pause")
     campaign.state, campaign.pause_reason, campaign.updated_at = \
         CampaignState.PAUSED, reason, now
     audit(uow, actor, now, "campaign_paused", campaign, reason=reason)
@@ -142,9 +193,7 @@ def pause(uow: SqlUnitOfWork, actor: str, campaign: Campaign, now: datetime,
 def resume(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, now: datetime) -> Campaign:
     """Resume a paused campaign (a cancelled one never resumes)."""
     campaign = visible_campaign(uow, scope, campaign_id)
-    if campaign.state is CampaignState.CANCELLED:
-        raise CampaignRefused("resume_cancelled")
-    _expect(campaign, CampaignState.PAUSED)
+    _expect(campaign, "resume")
     campaign.state, campaign.pause_reason, campaign.updated_at = \
         CampaignState.SENDING, None, now
     audit(uow, scope.username, now, "campaign_resumed", campaign)
@@ -154,8 +203,7 @@ def resume(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, now: datetime) ->
 def cancel(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, now: datetime) -> Campaign:
     """Cancel a campaign that has not finished; what was sent stays sent."""
     campaign = visible_campaign(uow, scope, campaign_id)
-    if campaign.state in (CampaignState.DONE, CampaignState.CANCELLED):
-        raise CampaignRefused("campaign_closed")
+    _expect(campaign, "cancel")
     campaign.state, campaign.updated_at = CampaignState.CANCELLED, now
     audit(uow, scope.username, now, "campaign_cancelled", campaign)
     return campaign
@@ -167,11 +215,17 @@ def _may_approve(scope: Scope, campaign: Campaign) -> bool:
     return scope.role is StaffRole.BRANCH_HEAD and scope.branch_id == campaign.branch_id
 
 
-def _expect(campaign: Campaign, state: CampaignState) -> None:
-    if campaign.state is CampaignState.CANCELLED:
-        raise CampaignRefused("campaign_closed")
-    if campaign.state is not state:
-        raise CampaignRefused("campaign_state", state=campaign.state.value)
+def _expect(campaign: Campaign, action: str) -> None:
+    if refused := state_refusal(campaign, action):
+        raise refused
+
+
+def _reviewed(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, action: str) -> Campaign:
+    campaign = visible_campaign(uow, scope, campaign_id)
+    _expect(campaign, action)
+    if refused := review_refusal(scope, campaign):
+        raise refused
+    return campaign
 
 
 def _profiling(uow: SqlUnitOfWork, campaign: Campaign) -> bool:

@@ -22,10 +22,13 @@ from crm_core.model.campaigns import (
     ContactBlock,
     RecipientStatus,
 )
+from crm_core.repositories.campaigns import window_sends
 from crm_core.services.campaigns.drafts import audit, sql_unit
+from crm_core.services.conversations.replies import Window
 from crm_core.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 R = CampaignRecipient
+WINDOW_SENDS = Window().sends  # customer-service messages the platform allows in a window
 
 
 @dataclass(frozen=True)
@@ -133,10 +136,12 @@ def mass_job_finished(uow: UnitOfWork, msg_id: int, sent: int, failed: int) -> b
 
 
 def claim_custom(uow: SqlUnitOfWork, campaign_id: int, now: datetime,
-                 window: timedelta) -> tuple[int, str, str] | None:
+                 window: timedelta, sends: int = WINDOW_SENDS) -> tuple[int, str, str] | None:
     """Claim the next customer-service message: (customer id, openid, text), or None.
 
-    One whose 48-hour window closed since planning is suppressed with the reason instead.
+    One whose 48-hour window closed since planning is suppressed with the reason instead, and
+    so is one the window's count (`sends` messages, across every campaign and staff's replies)
+    would exceed: the platform would refuse it (45047).
     """
     campaign = _locked(uow, campaign_id)
     found = uow.session.execute(
@@ -148,11 +153,12 @@ def claim_custom(uow: SqlUnitOfWork, campaign_id: int, now: datetime,
     if found is None or campaign.state is not CampaignState.SENDING:
         return None
     customer_id, openid, touched = found
-    inside = touched >= now - window
-    _custom_row(uow, campaign_id, customer_id, RecipientStatus.BATCHED if inside
-                else RecipientStatus.SUPPRESSED, None if inside else "window_closed")
-    return (customer_id, openid, campaign.content) if inside else \
-        claim_custom(uow, campaign_id, now, window)
+    reason = "window_closed" if touched < now - window else \
+        "window_count" if window_sends(uow.session, customer_id, touched) >= sends else None
+    _custom_row(uow, campaign_id, customer_id, RecipientStatus.SUPPRESSED if reason
+                else RecipientStatus.BATCHED, reason, None if reason else now)
+    return (customer_id, openid, campaign.content) if reason is None else \
+        claim_custom(uow, campaign_id, now, window, sends)
 
 
 def custom_done(uow: SqlUnitOfWork, campaign_id: int, customer_id: int,
@@ -235,10 +241,14 @@ def _rows_of(uow: SqlUnitOfWork, batch: CampaignBatch, status: RecipientStatus,
 
 
 def _custom_row(uow: SqlUnitOfWork, campaign_id: int, customer_id: int,
-                status: RecipientStatus, reason: str | None) -> None:
+                status: RecipientStatus, reason: str | None,
+                claimed_at: datetime | None = None) -> None:
+    # A claim records when the message went (due_at), as the window's count reads it.
+    values = {"status": status, "reason": reason} | (
+        {"due_at": claimed_at} if claimed_at else {})
     uow.session.execute(update(R).where(
         R.campaign_id == campaign_id, R.customer_id == customer_id, R.channel == "custom")
-        .values(status=status, reason=reason).execution_options(synchronize_session=False))
+        .values(**values).execution_options(synchronize_session=False))
 
 
 def _locked(uow: SqlUnitOfWork, campaign_id: int) -> Campaign:

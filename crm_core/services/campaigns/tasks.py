@@ -50,7 +50,7 @@ def manager_tasks(uow: SqlUnitOfWork, scope: Scope) -> list[Task]:
 
 @dataclass(frozen=True)
 class OpenTask:
-    """A call or visit still to make, the customer masked, for the phone console."""
+    """A call or visit, the customer masked, for the phone console, the API and the CLI."""
 
     campaign_id: int
     campaign: str
@@ -60,30 +60,61 @@ class OpenTask:
     manager: str | None
     script: str
     due_at: datetime
+    outcome: str | None = None
 
 
-def open_tasks(uow: SqlUnitOfWork, scope: Scope, limit: int = 100) -> list[OpenTask]:
-    """Return the caller's tasks with no outcome yet, earliest due first (customers masked)."""
+TASK_STATES = ("open", "done", "all")
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """Which of the caller's tasks to list: still to make (`open`), recorded (`done`) or all;
+    of one campaign; with one outcome (recorded ones only)."""
+
+    state: str = "open"
+    campaign_id: int | None = None
+    outcome: str | None = None
+
+
+def open_tasks(uow: SqlUnitOfWork, scope: Scope, limit: int = 100,
+               wanted: TaskFilter | None = None) -> list[OpenTask]:
+    """Return the caller's tasks (by default those with no outcome yet), earliest due first,
+    customers masked."""
     rows = uow.session.execute(
         select(Campaign.id, Campaign.name, Customer.id, Customer.display_name, Customer.openid,
-               Customer.phone_last4, Manager.name, Campaign.content, R.due_at)
+               Customer.phone_last4, Manager.name, Campaign.content, R.due_at, R.outcome)
         .join(R, R.campaign_id == Campaign.id).join(Customer, Customer.id == R.customer_id)
         .outerjoin(Manager, Manager.id == Customer.current_manager_id)
-        .where(*_open(scope)).order_by(R.due_at, Campaign.id, Customer.id).limit(limit))
+        .where(*_filtered(scope, wanted or TaskFilter()))
+        .order_by(R.due_at, Campaign.id, Customer.id).limit(limit))
     return [OpenTask(row[0], row[1], row[2], mask_name(row[3], row[4]), mask_phone(row[5]),
-                     row[6], row[7], row[8]) for row in rows]
+                     row[6], row[7], row[8], row[9]) for row in rows]
 
 
-def open_task_count(uow: SqlUnitOfWork, scope: Scope) -> int:
-    """Count the caller's tasks with no outcome yet."""
+def open_task_count(uow: SqlUnitOfWork, scope: Scope, wanted: TaskFilter | None = None) -> int:
+    """Count the caller's tasks (by default those with no outcome yet)."""
     return uow.session.scalar(
         select(func.count()).select_from(R).join(Customer, Customer.id == R.customer_id)
-        .join(Campaign, Campaign.id == R.campaign_id).where(*_open(scope))) or 0
+        .join(Campaign, Campaign.id == R.campaign_id)
+        .where(*_filtered(scope, wanted or TaskFilter()))) or 0
 
 
-def _open(scope: Scope) -> tuple[ColumnElement[bool], ...]:
-    return (R.status == RecipientStatus.TASK, R.outcome.is_(None), _mine(scope),
-            Campaign.state.not_in((CampaignState.CANCELLED,)))
+def _filtered(scope: Scope, wanted: TaskFilter) -> tuple[ColumnElement[bool], ...]:
+    if wanted.state not in TASK_STATES:
+        raise CampaignRefused("task_state")
+    if wanted.outcome is not None and wanted.outcome not in OUTCOMES:
+        raise CampaignRefused("task_outcome")
+    where: list[ColumnElement[bool]] = [R.status == RecipientStatus.TASK, _mine(scope)]
+    if wanted.state == "open":
+        # A cancelled campaign's calls are no longer to make.
+        where += [R.outcome.is_(None), Campaign.state.not_in((CampaignState.CANCELLED,))]
+    elif wanted.state == "done":
+        where.append(R.outcome.is_not(None))
+    if wanted.campaign_id is not None:
+        where.append(R.campaign_id == wanted.campaign_id)
+    if wanted.outcome is not None:
+        where.append(R.outcome == wanted.outcome)
+    return tuple(where)
 
 
 def record_outcome(uow: SqlUnitOfWork, scope: Scope, campaign_id: int, customer_id: int,
