@@ -70,7 +70,8 @@ LABELS: dict[str, dict[str, str]] = {
         "share_link_made": "生成产品分享链接", "customers_exported": "导出客户列表",
         "pii_rehashed": "重算手机号检索密钥",
         # Classification (issue 13).
-        "classify_import": "导入客户分类数据", "dimension_updated": "修改分类维度",
+        "classify_import": "导入客户分类数据", "classify_import_refused": "拒绝导入客户分类数据",
+        "dimension_updated": "修改分类维度",
         "customer_tagged": "给客户打标签", "customer_untagged": "删除客户标签",
         "customer_number_recorded": "登记客户号",
         "segment_created": "新建客群", "segment_updated": "修改客群条件",
@@ -93,6 +94,7 @@ LABELS: dict[str, dict[str, str]] = {
     "batch_kind": {"balances": "月日均资产", "holdings": "产品持有", "media": "介质",
                    "employers": "代发单位", "mobile": "手机银行活跃", "list": "特定客户群名单",
                    "mapping": "客户号对照"},
+    "batch_status": {"accepted": "已导入", "refused": "已拒绝（未导入任何行）"},
     # Segments: how a condition compares, whose a segment is, the values a rule names.
     "segment_op": {"eq": "等于", "ne": "不等于", "in": "属于其一", "not_in": "不属于",
                    "gt": "大于", "gte": "不低于", "lt": "小于", "lte": "不高于",
@@ -166,7 +168,7 @@ AUDIT_KEYS: dict[str, tuple[str, str | None]] = {
     # Classification (issue 13).
     "file": ("文件", None), "sha256": ("文件指纹", None), "list": ("名单", None),
     "matched": ("匹配客户", None), "unmatched": ("未关注公众号", None), "tag": ("标签", None),
-    "fields": ("修改内容", None),
+    "fields": ("修改内容", None), "errors": ("有误行数", None),
 }
 EMPTY = "—"
 NOTICE_FAILED = "发送失败：网络或微信平台出错，可稍后重发；多次失败请联系运维人员"

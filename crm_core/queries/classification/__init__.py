@@ -111,8 +111,8 @@ def tier_moves(session: Session, scope: Scope, month: date, before: date,
 
 
 def recent_batches(session: Session, limit: int) -> list[dict[str, Any]]:
-    """Return the latest imports, newest first."""
-    fields = ("kind", "list_name", "month", "filename", "rows", "matched", "unmatched",
-              "staff", "created_at")
+    """Return the latest imports, newest first: accepted and refused (with its first errors)."""
+    fields = ("id", "kind", "list_name", "month", "filename", "rows", "matched", "unmatched",
+              "staff", "created_at", "status", "error_count", "errors")
     return [{name: getattr(b, name) for name in fields} for b in session.scalars(
         select(ClassificationBatch).order_by(ClassificationBatch.id.desc()).limit(limit))]
