@@ -123,7 +123,12 @@ LABELS: dict[str, dict[str, str]] = {
                     "medium": "介质", "employer": "单位", "group": "特定客户群",
                     "holding": "产品持有", "channel": "渠道", "interest": "兴趣",
                     "risk": "风险等级", "tag": "员工标签", "mobile": "手机银行"},
-    "segment_channel": {"scene": "来源场景", "branch": "来自网点", "campaign": "来自活动"},
+    "segment_channel": {"scene": "来源场景", "branch": "来自网点", "campaign": "来自活动",
+                        "last_login": "手机银行最近登录月份"},
+    # 渠道's comparisons: only the mobile-banking last-login month has an order.
+    "channel_op": {"gt": "手机银行最近登录晚于", "gte": "手机银行最近登录不早于",
+                   "lt": "手机银行最近登录早于", "lte": "手机银行最近登录不晚于",
+                   "between": "手机银行最近登录介于"},
     "task_outcome": {"reached": "已接通", "interested": "有意向", "not_interested": "无意向",
                      "wrong_number": "号码错误", "do_not_contact": "勿再联系"},
     "offer_outcome": {"shown": "已展示", "off_sale": "不在销售期", "not_at_branch": "非本网点销售",
@@ -145,7 +150,10 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 # The coded values a segment rule names (tiers, lifecycle stages, follow states).
-LABELS["segment_value"] = {**LABELS["tier"], **LABELS["lifecycle"], **LABELS["follow"]}
+# 渠道's mobile-banking activity, as a rule and the catalogue's counts name it.
+LABELS["channel"] = {"mobile:active": "手机银行月活", "mobile:inactive": "手机银行非月活"}
+LABELS["segment_value"] = {**LABELS["tier"], **LABELS["lifecycle"], **LABELS["follow"],
+                           **LABELS["channel"]}
 
 # Audit details: each key's Chinese name, and the table that names its value (if any).
 AUDIT_KEYS: dict[str, tuple[str, str | None]] = {
@@ -218,6 +226,10 @@ def describe_rule(rule: Any) -> str:
     if rule.get("op") == "within_days":
         return f"{label('segment_dim', rule.get('dim'))} {values} 天内" + \
             ("到期" if rule.get("dim") == "risk" else "活跃")
+    if rule.get("dim") == "channel" and rule.get("op") in LABELS["channel_op"]:
+        months = (values if isinstance(values, list) else [values])
+        return f"{label('channel_op', rule['op'])} " + \
+            " 至 ".join(str(m).partition(":")[2] for m in months)
     shown = "、".join(_rule_value(item) for item in
                      (values if isinstance(values, list) else [values]))
     month = f"（{rule['month']}）" if rule.get("month") else ""

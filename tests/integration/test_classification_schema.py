@@ -13,7 +13,7 @@ from crm_core.db import alembic_config, make_engine, upgrade
 from crm_core.model import Customer, Dimension, DimensionValue
 
 BUILT_IN = {"tier", "aum", "lifecycle", "medium", "employer", "group", "holding", "channel",
-            "interest", "risk", "tag", "mobile"}
+            "interest", "risk", "tag"}
 
 
 def test_the_catalogue_is_seeded_with_every_built_in_dimension_described(

@@ -182,4 +182,6 @@ def test_the_customer_page_shows_mobile_banking_activity_in_chinese(
         uow.commit()
     page = as_user(app, "m1").get(f"/console/customers/{c1}").text
     shown = page[page.index('id="class-mobile"'):]
-    assert shown[:shown.index("</dd>")].endswith(">活跃（本月 12 笔）")
+    assert shown[:shown.index("</dd>")].endswith(">手机银行月活（当月 12 笔）")
+    last = page[page.index('id="class-last-login"'):]
+    assert last[:last.index("</dd>")].endswith(">2026-11")

@@ -67,9 +67,12 @@ PATHS: dict[str, Any] = {
         list_of("batches", "ClassificationBatch"), "403")},
     "/api/v1/classification/imports": {"post": _upload_op()},
     "/api/v1/customers/{customer_id}/classification": {"get": op(
-        "A customer's current values per stored dimension, and their tags",
+        "A customer's current values per stored dimension, their 渠道 and their tags",
         record(customer_id=INT, customer_numbers=INT, dimensions={
-            "type": "object", "additionalProperties": {
+            "type": "object", "description": (
+                "values by dimension code; channel holds mobile:active or mobile:inactive "
+                "(the latest month, amount: its transactions) and last_login:YYYY-MM"),
+            "additionalProperties": {
                 "type": "array", "items": ref("ClassValue")}}),
         "403", "404", params=[path_id("customer_id")])},
 
