@@ -98,3 +98,4 @@ def test_the_builder_picks_mobile_banking_under_channel_by_last_login_month(
     members(page, 1)  # p2, active in 2026-08
     assert '"mobile:active"' in page.input_value("#segment-rule")
     assert errors == [] and blocked(page) == []
+    page.screenshot(path="/tmp/shots-segments/channel-mobile-390.png", full_page=True)  # noqa: S108 - to look at

@@ -135,7 +135,10 @@
       var picked = [].filter.call(choice.options, function (o) { return o.selected; }).map(function (o) { return o.value; });
       condition.value = MANY[condition.op] && (condition.op !== "member" || picked.length > 1) ? picked : (picked[0] || "");
     }
-    if (month && month.value) { condition.month = month.value; }
+    // 渠道 keeps only mobile banking by month: a month beside a branch would be refused.
+    var monthly = !choice || row.querySelector("[data-part=dim]").value !== "channel" ||
+      [].concat(condition.value).every(function (v) { return String(v).indexOf("mobile:") === 0; });
+    if (month && month.value && monthly) { condition.month = month.value; }
     return row.querySelector("[data-part=not]").value === "not" ? {not: condition} : condition;
   };
 
