@@ -77,7 +77,8 @@ LABELS: dict[str, dict[str, str]] = {
         "share_link_made": "生成产品分享链接", "customers_exported": "导出客户列表",
         "pii_rehashed": "重算手机号检索密钥",
         # Classification (issue 13).
-        "classify_import": "导入客户分类数据", "dimension_updated": "修改分类维度",
+        "classify_import": "导入客户分类数据", "classify_import_refused": "拒绝导入客户分类数据",
+        "dimension_updated": "修改分类维度",
         "customer_tagged": "给客户打标签", "customer_untagged": "删除客户标签",
         "customer_number_recorded": "登记客户号",
         "segment_created": "新建客群", "segment_updated": "修改客群条件",
@@ -100,6 +101,7 @@ LABELS: dict[str, dict[str, str]] = {
     "batch_kind": {"balances": "月日均资产", "holdings": "产品持有", "media": "介质",
                    "employers": "代发单位", "mobile": "手机银行活跃", "list": "特定客户群名单",
                    "mapping": "客户号对照"},
+    "batch_status": {"accepted": "已导入", "refused": "已拒绝（未导入任何行）"},
     # Segments: how a condition compares, whose a segment is, the values a rule names.
     "segment_op": {"eq": "等于", "ne": "不等于", "in": "属于其一", "not_in": "不属于",
                    "gt": "大于", "gte": "不低于", "lt": "小于", "lte": "不高于",
@@ -132,7 +134,12 @@ LABELS: dict[str, dict[str, str]] = {
                     "medium": "介质", "employer": "单位", "group": "特定客户群",
                     "holding": "产品持有", "channel": "渠道", "interest": "兴趣",
                     "risk": "风险等级", "tag": "员工标签", "mobile": "手机银行"},
-    "segment_channel": {"scene": "来源场景", "branch": "来自网点", "campaign": "来自活动"},
+    "segment_channel": {"scene": "来源场景", "branch": "来自网点", "campaign": "来自活动",
+                        "last_login": "手机银行最近登录月份"},
+    # 渠道's comparisons: only the mobile-banking last-login month has an order.
+    "channel_op": {"gt": "手机银行最近登录晚于", "gte": "手机银行最近登录不早于",
+                   "lt": "手机银行最近登录早于", "lte": "手机银行最近登录不晚于",
+                   "between": "手机银行最近登录介于"},
     "task_outcome": {"reached": "已接通", "interested": "有意向", "not_interested": "无意向",
                      "wrong_number": "号码错误", "do_not_contact": "勿再联系"},
     "offer_outcome": {"shown": "已展示", "off_sale": "不在销售期", "not_at_branch": "非本网点销售",
@@ -154,7 +161,10 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 # The coded values a segment rule names (tiers, lifecycle stages, follow states).
-LABELS["segment_value"] = {**LABELS["tier"], **LABELS["lifecycle"], **LABELS["follow"]}
+# 渠道's mobile-banking activity, as a rule and the catalogue's counts name it.
+LABELS["channel"] = {"mobile:active": "手机银行月活", "mobile:inactive": "手机银行非月活"}
+LABELS["segment_value"] = {**LABELS["tier"], **LABELS["lifecycle"], **LABELS["follow"],
+                           **LABELS["channel"]}
 
 # Audit details: each key's Chinese name, and the table that names its value (if any).
 AUDIT_KEYS: dict[str, tuple[str, str | None]] = {
@@ -177,7 +187,7 @@ AUDIT_KEYS: dict[str, tuple[str, str | None]] = {
     # Classification (issue 13).
     "file": ("文件", None), "sha256": ("文件指纹", None), "list": ("名单", None),
     "matched": ("匹配客户", None), "unmatched": ("未关注公众号", None), "tag": ("标签", None),
-    "fields": ("修改内容", None),
+    "fields": ("修改内容", None), "errors": ("有误行数", None),
     # Scorecard registers and business lines.
     "manager": ("客户经理", None), "channel": ("渠道", "complaint_channel"),
     "verdict": ("结论", "complaint_verdict"), "before": ("原结论", "complaint_verdict"),
@@ -232,6 +242,10 @@ def describe_rule(rule: Any) -> str:
     if rule.get("op") == "within_days":
         return f"{label('segment_dim', rule.get('dim'))} {values} 天内" + \
             ("到期" if rule.get("dim") == "risk" else "活跃")
+    if rule.get("dim") == "channel" and rule.get("op") in LABELS["channel_op"]:
+        months = (values if isinstance(values, list) else [values])
+        return f"{label('channel_op', rule['op'])} " + \
+            " 至 ".join(str(m).partition(":")[2] for m in months)
     shown = "、".join(_rule_value(item) for item in
                      (values if isinstance(values, list) else [values]))
     month = f"（{rule['month']}）" if rule.get("month") else ""

@@ -117,7 +117,9 @@ REFUSALS = {
     "no_such_manager": "{path}：找不到客户经理代码“{value}”，请从列表中选择。",
     "no_such_interest": "{path}：没有“{value}”这个产品大类，请从列表中选择。",
     "not_a_code": "{path}：“{value}”无效，只能是 {choices} 之一。",
-    "bad_channel": "{path}：渠道“{value}”须写成 scene:场景、branch:网点代码 或 campaign:活动代码。",
+    "bad_channel": "{path}：渠道“{value}”须写成 scene:场景、branch:网点代码、campaign:活动代码、"
+                   "mobile:active（手机银行月活）或 last_login:2026-11（最近登录月份）。",
+    "channel_compare": "{path}：渠道只能比较“最近登录月份”，请写成 last_login:2026-11 的格式。",
     "bad_number": "{path}：“{value}”须为不小于 0 的数字。",
     "bad_between": "{path}：“介于”须给出两个数字，且前一个不大于后一个。",
     "bad_risk_level": "{path}：风险等级“{value}”无效，请填写 1 至 5。",

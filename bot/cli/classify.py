@@ -8,6 +8,7 @@ import click
 
 from bot import refusals
 from bot.cli.base import Cli, pass_cli, rejected_rows
+from bot.extract_refusals import keep_refused
 from bot.extracts import FileKeys, batch_work, open_extract
 from bot.phone_cipher import PhoneCipher
 from crm_core.model import Refusal, utcnow
@@ -49,6 +50,9 @@ def classify_import(cli: Cli, path: Path, kind: str, month: str, actor: str) -> 
                 report = classify_services.import_extract(uow, spec, extract, keys, actor,
                                                           utcnow())
         except ImportRejected as error:
+            uow.rollback()
+            keep_refused(cli.settings.database.url, spec, path, path.name, error, actor,
+                         utcnow())
             raise rejected_rows(error) from error
         uow.commit()
         bar.update(size - done[0])

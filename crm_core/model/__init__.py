@@ -20,6 +20,7 @@ from crm_core.model.audit import AuditEvent, BindCode
 from crm_core.model.base import BIG_ID_MAX, ID_MAX, Base, local_date, local_time, utcnow
 from crm_core.model.classification import (
     BatchKind,
+    BatchStatus,
     ClassificationBatch,
     CustomerKey,
     CustomerTag,
@@ -111,6 +112,7 @@ __all__ = [
     "BadNote",
     "Base",
     "BatchKind",
+    "BatchStatus",
     "BindCode",
     "Branch",
     "BranchFigures",

@@ -47,11 +47,11 @@ class RowError:
 
 
 class ImportRejected(Exception):
-    """An import file with bad rows: nothing of it was applied."""
+    """An import file with bad rows: nothing of it was applied (`rows`: the rows checked)."""
 
-    def __init__(self, errors: list[RowError]) -> None:
+    def __init__(self, errors: list[RowError], rows: int = 0) -> None:
         super().__init__("; ".join(str(e) for e in errors))
-        self.errors = errors
+        self.errors, self.rows = errors, rows
 
 
 def decode_file(data: bytes) -> str:

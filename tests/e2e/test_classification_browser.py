@@ -2,11 +2,13 @@
 the screen, a manager tags a customer in place (htmx), the manager's home shows the tiers."""
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser
 
+from crm_core.model import ClassificationBatch
 from tests.conftest import runtime
 from tests.console_support import World, live_server
 from tests.e2e.conftest import blocked, fits, open_as
@@ -26,11 +28,22 @@ def site(app: Flask, world: World) -> Iterator[tuple[str, World]]:  # noqa: F811
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_head_office_reads_the_catalogue_on_any_screen(site, browser: Browser,  # type: ignore[no-untyped-def]
-                                                       width: int) -> None:
+                                                       app: Flask, width: int) -> None:
     base, _ = site
+    with runtime(app).uow() as uow:
+        uow.session.add(ClassificationBatch(  # type: ignore[attr-defined]
+            kind="balances", month=date(2026, 11, 1), filename="十一月月日均资产（有误）.csv",
+            sha256="0" * 64, rows=1200, staff="admin", status="refused", error_count=31,
+            errors=[{"line": 3, "code": "bad_balance",
+                     "reason": "“月日均资产（aum）”的值“abc”不是金额。"}] * 20))
+        uow.commit()
     page, errors = open_as(browser, base, "admin", width)
     page.goto(f"{base}/console/classification")
-    assert page.locator("#catalogue [data-dimension]").count() == 12
+    assert page.locator("#catalogue [data-dimension]").count() == 11
+    refused = page.locator('#batches tr[data-status="refused"]')
+    assert "已拒绝" in refused.inner_text()
+    refused.locator("summary").click()
+    assert "列出前 20 处" in refused.inner_text() and "第 3 行" in refused.inner_text()
     assert page.locator("#extract-import").is_visible()
     assert fits(page, width) and not errors and not blocked(page)
     if width == 1366:  # the menu still fits one line beside the new entry

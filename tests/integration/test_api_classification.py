@@ -2,9 +2,12 @@
 current values (only a customer the caller may see) and the import batches (head office)."""
 
 import io
+from datetime import date
 
 from flask import Flask
 
+from crm_core.model import DimensionValue
+from tests.conftest import runtime
 from tests.integration.test_segments_web import bearer, world
 
 
@@ -30,6 +33,27 @@ def test_a_customers_classification_shows_current_values_and_tags(app: Flask) ->
     assert values["tier"][0]["value"] == "private"
     assert values["aum"][0]["amount"] == "7000000.00"
     assert [t["value"] for t in values["tag"]] == ["老客户"]
+
+
+def test_mobile_banking_shows_under_channel_for_a_customer_and_in_the_catalogue(
+        app: Flask) -> None:
+    people, tokens = world(app)
+    with runtime(app).uow() as uow:
+        uow.session.add_all([DimensionValue(  # type: ignore[attr-defined]
+            customer_id=people.ids["p2"], dimension="mobile", month=date(2026, month, 1),
+            value=state, amount=count)
+            for month, state, count in [(9, "active", 4), (10, "active", 7), (11, "inactive", 0)]])
+        uow.commit()
+    client = app.test_client()
+    answer = client.get(f"/api/v1/customers/{people.ids['p2']}/classification",
+                        headers=bearer(tokens["admin"]))
+    assert [(v["value"], v["amount"]) for v in answer.json["dimensions"]["channel"]] == [
+        ("mobile:inactive", "0.00"), ("last_login:2026-10", None)]
+    assert "mobile" not in answer.json["dimensions"]
+    catalogue = client.get("/api/v1/classification/dimensions", headers=bearer(tokens["admin"]))
+    channel = {d["code"]: d for d in catalogue.json["dimensions"]}["channel"]
+    assert channel["month"] == "2026-11-01"
+    assert channel["counts"] == [{"value": "mobile:inactive", "customers": 1}]
 
 
 def test_a_manager_cannot_read_another_managers_customer_or_the_imports(app: Flask) -> None:

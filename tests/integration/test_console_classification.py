@@ -91,6 +91,28 @@ def test_an_upload_with_a_bad_row_is_refused_with_its_line(app: Flask, world: Wo
         "file": (io.BytesIO("客户号,月日均资产\n6200000001,-1\n".encode()), "b.csv")},
         content_type="multipart/form-data")
     assert response.status_code == 422 and "是负数" in response.text
+    history = response.text[response.text.index('id="batches"'):]
+    refused = history[history.index('data-status="refused"'):]
+    assert "b.csv" in refused[:1500] and "已拒绝" in refused[:1500]
+    assert "第 2 行：" in refused[:2500] and "是负数" in refused[:2500]
+
+
+def test_the_channel_card_counts_mobile_banking_activity_of_the_latest_month(
+        app: Flask, world: World) -> None:
+    c1, c2 = world.customers["c1-sh001-01"], world.customers["c2-sh001-02"]
+    with runtime(app).uow() as uow:
+        uow.session.add_all([DimensionValue(  # type: ignore[attr-defined]
+            customer_id=customer, dimension="mobile", month=month, value=state)
+            for customer, month, state in [(c1, NOV, "active"), (c2, NOV, "active"),
+                                           (c2, DEC, "inactive"), (c1, DEC, "active")]])
+        uow.commit()
+    html = as_user(app, "admin").get("/console/classification").text
+    card = html[html.index('id="dim-channel"'):]
+    card = card[:card.index("修改说明")]
+    assert "最新月份</dt><dd class=\"col-8 col-md-9\">2026-12" in card
+    assert '<td>手机银行月活</td><td class="text-end">1</td>' in card
+    assert '<td>手机银行非月活</td><td class="text-end">1</td>' in card
+    assert 'data-dimension="mobile"' not in html
 
 
 def test_head_office_tunes_the_tier_thresholds_audited_and_others_cannot(
@@ -182,4 +204,6 @@ def test_the_customer_page_shows_mobile_banking_activity_in_chinese(
         uow.commit()
     page = as_user(app, "m1").get(f"/console/customers/{c1}").text
     shown = page[page.index('id="class-mobile"'):]
-    assert shown[:shown.index("</dd>")].endswith(">活跃（本月 12 笔）")
+    assert shown[:shown.index("</dd>")].endswith(">手机银行月活（当月 12 笔）")
+    last = page[page.index('id="class-last-login"'):]
+    assert last[:last.index("</dd>")].endswith(">2026-11")

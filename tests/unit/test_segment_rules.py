@@ -109,3 +109,13 @@ def test_a_rule_reads_as_a_chinese_sentence() -> None:
         {"dim": "tier", "op": "in", "value": ["vip", "private"], "month": "2026-10"},
         {"not": {"dim": "channel", "op": "within_days", "value": 30}}]}) == \
         "（资产层级（2026-10） 属于其一 贵宾、私行 且 非（渠道 30 天内活跃））"
+
+
+def test_mobile_banking_under_channel_reads_as_a_chinese_sentence() -> None:
+    assert describe_rule({"any": [
+        {"dim": "channel", "op": "in", "value": ["mobile:active"], "month": "2026-10"},
+        {"dim": "channel", "op": "gte", "value": "last_login:2026-09"},
+        {"dim": "channel", "op": "between",
+         "value": ["last_login:2026-06", "last_login:2026-08"]}]}) == (
+        "（渠道（2026-10） 属于其一 手机银行月活 或 手机银行最近登录不早于 2026-09"
+        " 或 手机银行最近登录介于 2026-06 至 2026-08）")

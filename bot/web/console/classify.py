@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from bot import refusals, texts
+from bot.extract_refusals import keep_refused
 from bot.extracts import FileKeys, batch_work, open_extract
 from bot.web.console.blueprint import bp
 from bot.web.console.customer import _answer
@@ -98,11 +99,15 @@ def _import() -> tuple[list[RowError], int]:
 def _run(spec: classify_services.ExtractSpec, path: Path,
          filename: str) -> classify_services.ExtractReport:
     # Its own engine without the request timeouts: a month of balances is a batch job.
-    with batch_work(current_runtime().settings.database.url) as uow, \
-            open_extract(path, filename) as extract:
-        report = classify_services.import_extract(uow, spec, extract, FileKeys(phone_cipher()),
-                                                  scope().username, now())
-        uow.commit()
+    url = current_runtime().settings.database.url
+    try:
+        with batch_work(url) as uow, open_extract(path, filename) as extract:
+            report = classify_services.import_extract(
+                uow, spec, extract, FileKeys(phone_cipher()), scope().username, now())
+            uow.commit()
+    except ImportRejected as rejected:  # rolled back; the refusal is kept on record
+        keep_refused(url, spec, path, filename, rejected, scope().username, now())
+        raise
     return report
 
 

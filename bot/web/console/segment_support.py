@@ -4,7 +4,7 @@ refusal said in Chinese with the JSON path of the fault, the builder's options, 
 import json
 from typing import Any
 
-from bot.labels import label
+from bot.labels import LABELS, label
 from bot.refusals import explain
 from bot.web.edge import current_runtime
 from crm_core import services
@@ -44,11 +44,19 @@ def builder_options(uow: SqlUnitOfWork, scope: Scope) -> list[dict[str, Any]]:
                                                                  "growing", "mature",
                                                                  "declining", "dormant",
                                                                  "lost", "following",
-                                                                 "unfollowed", "unknown")}}
+                                                                 "unfollowed", "unknown",
+                                                                 "mobile:active",
+                                                                 "mobile:inactive")}}
     return [{"code": d.code, "name": d.name, "profiling": d.profiling, "input": d.input,
              "monthly": d.monthly, "values": [list(v) for v in d.values],
-             "ops": [[op, label("segment_op", op)] for op in d.ops]}
+             "ops": [[op, _op_name(d.code, op)] for op in d.ops]}
             for d in services.segments.rule_choices(uow, scope, names)]
+
+
+def _op_name(code: str, op: str) -> str:
+    # 渠道 compares only the last-login month: say so in the comparison's name.
+    return label("channel_op", op) if code == "channel" and op in LABELS["channel_op"] \
+        else label("segment_op", op)
 
 
 def breakdown_charts(breakdown: dict[str, list[tuple[str | None, int]]]) -> dict[str, Any]:

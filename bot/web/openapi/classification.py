@@ -49,21 +49,30 @@ SCHEMAS["Dimension"] = record(
 SCHEMAS["ClassValue"] = record(value=text(), amount=TEXT_OR_NULL, by=TEXT_OR_NULL,
                                at=TEXT_OR_NULL)
 SCHEMAS["ClassificationBatch"] = record(
-    kind=text(), list_name=text(True), month=text(), filename=text(), rows=INT,
-    matched=INT, unmatched=INT, staff=text(), created_at=text())
+    id=INT, kind=text(), list_name=text(True), month=text(), filename=text(), rows=INT,
+    matched=INT, unmatched=INT, staff=text(), created_at=text(),
+    status={"type": "string", "enum": ["accepted", "refused"],
+            "description": "refused: a bad row, nothing applied (matched and unmatched 0)"},
+    status_text={"type": "string", "description": "the status in Chinese"},
+    error_count={"type": "integer", "description": "bad rows found (0 when accepted)"},
+    errors={"type": "array", "description": "a refused file's first row errors, numbers "
+            "masked", "items": record(line=INT, code=text(), reason=text())})
 
 PATHS: dict[str, Any] = {
     "/api/v1/classification/dimensions": {"get": op(
         "The dimension catalogue, values counted in the caller's scope",
         list_of("dimensions", "Dimension"))},
     "/api/v1/classification/batches": {"get": op(
-        "The latest imports of the bank's extracts (head office)",
+        "The latest imports of the bank's extracts, refused ones too (head office)",
         list_of("batches", "ClassificationBatch"), "403")},
     "/api/v1/classification/imports": {"post": _upload_op()},
     "/api/v1/customers/{customer_id}/classification": {"get": op(
-        "A customer's current values per stored dimension, and their tags",
+        "A customer's current values per stored dimension, their 渠道 and their tags",
         record(customer_id=INT, customer_numbers=INT, dimensions={
-            "type": "object", "additionalProperties": {
+            "type": "object", "description": (
+                "values by dimension code; channel holds mobile:active or mobile:inactive "
+                "(the latest month, amount: its transactions) and last_login:YYYY-MM"),
+            "additionalProperties": {
                 "type": "array", "items": ref("ClassValue")}}),
         "403", "404", params=[path_id("customer_id")])},
 

@@ -17,7 +17,10 @@ from bot.web.openapi.parts import (
 
 SCHEMAS: dict[str, Any] = {}
 
-_RULE = {"type": "object", "description": "a segment rule (see the console's builder)"}
+_RULE = {"type": "object", "description": (
+    "a segment rule (see the console's builder); 渠道 (dim channel) also takes mobile:active "
+    "or mobile:inactive (手机银行月活, with an optional month) and last_login:YYYY-MM "
+    "compared with eq, in, gt, gte, lt, lte, between (最近登录月份)")}
 _SEGMENT_COUNT = record(members=INT, excluded=INT,
                         profiling={"type": "array", "items": text()})
 SCHEMAS["Segment"] = record(id=INT, name=text(), owner=text(), scope={

@@ -10,7 +10,8 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
-from bot import refusals, texts
+from bot import labels, refusals, texts
+from bot.extract_refusals import keep_refused
 from bot.extracts import FileKeys, batch_work, open_extract
 from bot.web.console.support import phone_cipher, work
 from bot.web.edge import current_runtime
@@ -47,11 +48,13 @@ def customer_classification(customer_id: int) -> Response:
 
 @bp.get("/classification/batches")
 def batches() -> Response:
-    """The latest imports of the bank's extracts, newest first (head office)."""
+    """The latest imports of the bank's extracts, refused ones too, newest first (head office)."""
     _head_office_only()
     with work() as uow:
         rows = recent_batches(uow.session, BATCHES_LISTED)
     return jsonify(batches=[{name: _plain(value) for name, value in row.items()}
+                            | {"status_text": labels.label("batch_status", row["status"]),
+                               "errors": row["errors"] or []}
                             for row in rows])
 
 
@@ -87,11 +90,15 @@ def upload_import() -> tuple[Response, int]:
 def _run(spec: services.classification.ExtractSpec, path: Path,
          filename: str) -> services.classification.ExtractReport:
     # Its own engine without the request timeouts: a month of balances is a batch job.
-    with batch_work(current_runtime().settings.database.url) as uow, \
-            open_extract(path, filename) as extract:
-        report = services.classification.import_extract(
-            uow, spec, extract, FileKeys(phone_cipher()), _scope().username, utcnow())
-        uow.commit()
+    url = current_runtime().settings.database.url
+    try:
+        with batch_work(url) as uow, open_extract(path, filename) as extract:
+            report = services.classification.import_extract(
+                uow, spec, extract, FileKeys(phone_cipher()), _scope().username, utcnow())
+            uow.commit()
+    except ImportRejected as rejected:  # rolled back; the refusal is kept on record
+        keep_refused(url, spec, path, filename, rejected, _scope().username, utcnow())
+        raise
     return report
 
 

@@ -1,7 +1,7 @@
 """campaigns name the product their messages link to, through tracked share links
 
 Revision ID: 0025
-Revises: 0023
+Revises: 0024
 Create Date: 2026-12-02
 
 A campaign may name a product (its code in the catalogue): each message then carries a tracked
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision: str = '0025'
-down_revision: str | None = '0023'
+down_revision: str | None = '0024'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -76,6 +76,13 @@ class BatchKind(enum.StrEnum):
     MOBILE = "mobile"
 
 
+class BatchStatus(enum.StrEnum):
+    """Whether an imported file was applied, or refused for its bad rows (nothing applied)."""
+
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+
+
 class Dimension(Base):
     """One entry of the catalogue: a way of classifying customers, in words staff can check."""
 
@@ -129,7 +136,11 @@ class DimensionValue(Base):
 
 
 class ClassificationBatch(Base):
-    """One imported file: what it carried, for which month, who loaded it and what matched."""
+    """One imported file: what it carried, for which month, who loaded it and what matched.
+
+    A refused file is kept too (nothing of it applied), with its first row errors: line, code
+    and the Chinese reason, any mobile or customer number in them masked.
+    """
 
     __tablename__ = "classification_batches"
 
@@ -144,6 +155,10 @@ class ClassificationBatch(Base):
     unmatched: Mapped[int] = mapped_column(Integer, default=0)
     staff: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default=BatchStatus.ACCEPTED.value,
+                                        server_default=BatchStatus.ACCEPTED.value)
+    error_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    errors: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class CustomerKey(Base):
@@ -186,6 +201,7 @@ class CustomerTag(Base):
 
 __all__ = [
     "BatchKind",
+    "BatchStatus",
     "ClassificationBatch",
     "CustomerKey",
     "CustomerTag",

@@ -26,6 +26,7 @@ from crm_core.model.segments.rules import (
     RuleError,
     Vocabulary,
     conditions,
+    mobile_values,
     parse_rule,
     profiling_dimensions,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "SegmentSnapshot",
     "Vocabulary",
     "conditions",
+    "mobile_values",
     "parse_rule",
     "profiling_dimensions",
 ]

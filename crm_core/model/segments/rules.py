@@ -1,11 +1,15 @@
 """The segment rule language: JSON checked into a tree of conditions, each fault named by path.
 
 A rule is `{"all": [...]}`, `{"any": [...]}`, `{"not": {...}}` or a condition
-`{"dim": code, "op": op, "value": ..., "month": "YYYY-MM"}`. What a dimension accepts depends on
-how it is evaluated (its *behaviour*): stored labels and amounts come from the monthly
+`{"dim": code, "op": op, "value": ..., "month": "YYYY-MM"}`. What a dimension accepts depends
+on how it is evaluated (its *behaviour*): stored labels and amounts come from the monthly
 classification values, the others are derived from the CRM's own tables when the rule is
 counted. A fault is reported with the JSON path of the offending part (`$.all[1].op`), so the
 console and the API can point at it.
+
+渠道 (`channel`) also holds the mobile-banking activity: `mobile:active` in a month (the
+monthly active users), and `last_login:YYYY-MM`, the latest month a customer was active,
+compared as a month. A rule naming the former dimension `mobile` reads as those conditions.
 """
 
 import re
@@ -23,7 +27,7 @@ BEHAVIOUR_OPS: dict[str, frozenset[str]] = {
     "label": LABEL_OPS, "amount": AMOUNT_OPS, "group": frozenset({"member", "eq", "in"}),
     "tag": frozenset({"member", "eq", "in", "ne", "not_in"}), "follow": LABEL_OPS,
     "branch": LABEL_OPS, "manager": LABEL_OPS, "interest": frozenset({"eq", "in"}),
-    "channel": frozenset({"within_days", "eq", "in"}),
+    "channel": frozenset({"within_days", "eq", "in", "gt", "gte", "lt", "lte", "between"}),
     "risk": AMOUNT_OPS | {"ne", "within_days"},
 }
 # Dimensions evaluated from the CRM's own tables (every other one is stored monthly).
@@ -33,7 +37,9 @@ DERIVED = {"group": "group", "tag": "tag", "follow": "follow", "branch": "branch
 CODES = {"tier": ("mass", "potential", "affluent", "vip", "private"),
          "lifecycle": ("new", "growing", "mature", "declining", "dormant", "lost"),
          "follow": ("following", "unfollowed", "unknown"), "mobile": ("active", "inactive")}
-CHANNEL_KINDS = ("scene", "branch", "campaign")
+CHANNEL_KINDS = ("scene", "branch", "campaign", "mobile", "last_login")
+MOBILE_STATES = ("active", "inactive")  # 手机银行月活 as imported: active or not that month
+COMPARISONS = frozenset({"gt", "gte", "lt", "lte", "between"})
 MAX_CONDITIONS = 40
 MAX_DEPTH = 6
 MAX_DAYS = 3660
@@ -132,6 +138,10 @@ def _node(raw: Any, path: str, walk: _Walk, depth: int) -> Node:
         raise RuleError("rule_shape", path)
     if depth > MAX_DEPTH:
         raise RuleError("rule_depth", path, limit=MAX_DEPTH)
+    if raw.get("dim") == "mobile" and "mobile" not in walk.vocabulary.dimensions:
+        raw = from_mobile(raw)
+        if "not" in raw:
+            return Negation(_condition(raw["not"], path, walk))
     if "dim" in raw:
         return _condition(raw, path, walk)
     if len(raw) != 1:
@@ -160,15 +170,31 @@ def _condition(raw: dict[str, Any], path: str, walk: _Walk) -> Condition:
     op = raw.get("op")
     if not isinstance(op, str) or op not in BEHAVIOUR_OPS[info.behaviour]:
         raise RuleError("unknown_operator", f"{path}.op", op=str(op)[:40], dim=info.code)
-    month = _month(raw.get("month"), info, f"{path}.month")
     values = _values(info, op, raw.get("value"), f"{path}.value", walk.vocabulary)
+    month = _month(raw.get("month"), info, f"{path}.month", values)
     return Condition(info.code, info.behaviour, op, values, month, info.profiling)
 
 
-def _month(raw: Any, info: DimensionInfo, path: str) -> date | None:
+def from_mobile(raw: dict[str, Any]) -> dict[str, Any]:
+    """Read a condition on the former dimension `mobile` as the 渠道 condition it now is."""
+    value = raw.get("value")
+    values = [f"mobile:{v}" for v in (value if isinstance(value, list) else [value])]
+    found = {"dim": "channel", "op": "in", "value": values} | (
+        {"month": raw["month"]} if "month" in raw else {})
+    return {"not": found} if raw.get("op") in ("ne", "not_in") else found
+
+
+def mobile_values(condition: Condition) -> bool:
+    """Whether a 渠道 condition names mobile-banking activity in a month (`mobile:`)."""
+    return condition.behaviour == "channel" and any(
+        str(v).startswith("mobile:") for v in condition.values)
+
+
+def _month(raw: Any, info: DimensionInfo, path: str, values: tuple[Any, ...]) -> date | None:
     if raw is None:
         return None
-    if info.behaviour not in ("label", "amount", "group"):
+    monthly = info.behaviour == "channel" and all(str(v).startswith("mobile:") for v in values)
+    if info.behaviour not in ("label", "amount", "group") and not monthly:
         raise RuleError("month_not_stored", path, dim=info.code)
     found = MONTH.match(raw) if isinstance(raw, str) else None
     if found is None:
@@ -180,7 +206,9 @@ def _values(info: DimensionInfo, op: str, raw: Any, path: str,
             vocabulary: Vocabulary) -> tuple[Any, ...]:
     if op == "within_days":
         return (_days(raw, path),)
-    if op in ("gt", "gte", "lt", "lte", "between") or info.behaviour in ("amount", "risk"):
+    if info.behaviour == "channel" and op in COMPARISONS:
+        return _login_months(op, raw, path)
+    if op in COMPARISONS or info.behaviour in ("amount", "risk"):
         return _numbers(info, op, raw, path)
     many = op in ("in", "not_in") or (op == "member" and isinstance(raw, list))
     items = raw if many else [raw]
@@ -202,8 +230,34 @@ def _check_name(info: DimensionInfo, item: Any, path: str, vocabulary: Vocabular
     codes = CODES.get(info.code)
     if codes is not None and item not in codes:
         raise RuleError("not_a_code", path, value=item, choices="、".join(codes))
-    if info.behaviour == "channel" and item.partition(":")[0] not in CHANNEL_KINDS:
+    if info.behaviour == "channel":
+        _check_channel(item, path)
+
+
+def _check_channel(item: str, path: str) -> None:
+    kind, _, name = item.partition(":")
+    if kind not in CHANNEL_KINDS:
         raise RuleError("bad_channel", path, value=item)
+    if kind == "mobile" and name not in MOBILE_STATES:
+        raise RuleError("not_a_code", path, value=item,
+                        choices="、".join(f"mobile:{s}" for s in MOBILE_STATES))
+    if kind == "last_login" and MONTH.match(name) is None:
+        raise RuleError("rule_month", path, value=name[:40])
+
+
+def _login_months(op: str, raw: Any, path: str) -> tuple[Any, ...]:
+    # Only the last-login month has an order: 最近登录月份 不早于 2026-09.
+    items = raw if op == "between" else [raw]
+    if not isinstance(items, list) or len(items) != (2 if op == "between" else 1):
+        raise RuleError("bad_between", path)
+    for index, item in enumerate(items):
+        where = f"{path}[{index}]" if op == "between" else path
+        if not isinstance(item, str) or not item.startswith("last_login:"):
+            raise RuleError("channel_compare", where, value=str(item)[:40])
+        _check_channel(item, where)
+    if op == "between" and items[0] > items[1]:
+        raise RuleError("bad_between", path)
+    return tuple(items)
 
 
 def _numbers(info: DimensionInfo, op: str, raw: Any, path: str) -> tuple[Any, ...]:

@@ -19,7 +19,8 @@ from crm_core.model import (
 )
 from crm_core.queries.scopes import customer_scope
 
-MONTHLY = ("tier", "aum", "lifecycle", "medium", "employer", "holding", "mobile")
+MONTHLY = ("tier", "aum", "lifecycle", "medium", "employer", "holding")
+MOBILE = "mobile"  # 渠道's mobile-banking activity, stored monthly under its own code
 
 
 def latest_month(session: Session, dimension: str) -> date | None:
@@ -77,17 +78,36 @@ def value_counts(session: Session, scope: Scope, dimension: str) -> list[tuple[s
 
 
 def profile(session: Session, customer_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Return a customer's current values per stored dimension, and their tags."""
+    """Return a customer's current values per stored dimension, their 渠道 (mobile banking in
+    the latest month, `mobile:active` with the month's transactions as its amount, and the
+    last-login month, `last_login:YYYY-MM`), and their tags."""
     found: dict[str, list[dict[str, Any]]] = {}
     for dimension in (*MONTHLY, "group"):
-        current = current_rows(session, dimension)
-        rows = session.execute(select(current.c.value, current.c.amount)
-                               .where(current.c.customer_id == customer_id))
-        found[dimension] = [{"value": v, "amount": a} for v, a in rows]
+        found[dimension] = _current(session, dimension, customer_id)
+    found["channel"] = [{"value": f"mobile:{row['value']}", "amount": row["amount"]}
+                        for row in _current(session, MOBILE, customer_id)]
+    last = last_login(session, customer_id)
+    if last is not None:
+        found["channel"].append({"value": f"last_login:{last:%Y-%m}", "amount": None})
     tags = session.execute(select(CustomerTag.tag, CustomerTag.tagged_by, CustomerTag.tagged_at)
                            .where(CustomerTag.customer_id == customer_id)
                            .order_by(CustomerTag.tag))
     found["tag"] = [{"value": t, "by": b, "at": at} for t, b, at in tags]
+    return found
+
+
+def _current(session: Session, dimension: str, customer_id: int) -> list[dict[str, Any]]:
+    current = current_rows(session, dimension)
+    rows = session.execute(select(current.c.value, current.c.amount)
+                           .where(current.c.customer_id == customer_id))
+    return [{"value": v, "amount": a} for v, a in rows]
+
+
+def last_login(session: Session, customer_id: int) -> date | None:
+    """Return the latest month a customer was active in the imported mobile-banking data."""
+    found: date | None = session.scalar(select(func.max(DimensionValue.month)).where(
+        DimensionValue.dimension == MOBILE, DimensionValue.value == "active",
+        DimensionValue.customer_id == customer_id))
     return found
 
 
@@ -111,8 +131,8 @@ def tier_moves(session: Session, scope: Scope, month: date, before: date,
 
 
 def recent_batches(session: Session, limit: int) -> list[dict[str, Any]]:
-    """Return the latest imports, newest first."""
-    fields = ("kind", "list_name", "month", "filename", "rows", "matched", "unmatched",
-              "staff", "created_at")
+    """Return the latest imports, newest first: accepted and refused (with its first errors)."""
+    fields = ("id", "kind", "list_name", "month", "filename", "rows", "matched", "unmatched",
+              "staff", "created_at", "status", "error_count", "errors")
     return [{name: getattr(b, name) for name in fields} for b in session.scalars(
         select(ClassificationBatch).order_by(ClassificationBatch.id.desc()).limit(limit))]

@@ -3,9 +3,10 @@
 Stored dimensions read their monthly values: the month a condition names, or else the latest
 month present for that dimension (for a list, for that list's name), found by the database
 from the lookup index. Derived dimensions read the CRM's own tables: follow state, branch and
-manager from the customer row; channel from the first touch, the codes scanned and the last
-contact; risk from the latest assessment still valid; interest from the products a customer
-asked about (a lead), shared or opened through a share.
+manager from the customer row; channel from the first touch, the codes scanned, the last
+contact and the imported mobile-banking activity (active in a month; the last month active,
+the last-login month); risk from the latest assessment still valid; interest from the
+products a customer asked about (a lead), shared or opened through a share.
 """
 
 import operator
@@ -31,11 +32,13 @@ from crm_core.model import (
 )
 from crm_core.model.classification import CustomerTag, DimensionValue
 from crm_core.model.segments import Condition, Group, Negation, Node
+from crm_core.model.segments.rules import COMPARISONS
 
 COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "gte": operator.ge,
     "lt": operator.lt, "lte": operator.le}
 NEGATIVE = frozenset({"ne", "not_in"})
+MOBILE = "mobile"  # where the imported mobile-banking activity is stored, month by month
 
 
 @dataclass(frozen=True)
@@ -140,10 +143,40 @@ def _manager(condition: Condition, moment: Moment) -> ColumnElement[bool]:
 def _channel(condition: Condition, moment: Moment) -> ColumnElement[bool]:
     if condition.op == "within_days":
         return Customer.last_touch_at >= moment.now - timedelta(days=condition.values[0])
-    return or_(*(_came_through(*value.split(":", 1)) for value in condition.values))
+    if condition.op in COMPARISONS:  # only the last-login month is compared
+        return _last_login(condition.op, [_login_month(v) for v in condition.values])
+    return or_(*(_came_through(value, condition, moment) for value in condition.values))
 
 
-def _came_through(kind: str, name: str) -> ColumnElement[bool]:
+def _login_month(value: str) -> date:
+    year, month = value.split(":", 1)[1].split("-")
+    return date(int(year), int(month), 1)
+
+
+def _last_login(op: str, months: list[date]) -> ColumnElement[bool]:
+    # The last-login month: the latest month a customer was active in the imported data.
+    latest = func.max(DimensionValue.month)
+    test = latest.between(months[0], months[-1]) if op == "between" \
+        else COMPARE[op](latest, months[0])
+    return Customer.id.in_(select(DimensionValue.customer_id).where(
+        DimensionValue.dimension == MOBILE, DimensionValue.value == "active")
+        .group_by(DimensionValue.customer_id).having(test))
+
+
+def _mobile_active(state: str, condition: Condition, moment: Moment) -> ColumnElement[bool]:
+    # Active (or not) in the month named, or else the latest month of mobile-banking data.
+    month = condition.month or moment.months.get((MOBILE, None))
+    return Customer.id.in_(select(DimensionValue.customer_id).where(
+        DimensionValue.dimension == MOBILE, DimensionValue.value == state,
+        DimensionValue.month == (literal(month) if month else current_month(MOBILE))))
+
+
+def _came_through(value: str, condition: Condition, moment: Moment) -> ColumnElement[bool]:
+    kind, _, name = value.partition(":")
+    if kind == "mobile":
+        return _mobile_active(name, condition, moment)
+    if kind == "last_login":
+        return _last_login("eq", [_login_month(value)])
     if kind == "scene":
         return Customer.first_touch_source == name
     touched = exists().where(Touch.customer_id == Customer.id)

@@ -9,6 +9,7 @@ from crm_core.services.classification.extracts import (
     parse_spec,
 )
 from crm_core.services.classification.imports import ExtractFile, ExtractReport, import_extract
+from crm_core.services.classification.refused import RefusedFile, record_refused
 from crm_core.services.classification.tags import (
     clean_tag,
     customer_classes,
@@ -22,6 +23,7 @@ __all__ = [
     "ExtractReport",
     "ExtractSpec",
     "KeyHasher",
+    "RefusedFile",
     "catalogue",
     "clean_tag",
     "customer_classes",
@@ -29,6 +31,7 @@ __all__ = [
     "parse_month",
     "parse_spec",
     "record_customer_number",
+    "record_refused",
     "tag_customer",
     "thresholds",
     "tier_board",

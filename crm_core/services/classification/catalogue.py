@@ -20,7 +20,10 @@ TEXT_FIELDS = {"name": 32, "definition": 2000, "standard": 2000, "coverage": 200
 ORDER = ("tier", "aum", "lifecycle", "group", "medium", "employer", "holding", "channel",
          "interest", "risk", "tag")
 # Dimensions computed at query time from other records: no stored values to count here.
-QUERY_TIME = ("channel", "interest", "risk")
+QUERY_TIME = ("interest", "risk")
+# 渠道 is computed at query time but for its mobile-banking part, imported month by month
+# under its own code: the card counts that part (`mobile:active`, `mobile:inactive`).
+STORED_PART = {"channel": "mobile"}
 
 
 def catalogue(uow: SqlUnitOfWork, scope: Scope) -> list[dict[str, Any]]:
@@ -31,14 +34,17 @@ def catalogue(uow: SqlUnitOfWork, scope: Scope) -> list[dict[str, Any]]:
 
 
 def _card(uow: SqlUnitOfWork, scope: Scope, dimension: Dimension) -> dict[str, Any]:
-    counted = dimension.code not in QUERY_TIME and dimension.code != "aum"
+    stored = STORED_PART.get(dimension.code, dimension.code)
+    prefix = f"{stored}:" if stored != dimension.code else ""
+    counted = stored not in QUERY_TIME and stored != "aum"
+    counts = reads.value_counts(uow.session, scope, stored) if counted else []
     return {"code": dimension.code, "name": dimension.name, "definition": dimension.definition,
             "standard": dimension.standard, "coverage": dimension.coverage,
             "source": dimension.source, "profiling": dimension.profiling,
             "settings": dimension.settings, "updated_at": dimension.updated_at,
             "updated_by": dimension.updated_by,
-            "month": reads.latest_month(uow.session, dimension.code),
-            "counts": reads.value_counts(uow.session, scope, dimension.code) if counted else []}
+            "month": reads.latest_month(uow.session, stored),
+            "counts": [(prefix + value, n) for value, n in counts]}
 
 
 def update_dimension(uow: SqlUnitOfWork, scope: Scope, code: str, fields: dict[str, str],

@@ -105,7 +105,7 @@ def _reject_if_bad(staging: sql.Staging, checked: _Checked) -> None:
         more = checked.bad - len(checked.errors)
         if more > 0:
             errors.append(RowError(0, "more bad rows", "more_rows", {"count": more}))
-        raise ImportRejected(sorted(errors, key=lambda e: e.line or 10**12))
+        raise ImportRejected(sorted(errors, key=lambda e: e.line or 10**12), checked.rows)
 
 
 def _batch(uow: SqlUnitOfWork, spec: ExtractSpec, extract: ExtractFile, rows: int,

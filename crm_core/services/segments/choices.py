@@ -17,7 +17,7 @@ from crm_core.model import (
     StaffRole,
 )
 from crm_core.model.segments import DERIVED
-from crm_core.model.segments.rules import BEHAVIOUR_OPS, CODES
+from crm_core.model.segments.rules import BEHAVIOUR_OPS, CODES, MOBILE_STATES
 from crm_core.queries.segments.compile import current_month
 from crm_core.services.segments.rules import BUILT_IN, list_names
 from crm_core.unit_of_work import SqlUnitOfWork
@@ -48,7 +48,7 @@ class DimensionChoice:
 def rule_choices(uow: SqlUnitOfWork, scope: Scope,
                  names: dict[str, str]) -> list[DimensionChoice]:
     """Return the builder's dimensions; `names` gives the Chinese names of built-in codes and
-    of coded values (tiers, lifecycle stages, follow states)."""
+    of coded values (tiers, lifecycle stages, follow states, mobile-banking activity)."""
     catalogue = {d.code: d for d in uow.session.scalars(select(Dimension))}
     found = []
     for code in [*ORDER, *sorted(set(catalogue) - set(ORDER))]:
@@ -84,8 +84,10 @@ def _values(uow: SqlUnitOfWork, scope: Scope, code: str, behaviour: str,
         "interest": lambda: [(c.value, c.value) for c in Category],
         "branch": lambda: _branches(uow, scope), "manager": lambda: _managers(uow, scope),
         "tag": lambda: _distinct(uow, select(CustomerTag.tag).distinct()),
-        "channel": lambda: [(f"branch:{code}", f"来自{name}") for code, name in
-                            _branches(uow, scope)],
+        "channel": lambda: [(f"mobile:{state}", names.get(f"mobile:{state}", state))
+                            for state in MOBILE_STATES] + [
+                                (f"branch:{code}", f"来自{name}") for code, name in
+                                _branches(uow, scope)],
         "label": lambda: _distinct(uow, select(DimensionValue.value).distinct().where(
             DimensionValue.dimension == code, DimensionValue.month == current_month(code)))}
     return list(simple[behaviour]()) if behaviour in simple else []

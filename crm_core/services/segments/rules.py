@@ -22,6 +22,7 @@ from crm_core.model.segments import (
     Segment,
     Vocabulary,
     conditions,
+    mobile_values,
     parse_rule,
     profiling_dimensions,
 )
@@ -84,6 +85,7 @@ def current_months(uow: SqlUnitOfWork, tree: Node) -> dict[tuple[str, str | None
     keys = {month_key(c, value) for c in conditions(tree) if c.month is None
             and c.behaviour in ("label", "amount", "group")
             for value in (c.values if c.behaviour == "group" else (None,))}
+    keys |= {("mobile", None) for c in conditions(tree) if c.month is None and mobile_values(c)}
     found = {}
     for dimension, value in keys:
         query = select(func.max(DimensionValue.month)).where(

@@ -6,6 +6,15 @@
 
   var WINDOWS = [30, 90, 180, 365];
   var MANY = {"in": true, "not_in": true, "member": true};
+  // 渠道 compares only the mobile-banking last-login month, written last_login:YYYY-MM.
+  var LOGIN = {"gt": true, "gte": true, "lt": true, "lte": true, "between": true};
+  var LOGIN_PREFIX = "last_login:";
+
+  function lastMonth() {
+    var now = new Date();
+    var back = new Date(now.getFullYear(), now.getMonth() - 1, 1);
+    return back.getFullYear() + "-" + String(back.getMonth() + 1).padStart(2, "0");
+  }
 
   function make(tag, attributes, text) {
     var node = document.createElement(tag);
@@ -69,10 +78,13 @@
     box.innerHTML = "";
     var count = op === "between" ? 2 : 1;
     for (var i = 0; i < count; i += 1) { box.appendChild(this.field(d, op, current.slice(i, i + 1), current)); }
-    if (d.monthly) {
+    // 渠道's mobile-banking activity is kept by month: 手机银行月活 may name one.
+    var mobile = d.input === "channel" && (op === "eq" || op === "in");
+    if (d.monthly || mobile) {
       var month = make("input", {type: "month", "class": "form-control w-auto", "data-part": "month", "aria-label": "月份（不填为最新月份）"});
       if (condition && condition.month) { month.value = condition.month; }
-      box.appendChild(make("span", {"class": "text-secondary small align-self-center"}, "月份（不填为最新）"));
+      box.appendChild(make("span", {"class": "text-secondary small align-self-center"},
+                           mobile ? "手机银行月活的月份（不填为最新）" : "月份（不填为最新）"));
       box.appendChild(month);
     }
   };
@@ -82,6 +94,11 @@
       var days = make("select", {"class": "form-select w-auto", "data-part": "days", "aria-label": "天数"});
       choices(days, WINDOWS.map(function (n) { return [n, (d.code === "risk" ? n + " 天内到期" : "近 " + n + " 天活跃")]; }), one.length ? one : ["30"]);
       return days;
+    }
+    if (d.input === "channel" && LOGIN[op]) {
+      var login = make("input", {type: "month", "class": "form-control w-auto", "data-part": "login", "aria-label": "最近登录月份"});
+      login.value = one.length ? String(one[0]).replace(LOGIN_PREFIX, "") : lastMonth();
+      return login;
     }
     if (d.input === "number") {
       return make("input", {type: "number", min: "0", step: "1000", "class": "form-control w-auto", "data-part": "number",
@@ -102,10 +119,15 @@
   Builder.prototype.read = function (row) {
     var condition = {dim: row.querySelector("[data-part=dim]").value, op: row.querySelector("[data-part=op]").value};
     var days = row.querySelector("[data-part=days]");
+    var logins = row.querySelectorAll("[data-part=login]");
     var numbers = row.querySelectorAll("[data-part=number]");
     var choice = row.querySelector("[data-part=choice]");
     var month = row.querySelector("[data-part=month]");
     if (days) { condition.value = Number(days.value); }
+    else if (logins.length) {
+      var months = [].map.call(logins, function (n) { return LOGIN_PREFIX + n.value; });
+      condition.value = condition.op === "between" ? months : months[0];
+    }
     else if (numbers.length) {
       var values = [].map.call(numbers, function (n) { return Number(n.value); });
       condition.value = condition.op === "between" ? values : values[0];
@@ -113,7 +135,10 @@
       var picked = [].filter.call(choice.options, function (o) { return o.selected; }).map(function (o) { return o.value; });
       condition.value = MANY[condition.op] && (condition.op !== "member" || picked.length > 1) ? picked : (picked[0] || "");
     }
-    if (month && month.value) { condition.month = month.value; }
+    // 渠道 keeps only mobile banking by month: a month beside a branch would be refused.
+    var monthly = !choice || row.querySelector("[data-part=dim]").value !== "channel" ||
+      [].concat(condition.value).every(function (v) { return String(v).indexOf("mobile:") === 0; });
+    if (month && month.value && monthly) { condition.month = month.value; }
     return row.querySelector("[data-part=not]").value === "not" ? {not: condition} : condition;
   };
 
