@@ -21,7 +21,7 @@ from alembic import op
 
 
 revision: str = '0026'
-down_revision: str | None = "0025"
+down_revision: str | None = '0025'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
