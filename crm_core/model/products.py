@@ -129,6 +129,8 @@ class ShareLink(Base):
     # Who is credited for everything this link and the links it spawned bring.
     root_customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     root_manager_id: Mapped[int | None] = mapped_column(ForeignKey("managers.id"), index=True)
+    # A campaign's own link (sharer k<campaign>[-<customer>]): its opens are the campaign's.
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     root_customer: Mapped[Customer | None] = relationship()

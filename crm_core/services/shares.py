@@ -22,6 +22,7 @@ from crm_core.model import (
     StaffRole,
     parse_scene,
 )
+from crm_core.model.campaigns import sharer_campaign
 from crm_core.model.scene import SceneError
 from crm_core.services.customers import customer_label
 from crm_core.services.leases import within_cap
@@ -215,7 +216,8 @@ def _ensure(uow: UnitOfWork, claim: ShareClaim, caps: MintCaps | None,
     root_customer, root_manager = _roots(uow, claim.sharer, parent)
     return uow.shares.ensure({"key": key, "product_code": claim.product,
                               "sharer": claim.sharer, "parent_id": parent.id if parent else None,
-                              "root_customer_id": root_customer, "root_manager_id": root_manager})
+                              "root_customer_id": root_customer, "root_manager_id": root_manager,
+                              "campaign_id": sharer_campaign(claim.sharer)})
 
 
 def _may_mint(uow: UnitOfWork, caps: MintCaps, parent: ShareLink, now: datetime) -> bool:

@@ -22,6 +22,7 @@ from crm_core.model.campaigns.policy import (
     QuietHours,
     campaign_sharer,
     refusal_for_content,
+    sharer_campaign,
 )
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "RecipientStatus",
     "campaign_sharer",
     "refusal_for_content",
+    "sharer_campaign",
 ]
 
 

@@ -6,6 +6,7 @@ the platform's 4 mass messages per customer per calendar month). Service notices
 campaigns and are not counted.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ CONTENT_BYTES = 2048  # the platform's limit on a text message, UTF-8
 # Kept free when the campaign links a product: the line with its tracked link, appended at
 # sending (a share token is some 120 characters, the public address and the words the rest).
 LINK_BYTES = 320
+_CAMPAIGN_SHARER = re.compile(r"k(\d+)(?:-\d+)?")
 CAMPAIGN_SHARER = "k"  # share sharer of a campaign's links: k<campaign>, k<campaign>-<customer>
 DISCLOSURE = "理财非存款、产品有风险、投资须谨慎"
 
@@ -88,3 +90,9 @@ def campaign_sharer(campaign_id: int, customer_id: int | None = None) -> str:
     message)."""
     own = f"{CAMPAIGN_SHARER}{campaign_id}"
     return own if customer_id is None else f"{own}-{customer_id}"
+
+
+def sharer_campaign(sharer: str) -> int | None:
+    """Return the campaign whose link a share sharer names, or None for any other sharer."""
+    found = _CAMPAIGN_SHARER.fullmatch(sharer)
+    return int(found[1]) if found else None

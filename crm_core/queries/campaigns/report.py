@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm_core.model import (
@@ -140,8 +140,7 @@ def _openers(session: Session, campaign_id: int) -> tuple[set[int], int]:
     rows = session.execute(
         select(ShareLink.sharer, ShareEvent.visitor, ShareEvent.customer_id)
         .join(ShareEvent, ShareEvent.share_id == ShareLink.id)
-        .where(or_(ShareLink.sharer == own, ShareLink.sharer.like(f"{own}-%")),
-               ShareEvent.kind == ShareEventKind.OPEN.value))
+        .where(ShareLink.campaign_id == campaign_id, ShareEvent.kind == ShareEventKind.OPEN.value))
     customers: set[int] = set()
     strangers: set[str] = set()
     for sharer, visitor, customer_id in rows:
