@@ -84,27 +84,22 @@ def open_extract(path: Path, filename: str,
         return
     with path.open("rb") as handle, io.TextIOWrapper(
             handle, encoding=found.encoding or "utf-8-sig", newline="") as text:
-        reader = csv.reader(_lines(text, handle, on_bytes))
+        reader = csv.reader(text)
         header = next(reader, None)
         if header is None:
             raise ImportRejected([RowError(0, "no rows", "empty_file")])
-        yield ExtractFile(filename, found.sha256, header, _numbered(reader))
+        yield ExtractFile(filename, found.sha256, header, _numbered(reader, handle, on_bytes))
 
 
-def _lines(text: IO[str], handle: IO[bytes],
-           on_bytes: Callable[[int], None] | None) -> Iterator[str]:
-    for count, line in enumerate(text, 1):
-        if on_bytes is not None and count % 20000 == 0:
-            on_bytes(handle.tell())
-        yield line
-
-
-def _numbered(reader: Any) -> Iterator[tuple[int, Sequence[str]]]:
+def _numbered(reader: Any, handle: IO[bytes],
+              on_bytes: Callable[[int], None] | None) -> Iterator[tuple[int, Sequence[str]]]:
     start = 2  # the header is line 1
     for record in reader:
         if any(record):
             yield start, record
         start = reader.line_num + 1
+        if on_bytes is not None and not start % 20000:  # about every 20,000 lines
+            on_bytes(handle.tell())
 
 
 def _sheet(book: Any) -> tuple[Sequence[str], Iterator[tuple[int, Sequence[str]]]]:

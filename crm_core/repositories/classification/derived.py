@@ -48,8 +48,8 @@ def derive_tiers(session: Session, month: date, settings: dict[str, Any]) -> Non
     current, held = _aum(month), _values("tier", month)
     short_months = int(settings.get("down_after_months", 3))
     long_months = int(settings.get("private_down_after_months", 6))
-    window = _windows(month, short_months, long_months)
     bounds = _bounds(settings)
+    window = _windows(month, short_months, long_months, _falling(month, bounds))
     reached, rank = _band(current.c.amount, bounds), _rank(held.c.value)
     falls = (rank.is_not(None) & (reached < rank))
     new_rank = case(
@@ -113,9 +113,18 @@ def _values(dimension: str, month: date) -> Any:
             .subquery())
 
 
-def _windows(month: date, short: int, long: int) -> Any:
+def _falling(month: date, bounds: list[float]) -> Any:
+    # The customers whose balance this month is below the tier they hold: only they may go
+    # down, so only their windows are read (most customers hold or rise).
+    current, held = _aum(month), _values("tier", month)
+    return (select(current.c.customer_id)
+            .join(held, held.c.customer_id == current.c.customer_id)
+            .where(_band(current.c.amount, bounds) < _rank(held.c.value)))
+
+
+def _windows(month: date, short: int, long: int, customers: Any) -> Any:
     # The peak balance and the months present in the last `short` and `long` months, in one
-    # pass over the balances (the longer window holds the shorter).
+    # pass over the balances (the longer window holds the shorter), of the given customers.
     recent = DimensionValue.month > add_months(month, -short)
     older = DimensionValue.month > add_months(month, -long)
     return (select(DimensionValue.customer_id,
@@ -125,7 +134,8 @@ def _windows(month: date, short: int, long: int) -> Any:
                    func.count().filter(older).label("long_n"))
             .where(DimensionValue.dimension == "aum",
                    DimensionValue.month > add_months(month, -max(short, long)),
-                   DimensionValue.month <= month)
+                   DimensionValue.month <= month,
+                   DimensionValue.customer_id.in_(customers))
             .group_by(DimensionValue.customer_id).subquery())
 
 

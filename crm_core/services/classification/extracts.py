@@ -114,14 +114,33 @@ class RowChecker:
         self.at = {name: i for i, name in enumerate(names) if name}
         _check_header(spec, names, self.at)
         self.width = len(names)
+        # Looked up once: check() runs for each of a million rows.
+        self._number_at, self._mobile_at = self.at.get("customer_no"), self.at.get("mobile")
+        self._branch_at, self._amount_at = self.at.get("branch"), self.at.get("aum")
+        self._mapping = spec.kind is BatchKind.MAPPING
+        self._balances = spec.kind is BatchKind.BALANCES
 
     def check(self, line: int, values: Sequence[str]) -> Staged:
         """Return a row as staged, or raise Refusal with the reason."""
-        if len(values) > self.width:
+        size = len(values)
+        if size > self.width:
             raise Refusal("too_many_values", "more values than header columns")
-        key_hash, phone_hash, masked = self._keys(values)
-        value, amount = self._value(values)
-        return Staged(line, key_hash, phone_hash, masked, self._get(values, "branch") or None,
+        at = self._number_at
+        number = values[at].strip() if at is not None and at < size else ""
+        at = self._mobile_at
+        mobile = values[at].strip() if at is not None and at < size else ""
+        key_hash, phone_hash, masked = self._keys(number, mobile)
+        value: str
+        amount: str | None
+        if self._balances:
+            at = self._amount_at
+            value, amount = "aum", _amount(values[at].strip() if at is not None and at < size
+                                           else "", "aum")
+        else:
+            value, amount = self._value(values)
+        at = self._branch_at
+        return Staged(line, key_hash, phone_hash, masked,
+                      (values[at].strip() or None) if at is not None and at < size else None,
                       value, amount)
 
     def _activity(self, values: Sequence[str]) -> tuple[str, str]:
@@ -131,8 +150,7 @@ class RowChecker:
         at = self.at.get(name)
         return values[at].strip() if at is not None and at < len(values) else ""
 
-    def _keys(self, values: Sequence[str]) -> tuple[str | None, str | None, str | None]:
-        number, mobile = self._get(values, "customer_no"), self._get(values, "mobile")
+    def _keys(self, number: str, mobile: str) -> tuple[str | None, str | None, str | None]:
         if not number and not mobile:
             raise Refusal("no_key", "neither a customer number nor a mobile")
         if number and not CUSTOMER_NO.fullmatch(number):
@@ -142,7 +160,7 @@ class RowChecker:
             digits = mobile if _PLAIN_MOBILE.fullmatch(mobile) else normalise_mobile(mobile)
             if digits is None:
                 raise Refusal("bad_mobile", "not a mainland mobile number")
-        if self.spec.kind is BatchKind.MAPPING and not (number and digits):
+        if self._mapping and not (number and digits):
             raise Refusal("mapping_pair", "a mapping row needs both keys")
         return (self.hasher.customer_key(number) if number else None,
                 self.hasher.digest(digits) if digits else None,
