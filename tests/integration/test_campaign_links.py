@@ -65,7 +65,8 @@ def sent_campaign(app: Flask, factory: Factory, sandbox: SandboxHandle,
         campaigns.approve(uow, APPROVER, made, DAY)
         campaigns.start(uow, APPROVER, made, DAY)
         uow.commit()
-    CampaignSender(lambda: SqlUnitOfWork(factory), api_for(sandbox), POLICY,
+    # Not a failure test: a fresh sandbox's first answer may take longer than 0.3 s.
+    CampaignSender(lambda: SqlUnitOfWork(factory), api_for(sandbox, timeout=5.0), POLICY,
                    sending.Limits(batch_size=10), clock=lambda: DAY,
                    compose=TrackedText(lambda: SqlUnitOfWork(factory), runtime(app).links)).run()
     return made
