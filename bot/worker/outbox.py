@@ -78,31 +78,30 @@ class Outbox:
         A worker killed in between leaves the same uncertainty as before: the send in flight.
         """
         report, started = Report(), self.clock()
-        for _ in range(self.settings.outbox.batch_size):
-            job = self._claim(started, report)
+        for turn in range(self.settings.outbox.batch_size):
+            job = self._claim(started, report, sweep=turn == 0)
             if job is None or self._deliver(job, report) is not None:
                 break
         if report.unrecorded:
             with self.uow_factory() as uow:
-                self._record_sends(uow, report)
+                services.record_sends(uow, report.unrecorded)
                 uow.commit()
             report.unrecorded.clear()
         return report
 
-    def _claim(self, due_by: datetime, report: Report) -> NoticeJob | None:
+    def _claim(self, due_by: datetime, report: Report, sweep: bool) -> NoticeJob | None:
+        """Record the sends accepted since the last commit and claim the next notice, in one
+        transaction; the round's first also takes over the claims of vanished workers."""
         with self.uow_factory() as uow:
-            self._record_sends(uow, report)
-            job = services.claim_notice(uow, self.worker_id, self.clock(),
-                                        self.settings.outbox.claim_seconds, due_by)
+            now = self.clock()
+            if sweep:
+                services.expire_claims(uow, now)
+            job = services.claim_next(uow, self.worker_id, now,
+                                      self.settings.outbox.claim_seconds, due_by,
+                                      report.unrecorded)
             uow.commit()
         report.unrecorded.clear()
         return job
-
-    @staticmethod
-    def _record_sends(uow: UnitOfWork, report: Report) -> None:
-        """Record, in `uow`, the sends the platform accepted since the last commit."""
-        for notice_id, msgid, at in report.unrecorded:
-            services.notice_sent(uow, notice_id, msgid, at)
 
     def _deliver(self, job: NoticeJob, report: Report) -> datetime | None:
         """Send one notice and record the outcome; return until when sending must pause."""

@@ -56,7 +56,13 @@ from crm_core.model.customer import (
 )
 from crm_core.model.figures import BranchFigures, ManagerFigures, NetworkFigures
 from crm_core.model.leads import NOTE_MAX_LENGTH, OPEN_STATUSES, BadNote, Lead, LeadStatus
-from crm_core.model.notices import CUSTOMER_KINDS, Notice, NoticeKind, NoticeStatus
+from crm_core.model.notices import (
+    CUSTOMER_KINDS,
+    DueNotice,
+    Notice,
+    NoticeKind,
+    NoticeStatus,
+)
 from crm_core.model.org import Branch, Manager, ManagerRole, ManagerState, pick_round_robin
 from crm_core.model.organisations import (
     ChainLead,
@@ -129,6 +135,7 @@ __all__ = [
     "DimensionSource",
     "DimensionValue",
     "Direction",
+    "DueNotice",
     "FaqEntry",
     "FaqTopic",
     "FaqVersion",

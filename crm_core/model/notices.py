@@ -1,6 +1,7 @@
 """Notices to staff: an outbox written in the same transaction as the event that caused it."""
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -81,3 +82,15 @@ class Notice(Base):
         """Return the WeChat account this notice goes to (None: a manager not bound yet)."""
         return self.manager.openid if self.manager else (
             self.customer.openid if self.customer else None)
+
+
+@dataclass(frozen=True)
+class DueNotice:
+    """A due notice as the outbox claims it: what to send, and to whom (None: unbound)."""
+
+    id: int
+    key: str
+    kind: NoticeKind
+    payload: dict[str, Any]
+    attempts: int
+    openid: str | None

@@ -1,13 +1,26 @@
 """Leads and the notice outbox in SQL."""
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import (
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from crm_core.model import (
     OPEN_STATUSES,
     Customer,
+    DueNotice,
     Lead,
     LeadStatus,
     Manager,
@@ -18,6 +31,22 @@ from crm_core.repositories.base import insert_or_skip
 
 NOTICE_COLUMNS = ("key", "kind", "payload", "status", "attempts", "next_attempt_at",
                   "created_at")
+
+
+# The outbox's hot path works on the tables themselves: plain statements, nothing loaded into
+# (or refreshed in) the session's objects.
+_NOTICES = cast(Table, Notice.__table__)
+# Written out, and without CASE: SQLite (3.40) compiles RETURNING without table names, which
+# its subqueries then resolve wrongly, and evaluates a CASE over the row wrongly there too.
+# A notice goes to a manager or to a customer, never both.
+_RECIPIENT_OPENID = literal_column(
+    "COALESCE((SELECT managers.openid FROM managers WHERE managers.id = notices.manager_id),"
+    " (SELECT customers.openid FROM customers WHERE customers.id = notices.customer_id))",
+    String)
+_MARK_SENT = (update(_NOTICES).where(_NOTICES.c.id == bindparam("notice_id"))
+              .values(status=NoticeStatus.SENT, wechat_msgid=bindparam("msgid"),
+                      sent_at=bindparam("at"), error_code=None, error=None, claimed_by=None,
+                      claimed_until=None))
 
 
 class SqlLeads:
@@ -123,6 +152,50 @@ class SqlNotices:
                                      Notice.next_attempt_at <= now)
                 .order_by(Notice.id).limit(1).with_for_update(skip_locked=True))
         return self.session.scalars(stmt).first()
+
+    def claim_next(self, due_by: datetime, worker: str, until: datetime) -> DueNotice | None:
+        """Claim the oldest notice due by `due_by` for `worker` until `until` (one attempt
+        more) and return it with its recipient's openid, or None if none is due.
+
+        One statement, no row loaded into an object: the outbox's hot path. Rows other workers
+        hold are skipped (PostgreSQL); SQLite's writers are serialised already.
+        """
+        due = (select(_NOTICES.c.id)
+               .where(_NOTICES.c.status == NoticeStatus.PENDING,
+                      _NOTICES.c.next_attempt_at <= due_by)
+               .order_by(_NOTICES.c.id).limit(1).with_for_update(skip_locked=True))
+        stmt = (update(_NOTICES).where(_NOTICES.c.id == due.scalar_subquery())
+                .values(status=NoticeStatus.SENDING, claimed_by=worker, claimed_until=until,
+                        attempts=_NOTICES.c.attempts + 1)
+                .returning(_NOTICES.c.id, _NOTICES.c.key, _NOTICES.c.kind, _NOTICES.c.payload,
+                           _NOTICES.c.attempts, _RECIPIENT_OPENID))
+        row = self.session.execute(stmt).first()
+        return None if row is None else DueNotice(*row)
+
+    def hold(self, notice_id: int) -> None:
+        """Hold a notice just claimed until its recipient binds WeChat (the claim undone)."""
+        self.session.execute(
+            update(_NOTICES).where(_NOTICES.c.id == notice_id)
+            .values(status=NoticeStatus.HELD, attempts=_NOTICES.c.attempts - 1,
+                    claimed_by=None, claimed_until=None))
+
+    def mark_sent(self, sent: Sequence[tuple[int, int | None, datetime]]) -> None:
+        """Record sends the platform accepted: (notice id, msgid to keep, when), in one
+        statement by primary key."""
+        if sent:
+            self.session.execute(_MARK_SENT, [{"notice_id": notice_id, "msgid": msgid, "at": at}
+                                              for notice_id, msgid, at in sent])
+
+    def expire_claims(self, now: datetime, error: str) -> int:
+        """Mark notices whose claim ran out while sending as unknown; return how many.
+        Rows another transaction holds are skipped (PostgreSQL): the next sweep sees them."""
+        stale = (select(_NOTICES.c.id).where(_NOTICES.c.status == NoticeStatus.SENDING,
+                                             _NOTICES.c.claimed_until < now)
+                 .with_for_update(skip_locked=True))
+        stmt = (update(_NOTICES).where(_NOTICES.c.id.in_(stale.scalar_subquery()))
+                .values(status=NoticeStatus.UNKNOWN, error_code=None, error=error,
+                        claimed_by=None, claimed_until=None, finished_at=now))
+        return int(getattr(self.session.execute(stmt), "rowcount", 0))
 
     def backlog(self, now: datetime) -> tuple[int, datetime | None]:
         """Return how many notices are due and when the oldest of them fell due."""

@@ -1,5 +1,6 @@
 """The notice outbox: enqueue with the event, claim for delivery, record every outcome."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -9,6 +10,9 @@ from crm_core.unit_of_work import UnitOfWork
 
 RETRYABLE = (NoticeStatus.DEAD, NoticeStatus.FAILED, NoticeStatus.UNKNOWN)
 MSGID_MAX = 2**63 - 1
+STOPPED_WHILE_SENDING = "worker stopped while sending"
+# (notice id, the platform's msgid, when it accepted the send)
+SentNotice = tuple[int, int | None, datetime]
 
 
 class NotRetryable(ValueError):
@@ -51,24 +55,40 @@ def enqueue_customer_notice(uow: UnitOfWork, key: str, kind: NoticeKind, custome
 def claim_notice(uow: UnitOfWork, worker: str, now: datetime, lease_seconds: float,
                  due_by: datetime | None = None) -> NoticeJob | None:
     """Claim the next notice due by `due_by` (default: now) for a send about to start;
-    notices of vanished workers become unknown.
+    notices of vanished workers become unknown first."""
+    expire_claims(uow, now)
+    return claim_next(uow, worker, now, lease_seconds, due_by or now)
+
+
+def expire_claims(uow: UnitOfWork, now: datetime) -> int:
+    """Notices whose worker vanished while sending them (the claim ran out) become unknown:
+    the send may have gone out, so they are never resent blindly. Return how many."""
+    return uow.notices.expire_claims(now, STOPPED_WHILE_SENDING)
+
+
+def claim_next(uow: UnitOfWork, worker: str, now: datetime, lease_seconds: float,
+               due_by: datetime, sent: Sequence[SentNotice] = ()) -> NoticeJob | None:
+    """Record `sent` (sends the platform accepted since the last commit), then claim the
+    oldest notice due by `due_by` for a send about to start; notices to a recipient without
+    WeChat are held on the way.
 
     One notice at a time, claimed just before its own send: a worker killed mid-round leaves
     at most the send in flight uncertain, and every notice it had not reached stays due.
+    Plain statements by primary key: no rows are loaded into objects.
     """
-    for stale in uow.notices.stale_claims(now):
-        _finish(stale, NoticeStatus.UNKNOWN, now, None, "worker stopped while sending")
-    while (notice := uow.notices.next_due(due_by or now)) is not None:
-        openid = notice.recipient_openid
-        if not openid:
-            notice.status = NoticeStatus.HELD
+    record_sends(uow, sent)
+    until = now + timedelta(seconds=lease_seconds)
+    while (due := uow.notices.claim_next(due_by, worker, until)) is not None:
+        if not due.openid:
+            uow.notices.hold(due.id)
             continue
-        notice.status, notice.claimed_by = NoticeStatus.SENDING, worker
-        notice.claimed_until = now + timedelta(seconds=lease_seconds)
-        notice.attempts += 1
-        return NoticeJob(notice.id, notice.key, notice.kind, openid, dict(notice.payload),
-                         notice.attempts)
+        return NoticeJob(due.id, due.key, due.kind, due.openid, dict(due.payload), due.attempts)
     return None
+
+
+def record_sends(uow: UnitOfWork, sent: Sequence[SentNotice]) -> None:
+    """Record sends the platform accepted: (notice id, its msgid, when), by primary key."""
+    uow.notices.mark_sent([(notice_id, _kept(msgid), at) for notice_id, msgid, at in sent])
 
 
 def outbox_backlog(uow: UnitOfWork, now: datetime) -> tuple[int, float]:
@@ -80,9 +100,7 @@ def outbox_backlog(uow: UnitOfWork, now: datetime) -> tuple[int, float]:
 def notice_sent(uow: UnitOfWork, notice_id: int, msgid: int | None, now: datetime) -> None:
     """The platform accepted the notice."""
     notice = _get(uow, notice_id)
-    # A msgid beyond the column's signed 64 bits cannot be kept; the notice is sent all the same.
-    notice.wechat_msgid = msgid if msgid is not None and _storable(msgid) else None
-    notice.sent_at = now
+    notice.wechat_msgid, notice.sent_at = _kept(msgid), now
     _finish(notice, NoticeStatus.SENT, now, None, None)
 
 
@@ -128,6 +146,11 @@ def job_finished(uow: UnitOfWork, msgid: int, status: str, now: datetime) -> boo
     else:
         _finish(notice, NoticeStatus.FAILED, now, None, f"platform: {status}"[:200])
     return True
+
+
+def _kept(msgid: int | None) -> int | None:
+    # A msgid beyond the column's signed 64 bits cannot be kept; the notice is sent all the same.
+    return msgid if msgid is not None and _storable(msgid) else None
 
 
 def _storable(msgid: int) -> bool:

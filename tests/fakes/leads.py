@@ -1,8 +1,18 @@
 """Leads and the notice outbox in memory."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from crm_core.model import OPEN_STATUSES, Customer, Lead, LeadStatus, Manager, Notice, NoticeStatus
+from crm_core.model import (
+    OPEN_STATUSES,
+    Customer,
+    DueNotice,
+    Lead,
+    LeadStatus,
+    Manager,
+    Notice,
+    NoticeStatus,
+)
 from tests.fakes.store import FakeStore
 
 
@@ -93,6 +103,40 @@ class FakeNotices:
     def stale_claims(self, now: datetime) -> list[Notice]:
         return [n for n in self.items if n.status is NoticeStatus.SENDING
                 and n.claimed_until is not None and n.claimed_until < now]
+
+    def claim_next(self, due_by: datetime, worker: str, until: datetime) -> DueNotice | None:
+        notice = self.next_due(due_by)
+        if notice is None:
+            return None
+        notice.status, notice.claimed_by, notice.claimed_until = (NoticeStatus.SENDING, worker,
+                                                                  until)
+        notice.attempts += 1
+        return DueNotice(notice.id, notice.key, notice.kind, notice.payload, notice.attempts,
+                         notice.recipient_openid)
+
+    def hold(self, notice_id: int) -> None:
+        notice = self._row(notice_id)
+        notice.status, notice.attempts = NoticeStatus.HELD, notice.attempts - 1
+        notice.claimed_by = notice.claimed_until = None
+
+    def mark_sent(self, sent: Sequence[tuple[int, int | None, datetime]]) -> None:
+        for notice_id, msgid, at in sent:
+            notice = self._row(notice_id)
+            notice.status, notice.wechat_msgid, notice.sent_at = NoticeStatus.SENT, msgid, at
+            notice.error_code = notice.error = notice.claimed_by = notice.claimed_until = None
+
+    def _row(self, notice_id: int) -> Notice:
+        notice = self.store.get(Notice, notice_id)
+        assert notice is not None
+        return notice
+
+    def expire_claims(self, now: datetime, error: str) -> int:
+        stale = self.stale_claims(now)
+        for notice in stale:
+            notice.status, notice.error_code, notice.error = NoticeStatus.UNKNOWN, None, error
+            notice.claimed_by = notice.claimed_until = None
+            notice.finished_at = now
+        return len(stale)
 
     def held_for(self, manager: Manager) -> list[Notice]:
         return [n for n in self.items

@@ -229,6 +229,28 @@ def test_notice_whose_worker_vanished_mid_send_becomes_unknown_not_resent(
     assert len(sandbox.requests(TEMPLATE_SEND)) == 2
 
 
+def test_notice_to_a_manager_who_unbound_waits_held_and_goes_out_once_rebound(
+        runtime: Runtime, sandbox: SandboxHandle) -> None:
+    queue(runtime, 1, "SH001-01")
+    queue(runtime, 1, "SH001-02")
+    with runtime.uow() as uow:
+        services.unbind_manager(uow, "SH001-01", utcnow(), "test")
+        uow.commit()
+    box = outbox(runtime, sandbox)
+    assert list(box.deliver_due().outcomes.values()) == ["sent"]  # the head's; the other waits
+    assert statuses(runtime) == {"held": 1, "sent": 1}
+    with runtime.uow() as uow:
+        secret = services.issue_bind_code(uow, "SH001-01", utcnow(), timedelta(minutes=5), "t")
+        services.bind_manager(uow, MANAGER, secret, utcnow(), 5, timedelta(hours=1))
+        uow.commit()
+    assert list(box.deliver_due().outcomes.values()) == ["sent"]
+    assert statuses(runtime) == {"sent": 2}
+    with runtime.uow() as uow:
+        attempts = [row["attempts"] for row in services.list_notices(uow, None, 10)]
+    assert attempts == [1, 1]  # holding it cost the notice no attempt
+    assert [r["json"]["touser"] for r in sandbox.requests(TEMPLATE_SEND)] == [HEAD, MANAGER]
+
+
 def test_job_finish_event_marks_the_notice_delivered(runtime: Runtime,
                                                      sandbox: SandboxHandle) -> None:
     queue(runtime)
