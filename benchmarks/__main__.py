@@ -42,6 +42,9 @@ def main(names: list[str]) -> None:
     if names[:1] == ["segments"]:  # takes its own options (--customers N)
         segments.main(names[1:])
         return
+    if names[:1] == ["outbox"]:  # `outbox [--database postgresql] [--backlog N]`
+        outbox.main(names[1:])
+        return
     if names[:1] == ["talk"]:
         talk.main(names[1:])
         return
