@@ -49,6 +49,10 @@ class UnitOfWork:
         """Send pending changes so new rows get their ids."""
         raise NotImplementedError
 
+    def commit_each_statement(self) -> None:
+        """Let each statement from here on commit by itself, for a unit whose statements are
+        each whole by themselves (call it first). A hint: a store may keep one transaction."""
+
     def held_back(self) -> AbstractContextManager[object]:
         """Keep pending changes back while the block reads (they go out together at the next
         flush): for reads that do not depend on them."""
@@ -110,6 +114,12 @@ class SqlUnitOfWork(UnitOfWork):
             self.session.flush()
         except IntegrityError as error:
             raise DuplicateError(unique_violation(error)) from error
+
+    def commit_each_statement(self) -> None:
+        """On PostgreSQL, run in autocommit: no BEGIN and COMMIT round trips. SQLite keeps its
+        transaction (its BEGIN IMMEDIATE is what queues the writers)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
     def held_back(self) -> AbstractContextManager[object]:
         """Keep pending changes back from the session's reads inside the block."""

@@ -73,9 +73,11 @@ class Outbox:
         if the quota is spent. A round takes only what was due when it began: a notice it
         put back to wait is the next round's, however short the wait.
 
-        A successful send is recorded in the transaction that claims the next notice (one
-        write per send instead of two); the round's last one is recorded as the round ends.
-        A worker killed in between leaves the same uncertainty as before: the send in flight.
+        A successful send is recorded with the claim of the next notice (on PostgreSQL in
+        the one statement that claims it, committed alone: one round trip per notice); the
+        round's last one is recorded as the round ends. A worker killed in between leaves the
+        same uncertainty as before: the send in flight. Claims of vanished workers are taken
+        over (made unknown) once per round, in its first claim's transaction.
         """
         report, started = Report(), self.clock()
         for turn in range(self.settings.outbox.batch_size):
@@ -96,6 +98,8 @@ class Outbox:
             now = self.clock()
             if sweep:
                 services.expire_claims(uow, now)
+            else:  # the claim's statements are each whole: no transaction around them
+                uow.commit_each_statement()
             job = services.claim_next(uow, self.worker_id, now,
                                       self.settings.outbox.claim_seconds, due_by,
                                       report.unrecorded)

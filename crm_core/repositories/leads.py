@@ -36,9 +36,9 @@ NOTICE_COLUMNS = ("key", "kind", "payload", "status", "attempts", "next_attempt_
 # The outbox's hot path works on the tables themselves: plain statements, nothing loaded into
 # (or refreshed in) the session's objects.
 _NOTICES = cast(Table, Notice.__table__)
-# Written out, and without CASE: SQLite (3.40) compiles RETURNING without table names, which
-# its subqueries then resolve wrongly, and evaluates a CASE over the row wrongly there too.
-# A notice goes to a manager or to a customer, never both.
+# Written out, and a COALESCE rather than a CASE: SQLite (3.40) compiles RETURNING without
+# table names, which its subqueries then resolve wrongly, and there evaluates a CASE over the
+# row's columns wrongly too. A notice goes to a manager or to a customer, never both.
 _RECIPIENT_OPENID = literal_column(
     "COALESCE((SELECT managers.openid FROM managers WHERE managers.id = notices.manager_id),"
     " (SELECT customers.openid FROM customers WHERE customers.id = notices.customer_id))",
@@ -153,31 +153,40 @@ class SqlNotices:
                 .order_by(Notice.id).limit(1).with_for_update(skip_locked=True))
         return self.session.scalars(stmt).first()
 
-    def claim_next(self, due_by: datetime, worker: str, until: datetime) -> DueNotice | None:
-        """Claim the oldest notice due by `due_by` for `worker` until `until` (one attempt
-        more) and return it with its recipient's openid, or None if none is due.
+    def claim_next(self, due_by: datetime, worker: str, until: datetime,
+                   sent: Sequence[tuple[int, int | None, datetime]] = ()) -> DueNotice | None:
+        """Record `sent` (see `mark_sent`), then claim the oldest notice due by `due_by` for
+        `worker` until `until` (one attempt more) and return it with its recipient's openid;
+        a notice whose recipient has no openid is held instead (no attempt, no claim).
+        None if nothing is due.
 
-        One statement, no row loaded into an object: the outbox's hot path. Rows other workers
-        hold are skipped (PostgreSQL); SQLite's writers are serialised already.
+        The outbox's hot path: no row is loaded into an object, and each statement is whole
+        by itself, so the unit may commit each one as it goes. On PostgreSQL one statement does
+        all (a single send recorded in a WITH); rows other workers hold are skipped there.
+        SQLite's writers are serialised already.
         """
         due = (select(_NOTICES.c.id)
                .where(_NOTICES.c.status == NoticeStatus.PENDING,
                       _NOTICES.c.next_attempt_at <= due_by)
                .order_by(_NOTICES.c.id).limit(1).with_for_update(skip_locked=True))
+        unbound = _RECIPIENT_OPENID.is_(None)
         stmt = (update(_NOTICES).where(_NOTICES.c.id == due.scalar_subquery())
-                .values(status=NoticeStatus.SENDING, claimed_by=worker, claimed_until=until,
-                        attempts=_NOTICES.c.attempts + 1)
+                .values(status=case((unbound, NoticeStatus.HELD.value),
+                                    else_=NoticeStatus.SENDING.value),
+                        claimed_by=case((unbound, None), else_=worker),
+                        claimed_until=case((unbound, None), else_=until),
+                        attempts=_NOTICES.c.attempts + case((unbound, 0), else_=1))
                 .returning(_NOTICES.c.id, _NOTICES.c.key, _NOTICES.c.kind, _NOTICES.c.payload,
                            _NOTICES.c.attempts, _RECIPIENT_OPENID))
-        row = self.session.execute(stmt).first()
+        if len(sent) == 1 and self.session.get_bind().dialect.name == "postgresql":
+            notice_id, msgid, at = sent[0]
+            stmt = stmt.add_cte(_MARK_SENT.cte("sent"))
+            params = {"notice_id": notice_id, "msgid": msgid, "at": at}
+        else:
+            self.mark_sent(sent)
+            params = {}
+        row = self.session.execute(stmt, params).first()
         return None if row is None else DueNotice(*row)
-
-    def hold(self, notice_id: int) -> None:
-        """Hold a notice just claimed until its recipient binds WeChat (the claim undone)."""
-        self.session.execute(
-            update(_NOTICES).where(_NOTICES.c.id == notice_id)
-            .values(status=NoticeStatus.HELD, attempts=_NOTICES.c.attempts - 1,
-                    claimed_by=None, claimed_until=None))
 
     def mark_sent(self, sent: Sequence[tuple[int, int | None, datetime]]) -> None:
         """Record sends the platform accepted: (notice id, msgid to keep, when), in one

@@ -74,15 +74,15 @@ def claim_next(uow: UnitOfWork, worker: str, now: datetime, lease_seconds: float
 
     One notice at a time, claimed just before its own send: a worker killed mid-round leaves
     at most the send in flight uncertain, and every notice it had not reached stays due.
-    Plain statements by primary key: no rows are loaded into objects.
+    Each statement is whole by itself (see `UnitOfWork.commit_each_statement`).
     """
-    record_sends(uow, sent)
     until = now + timedelta(seconds=lease_seconds)
-    while (due := uow.notices.claim_next(due_by, worker, until)) is not None:
-        if not due.openid:
-            uow.notices.hold(due.id)
-            continue
-        return NoticeJob(due.id, due.key, due.kind, due.openid, dict(due.payload), due.attempts)
+    kept = [(notice_id, _kept(msgid), at) for notice_id, msgid, at in sent]
+    while (due := uow.notices.claim_next(due_by, worker, until, kept)) is not None:
+        kept = []  # recorded
+        if due.openid:
+            return NoticeJob(due.id, due.key, due.kind, due.openid, dict(due.payload),
+                             due.attempts)
     return None
 
 

@@ -104,20 +104,19 @@ class FakeNotices:
         return [n for n in self.items if n.status is NoticeStatus.SENDING
                 and n.claimed_until is not None and n.claimed_until < now]
 
-    def claim_next(self, due_by: datetime, worker: str, until: datetime) -> DueNotice | None:
+    def claim_next(self, due_by: datetime, worker: str, until: datetime,
+                   sent: Sequence[tuple[int, int | None, datetime]] = ()) -> DueNotice | None:
+        self.mark_sent(sent)
         notice = self.next_due(due_by)
         if notice is None:
             return None
-        notice.status, notice.claimed_by, notice.claimed_until = (NoticeStatus.SENDING, worker,
-                                                                  until)
-        notice.attempts += 1
+        if notice.recipient_openid:
+            notice.status, notice.claimed_by = NoticeStatus.SENDING, worker
+            notice.claimed_until, notice.attempts = until, notice.attempts + 1
+        else:
+            notice.status = NoticeStatus.HELD
         return DueNotice(notice.id, notice.key, notice.kind, notice.payload, notice.attempts,
                          notice.recipient_openid)
-
-    def hold(self, notice_id: int) -> None:
-        notice = self._row(notice_id)
-        notice.status, notice.attempts = NoticeStatus.HELD, notice.attempts - 1
-        notice.claimed_by = notice.claimed_until = None
 
     def mark_sent(self, sent: Sequence[tuple[int, int | None, datetime]]) -> None:
         for notice_id, msgid, at in sent:
