@@ -48,6 +48,25 @@ _MARK_SENT = (update(_NOTICES).where(_NOTICES.c.id == bindparam("notice_id"))
                       sent_at=bindparam("at"), error_code=None, error=None, claimed_by=None,
                       claimed_until=None))
 
+# Built once (so compiled and cached once): the claim of the next due notice, held instead if
+# its recipient has no openid; and on PostgreSQL the same with the previous send in a WITH.
+_UNBOUND = _RECIPIENT_OPENID.is_(None)
+_DUE = (select(_NOTICES.c.id)
+        .where(_NOTICES.c.status == NoticeStatus.PENDING,
+               _NOTICES.c.next_attempt_at <= bindparam("due_by"))
+        .order_by(_NOTICES.c.id).limit(1).with_for_update(skip_locked=True))
+_CLAIM = (update(_NOTICES).where(_NOTICES.c.id == _DUE.scalar_subquery())
+          .values(status=case((_UNBOUND, NoticeStatus.HELD.value),
+                              else_=NoticeStatus.SENDING.value),
+                  claimed_by=case((_UNBOUND, None),
+                                  else_=bindparam("worker", type_=_NOTICES.c.claimed_by.type)),
+                  claimed_until=case((_UNBOUND, None), else_=bindparam(
+                      "until", type_=_NOTICES.c.claimed_until.type)),
+                  attempts=_NOTICES.c.attempts + case((_UNBOUND, 0), else_=1))
+          .returning(_NOTICES.c.id, _NOTICES.c.key, _NOTICES.c.kind, _NOTICES.c.payload,
+                     _NOTICES.c.attempts, _RECIPIENT_OPENID))
+_CLAIM_RECORDING = _CLAIM.add_cte(_MARK_SENT.cte("sent"))
+
 
 class SqlLeads:
     """Leads in SQL."""
@@ -165,26 +184,13 @@ class SqlNotices:
         all (a single send recorded in a WITH); rows other workers hold are skipped there.
         SQLite's writers are serialised already.
         """
-        due = (select(_NOTICES.c.id)
-               .where(_NOTICES.c.status == NoticeStatus.PENDING,
-                      _NOTICES.c.next_attempt_at <= due_by)
-               .order_by(_NOTICES.c.id).limit(1).with_for_update(skip_locked=True))
-        unbound = _RECIPIENT_OPENID.is_(None)
-        stmt = (update(_NOTICES).where(_NOTICES.c.id == due.scalar_subquery())
-                .values(status=case((unbound, NoticeStatus.HELD.value),
-                                    else_=NoticeStatus.SENDING.value),
-                        claimed_by=case((unbound, None), else_=worker),
-                        claimed_until=case((unbound, None), else_=until),
-                        attempts=_NOTICES.c.attempts + case((unbound, 0), else_=1))
-                .returning(_NOTICES.c.id, _NOTICES.c.key, _NOTICES.c.kind, _NOTICES.c.payload,
-                           _NOTICES.c.attempts, _RECIPIENT_OPENID))
+        params: dict[str, object] = {"due_by": due_by, "worker": worker, "until": until}
+        stmt = _CLAIM
         if len(sent) == 1 and self.session.get_bind().dialect.name == "postgresql":
-            notice_id, msgid, at = sent[0]
-            stmt = stmt.add_cte(_MARK_SENT.cte("sent"))
-            params = {"notice_id": notice_id, "msgid": msgid, "at": at}
+            stmt = _CLAIM_RECORDING
+            params |= dict(zip(("notice_id", "msgid", "at"), sent[0], strict=True))
         else:
             self.mark_sent(sent)
-            params = {}
         row = self.session.execute(stmt, params).first()
         return None if row is None else DueNotice(*row)
 
