@@ -164,14 +164,6 @@ class SqlNotices:
         """Return the notice the platform gave this msgid."""
         return self.session.scalar(select(Notice).where(Notice.wechat_msgid == msgid))
 
-    def next_due(self, now: datetime) -> Notice | None:
-        """Lock and return the oldest due notice; rows other workers hold are skipped
-        (PostgreSQL)."""
-        stmt = (select(Notice).where(Notice.status == NoticeStatus.PENDING,
-                                     Notice.next_attempt_at <= now)
-                .order_by(Notice.id).limit(1).with_for_update(skip_locked=True))
-        return self.session.scalars(stmt).first()
-
     def claim_next(self, due_by: datetime, worker: str, until: datetime,
                    sent: Sequence[tuple[int, int | None, datetime]] = ()) -> DueNotice | None:
         """Record `sent` (see `mark_sent`), then claim the oldest notice due by `due_by` for
@@ -218,12 +210,6 @@ class SqlNotices:
             Notice.status == NoticeStatus.PENDING, Notice.next_attempt_at <= now)
         count, oldest = self.session.execute(stmt).one()
         return int(count), oldest
-
-    def stale_claims(self, now: datetime) -> list[Notice]:
-        """Return notices whose worker vanished while sending them."""
-        stmt = select(Notice).where(Notice.status == NoticeStatus.SENDING,
-                                    Notice.claimed_until < now)
-        return list(self.session.scalars(stmt.with_for_update(skip_locked=True)))
 
     def held_for(self, manager: Manager) -> list[Notice]:
         """Return the notices waiting for this manager to bind WeChat."""

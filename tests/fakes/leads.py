@@ -90,7 +90,7 @@ class FakeNotices:
     def by_msgid(self, msgid: int) -> Notice | None:
         return next((n for n in self.items if n.wechat_msgid == msgid), None)
 
-    def next_due(self, now: datetime) -> Notice | None:
+    def _next_due(self, now: datetime) -> Notice | None:
         due = [n for n in self.items
                if n.status is NoticeStatus.PENDING and n.next_attempt_at <= now]
         return min(due, key=lambda n: n.id, default=None)
@@ -100,14 +100,10 @@ class FakeNotices:
                if n.status is NoticeStatus.PENDING and n.next_attempt_at <= now]
         return len(due), min(due, default=None)
 
-    def stale_claims(self, now: datetime) -> list[Notice]:
-        return [n for n in self.items if n.status is NoticeStatus.SENDING
-                and n.claimed_until is not None and n.claimed_until < now]
-
     def claim_next(self, due_by: datetime, worker: str, until: datetime,
                    sent: Sequence[tuple[int, int | None, datetime]] = ()) -> DueNotice | None:
         self.mark_sent(sent)
-        notice = self.next_due(due_by)
+        notice = self._next_due(due_by)
         if notice is None:
             return None
         if notice.recipient_openid:
@@ -130,7 +126,8 @@ class FakeNotices:
         return notice
 
     def expire_claims(self, now: datetime, error: str) -> int:
-        stale = self.stale_claims(now)
+        stale = [n for n in self.items if n.status is NoticeStatus.SENDING
+                 and n.claimed_until is not None and n.claimed_until < now]
         for notice in stale:
             notice.status, notice.error_code, notice.error = NoticeStatus.UNKNOWN, None, error
             notice.claimed_by = notice.claimed_until = None

@@ -280,11 +280,11 @@ def notice_answers(uow: UnitOfWork) -> dict[str, Any]:
                          for n in uow.notices.listing(None, 50)],
                         ids([uow.notices.by_key("lead:1:new"), uow.notices.get(2),
                              uow.notices.by_msgid(77)]),
-                        ids([uow.notices.next_due(T0 + timedelta(minutes=5)),
-                             uow.notices.next_due(T0 - timedelta(days=9))]),
-                        ids(sorted(uow.notices.stale_claims(later), key=lambda n: n.id)),
                         ids(sorted(uow.notices.held_for(two), key=lambda n: n.id)),
                         ids(uow.notices.listing(NoticeStatus.SENT, 5)),
+                        uow.notices.claim_next(T0 - timedelta(days=9), "w1", later),
+                        uow.notices.claim_next(T0 + timedelta(minutes=5), "w1", later),
+                        uow.notices.expire_claims(later + timedelta(minutes=1), "lost"),
                         uow.notices.postpone_pending(later))}
 
 
