@@ -52,14 +52,6 @@ def enqueue_customer_notice(uow: UnitOfWork, key: str, kind: NoticeKind, custome
         attempts=0, next_attempt_at=now, created_at=now))
 
 
-def claim_notice(uow: UnitOfWork, worker: str, now: datetime, lease_seconds: float,
-                 due_by: datetime | None = None) -> NoticeJob | None:
-    """Claim the next notice due by `due_by` (default: now) for a send about to start;
-    notices of vanished workers become unknown first."""
-    expire_claims(uow, now)
-    return claim_next(uow, worker, now, lease_seconds, due_by or now)
-
-
 def expire_claims(uow: UnitOfWork, now: datetime) -> int:
     """Notices whose worker vanished while sending them (the claim ran out) become unknown:
     the send may have gone out, so they are never resent blindly. Return how many."""

@@ -147,7 +147,8 @@ def codes_and_shares(uow: UnitOfWork) -> list[Any]:
 
 
 def outbox_and_leases(uow: UnitOfWork) -> list[Any]:
-    jobs = [services.claim_notice(uow, "w1", T0 + timedelta(minutes=5), 60) for _ in range(2)]
+    due = T0 + timedelta(minutes=5)
+    jobs = [services.claim_next(uow, "w1", due, 60, due) for _ in range(2)]
     assert jobs[0] is not None
     services.notice_sent(uow, jobs[0].id, 77, T0 + timedelta(minutes=5))
     hour = timedelta(hours=1)

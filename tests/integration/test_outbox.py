@@ -219,7 +219,8 @@ def test_notice_whose_worker_vanished_mid_send_becomes_unknown_not_resent(
         runtime: Runtime, sandbox: SandboxHandle) -> None:
     queue(runtime, 3)
     with runtime.uow() as uow:
-        services.claim_notice(uow, "dead-worker", utcnow(), lease_seconds=0.1)
+        now = utcnow()
+        services.claim_next(uow, "dead-worker", now, 0.1, now)
         uow.commit()
     threading.Event().wait(0.15)
     report = outbox(runtime, sandbox).deliver_due()

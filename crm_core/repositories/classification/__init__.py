@@ -40,33 +40,26 @@ from crm_core.model import (
 __all__ = ["MATCHED", "STAGING", "Staging"]
 
 _SCRATCH = MetaData()
-STAGING = Table(
-    "classify_staging", _SCRATCH,
-    Column("line", Integer, nullable=False),
-    Column("key_hash", String(64)),
-    Column("phone_hash", String(64)),
-    Column("masked_phone", String(16)),
-    Column("branch", String(24)),
-    Column("value", String(64), nullable=False),
-    Column("amount", Numeric(18, 2)),
-    prefixes=["TEMPORARY"],
-    postgresql_on_commit="DROP",
-)
+
+
+def _scratch(name: str, first: Column[Any]) -> Table:
+    # A temporary table of an import's rows (dropped at commit on PostgreSQL).
+    return Table(name, _SCRATCH, first,
+                 Column("key_hash", String(64)),
+                 Column("phone_hash", String(64)),
+                 Column("masked_phone", String(16)),
+                 Column("branch", String(24)),
+                 Column("value", String(64), nullable=False),
+                 Column("amount", Numeric(18, 2)),
+                 prefixes=["TEMPORARY"],
+                 postgresql_on_commit="DROP")
+
+
+STAGING = _scratch("classify_staging", Column("line", Integer, nullable=False))
 COLUMNS = ("line", "key_hash", "phone_hash", "masked_phone", "branch", "value", "amount")
 # The staged rows with the follower each matched (None: not yet on WeChat), matched once and
 # read by both the insert of the values and that of the offline prospects.
-MATCHED = Table(
-    "classify_matched", _SCRATCH,
-    Column("customer_id", Integer),
-    Column("key_hash", String(64)),
-    Column("phone_hash", String(64)),
-    Column("masked_phone", String(16)),
-    Column("branch", String(24)),
-    Column("value", String(64), nullable=False),
-    Column("amount", Numeric(18, 2)),
-    prefixes=["TEMPORARY"],
-    postgresql_on_commit="DROP",
-)
+MATCHED = _scratch("classify_matched", Column("customer_id", Integer))
 CHUNK = 5000
 
 
