@@ -54,6 +54,7 @@ HANDLERS = handler_table(
     (("event:scan", None), scan.handle),
     (("event:unsubscribe", None), unsubscribe.handle),
     (("text", texts.BIND_COMMAND), bind.handle),
+    *((("text", word), text.handle_my_manager) for word in texts.MY_MANAGER_KEYWORDS),
     (("text", texts.UNBIND_COMMAND), bind.handle_unbind),
     (("text", texts.REFERRAL_COMMAND), referral.handle),
     *((("text", word), contact.handle) for word in texts.CONTACT_KEYWORDS),
@@ -77,6 +78,12 @@ HANDLERS = handler_table(
 )
 
 
+# Handlers that read and write nothing but the record of the exchange (which dispatch
+# writes): their message is answered from what is known, and the record follows in a batch.
+READ_ONLY: frozenset[Handler] = frozenset({
+    text.handle_my_manager, click.handle, view.handle, location.handle, fallback.handle})
+
+
 def route(msg: Message) -> Handler:
     """Return the handler for a message: its exact command first, then its kind, else fallback."""
     return (HANDLERS.get((msg.kind, msg.command)) or HANDLERS.get((msg.kind, None))
@@ -87,24 +94,41 @@ def answer(msg: Message, ctx: HandlerContext) -> Reply | None:
     """Run the message's handler; a customer's message without a command of its own goes to
     their open conversation first (commands keep working mid-conversation)."""
     handler = route(msg)
-    commanded = msg.command is not None and (msg.kind, msg.command) in HANDLERS
-    if msg.kind in talk.RELAYED and not commanded:
+    if _relayed(msg):
         return talk.relay(msg, ctx, handler)
     return handler(msg, ctx)
+
+
+def read_only(msg: Message) -> Handler | None:
+    """Return the handler of a message answered from reads alone (READ_ONLY, never relayed
+    into a conversation), None for any other message."""
+    handler = route(msg)
+    if handler not in READ_ONLY or _relayed(msg) or msg.kind in PLATFORM_EVENTS:
+        return None
+    return handler
 
 
 def dispatch(msg: Message, ctx: HandlerContext) -> Reply | None:
     """Run the message's handler and record both sides of the exchange."""
     reply = answer(msg, ctx)
-    if msg.kind in PLATFORM_EVENTS:
-        return reply  # the platform's own reports, not the customer's actions
+    if msg.kind not in PLATFORM_EVENTS:  # the platform's own reports are not the customer's
+        record_exchange(ctx.uow, msg.sender, ctx.now, exchange(msg, reply, ctx))
+    return reply
+
+
+def exchange(msg: Message, reply: Reply | None, ctx: HandlerContext) -> list[ExchangeEntry]:
+    """Describe both sides of an exchange for the customer's timeline."""
     entries: list[ExchangeEntry] = [(Direction.IN, msg.kind, summarize(msg), None)]
     if reply is not None:
         entries.append((Direction.OUT, "reply",
-                         texts.REPLY_SUMMARY.format(content=_reply_text(reply)),
-                         ctx.evidence or None))
-    record_exchange(ctx.uow, msg.sender, ctx.now, entries)
-    return reply
+                        texts.REPLY_SUMMARY.format(content=_reply_text(reply)),
+                        ctx.evidence or None))
+    return entries
+
+
+def _relayed(msg: Message) -> bool:
+    commanded = msg.command is not None and (msg.kind, msg.command) in HANDLERS
+    return msg.kind in talk.RELAYED and not commanded
 
 
 def summarize(msg: Message) -> str:

@@ -1,4 +1,9 @@
-"""Processing one verified message exactly once: dedupe, dispatch, render, commit."""
+"""Processing one verified message exactly once: dedupe, dispatch, render, commit.
+
+A message whose handler only reads (the customer's manager, a menu, a location) takes a
+shorter way: it is answered from what is known and stored with its reply in one write; the
+record of the exchange follows in a worker's batch (or before the sender's next message
+that writes, whichever comes first)."""
 
 import logging
 import time
@@ -11,13 +16,19 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot import texts
 from bot.context import HandlerContext, HandlerPolicy
-from bot.dispatch import dispatch, report
+from bot.dispatch import Handler, dispatch, exchange, read_only, report
 from bot.metrics import DEDUPE_HITS, SPOOLED
 from bot.spool import FAILED, PENDING, Spool, delivery_ref
 from bot.wechat.messages import MalformedMessage, Message, parse_message
 from bot.wechat.replies import TextReply, render_reply
 from crm_core.model import utcnow
-from crm_core.services import answer_delivery, claim_delivery, stored_reply
+from crm_core.services import (
+    answer_at_once,
+    answer_delivery,
+    claim_delivery,
+    record_deferred,
+    stored_reply,
+)
 from crm_core.unit_of_work import DuplicateDelivery, DuplicateError, UnitOfWork
 
 CHANNEL = "wechat"
@@ -124,14 +135,39 @@ class Inbound:
             return reply
 
     def _process_once(self, msg: Message) -> str:
+        handler = read_only(msg)
+        if handler is not None:
+            return self._answer_at_once(msg, handler)
         now = utcnow()
         with self.uow_factory() as uow:
             delivery = claim_delivery(uow, CHANNEL, msg.dedupe_key, now)
+            # What the sender's earlier messages left to record comes first: this one may
+            # read it (the conversation relay reads the last reply, say).
+            record_deferred(uow, CHANNEL, msg.sender)
             reply = render_reply(dispatch(msg, HandlerContext(uow, now, self.policy)), msg,
                                  int(time.time()))
             answer_delivery(uow, delivery, reply)
             uow.commit()
             return reply
+
+    def _answer_at_once(self, msg: Message, handler: Handler) -> str:
+        """Answer from reads alone, then store the delivery with its reply and the exchange
+        to record in one write: the message is durable before it is answered, and nothing
+        waits on the writers' turn but that one statement."""
+        now = utcnow()
+        with self.uow_factory() as uow:
+            uow.read_only()
+            ctx = HandlerContext(uow, now, self.policy)
+            answered = handler(msg, ctx)
+            entries = exchange(msg, answered, ctx)
+        reply = render_reply(answered, msg, int(time.time()))
+        with self.uow_factory() as uow:
+            uow.commit_each_statement()
+            if not answer_at_once(uow, CHANNEL, msg.dedupe_key, now, reply, msg.sender,
+                                  entries):
+                raise DuplicateDelivery(delivery_ref(msg.dedupe_key))
+            uow.commit()
+        return reply
 
     @staticmethod
     def _holding_reply(msg: Message, text: str) -> str:

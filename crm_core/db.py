@@ -21,6 +21,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # The server cancels a statement at `statement`; the client cuts a round trip this much later,
 # so a slow statement on a live server ends with the server's clean error, not a lost socket.
 CLIENT_GRACE_SECONDS = 0.5
+# The execution option of a SQLite connection that only reads: it neither queues with the
+# writers nor takes the write lock (WAL lets it read while one writes).
+READER = "branchlink_reader"
 log = logging.getLogger(__name__)
 
 
@@ -172,7 +175,7 @@ class WriterQueue:
     def enter(self, connection: Any) -> None:
         """Take the lock before BEGIN (held until the connection is checked in)."""
         info = connection.connection.info
-        if "writer_lock" in info:
+        if "writer_lock" in info or connection.get_execution_options().get(READER):
             return
         if getattr(self.local, "holding", False):
             # A second unit of work in a thread that holds the lock would wait for itself.
@@ -204,7 +207,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin_immediate(connection: Any) -> None:
     # Writers queue at BEGIN instead of failing on a stale read snapshot: with several
     # workers this is what keeps read-then-write transactions (round robin) serialisable.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A reader's BEGIN takes no lock: its reads share one snapshot.
+    reader = connection.get_execution_options().get(READER)
+    connection.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

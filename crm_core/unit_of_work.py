@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_core import repositories as repos
+from crm_core.db import READER
 from crm_core.repositories import DuplicateDelivery, DuplicateError, unique_violation
 from crm_core.repositories.campaigns import SqlContacts
 from crm_core.repositories.organisations import SqlOrganisations, SqlReferrals
@@ -57,6 +58,9 @@ class UnitOfWork:
         """Keep pending changes back while the block reads (they go out together at the next
         flush): for reads that do not depend on them."""
         return nullcontext()
+
+    def read_only(self) -> None:
+        """Declare a unit that only reads (call it first): it need not wait for writers."""
 
     def rollback(self) -> None:
         """Undo whatever was not committed."""
@@ -124,6 +128,13 @@ class SqlUnitOfWork(UnitOfWork):
     def held_back(self) -> AbstractContextManager[object]:
         """Keep pending changes back from the session's reads inside the block."""
         return self.session.no_autoflush
+
+    def read_only(self) -> None:
+        """On PostgreSQL, read in autocommit (no BEGIN and ROLLBACK round trips); on SQLite,
+        read beside the writers instead of queueing with them."""
+        postgresql = self.session.get_bind().dialect.name == "postgresql"
+        self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"}
+                                if postgresql else {READER: True})
 
     def rollback(self) -> None:
         """Roll back the session."""

@@ -145,6 +145,8 @@ class ServerSettings:
     threads: int = field(default=4, metadata=meta(positive))
     embedded_worker: bool = True
     spool_replay_seconds: int = field(default=30, metadata=meta(positive))
+    # How often the worker writes to the timelines the exchanges of messages answered at once.
+    timeline_seconds: float = field(default=0.5, metadata=meta(positive))
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,16 @@ from crm_core import services
 
 
 def handle(msg: Message, ctx: HandlerContext) -> Reply | None:
-    """Answer who the customer's manager is, a picked choice, a product question, or how to ask."""
+    """Answer a picked choice, a product question, or how to ask."""
     content = (msg.content or "").strip()
-    if content in texts.MY_MANAGER_KEYWORDS:
-        return TextReply(texts.my_manager(services.my_manager(ctx.uow, msg.sender)))
     number = unicodedata.normalize("NFKC", content)
     if number in texts.CHOICE_REPLIES:
         chosen = answers.answer_choice(int(number), msg, ctx)
         if chosen is not None:
             return chosen
     return answers.answer_question(msg, ctx) or TextReply(texts.HELP)
+
+
+def handle_my_manager(msg: Message, ctx: HandlerContext) -> Reply | None:
+    """Answer who the customer's manager is (read only: see `dispatch.READ_ONLY`)."""
+    return TextReply(texts.my_manager(services.my_manager(ctx.uow, msg.sender)))

@@ -18,6 +18,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.inbound import CHANNEL
 from bot.metrics import REQUEST_SECONDS, multiprocess_dir
 from bot.runtime import Runtime
 from bot.spool import FAILED, PENDING
@@ -104,6 +105,7 @@ class Backlogs:
         try:
             with self.runtime.uow() as uow:
                 count, age = services.outbox_backlog(uow, utcnow())
+                waiting, waited = services.timeline_backlog(uow, CHANNEL, utcnow())
         except SQLAlchemyError as error:  # the database's state is /readyz's to report
             log.warning("outbox backlog unreadable: %s", type(error).__name__)
             return
@@ -111,3 +113,8 @@ class Backlogs:
                                 value=count)
         yield GaugeMetricFamily("branchlink_outbox_oldest_due_seconds",
                                 "How long the oldest due notice has waited.", value=age)
+        yield GaugeMetricFamily("branchlink_timeline_backlog",
+                                "Messages answered at once whose exchange waits to be recorded.",
+                                value=waiting)
+        yield GaugeMetricFamily("branchlink_timeline_oldest_seconds",
+                                "How long the oldest of them has waited.", value=waited)

@@ -18,7 +18,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.inbound import OUTAGE
+from bot.inbound import CHANNEL, OUTAGE
 from bot.metrics import WORKER_LEADER
 from bot.runtime import Runtime, contact_policy, send_limits
 from bot.spool import FAILED
@@ -55,6 +55,23 @@ def replay_spool(runtime: Runtime) -> int:
         log.warning("%d message(s) parked after handler errors: see `branchlink spool`",
                     len(spool.waiting(FAILED)))
     return replayed.done
+
+
+def record_deferred(runtime: Runtime) -> int:
+    """Write the exchanges of messages answered at once to the timelines, batch after batch
+    until none wait; if the database is away they wait for the next run."""
+    recorded = 0
+    try:
+        while True:
+            with runtime.uow() as uow:
+                done = services.record_deferred(uow, CHANNEL)
+                uow.commit()
+            recorded += done
+            if done < services.DEFERRED_BATCH:
+                return recorded
+    except OUTAGE:
+        log.warning("database unavailable; exchanges wait to be recorded")
+        return recorded
 
 
 class Leadership:
@@ -127,6 +144,8 @@ def build_scheduler(runtime: Runtime, config_path: str | None) -> BlockingSchedu
     interval = {"max_instances": 1, "coalesce": True}
     scheduler.add_job(replay_spool, "interval", args=[runtime], id="replay_spool",
                       seconds=runtime.settings.server.spool_replay_seconds, **interval)
+    scheduler.add_job(record_deferred, "interval", args=[runtime], id="record_deferred",
+                      seconds=runtime.settings.server.timeline_seconds, **interval)
     if runtime.settings.wechat.app_secret:
         outbox = Outbox(runtime.uow, runtime.api(), runtime.settings, me)
         scheduler.add_job(outbox.deliver_backlog, "interval", id="outbox",

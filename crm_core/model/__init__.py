@@ -7,7 +7,14 @@ from crm_core.model import (  # noqa: F401 - register their tables and writes
     performance,
     segments,
 )
-from crm_core.model.activity import Direction, InboundDelivery, Interaction, Touch, TouchKind
+from crm_core.model.activity import (
+    DeferredExchange,
+    Direction,
+    InboundDelivery,
+    Interaction,
+    Touch,
+    TouchKind,
+)
 from crm_core.model.answers import (
     AnswerMiss,
     FaqEntry,
@@ -51,6 +58,7 @@ from crm_core.model.customer import (
     CustomerNote,
     FollowState,
     LinkReason,
+    ManagerCard,
     ManagerLink,
     SealedPhone,
 )
@@ -130,6 +138,7 @@ __all__ = [
     "CustomerKey",
     "CustomerNote",
     "CustomerTag",
+    "DeferredExchange",
     "Dimension",
     "DimensionKind",
     "DimensionSource",
@@ -148,6 +157,7 @@ __all__ = [
     "LinkReason",
     "LoginCounter",
     "Manager",
+    "ManagerCard",
     "ManagerFigures",
     "ManagerLink",
     "ManagerRole",

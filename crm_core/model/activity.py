@@ -1,10 +1,11 @@
 """What happened: interactions on any channel, QR touches and processed inbound deliveries."""
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_core.model.base import Base, BigId, str_enum, utcnow
@@ -59,13 +60,36 @@ class Touch(Base):
 
 
 class InboundDelivery(Base):
-    """A channel delivery already processed, keyed for dedupe, with the reply it got."""
+    """A channel delivery already processed, keyed for dedupe, with the reply it got.
+
+    A delivery answered from what was already known (its handler writes nothing) also
+    carries the record of the exchange, `deferred`, until a worker writes it to the sender's
+    timeline in a batch; the sender's next message that writes waits for it.
+    """
 
     __tablename__ = "inbound_deliveries"
-    __table_args__ = (UniqueConstraint("channel", "key", name="uq_inbound_deliveries_key"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "key", name="uq_inbound_deliveries_key"),
+        Index("ix_inbound_deliveries_deferred", "sender", "id",
+              sqlite_where=text("deferred IS NOT NULL"),
+              postgresql_where=text("deferred IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     key: Mapped[str] = mapped_column(String(160))
     reply: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sender: Mapped[str | None] = mapped_column(String(64))
+    # The exchange still to record: [[direction, kind, summary, detail], ...], masked.
+    deferred: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
+
+
+@dataclass(frozen=True)
+class DeferredExchange:
+    """A delivery's exchange taken for recording: who sent it, when, and its entries."""
+
+    id: int
+    sender: str
+    received_at: datetime
+    entries: list[Any]

@@ -36,6 +36,21 @@ class SealedPhone:
     digest: str
 
 
+@dataclass(frozen=True)
+class ManagerCard:
+    """What a customer is told about their manager."""
+
+    code: str
+    name: str
+    title: str
+    branch_name: str
+
+    @classmethod
+    def of(cls, manager: Manager) -> "ManagerCard":
+        """Describe a manager."""
+        return cls(manager.code, manager.name, manager.title, manager.branch.name)
+
+
 class Customer(Base):
     """A person known to the bank through a channel (today: a WeChat openid)."""
 

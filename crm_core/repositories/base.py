@@ -1,7 +1,9 @@
-"""What every repository shares: the duplicate errors and an upsert-capable INSERT."""
+"""What every repository shares: the duplicate errors and upsert-capable INSERTs."""
 
+from functools import cache
 from typing import Any
 
+from sqlalchemy import Table, TextualSelect, bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -30,3 +32,24 @@ def dialect_insert(dialect: str, table: Any) -> Any:
     """Return an INSERT of the named dialect that supports ON CONFLICT DO NOTHING."""
     # Both dialects have it; concurrent twins then collapse on the key instead of failing.
     return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+@cache
+def insert_unless_taken(table: Table, columns: tuple[str, ...], key: tuple[str, ...],
+                        returning: tuple[str, ...]) -> TextualSelect:
+    """Return `INSERT … ON CONFLICT (key) DO NOTHING RETURNING …`, the same SQL in both
+    dialects, with typed parameters (`:column`) and result columns.
+
+    For the webhook's path: SQLAlchemy gives its own ON CONFLICT statements no cache key,
+    so they are compiled anew on every execution, which costs more CPU than running them.
+    """
+    def quoted(names: tuple[str, ...]) -> str:
+        return ", ".join(f'"{name}"' for name in names)
+
+    # Names come from the table's metadata, never from input; values are bound parameters.
+    sql = (f"INSERT INTO {table.name} ({quoted(columns)}) "  # noqa: S608
+           f"VALUES ({', '.join(':' + name for name in columns)}) "
+           f"ON CONFLICT ({quoted(key)}) DO NOTHING RETURNING {quoted(returning)}")
+    return (text(sql).bindparams(*(bindparam(name, type_=table.c[name].type)
+                                   for name in columns))
+            .columns(*(table.c[name] for name in returning)))

@@ -2,26 +2,29 @@
 
 
 from datetime import datetime
-from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm_core.model import (
+    Branch,
     Customer,
+    DeferredExchange,
     FollowState,
     InboundDelivery,
     Interaction,
     Manager,
+    ManagerCard,
     ManagerLink,
     Touch,
 )
 from crm_core.repositories.base import (
     DuplicateDelivery,
     dialect_insert,
+    insert_unless_taken,
     unique_violation,
 )
 
@@ -52,6 +55,12 @@ class SqlCustomers:
         self.seen[openid] = customer
         return customer
 
+    def manager_of(self, openid: str) -> ManagerCard | None:
+        """Return who the customer's manager in force is (code, name, title, branch name),
+        read in one statement from the customer's current manager, loading nothing."""
+        row = self.session.execute(_MANAGER_OF, {"openid": openid}).first()
+        return ManagerCard(*row) if row else None
+
     def add_if_missing(self, openid: str, at: datetime, source: str) -> Customer:
         """Return the customer with this openid, inserting them first if they are new."""
         found = self.by_openid(openid)
@@ -62,14 +71,34 @@ class SqlCustomers:
         # winner gets its row back from the INSERT itself, and a new customer has no links.
         values = {"openid": openid, "follow_state": FollowState.UNKNOWN, "first_touch_at": at,
                   "first_touch_source": source, "last_touch_at": at}
-        dialect = self.session.get_bind().dialect.name
-        row = self.session.execute(_insert_new(dialect), values).mappings().one_or_none()
+        row = self.session.execute(_INSERT_NEW, values).mappings().one_or_none()
         if row is None:
             customer = self.session.scalars(_BY_OPENID, {"openid": openid}).unique().one()
         else:
             customer = _attached(self.session, row)
         self.seen[openid] = customer
         return customer
+
+    def touch_many(self, touches: dict[str, tuple[datetime, datetime]],
+                   source: str) -> dict[str, int]:
+        """For a batch, in three statements: insert the customers not known yet (first
+        touched at the earlier time, from `source`), move everyone's last touch forward to
+        the later one, and return their ids by openid."""
+        if not touches:
+            return {}
+        dialect = self.session.get_bind().dialect.name
+        self.session.execute(
+            dialect_insert(dialect, CUSTOMERS).on_conflict_do_nothing(index_elements=["openid"]),
+            [{"openid": openid, "follow_state": FollowState.UNKNOWN, "first_touch_at": first,
+              "first_touch_source": source, "last_touch_at": last}
+             for openid, (first, last) in touches.items()])
+        ids = {openid: customer_id for openid, customer_id in self.session.execute(
+            select(CUSTOMERS.c.openid, CUSTOMERS.c.id).where(CUSTOMERS.c.openid.in_(touches)))}
+        self.session.execute(_TOUCH, [{"customer": ids[openid], "at": last}
+                                      for openid, (_first, last) in touches.items()])
+        for openid in touches:
+            self.seen.pop(openid, None)  # loaded again if read: their rows changed
+        return ids
 
     def with_phone(self, after_id: int, limit: int) -> list[Customer]:
         """Return the next customers (by id, after `after_id`) with an encrypted phone."""
@@ -85,11 +114,19 @@ _BY_OPENID = (select(Customer).where(Customer.openid == bindparam("openid"))
                        .joinedload(Manager.branch)))
 
 
-@cache
-def _insert_new(dialect: str) -> Any:
-    # On the table, not the entity: the ORM's INSERT compiles itself anew on every call.
-    return (dialect_insert(dialect, CUSTOMERS).on_conflict_do_nothing(index_elements=["openid"])
-            .returning(*CUSTOMERS.c))
+_MANAGER_OF = (select(Manager.code, Manager.name, Manager.title, Branch.name)
+               .join(Customer, Customer.current_manager_id == Manager.id)
+               .join(Branch, Branch.id == Manager.branch_id)
+               .where(Customer.openid == bindparam("openid")))
+_TOUCH = (update(CUSTOMERS).where(CUSTOMERS.c.id == bindparam("customer"),
+                                   CUSTOMERS.c.last_touch_at < bindparam("at"))
+          .values(last_touch_at=bindparam("at")))
+_INSERT_ANSWERED = insert_unless_taken(
+    DELIVERIES, ("channel", "key", "reply", "received_at", "sender", "deferred"),
+    ("channel", "key"), ("id",))
+_INSERT_NEW = insert_unless_taken(
+    CUSTOMERS, ("openid", "follow_state", "first_touch_at", "first_touch_source",
+                "last_touch_at"), ("openid",), tuple(CUSTOMERS.c.keys()))
 
 
 def _attached(session: Session, row: Any) -> Customer:
@@ -166,3 +203,39 @@ class SqlDeliveries:
         self.session.execute(update(table).where(
             table.c.channel == delivery.channel, table.c.key == delivery.key)
             .values(reply=delivery.reply))
+
+    def add_answered(self, delivery: InboundDelivery) -> bool:
+        """Insert a delivery with its reply and deferred exchange in one statement; False
+        when the key is taken (a twin, processed or in flight: it is waited for)."""
+        row = self.session.execute(_INSERT_ANSWERED, {
+            "channel": delivery.channel, "key": delivery.key, "reply": delivery.reply,
+            "received_at": delivery.received_at, "sender": delivery.sender,
+            "deferred": delivery.deferred}).first()
+        return row is not None
+
+    def deferred_backlog(self, channel: str) -> tuple[int, datetime | None]:
+        """Return how many deliveries' exchanges wait and when the oldest was received."""
+        table = DELIVERIES
+        count, oldest = self.session.execute(
+            select(func.count(), func.min(table.c.received_at))
+            .where(table.c.channel == channel, table.c.deferred.is_not(None))).one()
+        return int(count), oldest
+
+    def take_deferred(self, channel: str, sender: str | None,
+                      limit: int) -> list[DeferredExchange]:
+        """Take the oldest deliveries whose exchange waits, clearing it: what one unit of work
+        takes, no other does. A batch (no `sender`) skips rows another unit of work holds;
+        one sender's next message waits for them instead, so it builds on them."""
+        table = DELIVERIES
+        stmt = (select(table.c.id, table.c.sender, table.c.received_at, table.c.deferred)
+                .where(table.c.channel == channel, table.c.deferred.is_not(None))
+                .order_by(table.c.id).limit(limit))
+        if sender is None:
+            stmt = stmt.with_for_update(skip_locked=True)
+        else:
+            stmt = stmt.where(table.c.sender == sender).with_for_update()
+        taken = [DeferredExchange(*row) for row in self.session.execute(stmt)]
+        if taken:
+            self.session.execute(update(table).where(table.c.id.in_([t.id for t in taken]))
+                                 .values(deferred=null()))
+        return taken

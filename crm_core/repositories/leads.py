@@ -27,10 +27,13 @@ from crm_core.model import (
     Notice,
     NoticeStatus,
 )
-from crm_core.repositories.base import insert_or_skip
+from crm_core.repositories.base import insert_or_skip, insert_unless_taken
 
 NOTICE_COLUMNS = ("key", "kind", "payload", "status", "attempts", "next_attempt_at",
                   "created_at")
+_INSERT_NOTICE = insert_unless_taken(cast(Table, Notice.__table__),
+                                     (*NOTICE_COLUMNS, "manager_id", "customer_id"), ("key",),
+                                     ("id",))
 
 
 # The outbox's hot path works on the tables themselves: plain statements, nothing loaded into
@@ -148,9 +151,7 @@ class SqlNotices:
         values = {column: getattr(notice, column) for column in NOTICE_COLUMNS}
         values["manager_id"] = notice.manager.id if notice.manager else None
         values["customer_id"] = notice.customer.id if notice.customer else None
-        stmt = (insert_or_skip(self.session, Notice).values(**values)
-                .on_conflict_do_nothing(index_elements=[Notice.key]).returning(Notice.id))
-        return self.session.scalar(stmt) is not None
+        return self.session.scalar(_INSERT_NOTICE, values) is not None
 
     def by_key(self, key: str) -> Notice | None:
         """Return the notice with this idempotency key."""

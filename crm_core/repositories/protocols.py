@@ -13,6 +13,7 @@ from crm_core.model import (
     BindCode,
     Branch,
     Customer,
+    DeferredExchange,
     DueNotice,
     FaqEntry,
     FaqVersion,
@@ -21,6 +22,7 @@ from crm_core.model import (
     Lead,
     LeadStatus,
     Manager,
+    ManagerCard,
     ManagerLink,
     Notice,
     NoticeStatus,
@@ -71,6 +73,9 @@ class CustomerRepository(Protocol):
     """Customers by channel identity."""
 
     def by_openid(self, openid: str) -> Customer | None: ...
+    def manager_of(self, openid: str) -> ManagerCard | None: ...
+    def touch_many(self, touches: dict[str, tuple[datetime, datetime]],
+                   source: str) -> dict[str, int]: ...
     def add_if_missing(self, openid: str, at: datetime, source: str) -> Customer: ...
     def with_phone(self, after_id: int, limit: int) -> list[Customer]: ...
 
@@ -92,6 +97,10 @@ class DeliveryRepository(Protocol):
     def get(self, channel: str, key: str) -> InboundDelivery | None: ...
     def claim(self, delivery: InboundDelivery) -> None: ...
     def answer(self, delivery: InboundDelivery) -> None: ...
+    def add_answered(self, delivery: InboundDelivery) -> bool: ...
+    def deferred_backlog(self, channel: str) -> tuple[int, datetime | None]: ...
+    def take_deferred(self, channel: str, sender: str | None,
+                      limit: int) -> list[DeferredExchange]: ...
 
 
 class SharedValueRepository(Protocol):

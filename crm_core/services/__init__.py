@@ -2,6 +2,7 @@
 
 # Organisations, trade chains and referrals between staff: reached by subpackage
 # (services.organisations.*, services.collaboration.*).
+from crm_core.model import ManagerCard
 from crm_core.services import (
     campaigns,  # campaigns to segment snapshots: services.campaigns.*
     collaboration,
@@ -86,7 +87,15 @@ from crm_core.services.console import (
     retry_notice_in_scope,
     set_lead_status,
 )
-from crm_core.services.deliveries import answer_delivery, claim_delivery, stored_reply
+from crm_core.services.deliveries import (
+    DEFERRED_BATCH,
+    answer_at_once,
+    answer_delivery,
+    claim_delivery,
+    record_deferred,
+    stored_reply,
+    timeline_backlog,
+)
 from crm_core.services.directory import (
     branch_directory,
     manager_directory,
@@ -152,7 +161,6 @@ from crm_core.services.offers import (
 )
 from crm_core.services.onboarding import (
     Arrival,
-    ManagerCard,
     follow,
     my_manager,
     scan,
@@ -234,6 +242,7 @@ from crm_core.services.transfers import (
 
 __all__ = [
     "ALL_CUSTOMERS",
+    "DEFERRED_BATCH",
     "FIGURES_EVERY_MINUTES",
     "Addition",
     "Arrival",
@@ -284,6 +293,7 @@ __all__ = [
     "add_staff",
     "add_synonym",
     "admit_login",
+    "answer_at_once",
     "answer_delivery",
     "api_tokens_of",
     "audit",
@@ -377,6 +387,7 @@ __all__ = [
     "recent_misses",
     "record_assessment",
     "record_code",
+    "record_deferred",
     "record_exchange",
     "record_interaction",
     "record_login",
@@ -414,6 +425,7 @@ __all__ = [
     "stored_reply",
     "synonym_card",
     "take_lease",
+    "timeline_backlog",
     "transfer_customers",
     "unbind_manager",
     "unfollow",

@@ -6,9 +6,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from crm_core.model import AuditEvent, BindCode, Manager
+from crm_core.model import AuditEvent, BindCode, Manager, ManagerCard
 from crm_core.services.notices import release_held
-from crm_core.services.onboarding import ManagerCard
 from crm_core.unit_of_work import UnitOfWork
 
 CODE_DIGITS = 8

@@ -2,8 +2,12 @@
 
 from datetime import datetime
 
-from crm_core.model import InboundDelivery
+from crm_core.model import Direction, InboundDelivery, Interaction
+from crm_core.services.interactions import ExchangeEntry, masked
 from crm_core.unit_of_work import UnitOfWork
+
+# Deferred exchanges recorded per unit of work by a worker's pass.
+DEFERRED_BATCH = 200
 
 
 def claim_delivery(uow: UnitOfWork, channel: str, key: str, at: datetime) -> InboundDelivery:
@@ -27,3 +31,41 @@ def stored_reply(uow: UnitOfWork, channel: str, key: str) -> str | None:
     """Return the reply the first delivery of `key` got (None if it is still in flight)."""
     delivery = uow.deliveries.get(channel, key)
     return delivery.reply if delivery else None
+
+
+def answer_at_once(uow: UnitOfWork, channel: str, key: str, at: datetime, reply: str,
+                   sender: str, entries: list[ExchangeEntry]) -> bool:
+    """Store a delivery answered from reads alone, with its reply and the exchange still to
+    record (masked already: it waits at rest), in one write. False: the key was taken by a
+    twin (processed, or in flight and waited for): read its reply with `stored_reply`."""
+    deferred = [[str(direction), kind, masked(summary), detail]
+                for direction, kind, summary, detail in entries]
+    return uow.deliveries.add_answered(InboundDelivery(
+        channel=channel, key=key, received_at=at, reply=reply, sender=sender,
+        deferred=deferred or None))
+
+
+def timeline_backlog(uow: UnitOfWork, channel: str, now: datetime) -> tuple[int, float]:
+    """Return how many exchanges wait to be recorded and how long the oldest has (seconds)."""
+    count, oldest = uow.deliveries.deferred_backlog(channel)
+    return count, max((now - oldest).total_seconds(), 0.0) if oldest else 0.0
+
+
+def record_deferred(uow: UnitOfWork, channel: str, sender: str | None = None,
+                    limit: int = DEFERRED_BATCH) -> int:
+    """Record exchanges that wait (only `sender`'s, if given) in a few set-based statements:
+    their senders (new ones created, everyone's last touch moved on) and their interactions,
+    oldest first. Return how many deliveries they came from."""
+    taken = uow.deliveries.take_deferred(channel, sender, limit)
+    if not taken:
+        return 0
+    touches: dict[str, tuple[datetime, datetime]] = {}
+    for item in taken:  # oldest first: the first time a sender is seen is their earliest
+        first, _last = touches.get(item.sender, (item.received_at, item.received_at))
+        touches[item.sender] = (first, item.received_at)
+    ids = uow.customers.touch_many(touches, source="direct")
+    uow.activity.append_interactions([
+        Interaction(customer_id=ids[item.sender], channel=channel, direction=Direction(direction),
+                    kind=kind, summary=summary, detail=detail, occurred_at=item.received_at)
+        for item in taken for direction, kind, summary, detail in item.entries])
+    return len(taken)

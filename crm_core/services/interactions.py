@@ -31,5 +31,10 @@ def record_exchange(uow: UnitOfWork, openid: str, at: datetime, entries: list[Ex
         customer.touch(at)
     uow.activity.append_interactions([Interaction(
         customer_id=customer.id, channel=channel, direction=direction, kind=kind,
-        summary=mask_text(summary)[:SUMMARY_LIMIT], detail=detail, occurred_at=at,
+        summary=masked(summary), detail=detail, occurred_at=at,
     ) for direction, kind, summary, detail in entries])
+
+
+def masked(summary: str) -> str:
+    """Return a summary as the timeline keeps it: personal numbers masked, length capped."""
+    return mask_text(summary)[:SUMMARY_LIMIT]

@@ -4,10 +4,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from crm_core.model import Customer, Lead, LeadStatus, Manager, ManagerState, NoticeKind
+from crm_core.model import (
+    Customer,
+    Lead,
+    LeadStatus,
+    Manager,
+    ManagerCard,
+    ManagerState,
+    NoticeKind,
+)
 from crm_core.services.customers import customer_label, ensure_customer
 from crm_core.services.notices import enqueue_notice
-from crm_core.services.onboarding import ManagerCard, assign_in_branch
+from crm_core.services.onboarding import assign_in_branch
 from crm_core.unit_of_work import UnitOfWork
 
 

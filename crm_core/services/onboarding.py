@@ -16,6 +16,7 @@ from crm_core.model import (
     FollowState,
     LinkReason,
     Manager,
+    ManagerCard,
     ManagerLink,
     ManagerState,
     NoticeKind,
@@ -29,21 +30,6 @@ from crm_core.model import (
 from crm_core.services.customers import customer_label, ensure_customer
 from crm_core.services.notices import enqueue_notice
 from crm_core.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True)
-class ManagerCard:
-    """What a customer is told about their manager."""
-
-    code: str
-    name: str
-    title: str
-    branch_name: str
-
-    @classmethod
-    def of(cls, manager: Manager) -> "ManagerCard":
-        """Describe a manager."""
-        return cls(manager.code, manager.name, manager.title, manager.branch.name)
 
 
 @dataclass(frozen=True)
@@ -82,9 +68,7 @@ def unfollow(uow: UnitOfWork, openid: str, at: datetime) -> None:
 
 def my_manager(uow: UnitOfWork, openid: str) -> ManagerCard | None:
     """Return the customer's manager in force, if any."""
-    customer = uow.customers.by_openid(openid)
-    link = customer.current_link if customer else None
-    return ManagerCard.of(link.manager) if link else None
+    return uow.customers.manager_of(openid)
 
 
 def _arrive(uow: UnitOfWork, customer: Customer, kind: TouchKind, scene: str | None,

@@ -5,9 +5,11 @@ from typing import TypeVar
 
 from crm_core.model import (
     Customer,
+    DeferredExchange,
     FollowState,
     InboundDelivery,
     Interaction,
+    ManagerCard,
     ManagerLink,
     Touch,
 )
@@ -26,6 +28,11 @@ class FakeCustomers:
     def by_openid(self, openid: str) -> Customer | None:
         return next((c for c in self.store.rows(Customer) if c.openid == openid), None)
 
+    def manager_of(self, openid: str) -> ManagerCard | None:
+        customer = self.by_openid(openid)
+        link = customer.current_link if customer else None
+        return ManagerCard.of(link.manager) if link else None
+
     def add_if_missing(self, openid: str, at: datetime, source: str) -> Customer:
         found = self.by_openid(openid)
         if found is None:
@@ -34,6 +41,15 @@ class FakeCustomers:
                              first_touch_source=source, last_touch_at=at)
             self.store.insert_unless_taken(found)
         return found
+
+    def touch_many(self, touches: dict[str, tuple[datetime, datetime]],
+                   source: str) -> dict[str, int]:
+        ids = {}
+        for openid, (first, last) in touches.items():
+            customer = self.add_if_missing(openid, first, source)
+            customer.touch(last)
+            ids[openid] = customer.id
+        return ids
 
     def with_phone(self, after_id: int, limit: int) -> list[Customer]:
         found = [c for c in self.store.rows(Customer)
@@ -96,3 +112,24 @@ class FakeDeliveries:
 
     def answer(self, delivery: InboundDelivery) -> None:
         pass  # the stored row is the claimed object itself, its reply already set
+
+    def add_answered(self, delivery: InboundDelivery) -> bool:
+        return self.store.insert_unless_taken(delivery)
+
+    def deferred_backlog(self, channel: str) -> tuple[int, datetime | None]:
+        waiting = [d.received_at for d in self.store.rows(InboundDelivery)
+                   if d.channel == channel and d.deferred is not None]
+        return len(waiting), min(waiting, default=None)
+
+    def take_deferred(self, channel: str, sender: str | None,
+                      limit: int) -> list[DeferredExchange]:
+        waiting = sorted((d for d in self.store.rows(InboundDelivery)
+                          if d.channel == channel and d.deferred is not None
+                          and (sender is None or d.sender == sender)), key=lambda d: d.id)
+        taken = []
+        for delivery in waiting[:limit]:
+            assert delivery.sender is not None and delivery.deferred is not None
+            taken.append(DeferredExchange(delivery.id, delivery.sender, delivery.received_at,
+                                          delivery.deferred))
+            delivery.deferred = None
+        return taken

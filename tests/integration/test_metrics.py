@@ -16,8 +16,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot import create_app
 from bot.logs import formatter
 from bot.wechat.simulator import Platform
+from bot.worker.scheduler import record_deferred
 from crm_core import services
-from crm_core.model import NoticeKind, utcnow
+from crm_core.model import Direction, NoticeKind, utcnow
 from tests.builders import org, post, subscribe_xml, text_xml
 from tests.conftest import make_settings, runtime
 
@@ -93,6 +94,20 @@ def test_the_outbox_backlog_and_the_age_of_its_oldest_due_notice(seeded: Flask) 
     samples = scrape(seeded.test_client())
     assert value(samples, "branchlink_outbox_backlog") == 2
     assert 600 <= value(samples, "branchlink_outbox_oldest_due_seconds") < 660
+
+
+def test_exchanges_waiting_for_the_timeline_and_the_age_of_the_oldest(seeded: Flask) -> None:
+    with runtime(seeded).uow() as uow:
+        for minutes, key in ((3, "k-old"), (1, "k-new")):
+            services.answer_at_once(uow, "wechat", key, utcnow() - timedelta(minutes=minutes),
+                                    "success", "o-waiting",
+                                    [(Direction.IN, "event:view", "打开菜单链接", None)])
+        uow.commit()
+    samples = scrape(seeded.test_client())
+    assert value(samples, "branchlink_timeline_backlog") == 2
+    assert 180 <= value(samples, "branchlink_timeline_oldest_seconds") < 240
+    record_deferred(runtime(seeded))
+    assert value(scrape(seeded.test_client()), "branchlink_timeline_backlog") == 0
 
 
 def test_spooled_messages_show_as_spool_depth_while_the_database_is_away(

@@ -17,7 +17,7 @@ def test_a_route_registered_twice_is_refused() -> None:
     (text_xml("u", "绑定 12345678"), bind.handle),
     (text_xml("u", "解除绑定"), bind.handle_unbind),
     (text_xml("u", "联系客户经理"), contact.handle),
-    (text_xml("u", "我的客户经理"), text.handle),
+    (text_xml("u", "我的客户经理"), text.handle_my_manager),
     (text_xml("u", "绑定12345678"), text.handle),  # no space: not the command
     (event_xml("u", "CLICK", "APPOINTMENT"), contact.handle),
     (event_xml("u", "CLICK", "MY_MANAGER"), click.handle),
