@@ -41,18 +41,22 @@ class SqlBranches:
         the branch's row is locked only for that statement: follows through one branch code
         no longer wait for each other's whole transaction. A transaction that fails after
         taking one leaves that turn unused (the next follow takes the next manager); the
-        turns stay even. SQLite has one writer at a time anyway: there the ticket is part of
-        the transaction.
+        turns stay even. A branch this transaction created, or already took a ticket of in
+        its own transaction, takes it here again (no other connection sees or may lock it
+        before the commit); so does every branch on SQLite, which has one writer anyway.
         """
         bind = self.session.get_bind()
-        if bind.dialect.name != "postgresql":
-            ticket = self.session.execute(_BUMP, {"branch": branch.id},
-                                          execution_options={"synchronize_session": False})
-            return int(ticket.scalar_one())
-        with bind.engine.connect() as connection:
-            ticket = connection.execution_options(isolation_level="AUTOCOMMIT").execute(
-                _BUMP, {"branch": branch.id})
-            return int(ticket.scalar_one())
+        inside = self.session.info.setdefault("tickets_inside", set())
+        if bind.dialect.name == "postgresql" and branch.id not in inside:
+            with bind.engine.connect() as connection:
+                row = connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+                    _BUMP, {"branch": branch.id}).first()
+            if row is not None:
+                return int(row[0])
+        inside.add(branch.id)
+        ticket = self.session.execute(_BUMP, {"branch": branch.id},
+                                      execution_options={"synchronize_session": False})
+        return int(ticket.scalar_one())
 
 
 BRANCHES = cast(Table, Branch.__table__)
