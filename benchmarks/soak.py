@@ -177,6 +177,8 @@ def _checks(sent: Sent) -> None:
             "deliveries recorded": one("SELECT count(*) FROM inbound_deliveries"),
             "deliveries without a stored reply": one(
                 "SELECT count(*) FROM inbound_deliveries WHERE reply IS NULL"),
+            "exchanges not yet on the timelines": one(
+                "SELECT count(*) FROM inbound_deliveries WHERE deferred IS NOT NULL"),
             "replies differing between retries": sent.differing,
             "followers sent": len(sent.followers),
             "followers linked": one("SELECT count(DISTINCT customer_id) FROM manager_links"),
@@ -212,12 +214,14 @@ def _wait_drained() -> None:
     deadline = time.monotonic() + 120
     with psycopg.connect(_plain(DB), autocommit=True) as connection:
         while time.monotonic() < deadline:
-            left = connection.execute("SELECT count(*) FROM notices WHERE status IN "
-                                      "('pending', 'sending')").fetchone()
+            left = connection.execute(
+                "SELECT (SELECT count(*) FROM notices WHERE status IN ('pending', 'sending'))"
+                " + (SELECT count(*) FROM inbound_deliveries WHERE deferred IS NOT NULL)"
+            ).fetchone()
             if left is not None and left[0] == 0:
                 return
             time.sleep(0.5)
-    print("the outbox did not drain within 120 s")
+    print("the outbox and the timelines did not drain within 120 s")
 
 
 def _web(config: Path, folder: Path, port: int, wait: bool = True) -> subprocess.Popen[bytes]:
