@@ -24,7 +24,15 @@ from crm_core.model.answers import (
 )
 from crm_core.model.answers.vocabulary import AddedNeed, AddedSynonym
 from crm_core.model.audit import AuditEvent, BindCode
-from crm_core.model.base import BIG_ID_MAX, ID_MAX, Base, local_date, local_time, utcnow
+from crm_core.model.base import (
+    BIG_ID_MAX,
+    ID_MAX,
+    Base,
+    local_date,
+    local_time,
+    seconds_since,
+    utcnow,
+)
 from crm_core.model.classification import (
     BatchKind,
     BatchStatus,
@@ -205,5 +213,6 @@ __all__ = [
     "normalise_credit_code",
     "parse_scene",
     "pick_round_robin",
+    "seconds_since",
     "utcnow",
 ]

@@ -44,6 +44,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def seconds_since(then: datetime | None, now: datetime) -> float:
+    """Return how long ago a stored timestamp was, in seconds (never negative; 0 for none)."""
+    return max((now - then).total_seconds(), 0.0) if then else 0.0
+
+
 def str_enum(cls: type[enum.StrEnum]) -> Enum:
     """Store a StrEnum by value as VARCHAR + CHECK, portable across SQLite and PostgreSQL."""
     return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])

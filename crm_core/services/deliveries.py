@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from crm_core.model import Direction, InboundDelivery, Interaction
+from crm_core.model import Direction, InboundDelivery, Interaction, seconds_since
 from crm_core.services.interactions import ExchangeEntry, masked
 from crm_core.unit_of_work import UnitOfWork
 
@@ -48,7 +48,7 @@ def answer_at_once(uow: UnitOfWork, channel: str, key: str, at: datetime, reply:
 def timeline_backlog(uow: UnitOfWork, channel: str, now: datetime) -> tuple[int, float]:
     """Return how many exchanges wait to be recorded and how long the oldest has (seconds)."""
     count, oldest = uow.deliveries.deferred_backlog(channel)
-    return count, max((now - oldest).total_seconds(), 0.0) if oldest else 0.0
+    return count, seconds_since(oldest, now)
 
 
 def record_deferred(uow: UnitOfWork, channel: str, sender: str | None = None,

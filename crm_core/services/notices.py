@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from crm_core.model import Customer, Manager, Notice, NoticeKind, NoticeStatus
+from crm_core.model import Customer, Manager, Notice, NoticeKind, NoticeStatus, seconds_since
 from crm_core.unit_of_work import UnitOfWork
 
 RETRYABLE = (NoticeStatus.DEAD, NoticeStatus.FAILED, NoticeStatus.UNKNOWN)
@@ -86,7 +86,7 @@ def record_sends(uow: UnitOfWork, sent: Sequence[SentNotice]) -> None:
 def outbox_backlog(uow: UnitOfWork, now: datetime) -> tuple[int, float]:
     """Return how many notices are due now and how long the oldest has waited (seconds)."""
     count, oldest = uow.notices.backlog(now)
-    return count, max((now - oldest).total_seconds(), 0.0) if oldest else 0.0
+    return count, seconds_since(oldest, now)
 
 
 def notice_sent(uow: UnitOfWork, notice_id: int, msgid: int | None, now: datetime) -> None:
