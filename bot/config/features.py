@@ -48,6 +48,7 @@ class OutboxSettings:
 
     poll_seconds: float = field(default=0.5, metadata=meta(positive))
     batch_size: int = field(default=50, metadata=meta(positive))
+    senders: int = field(default=4, metadata=meta(positive))
     max_attempts: int = field(default=8, metadata=meta(positive))
     backoff_base_seconds: float = field(default=5.0, metadata=meta(positive))
     backoff_max_seconds: float = field(default=900.0, metadata=meta(positive))

@@ -13,6 +13,7 @@ import uuid
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -34,6 +35,8 @@ LEASE_SECONDS, LEASE_CHECK_SECONDS = 30, 10
 PERSISTENT = "persistent"
 # Clock jobs are stored by reference; replace_existing rewrites a stored reference on start.
 JOBS = "bot.worker.jobs"
+# Threads for every job but the senders: four jobs of every worker, eight clock jobs.
+OTHER_JOBS = 12
 
 
 def worker_id() -> str:
@@ -140,16 +143,21 @@ def digest_trigger(hour: str, minute: str, timezone: str) -> CronTrigger:
 def build_scheduler(runtime: Runtime, config_path: str | None) -> BlockingScheduler:
     """Return the worker's scheduler with every job registered."""
     me = worker_id()
-    scheduler = BlockingScheduler(timezone=ZoneInfo(runtime.settings.leads.timezone))
+    senders = runtime.settings.outbox.senders
+    scheduler = BlockingScheduler(timezone=ZoneInfo(runtime.settings.leads.timezone),
+                                  executors={"default": ThreadPoolExecutor(senders + OTHER_JOBS)})
     interval = {"max_instances": 1, "coalesce": True}
     scheduler.add_job(replay_spool, "interval", args=[runtime], id="replay_spool",
                       seconds=runtime.settings.server.spool_replay_seconds, **interval)
     scheduler.add_job(record_deferred, "interval", args=[runtime], id="record_deferred",
                       seconds=runtime.settings.server.timeline_seconds, **interval)
     if runtime.settings.wechat.app_secret:
-        outbox = Outbox(runtime.uow, runtime.api(), runtime.settings, me)
-        scheduler.add_job(outbox.deliver_backlog, "interval", id="outbox",
-                          seconds=runtime.settings.outbox.poll_seconds, **interval)
+        # Each sender is a loop of its own over the shared outbox, as another worker's would
+        # be: while one waits on the platform, the others claim and send.
+        for n in range(senders):
+            outbox = Outbox(runtime.uow, runtime.api(), runtime.settings, f"{me}/{n}")
+            scheduler.add_job(outbox.deliver_backlog, "interval", id=f"outbox-{n}",
+                              seconds=runtime.settings.outbox.poll_seconds, **interval)
         sender = CampaignSender(lambda: sql_unit(runtime.uow()), runtime.api(),
                                 contact_policy(runtime.settings), send_limits(runtime.settings),
                                 compose=TrackedText(lambda: sql_unit(runtime.uow()),

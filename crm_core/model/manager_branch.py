@@ -7,7 +7,7 @@ Each change is one UPDATE in the same flush and transaction as the change itself
 
 from typing import Any
 
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import bindparam, event, inspect, select, update
 from sqlalchemy.engine import Connection
 
 from crm_core.model.customer import Customer, ManagerLink
@@ -28,12 +28,27 @@ def current_manager(customer_id: Any) -> Any:
             .scalar_subquery())
 
 
+# Built once: a follow writes a link, and building this statement cost more than running it.
+_IN_STEP = (update(Customer).where(Customer.id == bindparam("customer"))
+            .values(current_manager_id=current_manager(bindparam("customer")),
+                    manager_branch_id=current_branch(bindparam("customer"))))
+
+
 @event.listens_for(ManagerLink, "after_insert")
 @event.listens_for(ManagerLink, "after_update")
 def _link_written(_mapper: Any, connection: Connection, link: ManagerLink) -> None:
-    connection.execute(update(Customer).where(Customer.id == link.customer_id)
-                       .values(current_manager_id=current_manager(link.customer_id),
-                               manager_branch_id=current_branch(link.customer_id)))
+    if link.ended_at is None and link.customer is not None:
+        written = inspect(link.customer).attrs  # customers are flushed before their links
+        if (written.current_manager_id.history.added == [link.manager_id]
+                and written.manager_branch_id.history.added == [link.manager.branch_id]):
+            return  # set by `in_step`: they went out with the customer's own UPDATE
+    connection.execute(_IN_STEP, {"customer": link.customer_id})
+
+
+def in_step(customer: Customer, manager: Manager) -> None:
+    """Set a customer's current manager and branch as a new link to `manager` will: they go
+    out with the customer's own changes, and the link's insert needs no UPDATE of its own."""
+    customer.current_manager_id, customer.manager_branch_id = manager.id, manager.branch_id
 
 
 @event.listens_for(Manager, "after_update")

@@ -61,11 +61,14 @@ class SqlCustomers:
         row = self.session.execute(_MANAGER_OF, {"openid": openid}).first()
         return ManagerCard(*row) if row else None
 
-    def add_if_missing(self, openid: str, at: datetime, source: str) -> Customer:
-        """Return the customer with this openid, inserting them first if they are new."""
-        found = self.by_openid(openid)
-        if found is not None:
-            return found
+    def add_if_missing(self, openid: str, at: datetime, source: str,
+                       likely_new: bool = False) -> Customer:
+        """Return the customer with this openid, inserting them first if they are new.
+        `likely_new` (a follow's sender, say) tries the insert before the lookup."""
+        if openid in self.seen or not likely_new:
+            found = self.by_openid(openid)
+            if found is not None:
+                return found
         # Two first messages of one sender at once both miss: ON CONFLICT DO NOTHING makes the
         # second insert wait for the first and then read its row instead of failing. The
         # winner gets its row back from the INSERT itself, and a new customer has no links.
@@ -121,6 +124,19 @@ _MANAGER_OF = (select(Manager.code, Manager.name, Manager.title, Branch.name)
 _TOUCH = (update(CUSTOMERS).where(CUSTOMERS.c.id == bindparam("customer"),
                                    CUSTOMERS.c.last_touch_at < bindparam("at"))
           .values(last_touch_at=bindparam("at")))
+_CLAIM = insert(DELIVERIES).values(channel=bindparam("channel"), key=bindparam("key"),
+                                   received_at=bindparam("received_at"))
+_ANSWER = (update(DELIVERIES).where(DELIVERIES.c.channel == bindparam("of_channel"),
+                                    DELIVERIES.c.key == bindparam("of_key"))
+           .values(reply=bindparam("reply")))
+_WAITING = (select(DELIVERIES.c.id, DELIVERIES.c.sender, DELIVERIES.c.received_at,
+                   DELIVERIES.c.deferred)
+            .where(DELIVERIES.c.channel == bindparam("channel"), DELIVERIES.c.deferred.is_not(None))
+            .order_by(DELIVERIES.c.id).limit(bindparam("limit")))
+_TAKE_BATCH = _WAITING.with_for_update(skip_locked=True)
+_TAKE_SENDERS = _WAITING.where(DELIVERIES.c.sender == bindparam("sender")).with_for_update()
+_CLEAR_DEFERRED = (update(DELIVERIES).where(DELIVERIES.c.id.in_(bindparam("ids", expanding=True)))
+                   .values(deferred=null()))
 _INSERT_ANSWERED = insert_unless_taken(
     DELIVERIES, ("channel", "key", "reply", "received_at", "sender", "deferred"),
     ("channel", "key"), ("id",))
@@ -192,17 +208,15 @@ class SqlDeliveries:
     def claim(self, delivery: InboundDelivery) -> None:
         """Insert the dedupe row now, so a concurrent twin fails before any side effect."""
         try:
-            self.session.execute(insert(DELIVERIES).values(
-                channel=delivery.channel, key=delivery.key, received_at=delivery.received_at))
+            self.session.execute(_CLAIM, {"channel": delivery.channel, "key": delivery.key,
+                                          "received_at": delivery.received_at})
         except IntegrityError as error:
             raise DuplicateDelivery(unique_violation(error)) from error
 
     def answer(self, delivery: InboundDelivery) -> None:
         """Store the reply of a delivery claimed in this unit of work."""
-        table = DELIVERIES
-        self.session.execute(update(table).where(
-            table.c.channel == delivery.channel, table.c.key == delivery.key)
-            .values(reply=delivery.reply))
+        self.session.execute(_ANSWER, {"of_channel": delivery.channel, "of_key": delivery.key,
+                                       "reply": delivery.reply})
 
     def add_answered(self, delivery: InboundDelivery) -> bool:
         """Insert a delivery with its reply and deferred exchange in one statement; False
@@ -226,16 +240,9 @@ class SqlDeliveries:
         """Take the oldest deliveries whose exchange waits, clearing it: what one unit of work
         takes, no other does. A batch (no `sender`) skips rows another unit of work holds;
         one sender's next message waits for them instead, so it builds on them."""
-        table = DELIVERIES
-        stmt = (select(table.c.id, table.c.sender, table.c.received_at, table.c.deferred)
-                .where(table.c.channel == channel, table.c.deferred.is_not(None))
-                .order_by(table.c.id).limit(limit))
-        if sender is None:
-            stmt = stmt.with_for_update(skip_locked=True)
-        else:
-            stmt = stmt.where(table.c.sender == sender).with_for_update()
-        taken = [DeferredExchange(*row) for row in self.session.execute(stmt)]
+        stmt, values = ((_TAKE_BATCH, {"channel": channel, "limit": limit}) if sender is None else
+                        (_TAKE_SENDERS, {"channel": channel, "limit": limit, "sender": sender}))
+        taken = [DeferredExchange(*row) for row in self.session.execute(stmt, values)]
         if taken:
-            self.session.execute(update(table).where(table.c.id.in_([t.id for t in taken]))
-                                 .values(deferred=null()))
+            self.session.execute(_CLEAR_DEFERRED, {"ids": [t.id for t in taken]})
         return taken

@@ -20,7 +20,7 @@ class SqlBranches:
 
     def by_code(self, code: str) -> Branch | None:
         """Return the branch with this code."""
-        return self.session.scalar(select(Branch).where(Branch.code == code))
+        return self.session.scalar(_BRANCH_BY_CODE, {"code": code})
 
     def add(self, branch: Branch) -> None:
         """Add a branch."""
@@ -59,9 +59,15 @@ class SqlBranches:
         return int(ticket.scalar_one())
 
 
+# The lookups of a follow, built once with their cache keys (see repositories/customers.py).
 BRANCHES = cast(Table, Branch.__table__)
 _BUMP = (update(BRANCHES).where(BRANCHES.c.id == bindparam("branch"))
          .values(rr_counter=BRANCHES.c.rr_counter + 1).returning(BRANCHES.c.rr_counter))
+_BRANCH_BY_CODE = select(Branch).where(Branch.code == bindparam("code"))
+_MANAGER_BY_CODE = select(Manager).where(Manager.code == bindparam("code"))
+_TAKING_CUSTOMERS = (select(Manager).where(Manager.branch_id == bindparam("branch"),
+                                           Manager.state == ManagerState.ACTIVE)
+                     .order_by(Manager.id))
 
 
 class SqlManagers:
@@ -72,7 +78,7 @@ class SqlManagers:
 
     def by_code(self, code: str) -> Manager | None:
         """Return the manager with this code."""
-        return self.session.scalar(select(Manager).where(Manager.code == code))
+        return self.session.scalar(_MANAGER_BY_CODE, {"code": code})
 
     def add(self, manager: Manager) -> None:
         """Add a manager."""
@@ -80,9 +86,7 @@ class SqlManagers:
 
     def taking_customers(self, branch: Branch) -> list[Manager]:
         """Return the branch's active managers in id order."""
-        stmt = (select(Manager).where(Manager.branch_id == branch.id,
-                                      Manager.state == ManagerState.ACTIVE).order_by(Manager.id))
-        return list(self.session.scalars(stmt))
+        return list(self.session.scalars(_TAKING_CUSTOMERS, {"branch": branch.id}))
 
     def get(self, manager_id: int) -> Manager | None:
         """Return a manager by id."""

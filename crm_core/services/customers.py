@@ -6,9 +6,11 @@ from crm_core.model import Customer
 from crm_core.unit_of_work import UnitOfWork
 
 
-def ensure_customer(uow: UnitOfWork, openid: str, at: datetime, source: str) -> Customer:
-    """Return the customer with `openid`, creating them at their first touch."""
-    return uow.customers.add_if_missing(openid, at, source)
+def ensure_customer(uow: UnitOfWork, openid: str, at: datetime, source: str,
+                    likely_new: bool = False) -> Customer:
+    """Return the customer with `openid`, creating them at their first touch (`likely_new`:
+    a follow's, which tries the insert first)."""
+    return uow.customers.add_if_missing(openid, at, source, likely_new)
 
 
 def customer_label(openid: str) -> str:

@@ -27,6 +27,7 @@ from crm_core.model import (
     parse_scene,
     pick_round_robin,
 )
+from crm_core.model.manager_branch import in_step
 from crm_core.services.customers import customer_label, ensure_customer
 from crm_core.services.notices import enqueue_notice
 from crm_core.unit_of_work import UnitOfWork
@@ -44,7 +45,7 @@ class Arrival:
 def follow(uow: UnitOfWork, openid: str, scene: str | None, at: datetime,
            default_branch: str | None = None) -> Arrival:
     """Record a follow (optionally through a code) and link the customer to a manager."""
-    customer = ensure_customer(uow, openid, at, source=scene or "direct")
+    customer = ensure_customer(uow, openid, at, source=scene or "direct", likely_new=True)
     returning = customer.followed_at is not None
     customer.follow_state, customer.followed_at = FollowState.FOLLOWING, at
     fallback = scene or (f"b:{default_branch}" if default_branch else None)
@@ -125,6 +126,7 @@ def _link(uow: UnitOfWork, customer: Customer, manager: Manager | None, branch: 
         reason = LinkReason.MANAGER_LEFT
     link = ManagerLink(customer=customer, manager=target, source=source, reason=reason,
                        started_at=at)
+    in_step(customer, target)
     uow.activity.add(link)
     uow.flush()
     enqueue_notice(uow, f"link:{link.id}:new", NoticeKind.NEW_CUSTOMER, target, {

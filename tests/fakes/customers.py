@@ -33,7 +33,8 @@ class FakeCustomers:
         link = customer.current_link if customer else None
         return ManagerCard.of(link.manager) if link else None
 
-    def add_if_missing(self, openid: str, at: datetime, source: str) -> Customer:
+    def add_if_missing(self, openid: str, at: datetime, source: str,
+                       likely_new: bool = False) -> Customer:
         found = self.by_openid(openid)
         if found is None:
             # Inserted at once, as the SQL class's INSERT ... ON CONFLICT DO NOTHING is.

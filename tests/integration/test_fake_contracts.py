@@ -434,7 +434,20 @@ def answers(open_uow: Opener) -> tuple[list[Any], dict[str, Any]]:
                  **conversation_answers(uow)}
     with open_uow() as uow:
         found["racing leads"] = racing_leads(uow)
+    with open_uow() as uow:
+        found["likely new"] = likely_new(uow)
     return outcomes, found
+
+
+def likely_new(uow: UnitOfWork) -> tuple[Any, ...]:
+    """A follow's sender is looked for by inserting first: a known one is found all the same
+    (PostgreSQL spends an id on the insert that lost, so the new one's id is not compared)."""
+    known = uow.customers.add_if_missing("o0", T0 + timedelta(days=9), "later", likely_new=True)
+    fresh = uow.customers.add_if_missing("o-new", T0 + timedelta(days=9), "b:SH001",
+                                         likely_new=True)
+    return ((known.id, known.first_touch_at, known.first_touch_source,
+             [link.manager.code for link in known.links]),
+            (fresh.first_touch_at, fresh.first_touch_source, fresh.links))
 
 
 def test_the_fakes_answer_every_repository_question_as_the_sql_repositories_do(

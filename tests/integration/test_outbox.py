@@ -3,6 +3,7 @@
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from prometheus_client import REGISTRY
 from bot.config import Settings
 from bot.runtime import Runtime, build_runtime
 from bot.worker.outbox import Outbox, Report
-from bot.worker.scheduler import Leadership, digest_trigger
+from bot.worker.scheduler import Leadership, build_scheduler, digest_trigger
 from crm_core import services
 from crm_core.model import (
     CUSTOMER_KINDS,
@@ -213,6 +214,35 @@ def test_two_workers_racing_on_200_due_notices_deliver_each_once(
     sent = [r["json"]["client_msg_id"] for r in sandbox.requests(TEMPLATE_SEND)]
     assert len(sent) == 200 and len(set(sent)) == 200
     assert statuses(runtime) == {"sent": 200}
+
+
+def test_a_worker_sends_on_each_of_its_senders_while_the_platform_is_slow_and_each_once(
+        settings: Settings, runtime: Runtime, sandbox: SandboxHandle) -> None:
+    queue(runtime, 9)
+    delay = 1.0  # each send is answered a second late (within the read timeout)
+    sandbox.inject({"path": TEMPLATE_SEND, "delay_seconds": delay, "times": 1000})
+    worker = build_runtime(replace(settings, outbox=replace(
+        settings.outbox, senders=3, poll_seconds=0.05), wechat=replace(
+        settings.wechat, read_timeout=10.0)))
+    scheduler = build_scheduler(worker, None)
+    scheduler.remove_job("leadership")  # clock jobs are not what this test is about
+    thread = threading.Thread(target=scheduler.start)
+    thread.start()
+    try:
+        for _ in range(200):
+            if statuses(runtime) == {"sent": 9}:
+                break
+            threading.Event().wait(0.1)
+    finally:
+        scheduler.shutdown(wait=False)
+        thread.join()
+        worker.engine.dispose()
+    assert statuses(runtime) == {"sent": 9}
+    sends = sandbox.requests(TEMPLATE_SEND)
+    assert len({r["json"]["client_msg_id"] for r in sends}) == len(sends) == 9
+    # Three sends reached the platform before the first one was answered.
+    times = sorted(r["time"] for r in sends)
+    assert times[2] - times[0] < delay
 
 
 def test_notice_whose_worker_vanished_mid_send_becomes_unknown_not_resent(
