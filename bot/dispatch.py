@@ -29,7 +29,7 @@ from bot.spool import delivery_ref
 from bot.wechat.messages import Message
 from bot.wechat.replies import NewsReply, Reply, TextReply
 from crm_core.model import Direction
-from crm_core.services import ExchangeEntry, record_exchange
+from crm_core.services import ExchangeEntry
 
 log = logging.getLogger(__name__)
 PLATFORM_EVENTS = frozenset({"event:templatesendjobfinish", "event:masssendjobfinish"})
@@ -108,16 +108,11 @@ def read_only(msg: Message) -> Handler | None:
     return handler
 
 
-def dispatch(msg: Message, ctx: HandlerContext) -> Reply | None:
-    """Run the message's handler and record both sides of the exchange."""
-    reply = answer(msg, ctx)
-    if msg.kind not in PLATFORM_EVENTS:  # the platform's own reports are not the customer's
-        record_exchange(ctx.uow, msg.sender, ctx.now, exchange(msg, reply, ctx))
-    return reply
-
-
 def exchange(msg: Message, reply: Reply | None, ctx: HandlerContext) -> list[ExchangeEntry]:
-    """Describe both sides of an exchange for the customer's timeline."""
+    """Describe both sides of an exchange for the customer's timeline (nothing for the
+    platform's own reports: they are not the customer's)."""
+    if msg.kind in PLATFORM_EVENTS:
+        return []
     entries: list[ExchangeEntry] = [(Direction.IN, msg.kind, summarize(msg), None)]
     if reply is not None:
         entries.append((Direction.OUT, "reply",

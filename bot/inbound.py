@@ -1,9 +1,9 @@
-"""Processing one verified message exactly once: dedupe, dispatch, render, commit.
+"""Processing one verified message exactly once: dedupe, answer, render, commit.
 
-A message whose handler only reads (the customer's manager, a menu, a location) takes a
-shorter way: it is answered from what is known and stored with its reply in one write; the
-record of the exchange follows in a worker's batch (or before the sender's next message
-that writes, whichever comes first)."""
+Every message is stored with its reply and the exchange to put on the customer's timeline,
+which follows in a worker's batch (or before the sender's next message that writes, whichever
+comes first). A message whose handler only reads (the customer's manager, a menu, a location)
+takes a shorter way: it is answered from what is known and stored in one write."""
 
 import logging
 import time
@@ -16,7 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot import texts
 from bot.context import HandlerContext, HandlerPolicy
-from bot.dispatch import Handler, dispatch, exchange, read_only, report
+from bot.dispatch import Handler, answer, exchange, read_only, report
 from bot.metrics import DEDUPE_HITS, SPOOLED
 from bot.spool import FAILED, PENDING, Spool, delivery_ref
 from bot.wechat.messages import MalformedMessage, Message, parse_message
@@ -144,9 +144,10 @@ class Inbound:
             # What the sender's earlier messages left to record comes first: this one may
             # read it (the conversation relay reads the last reply, say).
             record_deferred(uow, CHANNEL, msg.sender)
-            reply = render_reply(dispatch(msg, HandlerContext(uow, now, self.policy)), msg,
-                                 int(time.time()))
-            answer_delivery(uow, delivery, reply)
+            ctx = HandlerContext(uow, now, self.policy)
+            answered = answer(msg, ctx)
+            reply = render_reply(answered, msg, int(time.time()))
+            answer_delivery(uow, delivery, reply, msg.sender, exchange(msg, answered, ctx))
             uow.commit()
             return reply
 

@@ -145,7 +145,7 @@ class ServerSettings:
     threads: int = field(default=4, metadata=meta(positive))
     embedded_worker: bool = True
     spool_replay_seconds: int = field(default=30, metadata=meta(positive))
-    # How often the worker writes to the timelines the exchanges of messages answered at once.
+    # How often the worker writes to the timelines the exchanges of answered messages.
     timeline_seconds: float = field(default=0.5, metadata=meta(positive))
 
 

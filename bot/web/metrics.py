@@ -114,7 +114,7 @@ class Backlogs:
         yield GaugeMetricFamily("branchlink_outbox_oldest_due_seconds",
                                 "How long the oldest due notice has waited.", value=age)
         yield GaugeMetricFamily("branchlink_timeline_backlog",
-                                "Messages answered at once whose exchange waits to be recorded.",
+                                "Answered messages whose exchange waits to be put on the timeline.",
                                 value=waiting)
         yield GaugeMetricFamily("branchlink_timeline_oldest_seconds",
                                 "How long the oldest of them has waited.", value=waited)

@@ -45,7 +45,7 @@ class Report:
 
 
 class Outbox:
-    """One worker's delivery loop over the shared outbox."""
+    """One delivery loop over the shared outbox (a worker runs `[outbox] senders` of them)."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], api: WeChatApi, settings: Settings,
                  worker_id: str, clock: Callable[[], datetime] = utcnow) -> None:
@@ -69,8 +69,8 @@ class Outbox:
 
     def deliver_due(self) -> Report:
         """Send up to `batch_size` due notices, each claimed just before its own send (a
-        worker killed mid-round leaves only the send in flight uncertain); stop the round
-        if the quota is spent. A round takes only what was due when it began: a notice it
+        worker killed mid-round leaves only this loop's send in flight uncertain); stop the
+        round if the quota is spent. A round takes only what was due when it began: a notice it
         put back to wait is the next round's, however short the wait.
 
         A successful send is recorded with the claim of the next notice (on PostgreSQL in

@@ -18,6 +18,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.inbound import CHANNEL, OUTAGE
 from bot.metrics import WORKER_LEADER
@@ -61,8 +62,8 @@ def replay_spool(runtime: Runtime) -> int:
 
 
 def record_deferred(runtime: Runtime) -> int:
-    """Write the exchanges of messages answered at once to the timelines, batch after batch
-    until none wait; if the database is away they wait for the next run."""
+    """Write the exchanges of answered messages to the timelines, batch after batch until
+    none wait; if the database is away, or refuses a batch, they wait for the next run."""
     recorded = 0
     try:
         while True:
@@ -74,7 +75,9 @@ def record_deferred(runtime: Runtime) -> int:
                 return recorded
     except OUTAGE:
         log.warning("database unavailable; exchanges wait to be recorded")
-        return recorded
+    except SQLAlchemyError as error:  # statements only: the parameters are hidden (make_engine)
+        log.error("the database refused a batch of exchanges; they wait: %s", error)
+    return recorded
 
 
 class Leadership:

@@ -128,7 +128,8 @@ _CLAIM = insert(DELIVERIES).values(channel=bindparam("channel"), key=bindparam("
                                    received_at=bindparam("received_at"))
 _ANSWER = (update(DELIVERIES).where(DELIVERIES.c.channel == bindparam("of_channel"),
                                     DELIVERIES.c.key == bindparam("of_key"))
-           .values(reply=bindparam("reply")))
+           .values(reply=bindparam("reply"), sender=bindparam("sender"),
+                   deferred=bindparam("deferred", type_=DELIVERIES.c.deferred.type)))
 _WAITING = (select(DELIVERIES.c.id, DELIVERIES.c.sender, DELIVERIES.c.received_at,
                    DELIVERIES.c.deferred)
             .where(DELIVERIES.c.channel == bindparam("channel"), DELIVERIES.c.deferred.is_not(None))
@@ -214,9 +215,11 @@ class SqlDeliveries:
             raise DuplicateDelivery(unique_violation(error)) from error
 
     def answer(self, delivery: InboundDelivery) -> None:
-        """Store the reply of a delivery claimed in this unit of work."""
+        """Store the reply of a delivery claimed in this unit of work, and its sender and
+        exchange to record."""
         self.session.execute(_ANSWER, {"of_channel": delivery.channel, "of_key": delivery.key,
-                                       "reply": delivery.reply})
+                                       "reply": delivery.reply, "sender": delivery.sender,
+                                       "deferred": delivery.deferred})
 
     def add_answered(self, delivery: InboundDelivery) -> bool:
         """Insert a delivery with its reply and deferred exchange in one statement; False

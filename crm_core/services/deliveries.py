@@ -1,6 +1,7 @@
 """Idempotent inbound deliveries: a retried delivery is processed once and answered alike."""
 
 from datetime import datetime
+from typing import Any
 
 from crm_core.model import Direction, InboundDelivery, Interaction, seconds_since
 from crm_core.services.interactions import ExchangeEntry, masked
@@ -21,9 +22,11 @@ def claim_delivery(uow: UnitOfWork, channel: str, key: str, at: datetime) -> Inb
     return delivery
 
 
-def answer_delivery(uow: UnitOfWork, delivery: InboundDelivery, reply: str) -> None:
-    """Store the reply of a delivery claimed in this unit of work, for its retries."""
-    delivery.reply = reply
+def answer_delivery(uow: UnitOfWork, delivery: InboundDelivery, reply: str, sender: str,
+                    entries: list[ExchangeEntry]) -> None:
+    """Store the reply of a delivery claimed in this unit of work, for its retries, with the
+    exchange still to record (`record_deferred`) in the same write."""
+    delivery.reply, delivery.sender, delivery.deferred = reply, sender, _at_rest(entries)
     uow.deliveries.answer(delivery)
 
 
@@ -38,11 +41,15 @@ def answer_at_once(uow: UnitOfWork, channel: str, key: str, at: datetime, reply:
     """Store a delivery answered from reads alone, with its reply and the exchange still to
     record (masked already: it waits at rest), in one write. False: the key was taken by a
     twin (processed, or in flight and waited for): read its reply with `stored_reply`."""
-    deferred = [[str(direction), kind, masked(summary), detail]
-                for direction, kind, summary, detail in entries]
     return uow.deliveries.add_answered(InboundDelivery(
         channel=channel, key=key, received_at=at, reply=reply, sender=sender,
-        deferred=deferred or None))
+        deferred=_at_rest(entries)))
+
+
+def _at_rest(entries: list[ExchangeEntry]) -> list[list[Any]] | None:
+    """An exchange as it waits in its delivery's row: masked already (None: nothing)."""
+    return [[str(direction), kind, masked(summary), detail]
+            for direction, kind, summary, detail in entries] or None
 
 
 def timeline_backlog(uow: UnitOfWork, channel: str, now: datetime) -> tuple[int, float]:

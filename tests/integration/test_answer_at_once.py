@@ -1,6 +1,6 @@
 """Messages whose handler only reads are answered at once and stored with their reply in one
-write; their exchange reaches the timeline in a worker's batch, or before the sender's next
-message that writes. Real database (SQLite, or PostgreSQL in `make test-pg`)."""
+write. Every message's exchange reaches the timeline in a worker's batch, or before the
+sender's next message that writes. Real database (SQLite, or PostgreSQL in `make test-pg`)."""
 
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -46,6 +46,7 @@ def test_the_manager_card_is_answered_at_once_and_recorded_by_the_worker(
         app, client, platform) -> None:  # type: ignore[no-untyped-def]
     seeded(app)
     post(client, platform, subscribe_xml("a1", "b:SH001"))
+    assert record_deferred(runtime(app)) == 1  # the follow's exchange
     before = timeline(app, "a1")
 
     reply = reply_content(platform, post(client, platform, text_xml("a1", MY_MANAGER)))
@@ -89,8 +90,10 @@ def test_the_senders_next_message_that_writes_records_what_waits_first(
     post(client, platform, text_xml("a3", "你好", msg_id=7102))  # its handler writes
 
     kinds = [(direction, kind) for direction, kind, _ in timeline(app, "a3")]
-    assert kinds == [("in", "text"), ("out", "reply"), ("in", "event:click"), ("out", "reply"),
-                     ("in", "text"), ("out", "reply")]
+    assert kinds == [("in", "text"), ("out", "reply"), ("in", "event:click"), ("out", "reply")]
+    assert record_deferred(runtime(app)) == 1  # the last one's own exchange, by the worker
+    kinds = [(direction, kind) for direction, kind, _ in timeline(app, "a3")]
+    assert kinds[4:] == [("in", "text"), ("out", "reply")]
     first = deliveries(app)[0]
     with runtime(app).uow() as uow:
         customer = uow.customers.by_openid("a3")

@@ -12,6 +12,7 @@ from bot import create_app
 from bot.cli.base import Cli
 from bot.cli.faq import faq
 from bot.search.miss_groups import group_misses, question_words
+from bot.worker.scheduler import record_deferred
 from crm_core import services
 from crm_core.model import AnswerMiss, FaqEntry, FaqVersion, utcnow
 from tests.builders import org, subscribe_xml, text_xml
@@ -144,6 +145,7 @@ def test_the_fallback_and_unsure_answers_are_kept_masked_and_grouped(shop, platf
 def last_reply_detail(app) -> dict:  # type: ignore[no-untyped-def,type-arg]
     from crm_core.model import Direction, Interaction
 
+    record_deferred(runtime(app))  # the worker puts the exchanges on the timelines
     stmt = (select(Interaction.detail).where(Interaction.direction == Direction.OUT)
             .order_by(Interaction.id.desc()).limit(1))
     return rows(app, stmt)[0][0]  # type: ignore[no-any-return]

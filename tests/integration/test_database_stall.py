@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot import create_app, texts
 from bot.wechat.simulator import Platform
-from bot.worker.scheduler import replay_spool
+from bot.worker.scheduler import record_deferred, replay_spool
 from crm_core import services
 from crm_core.db import CLIENT_GRACE_SECONDS, StallGuard, Timeouts, make_engine
 from tests.builders import post, text_xml
@@ -127,6 +127,7 @@ def test_a_callback_during_a_database_stall_is_spooled_in_time_and_replayed_once
     assert len(runtime(app).inbound.spool.waiting()) == 1
     assert replay_spool(runtime(app)) == 1
     post(client, platform, xml)  # the platform's retry, after the database came back
+    record_deferred(runtime(app))  # the worker puts the exchanges on the timeline
     with runtime(app).uow() as uow:
         profile = services.customer_profile(uow, "o-stall")
     assert profile is not None

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.worker.scheduler import record_deferred
 from crm_core import services
 from crm_core.model import (
     AuditEvent,
@@ -50,6 +51,7 @@ def ask(app, platform, openid: str, text: str) -> str:  # type: ignore[no-untype
 
 
 def last_detail(app, openid: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    record_deferred(runtime(app))  # the worker puts the exchanges on the timelines
     stmt = (select(Interaction.detail).join(Customer, Customer.id == Interaction.customer_id)
             .where(Customer.openid == openid, Interaction.direction == Direction.OUT)
             .order_by(Interaction.id.desc()).limit(1))

@@ -17,12 +17,12 @@ from bot import create_app
 from bot.cli.base import Cli
 from bot.cli.spool import spool as spool_command
 from bot.inbound import Inbound
-from bot.spool import FAILED, Spool
+from bot.spool import FAILED, Spool, delivery_ref
 from bot.wechat.messages import parse_message
 from bot.wechat.simulator import Platform
-from bot.worker.scheduler import replay_spool
+from bot.worker.scheduler import record_deferred, replay_spool
 from crm_core import services
-from crm_core.model import Customer, InboundDelivery, ManagerLink
+from crm_core.model import Customer, InboundDelivery, ManagerLink, utcnow
 from tests.builders import org, post, subscribe_xml, text_xml
 from tests.conftest import AES_KEY, APP_ID, TOKEN, make_settings, runtime
 from tests.fakes import FakeUnitOfWork
@@ -115,6 +115,7 @@ def test_two_app_instances_share_dedupe_through_the_database(
     a = post(first.test_client(), platform, xml)
     b = post(second.test_client(), platform, xml)
     assert a.text == b.text
+    assert record_deferred(runtime(second)) == 1  # one exchange for the timeline, not two
     with runtime(first).engine.connect() as connection:
         assert connection.scalar(select(Customer.id).where(Customer.openid == "o10"))
     for app in (first, second):
@@ -209,20 +210,33 @@ def test_a_spooled_message_the_database_refuses_is_parked_with_its_key_logged(
     assert "handler failed for msg:77" in caplog.text and "replay stopped" not in caplog.text
 
 
-@pytest.mark.parametrize(("table", "secret"), [("customers", "o-private-openid"),
-                                               ("interactions", "机密的留言内容")])
 def test_a_database_error_is_logged_with_the_key_and_without_the_message(
-        app, platform: Platform, refuse_rows, caplog: pytest.LogCaptureFixture,
-        table: str, secret: str) -> None:  # type: ignore[no-untyped-def]
-    refuse_rows(table)
-    openid = secret if table == "customers" else "o-writer"
+        app, platform: Platform, refuse_rows,
+        caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+    secret = "o-private-openid"
+    refuse_rows("customers")
+    xml = subscribe_xml(secret, "b:SH001", at=4711)
     with caplog.at_level(logging.INFO):
-        response = post(app.test_client(), platform, text_xml(openid, f"详情 {secret}",
-                                                              msg_id=4711))
+        response = post(app.test_client(), platform, xml)
     assert "系统繁忙" in response.text  # the apology: parked, never lost
-    assert "handler failed for msg:4711" in caplog.text
+    assert f"handler failed for {delivery_ref(parse_message(xml).dedupe_key)}" in caplog.text
     assert "refused by the test" in caplog.text  # the database's own reason is kept
     assert secret not in caplog.text
+
+
+def test_an_exchange_the_timeline_refuses_waits_and_is_logged_without_the_message(
+        app, platform: Platform, refuse_rows,
+        caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+    secret = "机密的留言内容"
+    refuse_rows("interactions")
+    response = post(app.test_client(), platform, text_xml("o-writer", f"详情 {secret}",
+                                                          msg_id=4712))
+    assert response.status_code == 200 and "系统繁忙" not in response.text  # answered
+    with caplog.at_level(logging.INFO):
+        assert record_deferred(runtime(app)) == 0
+    assert "refused by the test" in caplog.text and secret not in caplog.text
+    with runtime(app).uow() as uow:  # kept for the next batch, not lost
+        assert services.timeline_backlog(uow, "wechat", utcnow())[0] == 1
 
 
 # Run in a child process: the file size limit (RLIMIT_FSIZE, the kernel's own refusal to grow
