@@ -1,4 +1,5 @@
-"""Webhook throughput and latency under gunicorn: the full pipeline against its floor.
+"""Webhook throughput and latency under gunicorn: the full pipeline against its floor, and
+against the durable floor (the floor that also commits the message before answering).
 
 Bounded load from wrk (Debian package `wrk`) on loopback: every request carries a fresh
 MsgId or openid, so nothing is deduplicated away. Prints req/s, p50 and p99 per scenario,
@@ -18,6 +19,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import create_engine, text
 
+from benchmarks.floor import INBOX
 from benchmarks.support import serving
 from bot.wechat.crypto import sign
 
@@ -32,7 +34,9 @@ FULL_PORT = int(os.environ.get("BRANCHLINK_BENCH_PORT", "18001"))
 FLOOR_PORT = FULL_PORT + 1
 LUA = """
 local n = 0
-local prefix = tostring(math.random(1, 1e9))
+-- A run's own prefix (the warm-up runs two seconds earlier): Lua's random numbers would repeat
+-- from one wrk process to the next, and the measured run would resend the warm-up's messages.
+local prefix = tostring(os.time())
 request = function()
   n = n + 1
   local id = prefix .. n  -- the sender, the MsgId and (in some scenarios) the question's tag
@@ -63,17 +67,34 @@ def main() -> None:
         print(f"webhook benchmark: wrk -t1 -c{CONNECTIONS} -d{DURATION}, gunicorn {WORKERS} "
               f"workers x {THREADS} threads, {os.cpu_count()} cores")
         print(f"{'scenario':<18}{'target':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}")
-        with serving([sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "--threads",
-                       str(THREADS), "-k", "gthread", "-b", f"127.0.0.1:{FLOOR_PORT}",
-                       "benchmarks.floor:app"], f"http://127.0.0.1:{FLOOR_PORT}/wechat",
-                      {"FLOOR_TOKEN": TOKEN}):
-            floors = {scenario: _load(folder, FLOOR_PORT, xml)
-                      for scenario, xml in SCENARIOS.items()}
+        floors = _run_floor(folder, {})
+        kept = {"sqlite": f"sqlite:///{folder}/floor.db", "postgresql": PG_BENCH}
+        durable = {db: _run_floor(folder, _inbox(kept[db])) for db in databases}
         results = {db: _run_full(folder, db, url) for db, url in databases.items()}
         for scenario, floor in floors.items():
             _row(scenario, "floor", floor, floor)
+            for db, figures in durable.items():
+                _row(scenario, f"kept ({db})", figures[scenario], floor)
             for db, figures in results.items():
                 _row(scenario, f"full ({db})", figures[scenario], floor)
+
+
+def _inbox(url: str) -> dict[str, str]:
+    """Make the durable floor's table; return the floor's environment for it."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(INBOX))
+    engine.dispose()
+    return {"FLOOR_DATABASE": url}
+
+
+def _run_floor(folder: Path, environment: dict[str, str]) -> dict[str, tuple[float, float, float]]:
+    """Load each scenario on the floor (with `FLOOR_DATABASE`: the durable floor)."""
+    with serving([sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "--threads",
+                   str(THREADS), "-k", "gthread", "-b", f"127.0.0.1:{FLOOR_PORT}",
+                   "benchmarks.floor:app"], f"http://127.0.0.1:{FLOOR_PORT}/wechat",
+                  {"FLOOR_TOKEN": TOKEN, **environment}):
+        return {scenario: _load(folder, FLOOR_PORT, xml) for scenario, xml in SCENARIOS.items()}
 
 
 def _run_full(folder: Path, db: str, url: str) -> dict[str, tuple[float, float, float]]:
