@@ -111,7 +111,7 @@ from crm_core.services.home import (
     refresh_home_figures,
     week_start,
 )
-from crm_core.services.interactions import ExchangeEntry, record_exchange, record_interaction
+from crm_core.services.interactions import ExchangeEntry, record_interaction
 from crm_core.services.leads import (
     LeadOutcome,
     chase_overdue_leads,
@@ -388,7 +388,6 @@ __all__ = [
     "record_assessment",
     "record_code",
     "record_deferred",
-    "record_exchange",
     "record_interaction",
     "record_login",
     "record_miss",

@@ -15,24 +15,18 @@ def record_interaction(
     uow: UnitOfWork, openid: str, direction: Direction, kind: str, summary: str, at: datetime,
     *, channel: str = "wechat", detail: dict[str, Any] | None = None,
 ) -> None:
-    """Record one message or event; personal numbers in the summary are masked first."""
-    record_exchange(uow, openid, at, [(direction, kind, summary, detail)], channel=channel)
+    """Record one message or event; personal numbers in the summary are masked first.
+    (A customer's messages and their replies are recorded in batches: `record_deferred`.)"""
+    customer = ensure_customer(uow, openid, at, source="direct")
+    if direction is Direction.IN:
+        customer.touch(at)
+    uow.activity.append_interactions([Interaction(
+        customer_id=customer.id, channel=channel, direction=direction, kind=kind,
+        summary=masked(summary), detail=detail, occurred_at=at)])
 
 
 # One side of an exchange: direction, kind, summary, detail.
 ExchangeEntry = tuple[Direction, str, str, dict[str, Any] | None]
-
-
-def record_exchange(uow: UnitOfWork, openid: str, at: datetime, entries: list[ExchangeEntry],
-                    *, channel: str = "wechat") -> None:
-    """Record a message and its reply in one write; personal numbers are masked first."""
-    customer = ensure_customer(uow, openid, at, source="direct")
-    if any(direction is Direction.IN for direction, *_ in entries):
-        customer.touch(at)
-    uow.activity.append_interactions([Interaction(
-        customer_id=customer.id, channel=channel, direction=direction, kind=kind,
-        summary=masked(summary), detail=detail, occurred_at=at,
-    ) for direction, kind, summary, detail in entries])
 
 
 def masked(summary: str) -> str:
