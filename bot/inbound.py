@@ -7,7 +7,7 @@ takes a shorter way: it is answered from what is known and stored in one write."
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,12 +17,14 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from bot import texts
 from bot.context import HandlerContext, HandlerPolicy
 from bot.dispatch import Handler, answer, exchange, read_only, report
+from bot.group_commit import GroupCommit
 from bot.metrics import DEDUPE_HITS, SPOOLED
 from bot.spool import FAILED, PENDING, Spool, delivery_ref
 from bot.wechat.messages import MalformedMessage, Message, parse_message
 from bot.wechat.replies import TextReply, render_reply
 from crm_core.model import utcnow
 from crm_core.services import (
+    AnsweredAtOnce,
     answer_at_once,
     answer_delivery,
     claim_delivery,
@@ -60,6 +62,7 @@ class Inbound:
         self.uow_factory = uow_factory
         self.spool = spool
         self.policy = policy or HandlerPolicy()
+        self.answers = GroupCommit(self._store_answered)
 
     def receive(self, msg: Message, xml: str) -> str:
         """Process a message and return the reply; never lose it, whatever fails.
@@ -153,8 +156,9 @@ class Inbound:
 
     def _answer_at_once(self, msg: Message, handler: Handler) -> str:
         """Answer from reads alone, then store the delivery with its reply and the exchange
-        to record in one write: the message is durable before it is answered, and nothing
-        waits on the writers' turn but that one statement."""
+        to record in one write, shared with the messages other threads answer meanwhile
+        (group commit): the message is durable before it is answered, and nothing waits on
+        the writers' turn but that one statement."""
         now = utcnow()
         with self.uow_factory() as uow:
             uow.read_only()
@@ -162,13 +166,17 @@ class Inbound:
             answered = handler(msg, ctx)
             entries = exchange(msg, answered, ctx)
         reply = render_reply(answered, msg, int(time.time()))
+        if not self.answers.submit(AnsweredAtOnce(msg.dedupe_key, now, reply, msg.sender,
+                                                  entries)):
+            raise DuplicateDelivery(delivery_ref(msg.dedupe_key))
+        return reply
+
+    def _store_answered(self, answered: Sequence[AnsweredAtOnce]) -> list[bool]:
         with self.uow_factory() as uow:
             uow.commit_each_statement()
-            if not answer_at_once(uow, CHANNEL, msg.dedupe_key, now, reply, msg.sender,
-                                  entries):
-                raise DuplicateDelivery(delivery_ref(msg.dedupe_key))
+            stored = answer_at_once(uow, CHANNEL, answered)
             uow.commit()
-        return reply
+        return stored
 
     @staticmethod
     def _holding_reply(msg: Message, text: str) -> str:

@@ -36,9 +36,10 @@ def dialect_insert(dialect: str, table: Any) -> Any:
 
 @cache
 def insert_unless_taken(table: Table, columns: tuple[str, ...], key: tuple[str, ...],
-                        returning: tuple[str, ...]) -> TextualSelect:
+                        returning: tuple[str, ...], rows: int = 0) -> TextualSelect:
     """Return `INSERT … ON CONFLICT (key) DO NOTHING RETURNING …`, the same SQL in both
-    dialects, with typed parameters (`:column`) and result columns.
+    dialects, with typed parameters (`:column`) and result columns; with `rows`, one
+    statement for that many rows, their parameters numbered (`:column_0`, `:column_1`…).
 
     For the webhook's path: SQLAlchemy gives its own ON CONFLICT statements no cache key,
     so they are compiled anew on every execution, which costs more CPU than running them.
@@ -46,10 +47,11 @@ def insert_unless_taken(table: Table, columns: tuple[str, ...], key: tuple[str, 
     def quoted(names: tuple[str, ...]) -> str:
         return ", ".join(f'"{name}"' for name in names)
 
+    suffixes = [f"_{n}" for n in range(rows)] if rows else [""]
+    values = ", ".join(f"({', '.join(f':{name}{end}' for name in columns)})" for end in suffixes)
     # Names come from the table's metadata, never from input; values are bound parameters.
-    sql = (f"INSERT INTO {table.name} ({quoted(columns)}) "  # noqa: S608
-           f"VALUES ({', '.join(':' + name for name in columns)}) "
+    sql = (f"INSERT INTO {table.name} ({quoted(columns)}) VALUES {values} "  # noqa: S608
            f"ON CONFLICT ({quoted(key)}) DO NOTHING RETURNING {quoted(returning)}")
-    return (text(sql).bindparams(*(bindparam(name, type_=table.c[name].type)
-                                   for name in columns))
+    return (text(sql).bindparams(*(bindparam(name + end, type_=table.c[name].type)
+                                   for end in suffixes for name in columns))
             .columns(*(table.c[name] for name in returning)))

@@ -1,6 +1,7 @@
 """Customers, their interactions and touches, and processed deliveries in SQL."""
 
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -138,9 +139,7 @@ _TAKE_BATCH = _WAITING.with_for_update(skip_locked=True)
 _TAKE_SENDERS = _WAITING.where(DELIVERIES.c.sender == bindparam("sender")).with_for_update()
 _CLEAR_DEFERRED = (update(DELIVERIES).where(DELIVERIES.c.id.in_(bindparam("ids", expanding=True)))
                    .values(deferred=null()))
-_INSERT_ANSWERED = insert_unless_taken(
-    DELIVERIES, ("channel", "key", "reply", "received_at", "sender", "deferred"),
-    ("channel", "key"), ("id",))
+_ANSWERED_COLUMNS = ("channel", "key", "reply", "received_at", "sender", "deferred")
 _INSERT_NEW = insert_unless_taken(
     CUSTOMERS, ("openid", "follow_state", "first_touch_at", "first_touch_source",
                 "last_touch_at"), ("openid",), tuple(CUSTOMERS.c.keys()))
@@ -221,14 +220,17 @@ class SqlDeliveries:
                                        "reply": delivery.reply, "sender": delivery.sender,
                                        "deferred": delivery.deferred})
 
-    def add_answered(self, delivery: InboundDelivery) -> bool:
-        """Insert a delivery with its reply and deferred exchange in one statement; False
-        when the key is taken (a twin, processed or in flight: it is waited for)."""
-        row = self.session.execute(_INSERT_ANSWERED, {
-            "channel": delivery.channel, "key": delivery.key, "reply": delivery.reply,
-            "received_at": delivery.received_at, "sender": delivery.sender,
-            "deferred": delivery.deferred}).first()
-        return row is not None
+    def add_answered(self, deliveries: Sequence[InboundDelivery]) -> set[tuple[str, str]]:
+        """Insert deliveries with their reply and deferred exchange in one statement; return
+        the (channel, key) of those inserted: any other key is taken (a twin, processed or in
+        flight: it is waited for)."""
+        # In key order: two statements that share keys take their locks in the same order.
+        ordered = sorted(deliveries, key=lambda d: (d.channel, d.key))
+        values = {f"{name}_{n}": getattr(delivery, name)
+                  for n, delivery in enumerate(ordered) for name in _ANSWERED_COLUMNS}
+        statement = insert_unless_taken(DELIVERIES, _ANSWERED_COLUMNS, ("channel", "key"),
+                                        ("channel", "key"), len(ordered))
+        return {(channel, key) for channel, key in self.session.execute(statement, values)}
 
     def deferred_backlog(self, channel: str) -> tuple[int, datetime | None]:
         """Return how many deliveries' exchanges wait and when the oldest was received."""

@@ -89,6 +89,7 @@ from crm_core.services.console import (
 )
 from crm_core.services.deliveries import (
     DEFERRED_BATCH,
+    AnsweredAtOnce,
     answer_at_once,
     answer_delivery,
     claim_delivery,
@@ -245,6 +246,7 @@ __all__ = [
     "DEFERRED_BATCH",
     "FIGURES_EVERY_MINUTES",
     "Addition",
+    "AnsweredAtOnce",
     "Arrival",
     "BadName",
     "BindOutcome",

@@ -1,5 +1,7 @@
 """Idempotent inbound deliveries: a retried delivery is processed once and answered alike."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,14 +38,31 @@ def stored_reply(uow: UnitOfWork, channel: str, key: str) -> str | None:
     return delivery.reply if delivery else None
 
 
-def answer_at_once(uow: UnitOfWork, channel: str, key: str, at: datetime, reply: str,
-                   sender: str, entries: list[ExchangeEntry]) -> bool:
-    """Store a delivery answered from reads alone, with its reply and the exchange still to
-    record (masked already: it waits at rest), in one write. False: the key was taken by a
-    twin (processed, or in flight and waited for): read its reply with `stored_reply`."""
-    return uow.deliveries.add_answered(InboundDelivery(
-        channel=channel, key=key, received_at=at, reply=reply, sender=sender,
-        deferred=_at_rest(entries)))
+@dataclass(frozen=True)
+class AnsweredAtOnce:
+    """A delivery answered from reads alone: its key, when it came, its reply, its sender
+    and the exchange still to record."""
+
+    key: str
+    received_at: datetime
+    reply: str
+    sender: str
+    entries: list[ExchangeEntry]
+
+
+def answer_at_once(uow: UnitOfWork, channel: str,
+                   answered: Sequence[AnsweredAtOnce]) -> list[bool]:
+    """Store deliveries answered from reads alone, each with its reply and the exchange still
+    to record (masked already: it waits at rest), in one write. For each, in order: True if
+    stored, False if its key was taken by a twin (processed, or in flight and waited for):
+    read the twin's reply with `stored_reply`. Of twins in one call, the first is stored."""
+    firsts: dict[str, AnsweredAtOnce] = {}
+    for item in answered:
+        firsts.setdefault(item.key, item)
+    stored = uow.deliveries.add_answered([InboundDelivery(
+        channel=channel, key=item.key, received_at=item.received_at, reply=item.reply,
+        sender=item.sender, deferred=_at_rest(item.entries)) for item in firsts.values()])
+    return [firsts[item.key] is item and (channel, item.key) in stored for item in answered]
 
 
 def _at_rest(entries: list[ExchangeEntry]) -> list[list[Any]] | None:

@@ -1,5 +1,6 @@
 """Customers, their interactions, touches and links, and processed deliveries in memory."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TypeVar
 
@@ -114,8 +115,8 @@ class FakeDeliveries:
     def answer(self, delivery: InboundDelivery) -> None:
         pass  # the stored row is the claimed object itself, its reply already set
 
-    def add_answered(self, delivery: InboundDelivery) -> bool:
-        return self.store.insert_unless_taken(delivery)
+    def add_answered(self, deliveries: Sequence[InboundDelivery]) -> set[tuple[str, str]]:
+        return {(d.channel, d.key) for d in deliveries if self.store.insert_unless_taken(d)}
 
     def deferred_backlog(self, channel: str) -> tuple[int, datetime | None]:
         waiting = [d.received_at for d in self.store.rows(InboundDelivery)

@@ -103,13 +103,31 @@ def test_the_senders_next_message_that_writes_records_what_waits_first(
 
 def test_personal_numbers_wait_masked(app) -> None:  # type: ignore[no-untyped-def]
     with runtime(app).uow() as uow:
-        assert services.answer_at_once(uow, "wechat", "k1", utcnow(), "success", "a4", [
-            (Direction.IN, "link", "链接：我的手机13812345678", None)])
-        assert not services.answer_at_once(uow, "wechat", "k1", utcnow(), "success", "a4", [])
+        assert services.answer_at_once(uow, "wechat", [answered(
+            "k1", "a4", (Direction.IN, "link", "链接：我的手机13812345678", None))]) == [True]
+        assert services.answer_at_once(uow, "wechat", [answered("k1", "a4")]) == [False]
         uow.commit()
     stored = deliveries(app)[-1]
     assert stored.deferred is not None and "13812345678" not in str(stored.deferred)
     assert "138****5678" in str(stored.deferred)
+
+
+def test_of_twins_written_together_the_first_is_stored_and_the_other_told_so(
+        app) -> None:  # type: ignore[no-untyped-def]
+    with runtime(app).uow() as uow:
+        assert services.answer_at_once(uow, "wechat", [
+            answered("k2", "a5", reply="first"), answered("k3", "a6"),
+            answered("k2", "a5", reply="second")]) == [True, True, False]
+        uow.commit()
+    with runtime(app).uow() as uow:
+        assert services.stored_reply(uow, "wechat", "k2") == "first"
+        assert services.answer_at_once(uow, "wechat", [answered("k3", "a6"), answered(
+            "k4", "a6")]) == [False, True]
+
+
+def answered(key: str, sender: str, *entries: services.ExchangeEntry,
+             reply: str = "success") -> services.AnsweredAtOnce:
+    return services.AnsweredAtOnce(key, utcnow(), reply, sender, list(entries))
 
 
 def test_concurrent_recorders_record_each_exchange_once(

@@ -125,3 +125,21 @@ def test_two_codes_scanned_together_link_a_known_customer_once(
                    .where(Notice.kind == NoticeKind.NEW_CUSTOMER)) == TRIALS
     assert counted(seeded, lambda: select(func.count()).select_from(InboundDelivery)
                    .where(InboundDelivery.reply.is_not(None))) == 3 * TRIALS
+
+
+def test_questions_answered_at_once_together_each_get_their_own_answer_kept_once(
+        seeded: Flask, platform: Platform) -> None:
+    # Written in groups (several threads' deliveries in one commit): each reply is its
+    # sender's, twins get the same one, and every delivery is kept once.
+    customers = {f"o-ask-{n}": f"m:SH001-0{n % 2 + 1}" for n in range(6)}
+    for openid, code in customers.items():
+        all_at_once(seeded, platform, [subscribe_xml(openid, code)])
+    for trial in range(TRIALS // 2):
+        callbacks = [text_xml(openid, "我的客户经理", msg_id=40_000 + 10 * trial + n)
+                     for n, openid in enumerate(customers)]
+        replies = all_at_once(seeded, platform, [*callbacks, callbacks[0], callbacks[3]])
+        assert replies[6] == replies[0] and replies[7] == replies[3]
+        for reply, code in zip(replies, customers.values(), strict=False):
+            assert f"经理{code[2:]}" in (content(reply) or ""), reply
+    assert counted(seeded, lambda: select(func.count()).select_from(InboundDelivery)
+                   .where(InboundDelivery.reply.is_not(None))) == 6 + 6 * (TRIALS // 2)

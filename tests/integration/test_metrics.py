@@ -98,10 +98,10 @@ def test_the_outbox_backlog_and_the_age_of_its_oldest_due_notice(seeded: Flask) 
 
 def test_exchanges_waiting_for_the_timeline_and_the_age_of_the_oldest(seeded: Flask) -> None:
     with runtime(seeded).uow() as uow:
-        for minutes, key in ((3, "k-old"), (1, "k-new")):
-            services.answer_at_once(uow, "wechat", key, utcnow() - timedelta(minutes=minutes),
-                                    "success", "o-waiting",
-                                    [(Direction.IN, "event:view", "打开菜单链接", None)])
+        services.answer_at_once(uow, "wechat", [services.AnsweredAtOnce(
+            key, utcnow() - timedelta(minutes=minutes), "success", "o-waiting",
+            [(Direction.IN, "event:view", "打开菜单链接", None)])
+            for minutes, key in ((3, "k-old"), (1, "k-new"))])
         uow.commit()
     samples = scrape(seeded.test_client())
     assert value(samples, "branchlink_timeline_backlog") == 2
