@@ -18,7 +18,7 @@ from bot import texts
 from bot.context import HandlerContext, HandlerPolicy
 from bot.dispatch import Handler, answer, exchange, read_only, report
 from bot.group_commit import GroupCommit
-from bot.metrics import DEDUPE_HITS, SPOOLED
+from bot.metrics import DEDUPE_HITS, GROUP_COMMITS, SPOOLED
 from bot.spool import FAILED, PENDING, Spool, delivery_ref
 from bot.wechat.messages import MalformedMessage, Message, parse_message
 from bot.wechat.replies import TextReply, render_reply
@@ -176,6 +176,7 @@ class Inbound:
             uow.commit_each_statement()
             stored = answer_at_once(uow, CHANNEL, answered)
             uow.commit()
+        GROUP_COMMITS.labels(CHANNEL).observe(len(answered))
         return stored
 
     @staticmethod

@@ -28,6 +28,10 @@ CALLBACKS_REFUSED = Counter(
 DEDUPE_HITS = Counter(
     "branchlink_dedupe_hits_total", "Deliveries answered with the reply stored by their twin.",
     ["channel"])
+GROUP_COMMITS = Histogram(
+    "branchlink_group_commit_messages",
+    "Messages answered from reads alone stored by one commit (group commit), by channel.",
+    ["channel"], buckets=(1, 2, 4, 8, 16, 32, 64))
 SPOOLED = Counter(
     "branchlink_spooled_total", "Messages written to the disk spool, by folder.", ["folder"])
 NOTICE_SENDS = Counter(

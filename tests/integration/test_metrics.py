@@ -63,6 +63,20 @@ def test_a_message_is_timed_by_route_and_kind(seeded: Flask, platform: Platform)
     assert bucket >= 1
 
 
+def test_messages_answered_at_once_count_in_the_groups_that_stored_them(
+        seeded: Flask, platform: Platform) -> None:
+    client = seeded.test_client()
+    before = scrape(client)
+    post(client, platform, text_xml("o-1", "我的客户经理", msg_id=11))
+    post(client, platform, text_xml("o-1", "我的客户经理", msg_id=12))
+    post(client, platform, subscribe_xml("o-2", "b:SH001"))  # writes: not grouped
+    after = scrape(client)
+    for sample in ("branchlink_group_commit_messages_count",
+                   "branchlink_group_commit_messages_sum"):
+        assert value(after, sample, channel="wechat") == value(before, sample,
+                                                               channel="wechat") + 2
+
+
 def test_refusals_are_counted_by_reason_and_twins_as_dedupe_hits(
         seeded: Flask, platform: Platform) -> None:
     client = seeded.test_client()
