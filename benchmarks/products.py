@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from benchmarks import webhook
-from benchmarks.support import serving
+from benchmarks.support import forked_workers, serving
 from bot.search import evaluation
 from bot.wechat.crypto import sign
 
@@ -96,9 +96,10 @@ def _run(folder: Path, db: str, url: str) -> None:
     webhook._branchlink(config, "products", "import", str(folder / "products.csv"))
     product = webhook.SCENARIOS["text"].replace("我的客户经理", QUESTION)
     with serving([sys.executable, "-m", "bot.cli", "--config", str(config), "serve",
-                           "--bind", "127.0.0.1:18003"], "http://127.0.0.1:18003/healthz"):
-        text_rate = webhook._load(folder, 18003, webhook.SCENARIOS["text"])[0]
-        product_rate = webhook._load(folder, 18003, product)[0]
+                  "--bind", "127.0.0.1:18003"], "http://127.0.0.1:18003/healthz") as server:
+        workers = forked_workers(server)
+        text_rate = webhook._load(folder, 18003, webhook.SCENARIOS["text"], workers)[0]
+        product_rate = webhook._load(folder, 18003, product, workers)[0]
         p50, p99, p999, most = _latency(folder, 18003, product)
     print(f"{db:<12}{text_rate:>11.0f}{product_rate:>14.0f}{product_rate / text_rate:>7.2f}"
           f"{p50:>8.2f}{p99:>8.2f}{p999:>9.2f}{most:>8.2f}")

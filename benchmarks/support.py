@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 import requests
@@ -17,15 +18,37 @@ ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @contextmanager
-def serving(args: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[None]:
+def serving(args: list[str], url: str,
+            env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
     """Run a server process (own process group) until the block ends, once `url` answers."""
     server = subprocess.Popen(args, start_new_session=True, env={**os.environ, **(env or {})},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_http(url)
-        yield
+        yield server
     finally:
         stop(server)
+
+
+def forked_workers(server: subprocess.Popen[bytes]) -> list[int]:
+    """Return the server's worker processes: its children forked with its own command line
+    (gunicorn's workers; a companion that `serve` starts has a command line of its own)."""
+    own = Path(f"/proc/{server.pid}/cmdline").read_bytes()
+    workers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rpartition(")")[2].split()[1])
+            if parent == server.pid and (stat.parent / "cmdline").read_bytes() == own:
+                workers.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue  # a process that ended meanwhile
+    return workers
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user and system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

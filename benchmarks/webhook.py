@@ -2,7 +2,8 @@
 against the durable floor (the floor that also commits the message before answering).
 
 Bounded load from wrk (Debian package `wrk`) on loopback: every request carries a fresh
-MsgId or openid, so nothing is deduplicated away. Prints req/s, p50 and p99 per scenario,
+MsgId or openid, so nothing is deduplicated away. A measured run whose connections all sat
+on one gunicorn worker is run again (PINNED_TRIES). Prints req/s, p50 and p99 per scenario,
 and how long after the load the worker (running beside the server, as deployed) had written
 every exchange answered at once to the timelines.
 """
@@ -20,11 +21,16 @@ import psycopg
 from sqlalchemy import create_engine, text
 
 from benchmarks.floor import INBOX
-from benchmarks.support import serving
+from benchmarks.support import cpu_seconds, forked_workers, serving
 from bot.wechat.crypto import sign
 
 TOKEN, APP_ID = "benchtoken", "wx0123456789abcdef"
 DURATION, WARMUP, CONNECTIONS, WORKERS, THREADS = "10s", "2s", 8, 2, 4
+# wrk keeps its connections for the run, and a gunicorn worker serves every one it accepts
+# (its workers share one listening socket): sometimes one worker takes all eight and the run
+# measures one core. Such a run is set aside, at most twice, for the floors and the service
+# alike: a balancer or the platform opening many connections spreads them over the workers.
+PINNED_SHARE, PINNED_TRIES = 0.25, 3
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 # Another name (BRANCHLINK_BENCH_DB) keeps runs of several checkouts on one server apart.
 BENCH_DB = os.environ.get("BRANCHLINK_BENCH_DB", "branchlink_bench")
@@ -93,8 +99,10 @@ def _run_floor(folder: Path, environment: dict[str, str]) -> dict[str, tuple[flo
     with serving([sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "--threads",
                    str(THREADS), "-k", "gthread", "-b", f"127.0.0.1:{FLOOR_PORT}",
                    "benchmarks.floor:app"], f"http://127.0.0.1:{FLOOR_PORT}/wechat",
-                  {"FLOOR_TOKEN": TOKEN, **environment}):
-        return {scenario: _load(folder, FLOOR_PORT, xml) for scenario, xml in SCENARIOS.items()}
+                  {"FLOOR_TOKEN": TOKEN, **environment}) as server:
+        workers = forked_workers(server)
+        return {scenario: _load(folder, FLOOR_PORT, xml, workers)
+                for scenario, xml in SCENARIOS.items()}
 
 
 def _run_full(folder: Path, db: str, url: str) -> dict[str, tuple[float, float, float]]:
@@ -104,8 +112,11 @@ def _run_full(folder: Path, db: str, url: str) -> dict[str, tuple[float, float, 
     # The worker runs beside it (`embedded_worker`), as deployed: it records the exchanges
     # of messages answered at once, and its work is part of what is measured.
     with serving([sys.executable, "-m", "bot.cli", "--config", str(config), "serve",
-                   "--bind", f"127.0.0.1:{FULL_PORT}"], f"http://127.0.0.1:{FULL_PORT}/healthz"):
-        figures = {scenario: _load(folder, FULL_PORT, xml) for scenario, xml in SCENARIOS.items()}
+                   "--bind", f"127.0.0.1:{FULL_PORT}"],
+                  f"http://127.0.0.1:{FULL_PORT}/healthz") as server:
+        workers = forked_workers(server)
+        figures = {scenario: _load(folder, FULL_PORT, xml, workers)
+                   for scenario, xml in SCENARIOS.items()}
         print(f"{db}: every exchange on the timelines {_drain(url):.1f} s after the load")
         return figures
 
@@ -142,17 +153,33 @@ def _fresh_postgres() -> bool:
     return True
 
 
-def _load(folder: Path, port: int, template: str) -> tuple[float, float, float]:
+def _load(folder: Path, port: int, template: str,
+          workers: list[int]) -> tuple[float, float, float]:
     ts, nonce = str(int(time.time())), "4242"
     path = f"/wechat?timestamp={ts}&nonce={nonce}&signature={sign(TOKEN, ts, nonce)}"
     script = folder / f"load{port}.lua"
     script.write_text(LUA % (template, path))
     _wrk(script, port, WARMUP)
-    out = _wrk(script, port, DURATION)
+    out = _spread_run(script, port, workers)
     if "Non-2xx" in out:
         sys.exit(f"errors under load on port {port}:\n{out}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     return rate, _percentile(out, "50%"), _percentile(out, "99%")
+
+
+def _spread_run(script: Path, port: int, workers: list[int]) -> str:
+    """Run the measured load until the workers share it (PINNED_TRIES at most)."""
+    for attempt in range(1, PINNED_TRIES + 1):
+        before = [cpu_seconds(pid) for pid in workers]
+        out = _wrk(script, port, DURATION)
+        used = [cpu_seconds(pid) - spent for pid, spent in zip(workers, before, strict=True)]
+        if min(used) >= PINNED_SHARE * sum(used):
+            return out
+        last = attempt == PINNED_TRIES
+        print(f"  port {port}: wrk's connections sat on one worker (CPU s "
+              f"{', '.join(f'{u:.1f}' for u in used)}), run {attempt} "
+              f"{'measured anyway' if last else 'set aside'}")
+    return out
 
 
 def _wrk(script: Path, port: int, duration: str) -> str:
