@@ -11,6 +11,7 @@ import os
 import socket
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -20,6 +21,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.config import Settings
 from bot.inbound import CHANNEL, OUTAGE
 from bot.metrics import WORKER_LEADER
 from bot.runtime import Runtime, contact_policy, send_limits
@@ -36,8 +38,6 @@ LEASE_SECONDS, LEASE_CHECK_SECONDS = 30, 10
 PERSISTENT = "persistent"
 # Clock jobs are stored by reference; replace_existing rewrites a stored reference on start.
 JOBS = "bot.worker.jobs"
-# Threads for every job but the senders: four jobs of every worker, eight clock jobs.
-OTHER_JOBS = 12
 
 
 def worker_id() -> str:
@@ -104,35 +104,33 @@ class Leadership:
         return held
 
     def _lead(self) -> None:
-        settings = self.runtime.settings.leads
-        hour, minute = settings.digest_time.split(":")
         self.scheduler.add_jobstore(SQLAlchemyJobStore(engine=self.runtime.engine), PERSISTENT)
         common = {"args": [self.config_path], "jobstore": PERSISTENT, "replace_existing": True,
                   "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
-        self.scheduler.add_job(f"{JOBS}:chase_leads", "interval", minutes=1, id="chase_leads",
-                               **common)
-        self.scheduler.add_job(f"{JOBS}:chase_conversations", "interval", minutes=1,
-                               id="chase_conversations", **common)
-        self.scheduler.add_job(f"{JOBS}:chase_referrals", "interval", minutes=5,
-                               id="chase_referrals", **common)
-        self.scheduler.add_job(f"{JOBS}:chase_chain_leads", "interval", minutes=5,
-                               id="chase_chain_leads", **common)
-        # Chain leads are made once a day, before the digest tells managers of them.
-        self.scheduler.add_job(f"{JOBS}:make_chain_leads",
-                               digest_trigger(*CHAIN_LEADS_AT, settings.timezone),
-                               id="make_chain_leads", **common)
-        self.scheduler.add_job(f"{JOBS}:send_digests",
-                               digest_trigger(hour, minute, settings.timezone),
-                               id="send_digests", **common)
-        # Last month's scorecards, as drafts for head office to approve.
-        self.scheduler.add_job(f"{JOBS}:run_scorecards", CronTrigger(
-            day=self.runtime.settings.scorecards.run_day, hour=6,
-            timezone=ZoneInfo(settings.timezone)), id="run_scorecards", **common)
-        # The home pages' figures: counted at once on taking the lead, then every few minutes.
-        self.scheduler.add_job(f"{JOBS}:refresh_figures", "interval",
-                               minutes=services.FIGURES_EVERY_MINUTES, id="refresh_figures",
-                               next_run_time=datetime.now(UTC), **common)
+        for name, when in clock_jobs(self.runtime.settings).items():
+            self.scheduler.add_job(f"{JOBS}:{name}", id=name, **when, **common)
         log.info("leader: clock jobs run here")
+
+
+def clock_jobs(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Return the leader's clock jobs (`bot.worker.jobs` functions) and when each runs."""
+    zone = settings.leads.timezone
+    hour, minute = settings.leads.digest_time.split(":")
+    return {
+        "chase_leads": {"trigger": "interval", "minutes": 1},
+        "chase_conversations": {"trigger": "interval", "minutes": 1},
+        "chase_referrals": {"trigger": "interval", "minutes": 5},
+        "chase_chain_leads": {"trigger": "interval", "minutes": 5},
+        # Chain leads are made once a day, before the digest tells managers of them.
+        "make_chain_leads": {"trigger": digest_trigger(*CHAIN_LEADS_AT, zone)},
+        "send_digests": {"trigger": digest_trigger(hour, minute, zone)},
+        # Last month's scorecards, as drafts for head office to approve.
+        "run_scorecards": {"trigger": CronTrigger(day=settings.scorecards.run_day, hour=6,
+                                                  timezone=ZoneInfo(zone))},
+        # The home pages' figures: counted at once on taking the lead, then every few minutes.
+        "refresh_figures": {"trigger": "interval", "minutes": services.FIGURES_EVERY_MINUTES,
+                            "next_run_time": datetime.now(UTC)},
+    }
 
 
 CHAIN_LEADS_AT = ("07", "30")  # local time
@@ -147,8 +145,7 @@ def build_scheduler(runtime: Runtime, config_path: str | None) -> BlockingSchedu
     """Return the worker's scheduler with every job registered."""
     me = worker_id()
     senders = runtime.settings.outbox.senders
-    scheduler = BlockingScheduler(timezone=ZoneInfo(runtime.settings.leads.timezone),
-                                  executors={"default": ThreadPoolExecutor(senders + OTHER_JOBS)})
+    scheduler = BlockingScheduler(timezone=ZoneInfo(runtime.settings.leads.timezone))
     interval = {"max_instances": 1, "coalesce": True}
     scheduler.add_job(replay_spool, "interval", args=[runtime], id="replay_spool",
                       seconds=runtime.settings.server.spool_replay_seconds, **interval)
@@ -172,4 +169,8 @@ def build_scheduler(runtime: Runtime, config_path: str | None) -> BlockingSchedu
     leadership = Leadership(runtime, scheduler, me, config_path)
     scheduler.add_job(leadership.check, "interval", id="leadership", seconds=LEASE_CHECK_SECONDS,
                       next_run_time=datetime.now(UTC), **interval)
+    # A thread for every job that may run at once: this worker's own (its senders among them)
+    # and the clock jobs it runs while it leads.
+    threads = len(scheduler.get_jobs()) + len(clock_jobs(runtime.settings))
+    scheduler.add_executor(ThreadPoolExecutor(threads), "default")
     return scheduler
