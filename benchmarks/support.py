@@ -34,15 +34,9 @@ def forked_workers(server: subprocess.Popen[bytes]) -> list[int]:
     """Return the server's worker processes: its children forked with its own command line
     (gunicorn's workers; a companion that `serve` starts has a command line of its own)."""
     own = Path(f"/proc/{server.pid}/cmdline").read_bytes()
-    workers = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rpartition(")")[2].split()[1])
-            if parent == server.pid and (stat.parent / "cmdline").read_bytes() == own:
-                workers.append(int(stat.parent.name))
-        except (OSError, ValueError):
-            continue  # a process that ended meanwhile
-    return workers
+    return [int(child) for task in Path(f"/proc/{server.pid}/task").iterdir()
+            for child in (task / "children").read_text().split()
+            if Path(f"/proc/{child}/cmdline").read_bytes() == own]
 
 
 def cpu_seconds(pid: int) -> float:
